@@ -1,0 +1,71 @@
+package io.courier.chain;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Asynchronous access to one EVM chain. Every method returns at once; a failure completes the stage with a
+ * {@link ChainRpcException} whose {@link ChainRpcException.Kind} says what happened. Stages may complete on
+ * I/O threads: callers should not block in their callbacks (use the {@code *Async} variants for heavy work).
+ */
+public interface ChainClient extends AutoCloseable {
+
+    long chainId();
+
+    String name();
+
+    /** Fails with {@link ChainRpcException.Kind#WRONG_CHAIN} when the endpoint serves another chain id. */
+    CompletionStage<Void> verifyChainId();
+
+    /** The latest block. */
+    CompletionStage<BlockHeader> head();
+
+    /** Empty when the chain is not that high yet. */
+    CompletionStage<Optional<BlockHeader>> blockByNumber(long number);
+
+    /**
+     * Logs of {@code address} in the blocks {@code [fromBlock, toBlock]} (inclusive) whose topic 0 is one of
+     * {@code topic0s} (any topic 0 when empty), in chain order. A range the node finds too large fails with
+     * {@link ChainRpcException.Kind#RANGE_TOO_LARGE}; {@link LogScanner} adapts the range for you.
+     */
+    CompletionStage<List<ChainLog>> logs(String address, List<String> topic0s, long fromBlock, long toBlock);
+
+    /** Empty while the transaction is not mined (or unknown). */
+    CompletionStage<Optional<TxReceipt>> receipt(String txHash);
+
+    /** Fee history of the latest {@code blocks} blocks with the priority fees at {@code percentiles}. */
+    CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles);
+
+    /** The node's suggested priority fee (tip) in wei. */
+    CompletionStage<BigInteger> maxPriorityFeePerGas();
+
+    /** Transactions sent by {@code address}: mined only, or including those in the node's pool. */
+    CompletionStage<Long> nonce(String address, boolean pending);
+
+    /** Balance in wei at the latest block. */
+    CompletionStage<BigInteger> balance(String address);
+
+    /**
+     * {@code eth_call} at the latest block; the hex return data. A revert fails with
+     * {@link ChainRpcException.Kind#REVERTED} and carries the revert data.
+     *
+     * @param from may be null
+     */
+    CompletionStage<String> call(String to, String data, String from);
+
+    /** Gas the transaction would use; a revert fails with {@link ChainRpcException.Kind#REVERTED}. */
+    CompletionStage<BigInteger> estimateGas(String from, String to, String data, BigInteger value);
+
+    /**
+     * Broadcasts a signed transaction; the transaction hash. A node that already has it fails with
+     * {@link ChainRpcException.Kind#ALREADY_KNOWN}; one whose sender already used the nonce with
+     * {@link ChainRpcException.Kind#NONCE_TOO_LOW}.
+     */
+    CompletionStage<String> sendRawTransaction(String signedHex);
+
+    /** Refuses new calls and releases the connection to the node. */
+    @Override
+    void close();
+}

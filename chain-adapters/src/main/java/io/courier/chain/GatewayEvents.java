@@ -1,0 +1,61 @@
+package io.courier.chain;
+
+import java.util.List;
+import org.web3j.abi.EventEncoder;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Bool;
+import org.web3j.abi.datatypes.DynamicBytes;
+import org.web3j.abi.datatypes.Event;
+import org.web3j.abi.datatypes.generated.Bytes32;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.abi.datatypes.generated.Uint64;
+
+/**
+ * The events of {@code contracts/src/main/solidity/Gateway.sol} the relayer reads, with their topic 0 hashes.
+ * The declarations here must match the contract exactly; {@code GatewayEventsTest} compares them with the
+ * Solidity source.
+ */
+public final class GatewayEvents {
+
+    private GatewayEvents() {}
+
+    /**
+     * {@code MessageSent(bytes32 indexed id, uint256 indexed dstChainId, address indexed recipient, uint64 nonce,
+     * address sender, bytes payload)}.
+     */
+    public static final Event MESSAGE_SENT = new Event("MessageSent", List.of(
+            new TypeReference<Bytes32>(true) {},
+            new TypeReference<Uint256>(true) {},
+            new TypeReference<Address>(true) {},
+            new TypeReference<Uint64>() {},
+            new TypeReference<Address>() {},
+            new TypeReference<DynamicBytes>() {}));
+
+    /**
+     * {@code MessageExecuted(bytes32 indexed id, uint256 indexed srcChainId, uint64 nonce, bool success,
+     * bytes revertData)}.
+     */
+    public static final Event MESSAGE_EXECUTED = new Event("MessageExecuted", List.of(
+            new TypeReference<Bytes32>(true) {},
+            new TypeReference<Uint256>(true) {},
+            new TypeReference<Uint64>() {},
+            new TypeReference<Bool>() {},
+            new TypeReference<DynamicBytes>() {}));
+
+    /** {@code GasPaid(bytes32 indexed id, uint256 amount)}: native value paid for destination gas. */
+    public static final Event GAS_PAID = new Event("GasPaid", List.of(
+            new TypeReference<Bytes32>(true) {},
+            new TypeReference<Uint256>() {}));
+
+    public static final String MESSAGE_SENT_SIGNATURE = "MessageSent(bytes32,uint256,address,uint64,address,bytes)";
+    public static final String MESSAGE_EXECUTED_SIGNATURE = "MessageExecuted(bytes32,uint256,uint64,bool,bytes)";
+    public static final String GAS_PAID_SIGNATURE = "GasPaid(bytes32,uint256)";
+
+    /** Topic 0 of {@code MessageSent}. */
+    public static final String MESSAGE_SENT_TOPIC = EventEncoder.encode(MESSAGE_SENT);
+    /** Topic 0 of {@code MessageExecuted}. */
+    public static final String MESSAGE_EXECUTED_TOPIC = EventEncoder.encode(MESSAGE_EXECUTED);
+    /** Topic 0 of {@code GasPaid}. */
+    public static final String GAS_PAID_TOPIC = EventEncoder.encode(GAS_PAID);
+}

@@ -1,0 +1,113 @@
+package io.courier.finality;
+
+import io.courier.finality.TransferEvent.Attested;
+import io.courier.finality.TransferEvent.Delivered;
+import io.courier.finality.TransferEvent.ExecutionFailed;
+import io.courier.finality.TransferEvent.Finalized;
+import io.courier.finality.TransferEvent.Reorged;
+import io.courier.finality.TransferEvent.Replaced;
+import io.courier.finality.TransferEvent.RetryRequested;
+import io.courier.finality.TransferEvent.Submitted;
+import io.courier.finality.TransferEvent.TopUpSeen;
+import io.courier.finality.TransferEvent.Underpaid;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The one place where status changes are validated (DESIGN §1). Everything that moves a transfer — the
+ * finality tracker, the attester, the submitter, the admin API, the store — asks this class first.
+ *
+ * <pre>
+ *   SENT       --Finalized-------&gt; FINALIZED      SENT      --Reorged---------&gt; REORGED (terminal)
+ *   FINALIZED  --Attested--------&gt; ATTESTED       FINALIZED --Underpaid-------&gt; UNDERPAID
+ *   UNDERPAID  --TopUpSeen-------&gt; FINALIZED
+ *   ATTESTED   --Submitted-------&gt; SUBMITTED
+ *   SUBMITTED  --Delivered-------&gt; DELIVERED (terminal)
+ *   SUBMITTED  --ExecutionFailed-&gt; FAILED         SUBMITTED --Replaced--------&gt; SUBMITTED (fee bump)
+ *   FAILED     --RetryRequested--&gt; ATTESTED
+ * </pre>
+ *
+ * <h2>Why there is no ATTESTED → DELIVERED shortcut</h2>
+ * The submitter persists {@code SUBMITTED} (the hash of the signed transaction and its nonce are known before
+ * it is sent) <em>before</em> it broadcasts. So a node that crashes after broadcasting always finds the
+ * transfer in {@code SUBMITTED} on restart, with the hash to look for; a crash between persisting and
+ * broadcasting leaves a {@code SUBMITTED} transfer whose transaction never reached the chain, which the
+ * submitter's nonce-gap recovery re-broadcasts or replaces. Courier's own deliveries therefore always pass
+ * through {@code SUBMITTED}, and a shortcut would only hide a broken ordering.
+ *
+ * <p>The gateway's {@code execute} is permissionless (anyone holding the published signatures may call it),
+ * so a transfer can still be delivered by someone else while Courier holds it in {@code ATTESTED}. The
+ * submitter records that as two persisted steps with the observed transaction — {@code Submitted(observedTx,
+ * observedNonce)} then {@code Delivered(observedTx, block)} — so the history says what happened and the table
+ * stays as designed.
+ *
+ * <p>Stateless and thread-safe; {@link #INSTANCE} is the only instance anyone needs.
+ */
+public final class TransferStateMachine {
+
+    public static final TransferStateMachine INSTANCE = new TransferStateMachine();
+
+    private static final Map<TransferStatus, Map<Class<? extends TransferEvent>, TransferStatus>> TABLE = table();
+
+    private TransferStateMachine() {}
+
+    /** Applies {@link #INSTANCE}; a convenience for call sites that do not inject the machine. */
+    public static Transition transition(TransferStatus from, TransferEvent event) {
+        return INSTANCE.apply(from, event);
+    }
+
+    /** What {@code event} does to a transfer in status {@code from}. */
+    public Transition apply(TransferStatus from, TransferEvent event) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(event, "event");
+        if (from.isTerminal()) {
+            return new Transition.Rejected(from + " is terminal: " + eventName(event) + " cannot move it");
+        }
+        TransferStatus to = TABLE.get(from).get(event.getClass());
+        if (to == null) {
+            return new Transition.Rejected(eventName(event) + " is not allowed in " + from
+                    + " (allowed: " + TABLE.get(from).keySet().stream().map(Class::getSimpleName).toList() + ")");
+        }
+        return new Transition.Moved(to);
+    }
+
+    /** The statuses that may follow {@code from}, for documentation, metrics and tests. */
+    public Set<TransferStatus> successors(TransferStatus from) {
+        Set<TransferStatus> next = EnumSet.noneOf(TransferStatus.class);
+        next.addAll(TABLE.get(from).values());
+        return Collections.unmodifiableSet(next);
+    }
+
+    /** The event types accepted in {@code from}, each with the status it leads to. */
+    public Map<Class<? extends TransferEvent>, TransferStatus> accepted(TransferStatus from) {
+        return TABLE.get(from);
+    }
+
+    private static String eventName(TransferEvent event) {
+        return event.getClass().getSimpleName();
+    }
+
+    private static Map<TransferStatus, Map<Class<? extends TransferEvent>, TransferStatus>> table() {
+        Map<TransferStatus, Map<Class<? extends TransferEvent>, TransferStatus>> t = new EnumMap<>(TransferStatus.class);
+        for (TransferStatus s : TransferStatus.values()) {
+            t.put(s, new LinkedHashMap<>());
+        }
+        t.get(TransferStatus.SENT).put(Finalized.class, TransferStatus.FINALIZED);
+        t.get(TransferStatus.SENT).put(Reorged.class, TransferStatus.REORGED);
+        t.get(TransferStatus.FINALIZED).put(Attested.class, TransferStatus.ATTESTED);
+        t.get(TransferStatus.FINALIZED).put(Underpaid.class, TransferStatus.UNDERPAID);
+        t.get(TransferStatus.UNDERPAID).put(TopUpSeen.class, TransferStatus.FINALIZED);
+        t.get(TransferStatus.ATTESTED).put(Submitted.class, TransferStatus.SUBMITTED);
+        t.get(TransferStatus.SUBMITTED).put(Delivered.class, TransferStatus.DELIVERED);
+        t.get(TransferStatus.SUBMITTED).put(ExecutionFailed.class, TransferStatus.FAILED);
+        t.get(TransferStatus.SUBMITTED).put(Replaced.class, TransferStatus.SUBMITTED);
+        t.get(TransferStatus.FAILED).put(RetryRequested.class, TransferStatus.ATTESTED);
+        t.replaceAll((status, row) -> Collections.unmodifiableMap(row));
+        return Collections.unmodifiableMap(t);
+    }
+}

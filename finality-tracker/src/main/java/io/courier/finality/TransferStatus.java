@@ -1,0 +1,36 @@
+package io.courier.finality;
+
+/**
+ * Where a transfer is in its life (DESIGN §1). A transfer is in exactly one status; which status may follow
+ * which is decided only by {@link TransferStateMachine}.
+ *
+ * <p><b>Persisted by name</b> in Cassandra ({@code transfers.status}, history rows, stage-time map keys), so this
+ * enum is append-only: never rename or remove a constant, and add new ones at the end. A renamed constant would
+ * make every stored row with the old name unreadable.
+ */
+public enum TransferStatus {
+    /** {@code MessageSent} seen in a canonical but not yet final source block. */
+    SENT,
+    /** The source block meets the chain's finality policy. */
+    FINALIZED,
+    /** The fee paid on the source is below the quote; waits for a top-up. */
+    UNDERPAID,
+    /** At least {@code threshold} valid validator signatures collected. */
+    ATTESTED,
+    /** Destination transaction broadcast (persisted before the broadcast); may be replaced by a fee bump. */
+    SUBMITTED,
+    /** Destination receipt succeeded and is final on the destination chain. */
+    DELIVERED,
+    /** Destination execution reverted for a reason retries cannot fix; an admin retry moves it back to ATTESTED. */
+    FAILED,
+    /** The source log left the canonical chain before finality and did not come back. */
+    REORGED;
+
+    /**
+     * Whether nothing can follow this status. {@link #FAILED} is deliberately not terminal: an authenticated
+     * admin retry moves it back to {@link #ATTESTED}, so a failed transfer stays in the work index.
+     */
+    public boolean isTerminal() {
+        return this == DELIVERED || this == REORGED;
+    }
+}

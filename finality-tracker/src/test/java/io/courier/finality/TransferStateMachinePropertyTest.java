@@ -1,0 +1,108 @@
+package io.courier.finality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+
+/**
+ * Random event sequences from any start: the machine never leaves DESIGN §1's table, whatever order events
+ * arrive in (late, duplicated, out of order — what a restarted or racing node produces).
+ */
+class TransferStateMachinePropertyTest {
+
+    private static final Map<String, TransferStatus> TABLE = TransferStateMachineTest.ALLOWED;
+    private final TransferStateMachine machine = TransferStateMachine.INSTANCE;
+
+    @Property(tries = 2000)
+    void everyAcceptedMoveIsInTheTable(@ForAll TransferStatus start,
+                                       @ForAll @Size(max = 40) List<@From("events") TransferEvent> events) {
+        TransferStatus status = start;
+        for (TransferEvent event : events) {
+            String key = status + "/" + event.getClass().getSimpleName();
+            Transition transition = machine.apply(status, event);
+            if (transition instanceof Transition.Moved moved) {
+                assertThat(TABLE).containsEntry(key, moved.to());
+                assertThat(status.isTerminal()).as("moved out of terminal %s", status).isFalse();
+                if (status == TransferStatus.FAILED) {
+                    assertThat(event).isInstanceOf(TransferEvent.RetryRequested.class);
+                    assertThat(moved.to()).isEqualTo(TransferStatus.ATTESTED);
+                }
+                status = moved.to();
+            } else {
+                assertThat(TABLE).doesNotContainKey(key);
+            }
+        }
+    }
+
+    @Property(tries = 500)
+    void nothingLeavesATerminalStatus(@ForAll("terminal") TransferStatus terminal,
+                                      @ForAll @Size(min = 1, max = 20) List<@From("events") TransferEvent> events) {
+        for (TransferEvent event : events) {
+            assertThat(machine.apply(terminal, event)).isInstanceOf(Transition.Rejected.class);
+        }
+    }
+
+    @Property(tries = 500)
+    void onlyARetryLeavesFailed(@ForAll("events") TransferEvent event) {
+        Transition transition = machine.apply(TransferStatus.FAILED, event);
+        assertThat(transition instanceof Transition.Moved)
+                .isEqualTo(event instanceof TransferEvent.RetryRequested);
+    }
+
+    /** The record follows the machine: status, a stage time for it, and updated-at moving forward. */
+    @Property(tries = 500)
+    void transfersFollowTheMachine(@ForAll @Size(max = 40) List<@From("events") TransferEvent> events) {
+        Transfer t = Fixtures.observed(1, 100, Fixtures.T0);
+        Instant at = Fixtures.T0;
+        for (TransferEvent event : events) {
+            at = at.plusSeconds(1);
+            Transition transition = machine.apply(t.status(), event);
+            if (transition instanceof Transition.Moved moved) {
+                Transfer next = t.next(event, at);
+                assertThat(next.status()).isEqualTo(moved.to());
+                assertThat(next.stageTime(next.status())).isPresent();
+                assertThat(next.updatedAt()).isEqualTo(at);
+                if (next.status() == TransferStatus.SUBMITTED || next.status() == TransferStatus.DELIVERED) {
+                    assertThat(next.destinationTx()).isPresent();
+                }
+                assertThat(next.failure().isPresent()).isEqualTo(next.status() == TransferStatus.FAILED);
+                t = next;
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<TransferStatus> terminal() {
+        return Arbitraries.of(TransferStatus.DELIVERED, TransferStatus.REORGED);
+    }
+
+    @Provide
+    Arbitrary<TransferEvent> events() {
+        Arbitrary<String> hashes = Arbitraries.strings().withChars("0123456789abcdef").ofLength(64).map(h -> "0x" + h);
+        Arbitrary<Long> counts = Arbitraries.longs().between(0, 1_000_000);
+        Arbitrary<BigInteger> wei = Arbitraries.bigIntegers().between(BigInteger.ZERO, BigInteger.TEN.pow(24));
+        Arbitrary<String> words = Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(20);
+        return Arbitraries.oneOf(
+                counts.map(TransferEvent.Finalized::new),
+                words.map(TransferEvent.Reorged::new),
+                Combinators.combine(wei, wei).as(TransferEvent.Underpaid::new),
+                wei.map(TransferEvent.TopUpSeen::new),
+                Arbitraries.integers().between(1, 100).map(TransferEvent.Attested::new),
+                Combinators.combine(hashes, counts).as(TransferEvent.Submitted::new),
+                Combinators.combine(hashes, counts).as(TransferEvent.Replaced::new),
+                Combinators.combine(hashes, counts).as(TransferEvent.Delivered::new),
+                Combinators.combine(words, hashes).as(TransferEvent.ExecutionFailed::new),
+                words.map(TransferEvent.RetryRequested::new));
+    }
+}

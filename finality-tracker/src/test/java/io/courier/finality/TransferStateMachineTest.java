@@ -1,0 +1,89 @@
+package io.courier.finality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every (status, event) pair against DESIGN §1's table, written out here a second time on purpose: a change to
+ * the machine must be made twice, once in the code and once in the specification below.
+ */
+class TransferStateMachineTest {
+
+    /** from status / event type / to status: the allowed moves, nothing else. */
+    static final List<String> TABLE = List.of(
+            "SENT       Finalized        FINALIZED",
+            "SENT       Reorged          REORGED",
+            "FINALIZED  Attested         ATTESTED",
+            "FINALIZED  Underpaid        UNDERPAID",
+            "UNDERPAID  TopUpSeen        FINALIZED",
+            "ATTESTED   Submitted        SUBMITTED",
+            "SUBMITTED  Delivered        DELIVERED",
+            "SUBMITTED  ExecutionFailed  FAILED",
+            "SUBMITTED  Replaced         SUBMITTED",
+            "FAILED     RetryRequested   ATTESTED");
+
+    static final Map<String, TransferStatus> ALLOWED = TABLE.stream().map(line -> line.trim().split("\\s+"))
+            .collect(Collectors.toMap(p -> p[0] + "/" + p[1], p -> TransferStatus.valueOf(p[2])));
+
+    static Stream<Arguments> everyPair() {
+        return Arrays.stream(TransferStatus.values()).flatMap(status ->
+                Fixtures.oneOfEach().stream().map(event -> Arguments.of(status, event)));
+    }
+
+    @ParameterizedTest(name = "{0} + {1}")
+    @MethodSource("everyPair")
+    void followsTheTable(TransferStatus from, TransferEvent event) {
+        TransferStatus expected = ALLOWED.get(from + "/" + event.getClass().getSimpleName());
+        Transition transition = TransferStateMachine.INSTANCE.apply(from, event);
+        if (expected == null) {
+            assertThat(transition).isInstanceOf(Transition.Rejected.class);
+            assertThat(((Transition.Rejected) transition).reason())
+                    .contains(from.name()).contains(event.getClass().getSimpleName());
+        } else {
+            assertThat(transition).isEqualTo(new Transition.Moved(expected));
+        }
+    }
+
+    @Test
+    void coversEveryStatusAndEventType() {
+        assertThat(everyPair()).hasSize(TransferStatus.values().length * TransferEvent.class.getPermittedSubclasses().length);
+    }
+
+    @Test
+    void terminalStatusesAreDeliveredAndReorgedOnly() {
+        assertThat(Arrays.stream(TransferStatus.values()).filter(TransferStatus::isTerminal))
+                .containsExactlyInAnyOrder(TransferStatus.DELIVERED, TransferStatus.REORGED);
+        for (TransferStatus terminal : List.of(TransferStatus.DELIVERED, TransferStatus.REORGED)) {
+            assertThat(TransferStateMachine.INSTANCE.successors(terminal)).isEmpty();
+        }
+    }
+
+    @Test
+    void successorsMatchDesign() {
+        TransferStateMachine m = TransferStateMachine.INSTANCE;
+        assertThat(m.successors(TransferStatus.SENT)).isEqualTo(Set.of(TransferStatus.FINALIZED, TransferStatus.REORGED));
+        assertThat(m.successors(TransferStatus.FINALIZED)).isEqualTo(Set.of(TransferStatus.ATTESTED, TransferStatus.UNDERPAID));
+        assertThat(m.successors(TransferStatus.UNDERPAID)).isEqualTo(Set.of(TransferStatus.FINALIZED));
+        assertThat(m.successors(TransferStatus.ATTESTED)).isEqualTo(Set.of(TransferStatus.SUBMITTED));
+        assertThat(m.successors(TransferStatus.SUBMITTED))
+                .isEqualTo(Set.of(TransferStatus.DELIVERED, TransferStatus.FAILED, TransferStatus.SUBMITTED));
+        assertThat(m.successors(TransferStatus.FAILED)).isEqualTo(Set.of(TransferStatus.ATTESTED));
+    }
+
+    @Test
+    void statusNamesAreTheStoredOnes() {
+        // persisted by name: this list may only grow at the end
+        assertThat(Arrays.stream(TransferStatus.values()).map(Enum::name)).containsExactly(
+                "SENT", "FINALIZED", "UNDERPAID", "ATTESTED", "SUBMITTED", "DELIVERED", "FAILED", "REORGED");
+    }
+}

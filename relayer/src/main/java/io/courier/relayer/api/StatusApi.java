@@ -1,0 +1,97 @@
+package io.courier.relayer.api;
+
+import io.courier.relayer.api.ApiMetrics.RouteTemplate;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
+
+/**
+ * The status API of a node (DESIGN §6): every route of this package in one {@link Route}, wrapped so that every
+ * error is {@code application/problem+json} and every request is counted in {@code courier_api_requests_total}.
+ *
+ * <pre>{@code
+ * StatusApi api = new StatusApi(new StoreTransferQueries(store), chainBoard,
+ *         ReadinessProbe.all(List.of(cassandraProbe, ReadinessProbe.chains(chainBoard))), registry);
+ * api.bind(system, config.api().host(), config.api().port())
+ *    .thenAccept(b -> log.info("status API on {}", b.localAddress()));
+ * }</pre>
+ *
+ * <p>Construct it once per registry: it registers {@code courier_api_requests_total} there.
+ */
+public final class StatusApi extends AllDirectives {
+
+    private final ApiJson json = ApiJson.shared();
+    private final ApiMetrics metrics;
+    private final ProblemHandlers problems;
+    private final TransferRoutes transfers;
+    private final ChainRoutes chains;
+    private final HealthRoutes health;
+    private final MetricsRoutes metricsRoutes;
+    private final OpenApiRoutes openApi;
+
+    /** With no payload describer ({@link PayloadDescriber#NONE}) and the default readiness deadline. */
+    public StatusApi(TransferQueries transfers, ChainStatusSource chains, ReadinessProbe readiness,
+                     PrometheusRegistry registry) {
+        this(transfers, chains, readiness, registry, PayloadDescriber.NONE, HealthRoutes.DEFAULT_PROBE_TIMEOUT);
+    }
+
+    /**
+     * @param transfers    the reads behind {@code /v1/transfers}
+     * @param chains       the chain states behind {@code /v1/chains}
+     * @param readiness    the verdict behind {@code /readyz}
+     * @param registry     served at {@code /metrics}; {@code courier_api_requests_total} is registered in it
+     * @param payloads     reads amounts out of token-bridge payloads
+     * @param probeTimeout how long {@code /readyz} waits for {@code readiness} before answering 503
+     */
+    public StatusApi(TransferQueries transfers, ChainStatusSource chains, ReadinessProbe readiness,
+                     PrometheusRegistry registry, PayloadDescriber payloads, Duration probeTimeout) {
+        Objects.requireNonNull(registry, "registry");
+        this.metrics = new ApiMetrics(registry);
+        this.problems = new ProblemHandlers(json);
+        this.transfers = new TransferRoutes(transfers, payloads, json);
+        this.chains = new ChainRoutes(chains, json);
+        this.health = new HealthRoutes(readiness, probeTimeout, json);
+        this.metricsRoutes = new MetricsRoutes(registry, json);
+        this.openApi = new OpenApiRoutes(json);
+    }
+
+    /** Every route, with problem handling and request counting around them. */
+    public Route route() {
+        return extractRequest(request -> { // evaluated once per request: a fresh template holder for each
+            RouteTemplate template = new RouteTemplate();
+            return mapRequest(r -> r.addAttribute(ApiMetrics.TEMPLATE, template), () ->
+                    mapResponse(response -> {
+                        metrics.record(template.get(), response.status().intValue());
+                        return response;
+                    }, () -> withRequestTimeoutResponse(problems::timeout, () ->
+                            extractUri(uri -> handleExceptions(problems.exceptions(), () ->
+                                    handleRejections(problems.rejections(uri.path()), () -> concat(
+                                            transfers.route(),
+                                            chains.route(),
+                                            health.route(),
+                                            metricsRoutes.route(),
+                                            openApi.route())))))));
+        });
+    }
+
+    /**
+     * Binds {@link #route()} on {@code host:port} (port 0: any free port, see {@link ServerBinding#localAddress()}),
+     * with HTTP parsing errors answered as problems too ({@link ProblemParsingErrorHandler}).
+     */
+    public CompletionStage<ServerBinding> bind(ActorSystem<?> system, String host, int port) {
+        ServerSettings settings = ServerSettings.create(system.classicSystem())
+                .withParsingErrorHandler(ProblemParsingErrorHandler.class.getName());
+        return Http.get(system).newServerAt(host, port).withSettings(settings).bind(route());
+    }
+
+    public ApiMetrics metrics() {
+        return metrics;
+    }
+}

@@ -1,0 +1,39 @@
+package io.courier.relayer.api;
+
+import io.courier.chain.message.MessageId;
+import io.courier.finality.Transfer;
+import io.courier.finality.TransferHistoryEntry;
+import io.courier.finality.store.TransferStore;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@link TransferQueries} over the finality tracker's {@link TransferStore} (Cassandra in production). The
+ * store's stages complete on driver I/O threads; the routes continue on Pekko's dispatcher ({@code onSuccess}),
+ * so nothing of the API runs on the driver's threads beyond completing the stage.
+ */
+public final class StoreTransferQueries implements TransferQueries {
+
+    private final TransferStore store;
+
+    public StoreTransferQueries(TransferStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    @Override
+    public CompletionStage<Optional<Transfer>> find(MessageId id) {
+        return store.find(id);
+    }
+
+    @Override
+    public CompletionStage<List<Transfer>> findBySourceTx(long chainId, String txHash) {
+        return store.findBySourceTx(chainId, txHash);
+    }
+
+    @Override
+    public CompletionStage<List<TransferHistoryEntry>> history(MessageId id) {
+        return store.history(id);
+    }
+}

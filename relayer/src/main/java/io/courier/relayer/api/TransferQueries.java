@@ -1,0 +1,28 @@
+package io.courier.relayer.api;
+
+import io.courier.chain.message.MessageId;
+import io.courier.finality.Transfer;
+import io.courier.finality.TransferHistoryEntry;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The reads the status API makes, and nothing else: a narrow port so the routes can be tested without
+ * Cassandra. {@link StoreTransferQueries} is the production implementation over the finality tracker's store.
+ * Every method is asynchronous and must not block the caller.
+ */
+public interface TransferQueries {
+
+    /** The transfer with this id, or empty when none is known. */
+    CompletionStage<Optional<Transfer>> find(MessageId id);
+
+    /**
+     * The transfers whose {@code MessageSent} log was in transaction {@code txHash} ({@code 0x} + 64 lowercase hex
+     * digits) of chain {@code chainId}; empty when none.
+     */
+    CompletionStage<List<Transfer>> findBySourceTx(long chainId, String txHash);
+
+    /** The status changes of the transfer, oldest first; empty when the transfer is unknown. */
+    CompletionStage<List<TransferHistoryEntry>> history(MessageId id);
+}

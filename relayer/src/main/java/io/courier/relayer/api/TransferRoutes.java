@@ -1,0 +1,76 @@
+package io.courier.relayer.api;
+
+import io.courier.chain.message.MessageId;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code /v1/transfers}: one transfer by message id, its history, and the transfers of a source transaction.
+ * Reads only, through {@link TransferQueries}; every handler composes the query's {@code CompletionStage}
+ * ({@code onSuccess}) and never waits on it.
+ */
+public final class TransferRoutes extends ApiDirectives {
+
+    public static final String TRANSFER = "/v1/transfers/{messageId}";
+    public static final String HISTORY = "/v1/transfers/{messageId}/history";
+    public static final String BY_SOURCE_TX = "/v1/transfers";
+
+    private static final List<String> NONE = List.of();
+
+    private final TransferQueries queries;
+    private final PayloadDescriber payloads;
+
+    public TransferRoutes(TransferQueries queries, PayloadDescriber payloads, ApiJson json) {
+        super(json);
+        this.queries = Objects.requireNonNull(queries, "queries");
+        this.payloads = Objects.requireNonNull(payloads, "payloads");
+    }
+
+    public Route route() {
+        return pathPrefix("v1", () -> pathPrefix("transfers", () -> concat(
+                pathEnd(() -> template(BY_SOURCE_TX, () -> get(() ->
+                        strictQuery(List.of("sourceTx", "chain"), NONE, this::bySourceTx)))),
+                path(PathMatchers.segment(), rawId -> template(TRANSFER, () -> get(() ->
+                        strictQuery(NONE, NONE, q -> transfer(ApiParams.messageId("messageId", rawId)))))),
+                path(PathMatchers.segment().slash("history"), rawId -> template(HISTORY, () -> get(() ->
+                        strictQuery(NONE, NONE, q -> history(ApiParams.messageId("messageId", rawId))))))
+        )));
+    }
+
+    private Route transfer(MessageId id) {
+        return onSuccess(queries.find(id), found -> found
+                .map(t -> complete(json.ok(TransferView.of(t, payloads))))
+                .orElseGet(() -> completeProblem(notFound(id))));
+    }
+
+    private Route history(MessageId id) {
+        return onSuccess(queries.history(id), entries -> {
+            if (!entries.isEmpty()) {
+                return complete(json.ok(historyView(id, entries.stream().map(TransferView.HistoryEntry::of).toList())));
+            }
+            // every known transfer has at least its observation entry; tell "unknown" from "no rows yet"
+            return onSuccess(queries.find(id), found -> found.isPresent()
+                    ? complete(json.ok(historyView(id, List.of())))
+                    : completeProblem(notFound(id)));
+        });
+    }
+
+    private Route bySourceTx(Map<String, String> query) {
+        String txHash = ApiParams.hash32("sourceTx", query.get("sourceTx"));
+        long chain = ApiParams.chainId("chain", query.get("chain"));
+        return onSuccess(queries.findBySourceTx(chain, txHash), transfers -> complete(json.ok(
+                new TransferView.ListView(transfers.stream().map(t -> TransferView.of(t, payloads)).toList()))));
+    }
+
+    private static TransferView.HistoryView historyView(MessageId id, List<TransferView.HistoryEntry> entries) {
+        return new TransferView.HistoryView(id.toHex(), entries);
+    }
+
+    private static Problem notFound(MessageId id) {
+        return Problem.of(Problem.TRANSFER_NOT_FOUND, "Transfer not found", 404,
+                "no transfer with message id " + id.toHex() + " is known to this node");
+    }
+}

@@ -1,0 +1,119 @@
+package io.courier.relayer.api;
+
+import io.courier.chain.message.CrossChainMessage;
+import io.courier.finality.SourceRef;
+import io.courier.finality.Transfer;
+import io.courier.finality.TransferHistoryEntry;
+import io.courier.finality.TransferStatus;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A transfer as the API shows it ({@code GET /v1/transfers/{messageId}}). Every member is described in
+ * {@code openapi.yaml}; change both together. Absent values ({@code amount}, {@code destinationTxHash},
+ * {@code failureReason}) are left out of the JSON.
+ *
+ * @param stages the time the transfer (last) entered each status it reached, keyed by the lowercase status name,
+ *               in the order of {@link TransferStatus}
+ */
+public record TransferView(
+        String messageId,
+        TransferStatus status,
+        long sourceChainId,
+        long destinationChainId,
+        String sourceGateway,
+        String sender,
+        String recipient,
+        long nonce,
+        String payloadHash,
+        int payloadSize,
+        String amount,
+        Source source,
+        Confirmations confirmations,
+        String destinationTxHash,
+        String failureReason,
+        Map<String, Instant> stages,
+        Instant createdAt,
+        Instant updatedAt,
+        Links links) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransferView.class);
+
+    /** Where the {@code MessageSent} log was seen. */
+    public record Source(String txHash, long blockNumber, String blockHash, int logIndex) {
+        static Source of(SourceRef ref) {
+            return new Source(ref.txHash(), ref.blockNumber(), ref.blockHash(), ref.logIndex());
+        }
+    }
+
+    /** Source confirmations last recorded, and how many the chain's finality policy requires. */
+    public record Confirmations(long seen, int required) {}
+
+    /** Related resources. */
+    public record Links(String self, String history, String events) {}
+
+    /** {@code { "transfers": [...] }}. */
+    public record ListView(List<TransferView> transfers) {}
+
+    /** {@code GET /v1/transfers/{messageId}/history}: the status changes, oldest first. */
+    public record HistoryView(String messageId, List<HistoryEntry> history) {}
+
+    /** One status change; {@code from} is absent on the first entry (the observation). */
+    public record HistoryEntry(Instant at, TransferStatus from, TransferStatus to, String cause) {
+        static HistoryEntry of(TransferHistoryEntry entry) {
+            return new HistoryEntry(entry.at(), entry.from(), entry.to(), entry.cause());
+        }
+    }
+
+    /** The path of the transfer {@code messageIdHex} ({@code 0x} + 64 lowercase hex digits). */
+    public static String selfPath(String messageIdHex) {
+        return "/v1/transfers/" + messageIdHex;
+    }
+
+    /** The describer's amount; a describer that throws is a bug logged here, not a failed request. */
+    private static String amount(PayloadDescriber payloads, CrossChainMessage message) {
+        try {
+            return payloads.amount(message).map(BigInteger::toString).orElse(null);
+        } catch (RuntimeException e) {
+            LOG.warn("payload describer {} failed on message {}; amount left out", payloads, message.id(), e);
+            return null;
+        }
+    }
+
+    public static TransferView of(Transfer transfer, PayloadDescriber payloads) {
+        CrossChainMessage message = transfer.message();
+        String id = transfer.id().toHex();
+        LinkedHashMap<String, Instant> stages = new LinkedHashMap<>();
+        for (TransferStatus status : TransferStatus.values()) {
+            transfer.stageTime(status).ifPresent(at -> stages.put(status.name().toLowerCase(Locale.ROOT), at));
+        }
+        String amount = amount(payloads, message);
+        String self = selfPath(id);
+        return new TransferView(
+                id,
+                transfer.status(),
+                message.srcChainId(),
+                message.dstChainId(),
+                message.srcGateway(),
+                message.sender(),
+                message.recipient(),
+                message.nonce(),
+                message.payloadHash().toHex(),
+                message.payloadLength(),
+                amount,
+                Source.of(transfer.source()),
+                new Confirmations(transfer.confirmationsSeen(), transfer.confirmationsRequired()),
+                transfer.dstTxHash(),
+                transfer.failureReason(),
+                stages,
+                transfer.createdAt(),
+                transfer.updatedAt(),
+                new Links(self, self + "/history", self + "/events"));
+    }
+}

@@ -1,0 +1,134 @@
+package io.courier.relayer.attest;
+
+import io.courier.chain.message.MessageId;
+import io.courier.finality.Attestation;
+import io.courier.finality.Transfer;
+import io.courier.finality.TransferEvent;
+import io.courier.finality.TransferStatus;
+import io.courier.finality.store.AttestationStore;
+import io.courier.finality.store.TransferStore;
+import io.courier.finality.store.TransitionOutcome;
+import io.courier.relayer.submit.Submitter;
+import io.courier.relayer.telemetry.CourierMetrics;
+import io.courier.relayer.telemetry.TransferTracing;
+import io.opentelemetry.api.common.Attributes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Signs finalized message ids with this node's validator keys, stores the signatures in Cassandra (where other
+ * nodes' attesters put theirs), and once {@code threshold} distinct validators of the set have signed —
+ * each signature checked by recovering its signer — marks the transfer ATTESTED and hands it to the
+ * destination's submitter.
+ */
+public final class Attester extends AbstractBehavior<Attester.Command> {
+
+    public sealed interface Command {}
+
+    /** A transfer is FINALIZED: sign it (again, idempotently) and count signatures. */
+    public record Attest(Transfer transfer) implements Command {}
+
+    private record Done(MessageId id, Outcome outcome, Throwable error) implements Command {}
+
+    private enum Outcome { ATTESTED, WAITING_FOR_PEERS, ALREADY_MOVED }
+
+    /** What the attester needs. */
+    public record Wiring(ValidatorKeys keys, TransferStore transfers, AttestationStore attestations,
+                         Map<Long, String> gateways, Map<Long, ActorRef<Submitter.Command>> submitters,
+                         CourierMetrics metrics, TransferTracing tracing, Clock clock) {}
+
+    public static Behavior<Command> create(Wiring wiring) {
+        return Behaviors.setup(ctx -> new Attester(ctx, wiring));
+    }
+
+    private static final int MAX_IN_FLIGHT = 64;
+
+    private final Wiring w;
+    private final Set<MessageId> inFlight = new HashSet<>();
+
+    private Attester(ActorContext<Command> ctx, Wiring wiring) {
+        super(ctx);
+        this.w = wiring;
+        ctx.getLog().info("attester: {} local validator key(s) {}, threshold {} of {}", wiring.keys().size(),
+                wiring.keys().addresses(), wiring.keys().threshold(), wiring.keys().validatorSet().size());
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Attest.class, this::onAttest)
+                .onMessage(Done.class, this::onDone)
+                .build();
+    }
+
+    private Behavior<Command> onAttest(Attest attest) {
+        Transfer t = attest.transfer();
+        // duplicates (watcher + sweep) and overload are dropped: the sweep brings every FINALIZED transfer back
+        if (inFlight.contains(t.id()) || inFlight.size() >= MAX_IN_FLIGHT) {
+            return this;
+        }
+        String gateway = w.gateways().get(t.message().dstChainId());
+        if (gateway == null) {
+            getContext().getLog().error("transfer {}: no gateway configured for destination chain {}", t.id(), t.message().dstChainId());
+            return this;
+        }
+        inFlight.add(t.id());
+        getContext().pipeToSelf(attest(t, gateway), (outcome, error) -> new Done(t.id(), outcome, error));
+        return this;
+    }
+
+    private CompletionStage<Outcome> attest(Transfer t, String gateway) {
+        var digest = w.keys().digest(t.id(), t.message().dstChainId(), gateway);
+        Instant now = w.clock().instant();
+        List<CompletableFuture<Void>> puts = new ArrayList<>();
+        for (Attestation own : w.keys().sign(t.id(), digest, now)) {
+            puts.add(w.attestations().put(own).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new))
+                .thenCompose(x -> w.attestations().list(t.id()))
+                .thenCompose(all -> {
+                    int valid = w.keys().countValid(digest, all);
+                    if (valid < w.keys().threshold()) {
+                        return CompletableFuture.completedFuture(Outcome.WAITING_FOR_PEERS);
+                    }
+                    return w.transfers().transition(t.id(), TransferStatus.FINALIZED, new TransferEvent.Attested(valid), w.clock().instant())
+                            .thenApply(outcome -> {
+                                if (outcome instanceof TransitionOutcome.Applied applied) {
+                                    Transfer attested = applied.updated();
+                                    w.tracing().stage(t.id().toHex(), t.route(), "attest",
+                                            t.stageTime(TransferStatus.FINALIZED).orElse(now), w.clock().instant(),
+                                            Attributes.builder().put("courier.signatures", valid).build(), true);
+                                    ActorRef<Submitter.Command> submitter = w.submitters().get(t.message().dstChainId());
+                                    if (submitter != null) {
+                                        submitter.tell(new Submitter.Ready(attested.id()));
+                                    }
+                                    return Outcome.ATTESTED;
+                                }
+                                return Outcome.ALREADY_MOVED;
+                            });
+                });
+    }
+
+    private Behavior<Command> onDone(Done done) {
+        inFlight.remove(done.id());
+        if (done.error() != null) {
+            getContext().getLog().warn("transfer {}: attestation failed, the sweep retries: {}", done.id(), done.error().toString());
+        } else if (done.outcome() == Outcome.WAITING_FOR_PEERS) {
+            getContext().getLog().debug("transfer {}: waiting for peer signatures", done.id());
+        }
+        return this;
+    }
+}

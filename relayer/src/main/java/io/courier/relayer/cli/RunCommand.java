@@ -1,0 +1,40 @@
+package io.courier.relayer.cli;
+
+import io.courier.relayer.config.ConfigException;
+import io.courier.relayer.config.NodeConfig;
+import io.courier.relayer.config.NodeConfigLoader;
+import io.courier.relayer.node.CourierNode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code courier run --config FILE}: a node against real endpoints and a Cassandra cluster, until stopped. */
+@Command(name = "run", description = "Run a relayer node until SIGTERM/Ctrl-C.")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--config", required = true, description = "HOCON file layered over reference.conf")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeConfig nodeConfig;
+        try {
+            nodeConfig = NodeConfigLoader.fromEnvironment().load(config);
+        } catch (ConfigException e) {
+            System.err.println("invalid config: " + e.getMessage());
+            return 2;
+        }
+        CourierNode node = CourierNode.start(nodeConfig, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "courier-shutdown"));
+        System.out.println("courier node " + nodeConfig.nodeName() + " running; API " + node.apiUrl());
+        stopped.await();
+        return 0;
+    }
+}

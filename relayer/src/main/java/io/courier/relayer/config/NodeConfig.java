@@ -1,0 +1,74 @@
+package io.courier.relayer.config;
+
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The validated configuration of one Courier node; built only by {@link NodeConfigLoader}. */
+public record NodeConfig(
+        String nodeName,
+        CassandraSettings cassandra,
+        ApiSettings api,
+        List<ChainSettings> chains,
+        ValidatorSettings validator,
+        SubmitterSettings submitter) {
+
+    public record CassandraSettings(
+            List<InetSocketAddress> contactPoints,
+            String localDatacenter,
+            String keyspace,
+            boolean createKeyspace,
+            int replicationFactor,
+            int maxRequestsInFlight,
+            Duration requestTimeout) {}
+
+    public record ApiSettings(String host, int port) {}
+
+    public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {}
+
+    public record ChainSettings(
+            String name,
+            long chainId,
+            String rpcUrl,
+            String gateway,
+            int confirmations,
+            long startBlock,
+            Duration pollInterval,
+            int maxLogRange,
+            Duration requestTimeout,
+            int maxRequestsInFlight,
+            int maxRequestsQueued,
+            RetrySettings retry) {}
+
+    /** Validator set and this node's keys. {@link #keys} are secrets: never print this record's keys. */
+    public record ValidatorSettings(List<String> set, int threshold, List<Secret> keys) {}
+
+    public record SubmitterSettings(
+            Optional<Secret> key,
+            long maxGasLimit,
+            double gasLimitMultiplier,
+            int feeHistoryBlocks,
+            double priorityFeePercentile,
+            BigDecimal minPriorityFeeGwei,
+            BigDecimal baseFeeMultiplier,
+            BigDecimal maxFeePerGasGwei,
+            int maxInFlight,
+            Duration receiptPollInterval,
+            Duration rebroadcastAfter,
+            int destinationConfirmations,
+            Duration sweepInterval) {}
+
+    /** A private key. Its {@code toString} never shows the value. */
+    public record Secret(String source, String hex) {
+        @Override
+        public String toString() {
+            return "Secret[" + source + "]";
+        }
+    }
+
+    public Optional<ChainSettings> chain(long chainId) {
+        return chains.stream().filter(c -> c.chainId() == chainId).findFirst();
+    }
+}

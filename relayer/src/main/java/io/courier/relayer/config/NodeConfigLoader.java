@@ -1,0 +1,302 @@
+package io.courier.relayer.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException.Missing;
+import com.typesafe.config.ConfigException.WrongType;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import io.courier.relayer.config.NodeConfig.ApiSettings;
+import io.courier.relayer.config.NodeConfig.CassandraSettings;
+import io.courier.relayer.config.NodeConfig.ChainSettings;
+import io.courier.relayer.config.NodeConfig.RetrySettings;
+import io.courier.relayer.config.NodeConfig.Secret;
+import io.courier.relayer.config.NodeConfig.SubmitterSettings;
+import io.courier.relayer.config.NodeConfig.ValidatorSettings;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Reads HOCON (the file given, then {@code reference.conf} defaults, environment overrides as declared there)
+ * into a {@link NodeConfig}, checking every value; the first problem found is thrown as a
+ * {@link ConfigException} naming its path.
+ */
+public final class NodeConfigLoader {
+
+    private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
+    private static final Pattern PRIVATE_KEY = Pattern.compile("(0x)?[0-9a-fA-F]{64}");
+
+    private final Map<String, String> env;
+
+    public NodeConfigLoader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public static NodeConfigLoader fromEnvironment() {
+        return new NodeConfigLoader(System.getenv());
+    }
+
+    /** Loads {@code file} layered over the defaults. */
+    public NodeConfig load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(file.toString(), "config file not found");
+        }
+        Config user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        return load(user);
+    }
+
+    /** Loads a parsed config layered over the defaults (tests and the demo build one in memory). */
+    public NodeConfig load(Config user) {
+        ConfigFactory.invalidateCaches();
+        Config config = ConfigFactory.systemProperties()
+                .withFallback(user)
+                .withFallback(ConfigFactory.defaultReference(NodeConfigLoader.class.getClassLoader()))
+                .resolve()
+                .getConfig("courier");
+        return new NodeConfig(
+                nonBlank(config, "node.name"),
+                cassandra(config.getConfig("cassandra")),
+                api(config.getConfig("api")),
+                chains(config),
+                validator(config.getConfig("validator")),
+                submitter(config.getConfig("submitter")));
+    }
+
+    private CassandraSettings cassandra(Config c) {
+        List<InetSocketAddress> points = new ArrayList<>();
+        List<String> raw = read("courier.cassandra.contact-points", () -> c.hasPath("contact-points")
+                && c.getValue("contact-points").valueType() == com.typesafe.config.ConfigValueType.STRING
+                ? List.of(c.getString("contact-points").split(","))
+                : c.getStringList("contact-points"));
+        for (String point : raw) {
+            points.add(hostPort("courier.cassandra.contact-points", point.trim()));
+        }
+        if (points.isEmpty()) {
+            throw new ConfigException("courier.cassandra.contact-points", "at least one host:port is required");
+        }
+        String keyspace = nonBlank(c, "keyspace", "courier.cassandra.keyspace");
+        if (!keyspace.matches("[a-z][a-z0-9_]{0,47}")) {
+            throw new ConfigException("courier.cassandra.keyspace", "'" + keyspace + "' is not a keyspace name (a-z, 0-9, _; 48 chars)");
+        }
+        return new CassandraSettings(points, nonBlank(c, "local-datacenter", "courier.cassandra.local-datacenter"), keyspace,
+                read("courier.cassandra.create-keyspace", () -> c.getBoolean("create-keyspace")),
+                positive(c, "replication-factor", "courier.cassandra"),
+                positive(c, "max-requests-in-flight", "courier.cassandra"),
+                duration(c, "request-timeout", "courier.cassandra"));
+    }
+
+    private ApiSettings api(Config c) {
+        int port = read("courier.api.port", () -> c.getInt("port"));
+        if (port < 0 || port > 65535) {
+            throw new ConfigException("courier.api.port", port + " is not a TCP port");
+        }
+        return new ApiSettings(nonBlank(c, "host", "courier.api.host"), port);
+    }
+
+    private List<ChainSettings> chains(Config root) {
+        Config defaults = root.getConfig("chain-defaults");
+        List<? extends Config> entries = read("courier.chains", () -> root.getConfigList("chains"));
+        List<ChainSettings> chains = new ArrayList<>();
+        Set<Long> ids = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String path = "courier.chains[" + i + "]";
+            Config c = entries.get(i).withFallback(defaults);
+            long chainId = read(path + ".chain-id", () -> c.getLong("chain-id"));
+            if (chainId <= 0) {
+                throw new ConfigException(path + ".chain-id", "must be positive, was " + chainId);
+            }
+            if (!ids.add(chainId)) {
+                throw new ConfigException(path + ".chain-id", "chain id " + chainId + " is configured twice");
+            }
+            String name = nonBlank(c, "name", path + ".name");
+            if (!names.add(name)) {
+                throw new ConfigException(path + ".name", "chain name '" + name + "' is configured twice");
+            }
+            String rpc = nonBlank(c, "rpc-url", path + ".rpc-url");
+            if (!rpc.startsWith("http://") && !rpc.startsWith("https://")) {
+                throw new ConfigException(path + ".rpc-url", "must be an http(s) URL, was '" + rpc + "'");
+            }
+            chains.add(new ChainSettings(name, chainId, rpc,
+                    address(nonBlank(c, "gateway", path + ".gateway"), path + ".gateway"),
+                    positive(c, "finality.confirmations", path),
+                    read(path + ".start-block", () -> c.getLong("start-block")),
+                    duration(c, "poll-interval", path),
+                    positive(c, "max-log-range", path),
+                    duration(c, "request-timeout", path),
+                    positive(c, "max-requests-in-flight", path),
+                    positive(c, "max-requests-queued", path),
+                    new RetrySettings(positive(c, "retry.max-attempts", path),
+                            duration(c, "retry.initial-backoff", path),
+                            duration(c, "retry.max-backoff", path))));
+        }
+        if (chains.isEmpty()) {
+            throw new ConfigException("courier.chains", "no chains configured: a node needs at least two to relay between");
+        }
+        return List.copyOf(chains);
+    }
+
+    private ValidatorSettings validator(Config c) {
+        List<String> set = new ArrayList<>();
+        for (String address : read("courier.validator.set", () -> c.getStringList("set"))) {
+            set.add(address("" + address, "courier.validator.set"));
+        }
+        if (set.isEmpty()) {
+            throw new ConfigException("courier.validator.set", "the validator set is empty");
+        }
+        if (new HashSet<>(set).size() != set.size()) {
+            throw new ConfigException("courier.validator.set", "a validator is listed twice");
+        }
+        int threshold = positive(c, "threshold", "courier.validator");
+        if (threshold > set.size()) {
+            throw new ConfigException("courier.validator.threshold", threshold + " exceeds the " + set.size() + " validators");
+        }
+        List<Secret> keys = new ArrayList<>();
+        List<String> files = read("courier.validator.key-files", () -> c.getStringList("key-files"));
+        for (int i = 0; i < files.size(); i++) {
+            keys.add(keyFromFile(Path.of(files.get(i)), "courier.validator.key-files[" + i + "]"));
+        }
+        String fromEnv = env.get("COURIER_VALIDATOR_KEYS");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            String[] parts = fromEnv.split(",");
+            for (int i = 0; i < parts.length; i++) {
+                keys.add(key(parts[i].trim(), "COURIER_VALIDATOR_KEYS[" + i + "]"));
+            }
+        }
+        return new ValidatorSettings(List.copyOf(set), threshold, List.copyOf(keys));
+    }
+
+    private SubmitterSettings submitter(Config c) {
+        Optional<Secret> key = Optional.empty();
+        String file = read("courier.submitter.key-file", () -> c.getString("key-file"));
+        if (!file.isBlank()) {
+            key = Optional.of(keyFromFile(Path.of(file), "courier.submitter.key-file"));
+        } else if (env.containsKey("COURIER_SUBMITTER_KEY") && !env.get("COURIER_SUBMITTER_KEY").isBlank()) {
+            key = Optional.of(key(env.get("COURIER_SUBMITTER_KEY").trim(), "COURIER_SUBMITTER_KEY"));
+        }
+        double multiplier = read("courier.submitter.gas-limit-multiplier", () -> c.getDouble("gas-limit-multiplier"));
+        if (multiplier < 1.0 || multiplier > 10) {
+            throw new ConfigException("courier.submitter.gas-limit-multiplier", "must be in [1, 10], was " + multiplier);
+        }
+        double percentile = read("courier.submitter.priority-fee-percentile", () -> c.getDouble("priority-fee-percentile"));
+        if (percentile < 0 || percentile > 100) {
+            throw new ConfigException("courier.submitter.priority-fee-percentile", "must be in [0, 100], was " + percentile);
+        }
+        return new SubmitterSettings(key,
+                read("courier.submitter.max-gas-limit", () -> c.getLong("max-gas-limit")),
+                multiplier,
+                positive(c, "fee-history-blocks", "courier.submitter"),
+                percentile,
+                decimal(c, "min-priority-fee-gwei", "courier.submitter"),
+                decimal(c, "base-fee-multiplier", "courier.submitter"),
+                decimal(c, "max-fee-per-gas-gwei", "courier.submitter"),
+                positive(c, "max-in-flight", "courier.submitter"),
+                duration(c, "receipt-poll-interval", "courier.submitter"),
+                duration(c, "rebroadcast-after", "courier.submitter"),
+                positive(c, "destination-confirmations", "courier.submitter"),
+                duration(c, "sweep-interval", "courier.submitter"));
+    }
+
+    private static Secret keyFromFile(Path file, String path) {
+        try {
+            return key(Files.readString(file).trim(), path + " (" + file.toAbsolutePath() + ")");
+        } catch (IOException e) {
+            throw new ConfigException(path, "cannot read key file " + file.toAbsolutePath() + ": " + e.getMessage());
+        }
+    }
+
+    private static Secret key(String hex, String source) {
+        if (!PRIVATE_KEY.matcher(hex).matches()) {
+            // never echo the value: it may be a real key with a typo
+            throw new ConfigException(source, "not a 32-byte hex private key");
+        }
+        return new Secret(source, hex.startsWith("0x") ? hex.substring(2) : hex);
+    }
+
+    private static String address(String value, String path) {
+        if (!ADDRESS.matcher(value).matches()) {
+            throw new ConfigException(path, "'" + value + "' is not a 0x-prefixed 20-byte address");
+        }
+        return value.toLowerCase(Locale.ROOT);
+    }
+
+    private static InetSocketAddress hostPort(String path, String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw new ConfigException(path, "'" + value + "' is not host:port");
+        }
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            return InetSocketAddress.createUnresolved(value.substring(0, colon), port);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(path, "'" + value + "' is not host:port");
+        }
+    }
+
+    private static String nonBlank(Config c, String key) {
+        return nonBlank(c, key, "courier." + key);
+    }
+
+    private static String nonBlank(Config c, String key, String path) {
+        String value = read(path, () -> c.getString(key));
+        if (value.isBlank()) {
+            throw new ConfigException(path, "must not be empty");
+        }
+        return value;
+    }
+
+    private static int positive(Config c, String key, String parent) {
+        String path = parent + "." + key;
+        int value = read(path, () -> c.getInt(key));
+        if (value <= 0) {
+            throw new ConfigException(path, "must be positive, was " + value);
+        }
+        return value;
+    }
+
+    private static Duration duration(Config c, String key, String parent) {
+        String path = parent + "." + key;
+        Duration value = read(path, () -> c.getDuration(key));
+        if (value.isNegative() || value.isZero()) {
+            throw new ConfigException(path, "must be a positive duration, was " + value);
+        }
+        return value;
+    }
+
+    private static BigDecimal decimal(Config c, String key, String parent) {
+        String path = parent + "." + key;
+        try {
+            BigDecimal value = new BigDecimal(read(path, () -> c.getString(key)));
+            if (value.signum() < 0) {
+                throw new ConfigException(path, "must not be negative, was " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(path, "not a number");
+        }
+    }
+
+    private static <T> T read(String path, Supplier<T> reader) {
+        try {
+            return reader.get();
+        } catch (Missing e) {
+            throw new ConfigException(path, "missing");
+        } catch (WrongType e) {
+            throw new ConfigException(path, "wrong type: " + e.getMessage().replaceFirst("^.*?: ", ""));
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigException(path, e.getMessage());
+        }
+    }
+}

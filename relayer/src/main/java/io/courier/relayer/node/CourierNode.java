@@ -1,0 +1,224 @@
+package io.courier.relayer.node;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.internal.core.session.throttling.ConcurrencyLimitingRequestThrottler;
+import io.courier.chain.Backoff;
+import io.courier.chain.ChainClient;
+import io.courier.chain.ChainClientSettings;
+import io.courier.chain.LogRangePlanner;
+import io.courier.chain.LogScanner;
+import io.courier.chain.MessageSentDecoder;
+import io.courier.chain.Web3jChainClient;
+import io.courier.finality.store.CassandraStores;
+import io.courier.finality.store.CourierSchema;
+import io.courier.finality.store.TransferStore;
+import io.courier.relayer.api.ChainStatusBoard;
+import io.courier.relayer.api.ReadinessProbe;
+import io.courier.relayer.api.StatusApi;
+import io.courier.relayer.api.StoreTransferQueries;
+import io.courier.relayer.attest.Attester;
+import io.courier.relayer.attest.ValidatorKeys;
+import io.courier.relayer.config.NodeConfig;
+import io.courier.relayer.config.NodeConfig.ChainSettings;
+import io.courier.relayer.submit.Submitter;
+import io.courier.relayer.telemetry.CourierMetrics;
+import io.courier.relayer.telemetry.PrometheusRpcObserver;
+import io.courier.relayer.telemetry.TransferTracing;
+import io.courier.relayer.watch.ChainWatcher;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.crypto.Credentials;
+
+/**
+ * One running Courier node: Cassandra session and schema, a chain client per chain, the actor system with
+ * its watchers, attester and submitters, and the HTTP API. {@link #start} returns once all of it runs;
+ * {@link #close} stops it in reverse order.
+ */
+public final class CourierNode implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CourierNode.class);
+
+    private final CqlSession session;
+    private final CassandraStores stores;
+    private final Map<Long, ChainClient> clients;
+    private final ScheduledExecutorService scheduler;
+    private final ActorSystem<Void> system;
+    private final ServerBinding binding;
+    private final OpenTelemetrySdk openTelemetry;
+    private final ChainStatusBoard board;
+    private final CourierMetrics metrics;
+
+    private CourierNode(CqlSession session, CassandraStores stores, Map<Long, ChainClient> clients,
+                        ScheduledExecutorService scheduler, ActorSystem<Void> system, ServerBinding binding,
+                        OpenTelemetrySdk openTelemetry, ChainStatusBoard board, CourierMetrics metrics) {
+        this.session = session;
+        this.stores = stores;
+        this.clients = clients;
+        this.scheduler = scheduler;
+        this.system = system;
+        this.binding = binding;
+        this.openTelemetry = openTelemetry;
+        this.board = board;
+        this.metrics = metrics;
+    }
+
+    public static CourierNode start(NodeConfig config, Clock clock) {
+        return start(config, clock, new PrometheusRegistry(), TransferTracing.autoConfigured("courier-relayer"));
+    }
+
+    public static CourierNode start(NodeConfig config, Clock clock, PrometheusRegistry registry, OpenTelemetrySdk otel) {
+        if (config.submitter().key().isEmpty()) {
+            throw new IllegalStateException("courier.submitter.key-file (or COURIER_SUBMITTER_KEY) is not set: "
+                    + "the node cannot pay for destination transactions");
+        }
+        CourierMetrics metrics = CourierMetrics.withJvm(registry);
+        TransferTracing tracing = new TransferTracing(otel);
+        CqlSession session = connect(config.cassandra());
+        CourierSchema schema = CourierSchema.of(session, config.cassandra().keyspace()).owner(config.nodeName());
+        if (config.cassandra().createKeyspace()) {
+            schema = schema.createKeyspace(Map.of("class", "SimpleStrategy",
+                    "replication_factor", Integer.toString(config.cassandra().replicationFactor())));
+        }
+        CourierSchema.Result migrated = schema.migrate();
+        log.info("cassandra keyspace {} at schema version {} (applied now: {})", config.cassandra().keyspace(),
+                migrated.version(), migrated.appliedNow());
+        CassandraStores stores = CassandraStores.prepare(session, config.cassandra().keyspace());
+
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "courier-rpc-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        PrometheusRpcObserver observer = new PrometheusRpcObserver(metrics);
+        Map<Long, ChainClient> clients = new LinkedHashMap<>();
+        for (ChainSettings chain : config.chains()) {
+            Backoff backoff = Backoff.defaults();
+            ChainClientSettings settings = new ChainClientSettings(chain.name(), chain.chainId(), chain.rpcUrl(),
+                    chain.requestTimeout(), chain.maxRequestsInFlight(), chain.maxRequestsQueued(),
+                    new Backoff(chain.retry().initialBackoff(), chain.retry().maxBackoff(), 2.0, backoff.jitter(), chain.retry().maxAttempts()),
+                    observer);
+            clients.put(chain.chainId(), Web3jChainClient.create(settings, scheduler));
+        }
+
+        ChainStatusBoard board = new ChainStatusBoard();
+        ValidatorKeys keys = new ValidatorKeys(config.validator().keys(), config.validator().set(), config.validator().threshold());
+        Credentials signer = Credentials.create(config.submitter().key().get().hex());
+        Map<Long, String> gateways = config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId, ChainSettings::gateway));
+        Set<Long> chainIds = gateways.keySet();
+
+        NodeGuardian.Blueprint blueprint = new NodeGuardian.Blueprint(
+                config.chains(),
+                submitters -> new Attester.Wiring(keys, stores.transfers(), stores.attestations(), gateways, submitters,
+                        metrics, tracing, clock),
+                (chain, attester) -> new Submitter.Wiring(chain.chainId(), chain.name(), chain.gateway(),
+                        clients.get(chain.chainId()), signer, config.submitter(), stores.transfers(), stores.attestations(),
+                        stores.submissions(), keys, attester, metrics, tracing, clock),
+                (chain, attester) -> new ChainWatcher.Wiring(clients.get(chain.chainId()),
+                        new LogScanner(clients.get(chain.chainId()), LogRangePlanner.startingAt(chain.maxLogRange())),
+                        new MessageSentDecoder(chain.chainId(), chain.gateway()), stores.transfers(), stores.cursors(),
+                        chainIds.stream().filter(id -> id != chain.chainId()).collect(Collectors.toSet()),
+                        board, clock, metrics, tracing, attester));
+        ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(blueprint), "courier");
+
+        ServerBinding binding;
+        try {
+            StatusApi api = new StatusApi(new StoreTransferQueries(stores.transfers()), board,
+                    ReadinessProbe.all(List.of(new CassandraReadiness(session), ReadinessProbe.chains(board))), registry);
+            binding = api.bind(system, config.api().host(), config.api().port()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            system.terminate();
+            session.close();
+            throw new IllegalStateException("status API could not bind " + config.api().host() + ":" + config.api().port()
+                    + ": " + e.getMessage(), e);
+        }
+        log.info("courier node {} up: {} chains, API on {}", config.nodeName(), clients.size(), binding.localAddress());
+        return new CourierNode(session, stores, clients, scheduler, system, binding, otel, board, metrics);
+    }
+
+    private static CqlSession connect(NodeConfig.CassandraSettings c) {
+        DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, c.requestTimeout())
+                .withString(DefaultDriverOption.REQUEST_THROTTLER_CLASS, ConcurrencyLimitingRequestThrottler.class.getSimpleName())
+                .withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_CONCURRENT_REQUESTS, c.maxRequestsInFlight())
+                .withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_QUEUE_SIZE, 10_000)
+                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(20))
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(20))
+                .build();
+        List<InetSocketAddress> points = c.contactPoints().stream()
+                .map(p -> new InetSocketAddress(p.getHostString(), p.getPort())).toList();
+        return CqlSession.builder()
+                .addContactPoints(points)
+                .withLocalDatacenter(c.localDatacenter())
+                .withConfigLoader(loader)
+                .build();
+    }
+
+    public String apiUrl() {
+        InetSocketAddress address = binding.localAddress();
+        return "http://" + address.getHostString() + ":" + address.getPort();
+    }
+
+    public int apiPort() {
+        return binding.localAddress().getPort();
+    }
+
+    public TransferStore transfers() {
+        return stores.transfers();
+    }
+
+    public CassandraStores stores() {
+        return stores;
+    }
+
+    public ChainStatusBoard board() {
+        return board;
+    }
+
+    public CourierMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        try {
+            binding.unbind().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("unbinding the API failed: {}", e.toString());
+        }
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("actor system did not stop in time: {}", e.toString());
+        }
+        clients.values().forEach(ChainClient::close);
+        scheduler.shutdownNow();
+        session.close();
+        openTelemetry.close();
+        log.info("courier node stopped");
+    }
+
+    @Override
+    public String toString() {
+        return "CourierNode[" + apiUrl() + "]";
+    }
+}

@@ -1,0 +1,476 @@
+package io.courier.relayer.submit;
+
+import io.courier.chain.ChainClient;
+import io.courier.chain.ChainRpcException;
+import io.courier.chain.FeeHistory;
+import io.courier.chain.TxReceipt;
+import io.courier.chain.message.MessageId;
+import io.courier.finality.Attestation;
+import io.courier.finality.Submission;
+import io.courier.finality.Transfer;
+import io.courier.finality.TransferEvent;
+import io.courier.finality.TransferStatus;
+import io.courier.finality.store.AttestationStore;
+import io.courier.finality.store.SubmissionStore;
+import io.courier.finality.store.TransferStore;
+import io.courier.finality.store.TransitionOutcome;
+import io.courier.relayer.attest.Attester;
+import io.courier.relayer.attest.ValidatorKeys;
+import io.courier.relayer.config.NodeConfig.SubmitterSettings;
+import io.courier.relayer.telemetry.CourierMetrics;
+import io.courier.relayer.telemetry.TransferTracing;
+import io.opentelemetry.api.common.Attributes;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionEncoder;
+import org.web3j.utils.Numeric;
+
+/**
+ * Delivers attested messages to one destination chain. It owns the signer's nonces, so there is one per
+ * destination (a cluster singleton once several nodes run). Order of effects, so a crash at any point is
+ * recoverable from Cassandra alone: sign → persist the submission and the SUBMITTED state → broadcast →
+ * wait for the receipt and the destination confirmations → persist DELIVERED or FAILED.
+ * A periodic sweep of the destination's open transfers re-drives anything a restart or a lost message left
+ * behind: FINALIZED back to the attester, ATTESTED to submission, SUBMITTED to receipt tracking.
+ */
+public final class Submitter extends AbstractBehavior<Submitter.Command> {
+
+    public sealed interface Command {}
+
+    /** A transfer is ATTESTED and can be submitted. */
+    public record Ready(MessageId id) implements Command {}
+
+    private enum Sweep implements Command { INSTANCE }
+
+    private enum PollReceipts implements Command { INSTANCE }
+
+    private enum LoadNonce implements Command { INSTANCE }
+
+    private record NonceLoaded(long firstFree) implements Command {}
+
+    private record SweepLoaded(List<Transfer> open) implements Command {}
+
+    private record Prepared(Transfer transfer, String calldata, BigInteger gasLimit, FeeQuote fees) implements Command {}
+
+    private record PrepareFailed(MessageId id, String reason) implements Command {}
+
+    private record Broadcast(Inflight tx, Throwable error) implements Command {}
+
+    private record ReceiptChecked(Inflight tx, Optional<TxReceipt> receipt, long head, Throwable error) implements Command {}
+
+    private record Finished(Inflight tx, TransferStatus status, Throwable error) implements Command {}
+
+    private record StepFailed(String what, Throwable error) implements Command {}
+
+    /** A transaction of this signer not yet confirmed. {@code raw} is null when recovered without it. */
+    record Inflight(Transfer transfer, long nonce, String txHash, String raw, Instant lastSent) {
+        Inflight sentAgain(Instant at) {
+            return new Inflight(transfer, nonce, txHash, raw, at);
+        }
+    }
+
+    /** What the submitter needs. */
+    public record Wiring(long chainId, String chainName, String gateway, ChainClient client, Credentials signer,
+                         SubmitterSettings settings, TransferStore transfers, AttestationStore attestations,
+                         SubmissionStore submissions, ValidatorKeys keys, ActorRef<Attester.Command> attester,
+                         CourierMetrics metrics, TransferTracing tracing, Clock clock) {}
+
+    public static Behavior<Command> create(Wiring wiring) {
+        Behavior<Command> behavior = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Submitter(ctx, timers, wiring)));
+        return Behaviors.supervise(behavior)
+                .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
+    }
+
+    private static final int SWEEP_DAYS = 7;
+    private static final int SWEEP_LIMIT = 2_000;
+
+    private final TimerScheduler<Command> timers;
+    private final Wiring w;
+    private final SubmitterSettings s;
+    private final Eip1559FeePolicy feePolicy;
+    private final String signer;
+    private NonceAllocator nonces; // null until loaded from chain and store
+    private final LinkedHashSet<MessageId> queue = new LinkedHashSet<>();
+    private final Set<MessageId> preparing = new java.util.HashSet<>();
+    private final Map<MessageId, Inflight> inflight = new HashMap<>();
+    private boolean receiptPollRunning;
+    private boolean sweepRunning;
+
+    private Submitter(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring wiring) {
+        super(ctx);
+        this.timers = timers;
+        this.w = wiring;
+        this.s = wiring.settings();
+        this.feePolicy = new Eip1559FeePolicy(s.minPriorityFeeGwei(), s.baseFeeMultiplier(), s.maxFeePerGasGwei());
+        this.signer = wiring.signer().getAddress().toLowerCase();
+        ctx.getSelf().tell(LoadNonce.INSTANCE);
+        timers.startTimerWithFixedDelay(Sweep.INSTANCE, Duration.ZERO.plusMillis(200), s.sweepInterval());
+        timers.startTimerWithFixedDelay(PollReceipts.INSTANCE, s.receiptPollInterval(), s.receiptPollInterval());
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessageEquals(LoadNonce.INSTANCE, this::onLoadNonce)
+                .onMessage(NonceLoaded.class, this::onNonceLoaded)
+                .onMessage(Ready.class, this::onReady)
+                .onMessageEquals(Sweep.INSTANCE, this::onSweep)
+                .onMessage(SweepLoaded.class, this::onSweepLoaded)
+                .onMessage(Prepared.class, this::onPrepared)
+                .onMessage(PrepareFailed.class, this::onPrepareFailed)
+                .onMessage(Broadcast.class, this::onBroadcast)
+                .onMessageEquals(PollReceipts.INSTANCE, this::onPollReceipts)
+                .onMessage(ReceiptChecked.class, this::onReceiptChecked)
+                .onMessage(Finished.class, this::onFinished)
+                .onMessage(StepFailed.class, this::onStepFailed)
+                .build();
+    }
+
+    // ── nonces ───────────────────────────────────────────────────────────────────────────────────────
+
+    private Behavior<Command> onLoadNonce() {
+        // first free = max(chain's pending nonce, highest nonce we ever recorded + 1): a submission persisted
+        // but never broadcast before a crash keeps its nonce, and the sweep broadcasts it again
+        CompletionStage<Long> firstFree = w.client().nonce(signer, true).thenCompose(chainNonce ->
+                w.submissions().list(w.chainId(), signer, chainNonce, 10_000).thenApply(recorded -> recorded.stream()
+                        .mapToLong(sub -> sub.nonce() + 1).max().orElse(0L)).thenApply(r -> Math.max(chainNonce, r)));
+        getContext().pipeToSelf(firstFree, (n, e) -> e != null
+                ? new StepFailed("load nonce", e) : new NonceLoaded(n));
+        return this;
+    }
+
+    private Behavior<Command> onNonceLoaded(NonceLoaded loaded) {
+        nonces = new NonceAllocator(loaded.firstFree());
+        getContext().getLog().info("submitter {} ({}): signer {} starts at nonce {}", w.chainName(), w.chainId(), signer, loaded.firstFree());
+        drain();
+        return this;
+    }
+
+    // ── intake ───────────────────────────────────────────────────────────────────────────────────────
+
+    private Behavior<Command> onReady(Ready ready) {
+        if (!inflight.containsKey(ready.id()) && !preparing.contains(ready.id())) {
+            queue.add(ready.id());
+        }
+        drain();
+        return this;
+    }
+
+    private Behavior<Command> onSweep() {
+        if (sweepRunning) {
+            return this;
+        }
+        sweepRunning = true;
+        LocalDate today = LocalDate.ofInstant(w.clock().instant(), ZoneOffset.UTC);
+        getContext().pipeToSelf(w.transfers().open(w.chainId(), today.minusDays(SWEEP_DAYS), today.plusDays(1), SWEEP_LIMIT),
+                (open, e) -> e != null ? new StepFailed("sweep", e) : new SweepLoaded(open));
+        return this;
+    }
+
+    private Behavior<Command> onSweepLoaded(SweepLoaded loaded) {
+        sweepRunning = false;
+        Map<TransferStatus, Map<String, Integer>> counts = new EnumMap<>(TransferStatus.class);
+        for (Transfer t : loaded.open()) {
+            counts.computeIfAbsent(t.status(), k -> new HashMap<>()).merge(t.route(), 1, Integer::sum);
+            switch (t.status()) {
+                case FINALIZED -> w.attester().tell(new Attester.Attest(t));
+                case ATTESTED -> {
+                    if (!inflight.containsKey(t.id()) && !preparing.contains(t.id())) {
+                        queue.add(t.id());
+                    }
+                }
+                case SUBMITTED -> {
+                    if (!inflight.containsKey(t.id())) {
+                        // recovered after a restart: track its recorded transaction (raw bytes loaded if it must be resent)
+                        inflight.put(t.id(), new Inflight(t, -1, t.destinationTx().orElse(""), null,
+                                t.updatedAt()));
+                    }
+                }
+                default -> { }
+            }
+        }
+        for (TransferStatus status : TransferStatus.values()) {
+            if (!status.isTerminal()) {
+                w.metrics().transfers.labelValues(status.name(), "*->" + w.chainId()).set(0);
+            }
+        }
+        counts.forEach((status, byRoute) -> byRoute.forEach((route, n) -> w.metrics().transfers.labelValues(status.name(), route).set(n)));
+        drain();
+        return this;
+    }
+
+    // ── prepare: load, select signatures, estimate, price ────────────────────────────────────────────
+
+    private void drain() {
+        while (nonces != null && !queue.isEmpty() && preparing.size() + inflight.size() < s.maxInFlight()) {
+            MessageId id = queue.iterator().next();
+            queue.remove(id);
+            preparing.add(id);
+            getContext().pipeToSelf(prepare(id), (p, e) -> e != null ? new PrepareFailed(id, rootMessage(e)) : p);
+        }
+    }
+
+    private CompletionStage<Command> prepare(MessageId id) {
+        return w.transfers().find(id).thenCompose(found -> {
+            if (found.isEmpty() || found.get().status() != TransferStatus.ATTESTED) {
+                return CompletableFuture.completedFuture(new PrepareFailed(id, "not ATTESTED any more: "
+                        + found.map(t -> t.status().name()).orElse("unknown")));
+            }
+            Transfer t = found.get();
+            var digest = w.keys().digest(id, t.message().dstChainId(), w.gateway());
+            return w.attestations().list(id).thenCompose(all -> {
+                List<Attestation> valid = new ArrayList<>(w.keys().valid(digest, all));
+                if (valid.size() < w.keys().threshold()) {
+                    return CompletableFuture.completedFuture(new PrepareFailed(id, "only " + valid.size() + " valid signatures"));
+                }
+                // exactly threshold signatures (each extra one costs gas), ordered by signer as the gateway checks
+                valid.sort(Comparator.comparing(a -> a.validator().toLowerCase()));
+                List<byte[]> signatures = valid.subList(0, w.keys().threshold()).stream()
+                        .map(a -> Numeric.hexStringToByteArray(a.signature())).toList();
+                String calldata = ExecuteCall.encode(t.message(), signatures);
+                CompletionStage<BigInteger> gas = w.client().estimateGas(signer, w.gateway(), calldata, BigInteger.ZERO)
+                        .thenApply(estimate -> new BigDecimal(estimate).multiply(BigDecimal.valueOf(s.gasLimitMultiplier()))
+                                .toBigInteger().min(BigInteger.valueOf(s.maxGasLimit())));
+                CompletionStage<FeeHistory> history = w.client().feeHistory(s.feeHistoryBlocks(), List.of(s.priorityFeePercentile()));
+                return gas.thenCombine(history, (limit, fees) -> {
+                    Optional<FeeQuote> quote = feePolicy.quote(fees.baseFeePerGas(),
+                            fees.rewards().stream().filter(r -> !r.isEmpty()).map(r -> r.get(0)).toList());
+                    return quote.<Command>map(q -> new Prepared(t, calldata, limit, q))
+                            .orElseGet(() -> new PrepareFailed(id, "next base fee " + fees.nextBaseFee() + " wei is above the cap"));
+                });
+            });
+        });
+    }
+
+    private Behavior<Command> onPrepareFailed(PrepareFailed failed) {
+        preparing.remove(failed.id());
+        // a revert at estimation (bad attestation, already executed elsewhere) or a transient error: the transfer
+        // stays ATTESTED and the next sweep tries again; nothing was signed or spent
+        getContext().getLog().warn("transfer {} to {}: not submitted now: {}", failed.id(), w.chainName(), failed.reason());
+        drain();
+        return this;
+    }
+
+    // ── sign, persist, broadcast ─────────────────────────────────────────────────────────────────────
+
+    private Behavior<Command> onPrepared(Prepared p) {
+        MessageId id = p.transfer().id();
+        preparing.remove(id);
+        long nonce = nonces.take();
+        RawTransaction tx = RawTransaction.createTransaction(w.chainId(), BigInteger.valueOf(nonce), p.gasLimit(), w.gateway(),
+                BigInteger.ZERO, p.calldata(), p.fees().maxPriorityFeePerGas(), p.fees().maxFeePerGas());
+        String raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, w.chainId(), w.signer()));
+        String hash = Hash.sha3(raw);
+        Inflight flight = new Inflight(p.transfer(), nonce, hash, raw, w.clock().instant());
+        inflight.put(id, flight);
+        Submission record = new Submission(w.chainId(), signer, nonce, hash, List.of(id), p.fees().maxFeePerGas(),
+                p.fees().maxPriorityFeePerGas(), p.gasLimit().longValue(), w.clock().instant(), null, raw);
+        CompletionStage<Void> persisted = w.submissions().record(record)
+                .thenCompose(x -> w.transfers().transition(id, TransferStatus.ATTESTED, new TransferEvent.Submitted(hash, nonce), w.clock().instant()))
+                .thenAccept(outcome -> {
+                    if (!(outcome instanceof TransitionOutcome.Applied)) {
+                        throw new IllegalStateException("transfer " + id + " moved away from ATTESTED: " + outcome);
+                    }
+                });
+        CompletionStage<String> sent = persisted.thenCompose(x -> w.client().sendRawTransaction(raw));
+        getContext().pipeToSelf(sent, (h, e) -> new Broadcast(flight, e));
+        return this;
+    }
+
+    private Behavior<Command> onBroadcast(Broadcast b) {
+        Inflight tx = b.tx();
+        if (b.error() == null) {
+            w.metrics().submissions.labelValues(w.chainName(), "broadcast").inc();
+            w.tracing().stage(tx.transfer().id().toHex(), tx.transfer().route(), "submit",
+                    tx.transfer().stageTime(TransferStatus.ATTESTED).orElse(tx.lastSent()), w.clock().instant(),
+                    Attributes.builder().put("courier.tx_hash", tx.txHash()).put("courier.nonce", tx.nonce()).build(), true);
+            return this;
+        }
+        Throwable cause = unwrap(b.error());
+        if (cause instanceof ChainRpcException rpc && (rpc.kind() == ChainRpcException.Kind.ALREADY_KNOWN)) {
+            return this; // the node has it: fine
+        }
+        if (cause instanceof IllegalStateException) {
+            // never persisted as ours: the nonce was not used on chain
+            inflight.remove(tx.transfer().id());
+            nonces.giveBack(tx.nonce());
+            getContext().getLog().warn("transfer {}: {}", tx.transfer().id(), cause.getMessage());
+            drain();
+            return this;
+        }
+        // persisted as SUBMITTED but the broadcast failed (transient RPC error, nonce clash): receipt polling
+        // rebroadcasts it after rebroadcast-after
+        w.metrics().submissions.labelValues(w.chainName(), "broadcast_failed").inc();
+        getContext().getLog().warn("transfer {}: broadcast of {} (nonce {}) failed, will retry: {}", tx.transfer().id(),
+                tx.txHash(), tx.nonce(), cause.toString());
+        inflight.put(tx.transfer().id(), new Inflight(tx.transfer(), tx.nonce(), tx.txHash(), tx.raw(), Instant.EPOCH));
+        return this;
+    }
+
+    // ── receipts ─────────────────────────────────────────────────────────────────────────────────────
+
+    private Behavior<Command> onPollReceipts() {
+        if (receiptPollRunning || inflight.isEmpty()) {
+            return this;
+        }
+        receiptPollRunning = true;
+        List<Inflight> snapshot = List.copyOf(inflight.values());
+        ActorRef<Command> self = getContext().getSelf();
+        CompletionStage<Long> head = w.client().head().thenApply(h -> h.number());
+        head.whenComplete((h, e) -> {
+            if (e != null) {
+                self.tell(new StepFailed("receipts", e));
+                return;
+            }
+            for (Inflight tx : snapshot) {
+                if (tx.txHash().isEmpty()) {
+                    continue;
+                }
+                w.client().receipt(tx.txHash()).whenComplete((r, re) ->
+                        self.tell(new ReceiptChecked(tx, r == null ? Optional.empty() : r, h, re)));
+            }
+            self.tell(new StepFailed("receipts-done", null));
+        });
+        return this;
+    }
+
+    private Behavior<Command> onReceiptChecked(ReceiptChecked checked) {
+        Inflight tx = checked.tx();
+        if (checked.error() != null || inflight.get(tx.transfer().id()) != tx && !sameTx(inflight.get(tx.transfer().id()), tx)) {
+            return this;
+        }
+        if (checked.receipt().isEmpty()) {
+            Duration waited = Duration.between(tx.lastSent(), w.clock().instant());
+            if (waited.compareTo(s.rebroadcastAfter()) >= 0) {
+                rebroadcast(tx);
+            }
+            return this;
+        }
+        TxReceipt receipt = checked.receipt().get();
+        long confirmations = checked.head() - receipt.blockNumber() + 1;
+        if (confirmations < s.destinationConfirmations()) {
+            return this;
+        }
+        inflight.put(tx.transfer().id(), new Inflight(tx.transfer(), tx.nonce(), tx.txHash(), tx.raw(), Instant.MAX));
+        if (receipt.gasUsed() != null) {
+            w.metrics().gasUsed.labelValues(w.chainName()).inc(receipt.gasUsed().doubleValue());
+        }
+        receipt.feePaid().ifPresent(f -> w.metrics().gasSpentWei.labelValues(w.chainName()).inc(f.doubleValue()));
+        ExecutionOutcome outcome = ExecutionOutcome.of(receipt, tx.transfer().id(), w.gateway());
+        TransferEvent event;
+        if (outcome instanceof ExecutionOutcome.RecipientReverted r) {
+            event = new TransferEvent.ExecutionFailed("recipient reverted: " + r.revertData(), tx.txHash());
+        } else if (outcome instanceof ExecutionOutcome.TransactionReverted r) {
+            event = new TransferEvent.ExecutionFailed(r.reason(), tx.txHash());
+        } else {
+            event = new TransferEvent.Delivered(tx.txHash(), receipt.blockNumber());
+        }
+        getContext().pipeToSelf(w.transfers().transition(tx.transfer().id(), TransferStatus.SUBMITTED, event, w.clock().instant()),
+                (o, e) -> new Finished(tx, o instanceof TransitionOutcome.Applied a ? a.updated().status() : null, e));
+        return this;
+    }
+
+    private static boolean sameTx(Inflight a, Inflight b) {
+        return a != null && b != null && a.txHash().equals(b.txHash());
+    }
+
+    private void rebroadcast(Inflight tx) {
+        Instant now = w.clock().instant();
+        ActorRef<Command> self = getContext().getSelf();
+        inflight.put(tx.transfer().id(), tx.sentAgain(now));
+        CompletionStage<Optional<String>> raw = tx.raw() != null
+                ? CompletableFuture.completedFuture(Optional.of(tx.raw()))
+                : w.client().nonce(signer, false).thenCompose(mined -> w.submissions().list(w.chainId(), signer, mined, 1_000))
+                        .thenApply(subs -> subs.stream().filter(sub -> sub.txHash().equalsIgnoreCase(tx.txHash()))
+                                .findFirst().flatMap(Submission::raw));
+        raw.thenCompose(r -> r.isPresent() ? w.client().sendRawTransaction(r.get()) : CompletableFuture.completedFuture(""))
+                .whenComplete((h, e) -> {
+                    if (e != null && !(unwrap(e) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.ALREADY_KNOWN)) {
+                        self.tell(new StepFailed("rebroadcast " + tx.txHash(), e));
+                    }
+                });
+        getContext().getLog().info("transfer {}: no receipt for {} yet, broadcast again", tx.transfer().id(), tx.txHash());
+    }
+
+    private Behavior<Command> onFinished(Finished f) {
+        Inflight tx = f.tx();
+        MessageId id = tx.transfer().id();
+        inflight.remove(id);
+        if (f.error() != null) {
+            getContext().getLog().warn("transfer {}: recording the outcome of {} failed, will re-check: {}", id, tx.txHash(), f.error().toString());
+            inflight.put(id, tx.sentAgain(w.clock().instant()));
+            return this;
+        }
+        if (f.status() != null) {
+            Transfer t = tx.transfer();
+            Instant now = w.clock().instant();
+            w.metrics().transfersCompleted.labelValues(f.status().name(), t.route()).inc();
+            w.tracing().stage(id.toHex(), t.route(), "destination.confirm",
+                    t.stageTime(TransferStatus.SUBMITTED).orElse(now), now, Attributes.empty(), f.status() == TransferStatus.DELIVERED);
+            if (f.status() == TransferStatus.DELIVERED) {
+                Duration total = Duration.between(t.createdAt(), now);
+                w.metrics().deliveryDuration.labelValues(t.route()).observe(total.toMillis() / 1000.0);
+                w.tracing().transferEnded(id.toHex(), t.route(), t.createdAt(), now, f.status().name());
+            } else {
+                getContext().getLog().warn("transfer {}: FAILED on {} in {}", id, w.chainName(), tx.txHash());
+            }
+        }
+        drain();
+        return this;
+    }
+
+    private Behavior<Command> onStepFailed(StepFailed failed) {
+        if ("receipts-done".equals(failed.what())) {
+            receiptPollRunning = false;
+            return this;
+        }
+        if (failed.what().equals("receipts")) {
+            receiptPollRunning = false;
+        }
+        if (failed.what().equals("sweep")) {
+            sweepRunning = false;
+        }
+        getContext().getLog().warn("submitter {}: {} failed: {}", w.chainName(), failed.what(), rootMessage(failed.error()));
+        if (failed.what().equals("load nonce")) {
+            timers.startSingleTimer(LoadNonce.INSTANCE, Duration.ofSeconds(2));
+        }
+        return this;
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = unwrap(e);
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+}

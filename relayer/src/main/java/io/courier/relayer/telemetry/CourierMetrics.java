@@ -1,0 +1,85 @@
+package io.courier.relayer.telemetry;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * Every metric the node exports, registered in the registry it is given (never the default one), named as in
+ * DESIGN §5. Dashboards and alerts may use only these names.
+ */
+public final class CourierMetrics {
+
+    private final PrometheusRegistry registry;
+    public final Gauge chainHeadBlock;
+    public final Gauge chainScannedBlock;
+    public final Gauge chainHeadLagSeconds;
+    public final Gauge chainHealthy;
+    public final Counter rpcRequests;
+    public final Histogram rpcDuration;
+    public final Counter messagesRejected;
+    public final Gauge transfers;
+    public final Counter transfersCompleted;
+    public final Histogram deliveryDuration;
+    public final Histogram stageDuration;
+    public final Counter gasUsed;
+    public final Counter gasSpentWei;
+    public final Gauge signerBalanceWei;
+    public final Counter submissions;
+
+    public CourierMetrics(PrometheusRegistry registry) {
+        this.registry = registry;
+        chainHeadBlock = Gauge.builder().name("courier_chain_head_block")
+                .help("Latest block number seen on the chain").labelNames("chain").register(registry);
+        chainScannedBlock = Gauge.builder().name("courier_chain_scanned_block")
+                .help("Last block whose gateway logs are durably recorded").labelNames("chain").register(registry);
+        chainHeadLagSeconds = Gauge.builder().name("courier_chain_head_lag_seconds")
+                .help("Seconds between now and the timestamp of the latest head").labelNames("chain").register(registry);
+        chainHealthy = Gauge.builder().name("courier_chain_healthy")
+                .help("1 when the chain's RPC answers and its watcher runs, else 0").labelNames("chain").register(registry);
+        rpcRequests = Counter.builder().name("courier_rpc_requests_total")
+                .help("JSON-RPC requests by outcome (ok or the error kind)")
+                .labelNames("chain", "endpoint", "method", "outcome").register(registry);
+        rpcDuration = Histogram.builder().name("courier_rpc_request_duration_seconds")
+                .help("JSON-RPC request latency").labelNames("chain", "method")
+                .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .register(registry);
+        messagesRejected = Counter.builder().name("courier_messages_rejected_total")
+                .help("MessageSent-shaped logs refused (wrong emitter, id mismatch, malformed, unknown destination)")
+                .labelNames("chain", "reason").register(registry);
+        transfers = Gauge.builder().name("courier_transfers")
+                .help("Open (non-terminal) transfers by state, as of the last sweep of the destination's work index")
+                .labelNames("state", "route").register(registry);
+        transfersCompleted = Counter.builder().name("courier_transfers_completed_total")
+                .help("Transfers that reached a terminal or failed state on this node")
+                .labelNames("state", "route").register(registry);
+        deliveryDuration = Histogram.builder().name("courier_delivery_duration_seconds")
+                .help("Time from SENT to DELIVERED").labelNames("route")
+                .classicUpperBounds(1, 2, 5, 10, 20, 30, 60, 120, 300, 900, 1800, 3600, 7200)
+                .register(registry);
+        stageDuration = Histogram.builder().name("courier_transfer_stage_duration_seconds")
+                .help("Time spent reaching each stage from the previous one").labelNames("stage", "route")
+                .classicUpperBounds(0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600)
+                .register(registry);
+        gasUsed = Counter.builder().name("courier_gas_used_total")
+                .help("Gas used by this node's destination transactions").labelNames("chain").register(registry);
+        gasSpentWei = Counter.builder().name("courier_gas_spent_wei_total")
+                .help("Wei paid for this node's destination transactions").labelNames("chain").register(registry);
+        signerBalanceWei = Gauge.builder().name("courier_signer_balance_wei")
+                .help("Balance of the submitter's signer").labelNames("chain").register(registry);
+        submissions = Counter.builder().name("courier_submissions_total")
+                .help("Destination transactions broadcast, by outcome").labelNames("chain", "outcome").register(registry);
+    }
+
+    /** A registry with Courier's metrics and the JVM's. */
+    public static CourierMetrics withJvm(PrometheusRegistry registry) {
+        JvmMetrics.builder().register(registry);
+        return new CourierMetrics(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+}

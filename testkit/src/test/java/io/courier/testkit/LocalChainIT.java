@@ -1,0 +1,74 @@
+package io.courier.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.response.EthBlock;
+
+class LocalChainIT {
+
+    @Test
+    void startsFundedChainAndLeavesNoProcessBehind() throws Exception {
+        long pid;
+        try (LocalChain chain = LocalChain.start(LocalChain.Options.chainId(4242))) {
+            pid = chain.pid();
+            assertThat(ProcessHandle.of(pid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+            assertThat(chain.web3j().ethChainId().send().getChainId()).isEqualTo(BigInteger.valueOf(4242));
+            BigInteger balance = chain.web3j()
+                    .ethGetBalance(LocalChain.account(0).getAddress(), DefaultBlockParameterName.LATEST).send().getBalance();
+            assertThat(balance).isGreaterThan(BigInteger.TEN.pow(18));
+            System.out.printf("LocalChain start time: %d ms%n", chain.startTime().toMillis());
+        }
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .as("ganache pid %d after close", pid).isFalse();
+    }
+
+    @Test
+    void snapshotRevertReplacesBlocksAtTheSameHeight() throws Exception {
+        try (LocalChain chain = LocalChain.start(LocalChain.Options.chainId(4243))) {
+            chain.mine(2);
+            String snapshot = chain.snapshot();
+            chain.mine(1);
+            long height = chain.blockNumber();
+            String before = hashAt(chain, height);
+            chain.revert(snapshot);
+            // a different block at the same height: Ganache stamps a new timestamp, so wait past one second
+            Thread.sleep(Duration.ofMillis(1100).toMillis());
+            chain.mine(1);
+            assertThat(chain.blockNumber()).isEqualTo(height);
+            assertThat(hashAt(chain, height)).isNotEqualTo(before);
+        }
+    }
+
+    @Test
+    void chainThatCannotStartNamesItsLog() {
+        try (LocalChain taken = LocalChain.start(LocalChain.Options.chainId(4244))) {
+            int port = Integer.parseInt(taken.rpcUrl().substring(taken.rpcUrl().lastIndexOf(':') + 1));
+            // a second chain on the same fixed port answers with the wrong chain id or dies: either way, a clear error
+            assertThatThrownBy(() -> LocalChain.start(LocalChain.Options.chainId(4245).port(port)))
+                    .isInstanceOf(LocalPartException.class)
+                    .hasMessageContaining("4245");
+        }
+    }
+
+    @Test
+    void deterministicAccountsMatchGanache() throws Exception {
+        try (LocalChain chain = LocalChain.start(LocalChain.Options.chainId(4246))) {
+            var accounts = chain.web3j().ethAccounts().send().getAccounts();
+            for (int i = 0; i < 3; i++) {
+                assertThat(LocalChain.account(i).getAddress()).isEqualToIgnoringCase(accounts.get(i));
+            }
+        }
+    }
+
+    private static String hashAt(LocalChain chain, long height) throws Exception {
+        EthBlock.Block block = chain.web3j()
+                .ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(height)), false)
+                .send().getBlock();
+        return block.getHash();
+    }
+}
