@@ -48,7 +48,6 @@ public record NodeConfig(
     public record SubmitterSettings(
             Optional<Secret> key,
             long maxGasLimit,
-            double gasLimitMultiplier,
             int feeHistoryBlocks,
             double priorityFeePercentile,
             BigDecimal minPriorityFeeGwei,

@@ -186,17 +186,12 @@ public final class NodeConfigLoader {
         } else if (env.containsKey("COURIER_SUBMITTER_KEY") && !env.get("COURIER_SUBMITTER_KEY").isBlank()) {
             key = Optional.of(key(env.get("COURIER_SUBMITTER_KEY").trim(), "COURIER_SUBMITTER_KEY"));
         }
-        double multiplier = read("courier.submitter.gas-limit-multiplier", () -> c.getDouble("gas-limit-multiplier"));
-        if (multiplier < 1.0 || multiplier > 10) {
-            throw new ConfigException("courier.submitter.gas-limit-multiplier", "must be in [1, 10], was " + multiplier);
-        }
         double percentile = read("courier.submitter.priority-fee-percentile", () -> c.getDouble("priority-fee-percentile"));
         if (percentile < 0 || percentile > 100) {
             throw new ConfigException("courier.submitter.priority-fee-percentile", "must be in [0, 100], was " + percentile);
         }
         return new SubmitterSettings(key,
                 read("courier.submitter.max-gas-limit", () -> c.getLong("max-gas-limit")),
-                multiplier,
                 positive(c, "fee-history-blocks", "courier.submitter"),
                 percentile,
                 decimal(c, "min-priority-fee-gwei", "courier.submitter"),

@@ -20,7 +20,6 @@ import io.courier.relayer.config.NodeConfig.SubmitterSettings;
 import io.courier.relayer.telemetry.CourierMetrics;
 import io.courier.relayer.telemetry.TransferTracing;
 import io.opentelemetry.api.common.Attributes;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,7 +73,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
 
     private enum LoadNonce implements Command { INSTANCE }
 
-    private record NonceLoaded(long firstFree) implements Command {}
+    private record NonceLoaded(long firstFree, long handlerGasLimit) implements Command {}
 
     private record SweepLoaded(List<Transfer> open) implements Command {}
 
@@ -110,6 +109,8 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     }
 
     private static final int SWEEP_DAYS = 7;
+    private static final String HANDLER_GAS_LIMIT_CALL = org.web3j.abi.FunctionEncoder.encode(
+            new org.web3j.abi.datatypes.Function("handlerGasLimit", List.of(), List.of()));
     private static final int SWEEP_LIMIT = 2_000;
 
     private final TimerScheduler<Command> timers;
@@ -118,6 +119,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     private final Eip1559FeePolicy feePolicy;
     private final String signer;
     private NonceAllocator nonces; // null until loaded from chain and store
+    private long handlerGasLimit; // the gateway's, read once with the nonce
     private final LinkedHashSet<MessageId> queue = new LinkedHashSet<>();
     private final Set<MessageId> preparing = new java.util.HashSet<>();
     private final Map<MessageId, Inflight> inflight = new HashMap<>();
@@ -162,13 +164,16 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
         CompletionStage<Long> firstFree = w.client().nonce(signer, true).thenCompose(chainNonce ->
                 w.submissions().list(w.chainId(), signer, chainNonce, 10_000).thenApply(recorded -> recorded.stream()
                         .mapToLong(sub -> sub.nonce() + 1).max().orElse(0L)).thenApply(r -> Math.max(chainNonce, r)));
-        getContext().pipeToSelf(firstFree, (n, e) -> e != null
-                ? new StepFailed("load nonce", e) : new NonceLoaded(n));
+        CompletionStage<Long> handlerGas = w.client().call(w.gateway(), HANDLER_GAS_LIMIT_CALL, signer)
+                .thenApply(hex -> Numeric.toBigInt(hex).longValueExact());
+        getContext().pipeToSelf(firstFree.thenCombine(handlerGas, NonceLoaded::new), (loaded, e) -> e != null
+                ? new StepFailed("load nonce", e) : loaded);
         return this;
     }
 
     private Behavior<Command> onNonceLoaded(NonceLoaded loaded) {
         nonces = new NonceAllocator(loaded.firstFree());
+        handlerGasLimit = loaded.handlerGasLimit();
         getContext().getLog().info("submitter {} ({}): signer {} starts at nonce {}", w.chainName(), w.chainId(), signer, loaded.firstFree());
         drain();
         return this;
@@ -239,6 +244,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     }
 
     private CompletionStage<Command> prepare(MessageId id) {
+        long handlerGas = handlerGasLimit; // read on the actor's thread; the stages below run elsewhere
         return w.transfers().find(id).thenCompose(found -> {
             if (found.isEmpty() || found.get().status() != TransferStatus.ATTESTED) {
                 return CompletableFuture.completedFuture(new PrepareFailed(id, "not ATTESTED any more: "
@@ -256,9 +262,11 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
                 List<byte[]> signatures = valid.subList(0, w.keys().threshold()).stream()
                         .map(a -> Numeric.hexStringToByteArray(a.signature())).toList();
                 String calldata = ExecuteCall.encode(t.message(), signatures);
-                CompletionStage<BigInteger> gas = w.client().estimateGas(signer, w.gateway(), calldata, BigInteger.ZERO)
-                        .thenApply(estimate -> new BigDecimal(estimate).multiply(BigDecimal.valueOf(s.gasLimitMultiplier()))
-                                .toBigInteger().min(BigInteger.valueOf(s.maxGasLimit())));
+                BigInteger gasLimit = ExecuteGasLimit.of(Numeric.hexStringToByteArray(calldata), signatures.size(), handlerGas)
+                        .min(BigInteger.valueOf(s.maxGasLimit()));
+                // one eth_call as a pre-flight: a message that would revert (already executed, bad signatures)
+                // costs nothing here instead of a mined failure
+                CompletionStage<BigInteger> gas = w.client().call(w.gateway(), calldata, signer).thenApply(ok -> gasLimit);
                 CompletionStage<FeeHistory> history = w.client().feeHistory(s.feeHistoryBlocks(), List.of(s.priorityFeePercentile()));
                 return gas.thenCombine(history, (limit, fees) -> {
                     Optional<FeeQuote> quote = feePolicy.quote(fees.baseFeePerGas(),

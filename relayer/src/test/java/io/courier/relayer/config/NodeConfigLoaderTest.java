@@ -1,0 +1,102 @@
+package io.courier.relayer.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigLoaderTest {
+
+    private static final String KEY = "4f3edf983ac636a65a842ce7c78d9aa706d3b113bce9c46f30d7d21715b23b1d";
+    private static final String V1 = "0x90f8bf6a479f320ead074411a4b0e7944ea8c9c1";
+    private static final String V2 = "0xffcf8fdee72ac11ab9b5d4f5f8a9e4e1f6a2b3c4";
+
+    private static Config valid(Path keyFile) {
+        return ConfigFactory.parseString("""
+                courier {
+                  chains = [
+                    { name = a, chain-id = 1, rpc-url = "http://127.0.0.1:1", gateway = "%s", finality.confirmations = 5 }
+                    { name = b, chain-id = 2, rpc-url = "https://rpc.example/key", gateway = "%s" }
+                  ]
+                  validator { set = ["%s", "%s"], threshold = 2, key-files = ["%s"] }
+                  submitter.key-file = "%s"
+                }""".formatted(V1, V2, V1, V2, keyFile, keyFile));
+    }
+
+    @Test
+    void loadsDefaultsAndOverrides(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY);
+        NodeConfig config = new NodeConfigLoader(Map.of()).load(valid(key));
+        assertThat(config.chains()).hasSize(2);
+        assertThat(config.chain(1).orElseThrow().confirmations()).isEqualTo(5);
+        assertThat(config.chain(2).orElseThrow().confirmations()).isEqualTo(12);
+        assertThat(config.chain(2).orElseThrow().pollInterval().toMillis()).isEqualTo(1000);
+        assertThat(config.validator().threshold()).isEqualTo(2);
+        assertThat(config.validator().keys()).hasSize(1);
+        assertThat(config.submitter().key()).isPresent();
+        assertThat(config.api().port()).isEqualTo(8080);
+    }
+
+    @Test
+    void secretsNeverAppearInToStringOrErrors(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY);
+        NodeConfig config = new NodeConfigLoader(Map.of()).load(valid(key));
+        assertThat(config.toString()).doesNotContain(KEY);
+        Path bad = Files.writeString(dir.resolve("bad"), KEY.substring(0, 60) + "zzzz");
+        assertThatThrownBy(() -> new NodeConfigLoader(Map.of()).load(valid(bad)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("courier.validator.key-files[0]")
+                .hasMessageNotContaining(KEY.substring(0, 60));
+    }
+
+    @Test
+    void validatorKeysFromTheEnvironment(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY);
+        NodeConfig config = new NodeConfigLoader(Map.of("COURIER_VALIDATOR_KEYS", KEY + ",0x" + KEY)).load(valid(key));
+        assertThat(config.validator().keys()).hasSize(3);
+    }
+
+    @Test
+    void errorsNameTheirPath(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY);
+        NodeConfigLoader loader = new NodeConfigLoader(Map.of());
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.chains.0.chain-id = -1").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.chains");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.validator.threshold = 3").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.validator.threshold").hasMessageContaining("exceeds");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.api.port = 70000").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.api.port");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.chains = []").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.chains");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.submitter.priority-fee-percentile = 101").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.submitter.priority-fee-percentile");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.cassandra.keyspace = \"Bad-Name\"").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.cassandra.keyspace");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.chain-defaults.poll-interval = 0s").withFallback(valid(key))))
+                .hasMessageContaining("poll-interval");
+    }
+
+    @Test
+    void duplicateChainIdsAreRefused(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY);
+        Config dup = ConfigFactory.parseString("""
+                courier.chains = [
+                  { name = a, chain-id = 1, rpc-url = "http://x", gateway = "%s" }
+                  { name = b, chain-id = 1, rpc-url = "http://y", gateway = "%s" }
+                ]""".formatted(V1, V2)).withFallback(valid(key));
+        assertThatThrownBy(() -> new NodeConfigLoader(Map.of()).load(dup))
+                .hasMessage("courier.chains[1].chain-id: chain id 1 is configured twice");
+    }
+
+    @Test
+    void missingFileIsAClearError() {
+        assertThatThrownBy(() -> NodeConfigLoader.fromEnvironment().load(Path.of("/nonexistent/node.conf")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("config file not found");
+    }
+}

@@ -1,0 +1,150 @@
+package io.courier.relayer.e2e;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import io.courier.chain.GatewayEvents;
+import io.courier.chain.message.MessageId;
+import io.courier.finality.Transfer;
+import io.courier.finality.TransferStatus;
+import io.courier.finality.store.TransferStore;
+import io.courier.relayer.config.NodeConfig;
+import io.courier.relayer.config.NodeConfigLoader;
+import io.courier.relayer.demo.DemoConfig;
+import io.courier.relayer.demo.DemoNetwork;
+import io.courier.relayer.demo.TokenTraffic;
+import io.courier.testkit.LocalCassandra;
+import io.courier.testkit.LocalChain;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+
+/** Two real chains with Courier deployed, a user sending token transfers, and the checks the relay tests share. */
+final class RelayNetwork implements AutoCloseable {
+
+    static final long ALPHA = 2001;
+    static final long BETA = 2002;
+    static final BigInteger UNIT = BigInteger.TEN.pow(18);
+
+    final LocalChain alpha;
+    final LocalChain beta;
+    final DemoNetwork network;
+    final TokenTraffic traffic;
+
+    private RelayNetwork(LocalChain alpha, LocalChain beta, DemoNetwork network, TokenTraffic traffic) {
+        this.alpha = alpha;
+        this.beta = beta;
+        this.network = network;
+        this.traffic = traffic;
+    }
+
+    static RelayNetwork start(String name) throws Exception {
+        LocalChain alpha = LocalChain.start(LocalChain.Options.chainId(ALPHA).blockTime(1).name(name + "-alpha"));
+        LocalChain beta = LocalChain.start(LocalChain.Options.chainId(BETA).blockTime(1).name(name + "-beta"));
+        DemoNetwork network = DemoNetwork.deploy(List.of(alpha, beta), DemoNetwork.demoValidatorKeys(3), 2);
+        TokenTraffic traffic = new TokenTraffic(network);
+        traffic.fundUser(UNIT.multiply(BigInteger.valueOf(1_000_000)));
+        return new RelayNetwork(alpha, beta, network, traffic);
+    }
+
+    /** Node config for this network, a keyspace of the shared Cassandra, and an API on a free port. */
+    Config config(LocalCassandra db, String keyspace, Path keyDir, int confirmations) throws Exception {
+        return ConfigFactory.parseMap(DemoConfig.map(network, db.contactPoint().getHostString() + ":" + db.contactPoint().getPort(),
+                keyspace, 0, confirmations, keyDir));
+    }
+
+    NodeConfig nodeConfig(Config config) {
+        return NodeConfigLoader.fromEnvironment().load(config);
+    }
+
+    static Path writeConfig(Config config, Path file) throws Exception {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, config.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false)));
+        return file;
+    }
+
+    /** Sends {@code n} locks alternating alpha→beta and beta→alpha, amounts 1..n units. */
+    List<TokenTraffic.Sent> send(int n, int offset) throws Exception {
+        List<TokenTraffic.Sent> sent = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long src = (i + offset) % 2 == 0 ? ALPHA : BETA;
+            sent.add(traffic.lock(src, src == ALPHA ? BETA : ALPHA, UNIT.multiply(BigInteger.valueOf(i + offset + 1))));
+        }
+        return sent;
+    }
+
+    /** Waits until every transfer is DELIVERED in the store; fails with a per-state summary. */
+    static void awaitDelivered(TransferStore store, List<TokenTraffic.Sent> sent, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        Map<String, TransferStatus> last = new HashMap<>();
+        while (Instant.now().isBefore(deadline)) {
+            last.clear();
+            for (TokenTraffic.Sent s : sent) {
+                Optional<Transfer> t = store.find(MessageId.fromHex(s.messageId())).toCompletableFuture().get();
+                last.put(s.messageId(), t.map(Transfer::status).orElse(null));
+            }
+            if (last.values().stream().allMatch(st -> st == TransferStatus.DELIVERED)) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        Map<TransferStatus, Integer> byState = new EnumMap<>(TransferStatus.class);
+        int unseen = 0;
+        for (TransferStatus st : last.values()) {
+            if (st == null) unseen++; else byState.merge(st, 1, Integer::sum);
+        }
+        throw new AssertionError("not all " + sent.size() + " transfers DELIVERED within " + timeout + ": " + byState
+                + ", never observed: " + unseen);
+    }
+
+    /** How many {@code MessageExecuted} events each message id has on its destination gateway. */
+    Map<String, Integer> executionsOnDestinations() throws Exception {
+        Map<String, Integer> count = new HashMap<>();
+        for (DemoNetwork.Deployment d : network.deployments()) {
+            EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.ZERO), DefaultBlockParameterName.LATEST, d.gateway());
+            filter.addSingleTopic(GatewayEvents.MESSAGE_EXECUTED_TOPIC);
+            for (EthLog.LogResult<?> r : d.chain().web3j().ethGetLogs(filter).send().getLogs()) {
+                Log log = (Log) r.get();
+                count.merge(log.getTopics().get(1).toLowerCase(), 1, Integer::sum);
+            }
+        }
+        return count;
+    }
+
+    /** Per route, locked on the source equals minted on the destination equals what was sent. */
+    void assertBalances(List<TokenTraffic.Sent> sent) throws Exception {
+        Map<Long, BigInteger> bySource = new HashMap<>();
+        for (TokenTraffic.Sent s : sent) {
+            bySource.merge(s.srcChainId(), s.amount(), BigInteger::add);
+        }
+        for (Map.Entry<Long, BigInteger> e : bySource.entrySet()) {
+            long src = e.getKey();
+            long dst = src == ALPHA ? BETA : ALPHA;
+            BigInteger locked = traffic.lockedIn(src);
+            BigInteger minted = traffic.wrappedBalance(dst, src);
+            if (!locked.equals(e.getValue()) || !minted.equals(e.getValue())) {
+                throw new AssertionError("route " + src + "->" + dst + ": sent " + e.getValue() + ", locked " + locked
+                        + ", minted " + minted);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        alpha.close();
+        beta.close();
+    }
+}
