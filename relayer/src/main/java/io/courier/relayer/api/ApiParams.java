@@ -78,6 +78,14 @@ public final class ApiParams {
      * {@code optional}, that none appears twice and that every required one is there. Names are compared exactly
      * (case-sensitive), as in the OpenAPI document.
      */
+    /** A page size: a positive decimal no larger than {@code max}. */
+    public static int limit(String parameter, String raw, int max) {
+        if (raw == null || !POSITIVE_DECIMAL.matcher(raw).matches() || Long.parseLong(raw) > max) {
+            throw invalid(parameter, "must be a whole number from 1 to " + max + ", got " + describe(raw));
+        }
+        return Integer.parseInt(raw);
+    }
+
     public static Map<String, String> strictQuery(List<Map.Entry<String, String>> query, List<String> required,
                                                   List<String> optional) {
         LinkedHashMap<String, String> values = new LinkedHashMap<>();

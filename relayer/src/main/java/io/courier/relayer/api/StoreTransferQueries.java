@@ -17,9 +17,21 @@ import java.util.concurrent.CompletionStage;
 public final class StoreTransferQueries implements TransferQueries {
 
     private final TransferStore store;
+    private final StuckTransfers stuck;
 
     public StoreTransferQueries(TransferStore store) {
+        this(store, StuckTransfers.NONE);
+    }
+
+    public StoreTransferQueries(TransferStore store, StuckTransfers stuck) {
         this.store = Objects.requireNonNull(store, "store");
+        this.stuck = Objects.requireNonNull(stuck, "stuck");
+    }
+
+    @Override
+    public CompletionStage<List<Transfer>> stuck(int limit) {
+        List<Transfer> current = stuck.current();
+        return java.util.concurrent.CompletableFuture.completedFuture(current.subList(0, Math.min(limit, current.size())));
     }
 
     @Override

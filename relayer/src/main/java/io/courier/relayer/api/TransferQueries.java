@@ -25,4 +25,9 @@ public interface TransferQueries {
 
     /** The status changes of the transfer, oldest first; empty when the transfer is unknown. */
     CompletionStage<List<TransferHistoryEntry>> history(MessageId id);
+
+    /** At most {@code limit} stuck transfers, oldest first, as the long-horizon monitor last saw them. */
+    default CompletionStage<List<Transfer>> stuck(int limit) {
+        return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+    }
 }

@@ -17,8 +17,10 @@ public final class TransferRoutes extends ApiDirectives {
     public static final String TRANSFER = "/v1/transfers/{messageId}";
     public static final String HISTORY = "/v1/transfers/{messageId}/history";
     public static final String BY_SOURCE_TX = "/v1/transfers";
+    public static final String STUCK = "/v1/transfers?stuck";
 
     private static final List<String> NONE = List.of();
+    private static final int MAX_STUCK = 500;
 
     private final TransferQueries queries;
     private final PayloadDescriber payloads;
@@ -31,8 +33,10 @@ public final class TransferRoutes extends ApiDirectives {
 
     public Route route() {
         return pathPrefix("v1", () -> pathPrefix("transfers", () -> concat(
-                pathEnd(() -> template(BY_SOURCE_TX, () -> get(() ->
-                        strictQuery(List.of("sourceTx", "chain"), NONE, this::bySourceTx)))),
+                pathEnd(() -> parameterOptional("stuck", stuck -> stuck.isPresent()
+                        ? template(STUCK, () -> get(() -> strictQuery(List.of("stuck"), List.of("limit"), this::stuck)))
+                        : template(BY_SOURCE_TX, () -> get(() ->
+                                strictQuery(List.of("sourceTx", "chain"), NONE, this::bySourceTx))))),
                 path(PathMatchers.segment(), rawId -> template(TRANSFER, () -> get(() ->
                         strictQuery(NONE, NONE, q -> transfer(ApiParams.messageId("messageId", rawId)))))),
                 path(PathMatchers.segment().slash("history"), rawId -> template(HISTORY, () -> get(() ->
@@ -62,6 +66,15 @@ public final class TransferRoutes extends ApiDirectives {
         String txHash = ApiParams.hash32("sourceTx", query.get("sourceTx"));
         long chain = ApiParams.chainId("chain", query.get("chain"));
         return onSuccess(queries.findBySourceTx(chain, txHash), transfers -> complete(json.ok(
+                new TransferView.ListView(transfers.stream().map(t -> TransferView.of(t, payloads)).toList()))));
+    }
+
+    private Route stuck(Map<String, String> query) {
+        if (!"true".equals(query.get("stuck"))) {
+            throw ApiParams.invalid("stuck", "only 'true' is supported");
+        }
+        int limit = query.containsKey("limit") ? ApiParams.limit("limit", query.get("limit"), MAX_STUCK) : MAX_STUCK;
+        return onSuccess(queries.stuck(limit), transfers -> complete(json.ok(
                 new TransferView.ListView(transfers.stream().map(t -> TransferView.of(t, payloads)).toList()))));
     }
 

@@ -13,7 +13,12 @@ public record NodeConfig(
         ApiSettings api,
         List<ChainSettings> chains,
         ValidatorSettings validator,
-        SubmitterSettings submitter) {
+        SubmitterSettings submitter,
+        MonitorSettings monitor) {
+
+    /** The long-horizon monitor; {@code slaByRoute} is keyed {@code "src->dst"}. */
+    public record MonitorSettings(Duration interval, int lookbackDays, int maxPerDestination, Duration defaultSla,
+                                  java.util.Map<String, Duration> slaByRoute) {}
 
     public record CassandraSettings(
             List<InetSocketAddress> contactPoints,

@@ -71,7 +71,30 @@ public final class NodeConfigLoader {
                 api(config.getConfig("api")),
                 chains(config),
                 validator(config.getConfig("validator")),
-                submitter(config.getConfig("submitter")));
+                submitter(config.getConfig("submitter")),
+                monitor(config));
+    }
+
+    private NodeConfig.MonitorSettings monitor(Config root) {
+        Config m = root.getConfig("monitor");
+        Map<String, Duration> sla = new java.util.LinkedHashMap<>();
+        List<? extends Config> routes = read("courier.routes", () -> root.getConfigList("routes"));
+        for (int i = 0; i < routes.size(); i++) {
+            String path = "courier.routes[" + i + "]";
+            Config r = routes.get(i);
+            long from = read(path + ".from", () -> r.getLong("from"));
+            long to = read(path + ".to", () -> r.getLong("to"));
+            if (from == to) {
+                throw new ConfigException(path, "a route goes between two different chains, got " + from + " -> " + to);
+            }
+            sla.put(from + "->" + to, duration(r, "sla", path));
+        }
+        int lookback = positive(m, "lookback-days", "courier.monitor");
+        if (lookback > 366) {
+            throw new ConfigException("courier.monitor.lookback-days", "at most 366, was " + lookback);
+        }
+        return new NodeConfig.MonitorSettings(duration(m, "interval", "courier.monitor"), lookback,
+                positive(m, "max-per-destination", "courier.monitor"), duration(m, "default-sla", "courier.monitor"), sla);
     }
 
     private CassandraSettings cassandra(Config c) {

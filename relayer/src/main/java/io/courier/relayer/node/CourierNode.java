@@ -22,7 +22,9 @@ import io.courier.relayer.attest.Attester;
 import io.courier.relayer.attest.ValidatorKeys;
 import io.courier.relayer.config.NodeConfig;
 import io.courier.relayer.config.NodeConfig.ChainSettings;
+import io.courier.relayer.monitor.StuckMonitor;
 import io.courier.relayer.submit.Submitter;
+import io.courier.finality.StuckRule;
 import io.courier.relayer.telemetry.CourierMetrics;
 import io.courier.relayer.telemetry.PrometheusRpcObserver;
 import io.courier.relayer.telemetry.TransferTracing;
@@ -124,6 +126,7 @@ public final class CourierNode implements AutoCloseable {
         Map<Long, String> gateways = config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId, ChainSettings::gateway));
         Set<Long> chainIds = gateways.keySet();
 
+        StuckMonitor.Board stuckBoard = new StuckMonitor.Board();
         NodeGuardian.Blueprint blueprint = new NodeGuardian.Blueprint(
                 config.chains(),
                 submitters -> new Attester.Wiring(keys, stores.transfers(), stores.attestations(), gateways, submitters,
@@ -135,12 +138,16 @@ public final class CourierNode implements AutoCloseable {
                         new LogScanner(clients.get(chain.chainId()), LogRangePlanner.startingAt(chain.maxLogRange())),
                         new MessageSentDecoder(chain.chainId(), chain.gateway()), stores.transfers(), stores.cursors(),
                         chainIds.stream().filter(id -> id != chain.chainId()).collect(Collectors.toSet()),
-                        board, clock, metrics, tracing, attester));
+                        board, clock, metrics, tracing, attester),
+                new StuckMonitor.Wiring(List.copyOf(chainIds), stores.transfers(),
+                        new StuckRule(config.monitor().slaByRoute(), config.monitor().defaultSla()), config.monitor().interval(),
+                        config.monitor().lookbackDays(), config.monitor().maxPerDestination(), metrics, clock),
+                stuckBoard);
         ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(blueprint), "courier");
 
         ServerBinding binding;
         try {
-            StatusApi api = new StatusApi(new StoreTransferQueries(stores.transfers()), board,
+            StatusApi api = new StatusApi(new StoreTransferQueries(stores.transfers(), stuckBoard), board,
                     ReadinessProbe.all(List.of(new CassandraReadiness(session), ReadinessProbe.chains(board))), registry);
             binding = api.bind(system, config.api().host(), config.api().port()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -2,6 +2,7 @@ package io.courier.relayer.node;
 
 import io.courier.relayer.attest.Attester;
 import io.courier.relayer.config.NodeConfig.ChainSettings;
+import io.courier.relayer.monitor.StuckMonitor;
 import io.courier.relayer.submit.Submitter;
 import io.courier.relayer.watch.ChainWatcher;
 import java.util.HashMap;
@@ -13,7 +14,8 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The root actor: spawns the attester, one submitter per destination and one watcher per chain. Each child is
+ * The root actor: spawns the attester, one submitter per destination, one watcher per chain and the
+ * long-horizon monitor. Each child is
  * supervised on its own (restart with backoff), so one chain that fails does not stop the others.
  */
 public final class NodeGuardian {
@@ -25,7 +27,9 @@ public final class NodeGuardian {
             List<ChainSettings> chains,
             Function<Map<Long, ActorRef<Submitter.Command>>, Attester.Wiring> attester,
             java.util.function.BiFunction<ChainSettings, ActorRef<Attester.Command>, Submitter.Wiring> submitter,
-            java.util.function.BiFunction<ChainSettings, ActorRef<Attester.Command>, ChainWatcher.Wiring> watcher) {}
+            java.util.function.BiFunction<ChainSettings, ActorRef<Attester.Command>, ChainWatcher.Wiring> watcher,
+            StuckMonitor.Wiring monitor,
+            StuckMonitor.Board stuckBoard) {}
 
     public static Behavior<Void> create(Blueprint blueprint) {
         return Behaviors.setup(ctx -> {
@@ -41,6 +45,7 @@ public final class NodeGuardian {
             for (ChainSettings chain : blueprint.chains()) {
                 ctx.spawn(ChainWatcher.create(chain, blueprint.watcher().apply(chain, attester)), "watcher-" + chain.chainId());
             }
+            ctx.spawn(StuckMonitor.create(blueprint.monitor(), blueprint.stuckBoard()), "stuck-monitor");
             return Behaviors.empty();
         });
     }

@@ -28,6 +28,11 @@ public final class CourierMetrics {
     public final Counter gasSpentWei;
     public final Gauge signerBalanceWei;
     public final Counter submissions;
+    public final Gauge transfersStuck;
+    public final Gauge transfersOpenByAge;
+    public final Counter reorgs;
+    public final Counter deepReorgs;
+    public final Gauge chainHalted;
 
     public CourierMetrics(PrometheusRegistry registry) {
         this.registry = registry;
@@ -71,6 +76,19 @@ public final class CourierMetrics {
                 .help("Balance of the submitter's signer").labelNames("chain").register(registry);
         submissions = Counter.builder().name("courier_submissions_total")
                 .help("Destination transactions broadcast, by outcome").labelNames("chain", "outcome").register(registry);
+        transfersStuck = Gauge.builder().name("courier_transfers_stuck")
+                .help("Open transfers older than their route's SLA, as of the monitor's last walk")
+                .labelNames("route", "state").register(registry);
+        transfersOpenByAge = Gauge.builder().name("courier_transfers_open_by_age")
+                .help("Open transfers by age bucket (lt_1h, 1h_6h, 6h_24h, 1d_7d, gt_7d)")
+                .labelNames("route", "age").register(registry);
+        reorgs = Counter.builder().name("courier_reorgs_total")
+                .help("Reorgs seen by the watcher, by depth").labelNames("chain", "depth").register(registry);
+        deepReorgs = Counter.builder().name("courier_deep_reorgs_total")
+                .help("Reorgs deeper than the chain's finality policy: the chain is halted until an operator resumes it")
+                .labelNames("chain").register(registry);
+        chainHalted = Gauge.builder().name("courier_chain_halted")
+                .help("1 while the chain is halted (no attesting or delivering from it)").labelNames("chain").register(registry);
     }
 
     /** A registry with Courier's metrics and the JVM's. */

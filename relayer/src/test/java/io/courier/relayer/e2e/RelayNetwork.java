@@ -37,33 +37,68 @@ final class RelayNetwork implements AutoCloseable {
 
     static final long ALPHA = 2001;
     static final long BETA = 2002;
+    static final long GAMMA = 2003;
     static final BigInteger UNIT = BigInteger.TEN.pow(18);
 
     final LocalChain alpha;
     final LocalChain beta;
+    final List<LocalChain> chains;
     final DemoNetwork network;
     final TokenTraffic traffic;
 
-    private RelayNetwork(LocalChain alpha, LocalChain beta, DemoNetwork network, TokenTraffic traffic) {
-        this.alpha = alpha;
-        this.beta = beta;
+    private RelayNetwork(List<LocalChain> chains, DemoNetwork network, TokenTraffic traffic) {
+        this.alpha = chains.get(0);
+        this.beta = chains.get(1);
+        this.chains = chains;
         this.network = network;
         this.traffic = traffic;
     }
 
+    /** alpha and beta, one block a second. */
     static RelayNetwork start(String name) throws Exception {
-        LocalChain alpha = LocalChain.start(LocalChain.Options.chainId(ALPHA).blockTime(1).name(name + "-alpha"));
-        LocalChain beta = LocalChain.start(LocalChain.Options.chainId(BETA).blockTime(1).name(name + "-beta"));
-        DemoNetwork network = DemoNetwork.deploy(List.of(alpha, beta), DemoNetwork.demoValidatorKeys(3), 2);
-        TokenTraffic traffic = new TokenTraffic(network);
-        traffic.fundUser(UNIT.multiply(BigInteger.valueOf(1_000_000)));
-        return new RelayNetwork(alpha, beta, network, traffic);
+        return start(name, 1, ALPHA, BETA);
+    }
+
+    /** Chains with these ids ({@code blockTime} 0 = a block per transaction, for tests that mine by hand). */
+    static RelayNetwork start(String name, int blockTime, long... ids) throws Exception {
+        List<LocalChain> chains = new ArrayList<>();
+        try {
+            for (long id : ids) {
+                chains.add(LocalChain.start(LocalChain.Options.chainId(id).blockTime(blockTime).name(name + "-" + id)));
+            }
+            DemoNetwork network = DemoNetwork.deploy(chains, DemoNetwork.demoValidatorKeys(3), 2);
+            TokenTraffic traffic = new TokenTraffic(network);
+            traffic.fundUser(UNIT.multiply(BigInteger.valueOf(1_000_000)));
+            return new RelayNetwork(List.copyOf(chains), network, traffic);
+        } catch (Exception | Error e) {
+            chains.forEach(LocalChain::close);
+            throw e;
+        }
     }
 
     /** Node config for this network, a keyspace of the shared Cassandra, and an API on a free port. */
     Config config(LocalCassandra db, String keyspace, Path keyDir, int confirmations) throws Exception {
         return ConfigFactory.parseMap(DemoConfig.map(network, db.contactPoint().getHostString() + ":" + db.contactPoint().getPort(),
                 keyspace, 0, confirmations, keyDir));
+    }
+
+    /** The same config as a mutable map, for tests that reroute a chain (through a fault proxy) or tune the node. */
+    Map<String, Object> configMap(LocalCassandra db, String keyspace, Path keyDir, int confirmations) throws Exception {
+        return DemoConfig.map(network, db.contactPoint().getHostString() + ":" + db.contactPoint().getPort(),
+                keyspace, 0, confirmations, keyDir);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> courier(Map<String, Object> map) {
+        return (Map<String, Object>) map.get("courier");
+    }
+
+    /** Points the node's view of {@code chainId} at another URL (a proxy in front of the chain). */
+    @SuppressWarnings("unchecked")
+    static void rpcUrl(Map<String, Object> map, long chainId, String url) {
+        ((List<Map<String, Object>>) courier(map).get("chains")).stream()
+                .filter(c -> ((Number) c.get("chain-id")).longValue() == chainId)
+                .forEach(c -> c.put("rpc-url", url));
     }
 
     NodeConfig nodeConfig(Config config) {
@@ -144,7 +179,6 @@ final class RelayNetwork implements AutoCloseable {
 
     @Override
     public void close() {
-        alpha.close();
-        beta.close();
+        chains.forEach(LocalChain::close);
     }
 }
