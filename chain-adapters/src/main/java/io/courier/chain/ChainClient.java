@@ -65,6 +65,19 @@ public interface ChainClient extends AutoCloseable {
      */
     CompletionStage<String> sendRawTransaction(String signedHex);
 
+    /**
+     * One snapshot per RPC endpoint, in order of preference, for a status page and metrics; empty when the client
+     * keeps no endpoint health.
+     */
+    default List<EndpointHealth> endpointHealth() {
+        return List.of();
+    }
+
+    /** Whether some RPC endpoint is healthy (true when the client keeps no endpoint health). */
+    default boolean anyEndpointHealthy() {
+        return true;
+    }
+
     /** Refuses new calls and releases the connection to the node. */
     @Override
     void close();

@@ -1,5 +1,6 @@
 package io.courier.chain;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -68,6 +69,7 @@ public final class ChainRpcException extends RuntimeException {
     private final Integer rpcCode;
     private final String revertData;
     private final int attempts;
+    private final Duration retryAfter;
 
     public ChainRpcException(String chainName, long chainId, RpcCall call, RpcFailure failure, int attempts, Throwable cause) {
         super(message(chainName, chainId, call, failure, attempts), cause);
@@ -78,6 +80,7 @@ public final class ChainRpcException extends RuntimeException {
         this.rpcCode = failure.rpcCode();
         this.revertData = failure.revertData();
         this.attempts = attempts;
+        this.retryAfter = failure.retryAfter();
     }
 
     private static String message(String chainName, long chainId, RpcCall call, RpcFailure failure, int attempts) {
@@ -129,6 +132,11 @@ public final class ChainRpcException extends RuntimeException {
         } catch (RuntimeException malformed) {
             return Optional.empty();
         }
+    }
+
+    /** How long the endpoint asked not to be called again (HTTP {@code Retry-After}), when it said so. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     /** Requests sent before giving up (0 when refused locally). */

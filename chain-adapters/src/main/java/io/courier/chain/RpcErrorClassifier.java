@@ -90,6 +90,13 @@ public final class RpcErrorClassifier {
             }
             return RpcFailure.of(TRANSIENT, describe(t));
         }
+        if (t instanceof HttpStatusException http) {
+            Kind kind = ofHttpStatus(http.status());
+            if (kind == INVALID_REQUEST) {
+                kind = byMessage(http.body()).orElse(INVALID_REQUEST);
+            }
+            return new RpcFailure(kind, abbreviate(http.getMessage()), null, null, http.status(), http.retryAfter());
+        }
         if (t instanceof InterruptedIOException && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("timeout")) {
             return RpcFailure.of(TIMEOUT, describe(t)); // OkHttp's call timeout
         }
@@ -98,6 +105,44 @@ public final class RpcErrorClassifier {
             return RpcFailure.of(TRANSIENT, describe(t));
         }
         return RpcFailure.of(BAD_RESPONSE, describe(t));
+    }
+
+    /** What one attempt's outcome says about the endpoint that answered (see {@link EndpointPool}). */
+    enum EndpointImpact {
+        /** The endpoint answered; any error was the request's own (a revert, a nonce, bad params). */
+        ANSWERED,
+        /** The endpoint failed: transport error, timeout, 5xx, rate limit, or it refused us (HTTP 401/403/404/405). */
+        FAILED,
+        /** Says nothing about the endpoint (an unreadable answer, a local refusal, an unknown node error). */
+        UNKNOWN,
+        /** The endpoint serves another chain: never use it. */
+        WRONG_CHAIN
+    }
+
+    private static final Set<Integer> ENDPOINT_REFUSED_STATUS = Set.of(401, 403, 404, 405);
+
+    /**
+     * Whether an attempt counts for or against its endpoint's health. Caller faults (REVERTED, NONCE_TOO_LOW,
+     * ALREADY_KNOWN, UNDERPRICED, INSUFFICIENT_FUNDS, INVALID_REQUEST, RANGE_TOO_LARGE) prove the endpoint works,
+     * except an HTTP 401/403/404/405: that is a bad key or path, the endpoint's problem, although the request
+     * must not be retried as it is.
+     *
+     * @param failure null for a success
+     */
+    EndpointImpact impactOnEndpoint(RpcFailure failure) {
+        if (failure == null) {
+            return EndpointImpact.ANSWERED;
+        }
+        if (failure.httpStatus() != null && ENDPOINT_REFUSED_STATUS.contains(failure.httpStatus())) {
+            return EndpointImpact.FAILED;
+        }
+        return switch (failure.kind()) {
+            case TRANSIENT, TIMEOUT, RATE_LIMITED -> EndpointImpact.FAILED;
+            case REVERTED, NONCE_TOO_LOW, ALREADY_KNOWN, UNDERPRICED, INSUFFICIENT_FUNDS, INVALID_REQUEST,
+                    RANGE_TOO_LARGE -> EndpointImpact.ANSWERED;
+            case WRONG_CHAIN -> EndpointImpact.WRONG_CHAIN;
+            case OVERLOADED, NOT_FOUND, BAD_RESPONSE, REJECTED, CLOSED -> EndpointImpact.UNKNOWN;
+        };
     }
 
     /** Classifies an HTTP status of a non-2xx answer. */

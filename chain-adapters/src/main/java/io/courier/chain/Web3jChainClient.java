@@ -10,6 +10,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -21,6 +24,8 @@ import org.web3j.protocol.core.methods.request.Transaction;
  * bounded retries of transient failures (see {@link RpcErrorClassifier}) and an {@link RpcObserver}.
  */
 public final class Web3jChainClient implements ChainClient {
+
+    private static final Logger log = LoggerFactory.getLogger(Web3jChainClient.class);
 
     private final ChainClientSettings settings;
     private final EndpointSelector endpoints;
@@ -36,9 +41,15 @@ public final class Web3jChainClient implements ChainClient {
                 new RpcErrorClassifier(), () -> ThreadLocalRandom.current().nextDouble());
     }
 
-    /** A client of the settings' single HTTP endpoint. */
+    /**
+     * A client of the settings' HTTP endpoints ({@link ChainClientSettings#rpcUrls()}, one or several) through an
+     * {@link EndpointPool}, so every chain has {@link #endpointHealth()}. With one URL it retries exactly as the
+     * plain {@link SingleEndpoint} did; the differences are that a Retry-After is honoured (waited out within
+     * {@link EndpointPoolSettings#maxWait()}, else the call fails {@link Kind#RATE_LIMITED} without resending)
+     * and that a request budget applies if one is configured.
+     */
     public static Web3jChainClient create(ChainClientSettings settings, ScheduledExecutorService scheduler) {
-        return new Web3jChainClient(settings, SingleEndpoint.http(settings.rpcUrl(), settings.timeout()), scheduler);
+        return new Web3jChainClient(settings, EndpointPool.http(settings), scheduler);
     }
 
     @Override
@@ -51,22 +62,66 @@ public final class Web3jChainClient implements ChainClient {
         return settings.name();
     }
 
+    /**
+     * Asks every endpoint (retries included). Fails with {@link Kind#WRONG_CHAIN} when any endpoint serves another
+     * chain (the pool then never uses that endpoint), and with the error of the first endpoint when none could be
+     * asked. An endpoint that could not be reached while another answered correctly is logged and stays in the
+     * pool unverified: this check runs when the node starts, when a missing endpoint is better than a missing chain.
+     */
     @Override
     public CompletionStage<Void> verifyChainId() {
-        return invoker.invoke(RpcCall.of("eth_chainId"), w -> w.ethChainId(), r -> {
-            if (r.getChainId() == null || r.getChainId().longValueExact() != settings.chainId()) {
-                throw RpcFailure.of(Kind.WRONG_CHAIN, "endpoint " + settings.endpointLabel() + " serves chain id "
-                        + r.getChainId() + ", configured " + settings.chainId()).signal();
+        List<RpcEndpoint> all = endpoints.endpoints();
+        if (all.size() == 1) {
+            return verifyChainIdOf(all.get(0));
+        }
+        List<CompletableFuture<Throwable>> checks = all.stream()
+                .map(endpoint -> verifyChainIdOf(endpoint).handle((ok, error) -> unwrap(error)))
+                .toList();
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenCompose(done -> {
+            List<Throwable> errors = checks.stream().map(CompletableFuture::join).toList();
+            for (Throwable error : errors) {
+                if (error instanceof ChainRpcException rpc && rpc.kind() == Kind.WRONG_CHAIN) {
+                    return CompletableFuture.failedFuture(rpc);
+                }
             }
-            return null;
+            if (errors.stream().allMatch(Objects::nonNull)) {
+                return CompletableFuture.failedFuture(errors.get(0));
+            }
+            for (int i = 0; i < all.size(); i++) {
+                if (errors.get(i) != null) {
+                    log.warn("chain {}: chain id of endpoint {} not verified: {}", settings.name(), all.get(i).label(),
+                            errors.get(i).getMessage());
+                }
+            }
+            return CompletableFuture.completedFuture(null);
         });
     }
 
+    private CompletableFuture<Void> verifyChainIdOf(RpcEndpoint endpoint) {
+        return invoker.invoke(RpcCall.of("eth_chainId"), w -> w.ethChainId(), (answered, r) -> {
+            if (r.getChainId() == null || r.getChainId().longValueExact() != settings.chainId()) {
+                throw RpcFailure.of(Kind.WRONG_CHAIN, "endpoint " + answered.label() + " serves chain id "
+                        + r.getChainId() + ", configured " + settings.chainId()).signal();
+            }
+            return null;
+        }, endpoint);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /** Also tells the endpoint selector the head of the endpoint that answered (for stale endpoint demotion). */
     @Override
     public CompletionStage<BlockHeader> head() {
         return invoker.invoke(RpcCall.of("eth_getBlockByNumber"),
                 w -> w.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false),
-                r -> Web3jResponses.header(r).orElseThrow(() -> RpcFailure.of(Kind.NOT_FOUND, "no latest block").signal()));
+                (endpoint, r) -> {
+                    BlockHeader head = Web3jResponses.header(r)
+                            .orElseThrow(() -> RpcFailure.of(Kind.NOT_FOUND, "no latest block").signal());
+                    endpoints.reportHead(endpoint, head.number());
+                    return head;
+                }, null);
     }
 
     @Override
@@ -192,6 +247,16 @@ public final class Web3jChainClient implements ChainClient {
     }
 
     @Override
+    public List<EndpointHealth> endpointHealth() {
+        return endpoints.health();
+    }
+
+    @Override
+    public boolean anyEndpointHealthy() {
+        return endpoints.anyHealthy();
+    }
+
+    @Override
     public void close() {
         invoker.close();
         endpoints.close();
@@ -199,6 +264,7 @@ public final class Web3jChainClient implements ChainClient {
 
     @Override
     public String toString() {
-        return "Web3jChainClient[" + settings.name() + ", chainId=" + settings.chainId() + ", " + settings.endpointLabel() + "]";
+        return "Web3jChainClient[" + settings.name() + ", chainId=" + settings.chainId() + ", "
+                + endpoints.endpoints().stream().map(RpcEndpoint::label).collect(Collectors.joining(" ")) + "]";
     }
 }

@@ -78,7 +78,8 @@ public record Transfer(MessageId id, CrossChainMessage message, TransferStatus s
      * This transfer after {@code event} at {@code at}: the new status, its stage time and the fields the event
      * carries (the destination tx hash on {@code Submitted}/{@code Replaced}/{@code Delivered}/{@code
      * ExecutionFailed}, the failure reason on {@code ExecutionFailed}, cleared again on {@code RetryRequested},
-     * the confirmation count on {@code Finalized}).
+     * the confirmation count on {@code Finalized}, the new source on {@code Relocated}, which also resets the
+     * confirmation count and, like a fee-bump replacement, keeps the stage time).
      *
      * @throws TransitionRejectedException if the state machine does not allow {@code event} in {@link #status()}
      */
@@ -90,9 +91,10 @@ public record Transfer(MessageId id, CrossChainMessage message, TransferStatus s
         TransferStatus to = ((Transition.Moved) transition).to();
         EnumMap<TransferStatus, Instant> times = new EnumMap<>(TransferStatus.class);
         times.putAll(stageTimes);
-        if (!(event instanceof TransferEvent.Replaced)) {
+        if (!(event instanceof TransferEvent.Replaced) && !(event instanceof TransferEvent.Relocated)) {
             times.put(to, at);
         }
+        SourceRef src = source;
         String dst = dstTxHash;
         String failure = failureReason;
         long seen = confirmationsSeen;
@@ -109,8 +111,15 @@ public record Transfer(MessageId id, CrossChainMessage message, TransferStatus s
             failure = e.reason();
         } else if (event instanceof TransferEvent.RetryRequested) {
             failure = null;
+        } else if (event instanceof TransferEvent.Relocated r) {
+            if (!r.from().equals(source)) {
+                throw new IllegalArgumentException("transfer " + id + " is in " + source + ", not in " + r.from()
+                        + " which the relocation moves it from");
+            }
+            src = r.to();
+            seen = 0; // counted again in the new block
         }
-        return new Transfer(id, message, to, source, confirmationsRequired, seen, times, dst, failure, createdAt, at);
+        return new Transfer(id, message, to, src, confirmationsRequired, seen, times, dst, failure, createdAt, at);
     }
 
     /** This transfer with {@code seen} confirmations recorded (no status change, no history). */

@@ -39,6 +39,36 @@ public sealed interface TransferEvent {
         }
     }
 
+    /**
+     * A reorg took the source block away but the same log was included again in another canonical block: the
+     * transfer keeps its id and status ({@code SENT}) and moves from {@code from} to {@code to}. Applied by
+     * {@code TransferStore.relocate}, which writes the new source and this history row together, on the condition
+     * that the transfer is still {@code SENT} in {@code from}.
+     */
+    record Relocated(SourceRef from, SourceRef to) implements TransferEvent {
+        public Relocated {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            if (from.equals(to)) {
+                throw new IllegalArgumentException("a relocation moves to another source, got " + to + " twice");
+            }
+        }
+
+        @Override
+        public String cause() {
+            StringBuilder cause = new StringBuilder("reorg: moved from block ").append(from.blockNumber()).append(" (")
+                    .append(from.blockHash()).append(") to block ").append(to.blockNumber()).append(" (")
+                    .append(to.blockHash()).append(')');
+            if (!from.txHash().equals(to.txHash())) {
+                cause.append(", tx ").append(from.txHash()).append(" -> ").append(to.txHash());
+            }
+            if (from.logIndex() != to.logIndex()) {
+                cause.append(", log ").append(from.logIndex()).append(" -> ").append(to.logIndex());
+            }
+            return cause.toString();
+        }
+    }
+
     /** The fee paid on the source ({@code paidWei}) is below the quote ({@code quotedWei}). */
     record Underpaid(BigInteger paidWei, BigInteger quotedWei) implements TransferEvent {
         public Underpaid {

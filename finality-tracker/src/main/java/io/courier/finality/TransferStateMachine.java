@@ -4,6 +4,7 @@ import io.courier.finality.TransferEvent.Attested;
 import io.courier.finality.TransferEvent.Delivered;
 import io.courier.finality.TransferEvent.ExecutionFailed;
 import io.courier.finality.TransferEvent.Finalized;
+import io.courier.finality.TransferEvent.Relocated;
 import io.courier.finality.TransferEvent.Reorged;
 import io.courier.finality.TransferEvent.Replaced;
 import io.courier.finality.TransferEvent.RetryRequested;
@@ -24,6 +25,7 @@ import java.util.Set;
  *
  * <pre>
  *   SENT       --Finalized-------&gt; FINALIZED      SENT      --Reorged---------&gt; REORGED (terminal)
+ *   SENT       --Relocated-------&gt; SENT (the log was re-included in another block after a reorg)
  *   FINALIZED  --Attested--------&gt; ATTESTED       FINALIZED --Underpaid-------&gt; UNDERPAID
  *   UNDERPAID  --TopUpSeen-------&gt; FINALIZED
  *   ATTESTED   --Submitted-------&gt; SUBMITTED
@@ -99,6 +101,7 @@ public final class TransferStateMachine {
         }
         t.get(TransferStatus.SENT).put(Finalized.class, TransferStatus.FINALIZED);
         t.get(TransferStatus.SENT).put(Reorged.class, TransferStatus.REORGED);
+        t.get(TransferStatus.SENT).put(Relocated.class, TransferStatus.SENT);
         t.get(TransferStatus.FINALIZED).put(Attested.class, TransferStatus.ATTESTED);
         t.get(TransferStatus.FINALIZED).put(Underpaid.class, TransferStatus.UNDERPAID);
         t.get(TransferStatus.UNDERPAID).put(TopUpSeen.class, TransferStatus.FINALIZED);

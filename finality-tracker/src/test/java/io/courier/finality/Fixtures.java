@@ -49,6 +49,7 @@ public final class Fixtures {
         return List.of(
                 new TransferEvent.Finalized(12),
                 new TransferEvent.Reorged("block 0xabc replaced at height 100"),
+                new TransferEvent.Relocated(source(100), source(101)),
                 new TransferEvent.Underpaid(BigInteger.ONE, BigInteger.TEN),
                 new TransferEvent.TopUpSeen(BigInteger.TEN),
                 new TransferEvent.Attested(3),

@@ -65,8 +65,14 @@ class TransferStateMachinePropertyTest {
     void transfersFollowTheMachine(@ForAll @Size(max = 40) List<@From("events") TransferEvent> events) {
         Transfer t = Fixtures.observed(1, 100, Fixtures.T0);
         Instant at = Fixtures.T0;
-        for (TransferEvent event : events) {
+        for (TransferEvent generated : events) {
             at = at.plusSeconds(1);
+            // a relocation names the source it moves from: the transfer's own (and moves somewhere else)
+            if (generated instanceof TransferEvent.Relocated r && r.to().equals(t.source())) {
+                continue;
+            }
+            TransferEvent event = generated instanceof TransferEvent.Relocated r
+                    ? new TransferEvent.Relocated(t.source(), r.to()) : generated;
             Transition transition = machine.apply(t.status(), event);
             if (transition instanceof Transition.Moved moved) {
                 Transfer next = t.next(event, at);
@@ -77,6 +83,13 @@ class TransferStateMachinePropertyTest {
                     assertThat(next.destinationTx()).isPresent();
                 }
                 assertThat(next.failure().isPresent()).isEqualTo(next.status() == TransferStatus.FAILED);
+                if (event instanceof TransferEvent.Relocated r) {
+                    assertThat(next.source()).isEqualTo(r.to());
+                    assertThat(next.confirmationsSeen()).isZero();
+                    assertThat(next.stageTimes()).isEqualTo(t.stageTimes());
+                } else {
+                    assertThat(next.source()).isEqualTo(t.source());
+                }
                 t = next;
             }
         }
@@ -96,6 +109,8 @@ class TransferStateMachinePropertyTest {
         return Arbitraries.oneOf(
                 counts.map(TransferEvent.Finalized::new),
                 words.map(TransferEvent.Reorged::new),
+                Combinators.combine(hashes, hashes, counts).as((tx, block, n) ->
+                        new TransferEvent.Relocated(new SourceRef(tx, n, block, 0), new SourceRef(tx, n + 1, tx, 1))),
                 Combinators.combine(wei, wei).as(TransferEvent.Underpaid::new),
                 wei.map(TransferEvent.TopUpSeen::new),
                 Arbitraries.integers().between(1, 100).map(TransferEvent.Attested::new),

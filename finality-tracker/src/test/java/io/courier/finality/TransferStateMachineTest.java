@@ -23,6 +23,7 @@ class TransferStateMachineTest {
     static final List<String> TABLE = List.of(
             "SENT       Finalized        FINALIZED",
             "SENT       Reorged          REORGED",
+            "SENT       Relocated        SENT",
             "FINALIZED  Attested         ATTESTED",
             "FINALIZED  Underpaid        UNDERPAID",
             "UNDERPAID  TopUpSeen        FINALIZED",
@@ -71,7 +72,9 @@ class TransferStateMachineTest {
     @Test
     void successorsMatchDesign() {
         TransferStateMachine m = TransferStateMachine.INSTANCE;
-        assertThat(m.successors(TransferStatus.SENT)).isEqualTo(Set.of(TransferStatus.FINALIZED, TransferStatus.REORGED));
+        // SENT -> SENT: a relocation after a reorg (the log re-included in another block), like a fee bump's self-loop
+        assertThat(m.successors(TransferStatus.SENT))
+                .isEqualTo(Set.of(TransferStatus.FINALIZED, TransferStatus.REORGED, TransferStatus.SENT));
         assertThat(m.successors(TransferStatus.FINALIZED)).isEqualTo(Set.of(TransferStatus.ATTESTED, TransferStatus.UNDERPAID));
         assertThat(m.successors(TransferStatus.UNDERPAID)).isEqualTo(Set.of(TransferStatus.FINALIZED));
         assertThat(m.successors(TransferStatus.ATTESTED)).isEqualTo(Set.of(TransferStatus.SUBMITTED));

@@ -87,6 +87,35 @@ class TransferTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Delivered txHash");
     }
 
+    @Test
+    void relocationMovesTheSourceKeepsTheStatusAndResetsTheCount() {
+        SourceRef reincluded = new SourceRef(sent.source().txHash(), 101, Fixtures.hash(), 3);
+        Transfer counted = sent.withConfirmationsSeen(5);
+        TransferEvent.Relocated event = new TransferEvent.Relocated(sent.source(), reincluded);
+
+        Transfer moved = counted.next(event, at(7));
+
+        assertThat(moved.status()).isEqualTo(TransferStatus.SENT);
+        assertThat(moved.source()).isEqualTo(reincluded);
+        assertThat(moved.confirmationsSeen()).isZero();
+        assertThat(moved.stageTime(TransferStatus.SENT)).contains(Fixtures.T0); // first observation kept
+        assertThat(moved.updatedAt()).isEqualTo(at(7));
+        assertThat(event.cause()).isEqualTo("reorg: moved from block 100 (" + sent.source().blockHash() + ") to block 101 ("
+                + reincluded.blockHash() + "), log 0 -> 3");
+    }
+
+    @Test
+    void relocationMustStartFromTheCurrentSourceAndOnlyFromSent() {
+        SourceRef elsewhere = Fixtures.source(100);
+        assertThatThrownBy(() -> sent.next(new TransferEvent.Relocated(elsewhere, Fixtures.source(101)), at(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(sent.id().toHex());
+        Transfer finalized = sent.next(new TransferEvent.Finalized(12), at(1));
+        assertThatThrownBy(() -> finalized.next(new TransferEvent.Relocated(sent.source(), Fixtures.source(101)), at(2)))
+                .isInstanceOf(TransitionRejectedException.class).hasMessageContaining("Relocated");
+        assertThatThrownBy(() -> new TransferEvent.Relocated(sent.source(), sent.source()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static Instant at(long seconds) {
         return Fixtures.T0.plusSeconds(seconds);
     }

@@ -12,6 +12,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.courier.chain.message.MessageId;
 import io.courier.finality.EvmHex;
+import io.courier.finality.SourceRef;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferEvent;
 import io.courier.finality.TransferHistoryEntry;
@@ -45,6 +46,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Transition</b>: one conditional batch in the transfer's partition sets the status {@code IF status =
  *       expected} (a replacement also {@code IF dst_tx_hash = <the replaced tx>}) and adds the history row, so
  *       both or neither are written and two nodes racing from the same status cannot both win.</li>
+ *   <li><b>Relocation</b> after a reorg (ADR 003): the new source's index rows first (upserts), then one
+ *       conditional batch {@code IF status = 'SENT' AND src_block_hash = <old>} with the new source and a
+ *       {@code SENT -> SENT} history row, then the old block's rows are removed. {@link #markReorged} checks the block
+ *       the same way, so an old row that outlived its clean-up can never mark a relocated transfer {@code REORGED};
+ *       it repairs such a row instead.</li>
  *   <li><b>Indexes</b> are hints maintained after the batch. A failed clean-up is logged, not reported: the
  *       transition happened. Stale rows are removed when found ({@link #open}, and any transition that reveals
  *       the transfer's real status).</li>
@@ -63,10 +69,13 @@ public final class CassandraTransferStore implements TransferStore {
     private final PreparedStatement observe;
     private final PreparedStatement historyRow;
     private final PreparedStatement move;
+    private final PreparedStatement moveFromBlock;
+    private final PreparedStatement relocateSource;
     private final PreparedStatement replace;
     private final PreparedStatement confirmations;
     private final PreparedStatement insertBySource;
     private final PreparedStatement selectBySource;
+    private final PreparedStatement deleteBySource;
     private final PreparedStatement insertOpen;
     private final PreparedStatement deleteOpen;
     private final PreparedStatement selectOpen;
@@ -91,11 +100,21 @@ public final class CassandraTransferStore implements TransferStore {
         move = ctx.prepare("UPDATE {ks}.transfers SET status = :new_status, stage_times[:stage] = :stage_at, "
                 + "updated_at = :updated_at, dst_tx_hash = :dst_tx_hash, failure_reason = :failure_reason, "
                 + "confirmations_seen = :confirmations_seen WHERE message_id = :message_id IF status = :expected_status");
+        moveFromBlock = ctx.prepare("UPDATE {ks}.transfers SET status = :new_status, stage_times[:stage] = :stage_at, "
+                + "updated_at = :updated_at, dst_tx_hash = :dst_tx_hash, failure_reason = :failure_reason, "
+                + "confirmations_seen = :confirmations_seen WHERE message_id = :message_id "
+                + "IF status = :expected_status AND src_block_hash = :expected_block_hash");
+        relocateSource = ctx.prepare("UPDATE {ks}.transfers SET src_tx_hash = :src_tx_hash, "
+                + "src_block_number = :src_block_number, src_block_hash = :src_block_hash, "
+                + "src_log_index = :src_log_index, confirmations_seen = :confirmations_seen, updated_at = :updated_at "
+                + "WHERE message_id = :message_id IF status = :expected_status AND src_block_hash = :expected_block_hash");
         replace = ctx.prepare("UPDATE {ks}.transfers SET dst_tx_hash = :dst_tx_hash, updated_at = :updated_at "
                 + "WHERE message_id = :message_id IF status = :expected_status AND dst_tx_hash = :replaced_tx_hash");
         confirmations = ctx.prepare("UPDATE {ks}.transfers SET confirmations_seen = ? WHERE message_id = ?");
         insertBySource = ctx.prepare("INSERT INTO {ks}.transfers_by_source_tx (src_chain, src_tx_hash, message_id) VALUES (?, ?, ?)");
         selectBySource = ctx.prepare("SELECT message_id FROM {ks}.transfers_by_source_tx WHERE src_chain = ? AND src_tx_hash = ?");
+        deleteBySource = ctx.prepare("DELETE FROM {ks}.transfers_by_source_tx WHERE src_chain = ? AND src_tx_hash = ? "
+                + "AND message_id = ?");
         insertOpen = ctx.prepare("INSERT INTO {ks}.open_transfers (dst_chain, day_bucket, created_at, message_id) VALUES (?, ?, ?, ?)");
         deleteOpen = ctx.prepare("DELETE FROM {ks}.open_transfers WHERE dst_chain = ? AND day_bucket = ? AND created_at = ? "
                 + "AND message_id = ?");
@@ -148,6 +167,9 @@ public final class CassandraTransferStore implements TransferStore {
             return failed(new TransitionRejectedException(id, expected, event, rejected.reason()));
         }
         TransferStatus target = ((Transition.Moved) verdict).to();
+        if (event instanceof TransferEvent.Relocated relocated) {
+            return relocate(id, relocated.from(), relocated.to(), at);
+        }
         Instant requested = TransferRows.millis(at);
         CompletionStage<TransitionOutcome> outcome = find(id).thenCompose(found -> {
             if (found.isEmpty()) {
@@ -159,7 +181,7 @@ public final class CassandraTransferStore implements TransferStore {
             }
             Instant effective = requested.isAfter(current.updatedAt()) ? requested : current.updatedAt().plusMillis(1);
             Transfer next = current.next(event, effective);
-            return ctx.session.executeAsync(moveStatement(current, next, event)).thenCompose(rs -> {
+            return ctx.session.executeAsync(moveStatement(current, next, event, null)).thenCompose(rs -> {
                 if (rs.wasApplied()) {
                     return maintainIndexes(current, current.status(), next.status())
                             .thenApply(v -> (TransitionOutcome) new TransitionOutcome.Applied(next));
@@ -172,6 +194,105 @@ public final class CassandraTransferStore implements TransferStore {
         });
         return described(outcome, () -> "transfer " + id + ": " + expected + " --" + event.getClass().getSimpleName()
                 + "--> " + target);
+    }
+
+    @Override
+    public CompletionStage<TransitionOutcome> relocate(MessageId id, SourceRef newSource, Instant at) {
+        return relocate(id, null, newSource, at);
+    }
+
+    /** {@link #relocate}, also requiring the transfer to be in {@code expectedFrom} when it is not {@code null}. */
+    private CompletionStage<TransitionOutcome> relocate(MessageId id, SourceRef expectedFrom, SourceRef newSource,
+                                                        Instant at) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(newSource, "newSource");
+        Objects.requireNonNull(at, "at");
+        Instant requested = TransferRows.millis(at);
+        CompletionStage<TransitionOutcome> outcome = find(id).thenCompose(found -> {
+            if (found.isEmpty()) {
+                return done(new TransitionOutcome.NotFound(id));
+            }
+            Transfer current = found.get();
+            if (current.source().equals(newSource)) {
+                return done(new TransitionOutcome.AlreadyApplied(current));
+            }
+            if (current.status() != TransferStatus.SENT || (expectedFrom != null && !current.source().equals(expectedFrom))) {
+                return maintainIndexes(current, null, current.status())
+                        .thenApply(v -> new TransitionOutcome.Conflict(id, current.status()));
+            }
+            TransferEvent.Relocated event = new TransferEvent.Relocated(current.source(), newSource);
+            Instant effective = requested.isAfter(current.updatedAt()) ? requested : current.updatedAt().plusMillis(1);
+            Transfer next = current.next(event, effective);
+            return indexSource(next)
+                    .thenCompose(indexed -> ctx.session.executeAsync(relocateStatement(current, next, event)))
+                    .thenCompose(rs -> {
+                        if (rs.wasApplied()) {
+                            return dropSourceRows(current, next.source())
+                                    .thenApply(v -> (TransitionOutcome) new TransitionOutcome.Applied(next));
+                        }
+                        return find(id).thenCompose(now -> {
+                            if (now.isEmpty()) {
+                                return done(new TransitionOutcome.NotFound(id));
+                            }
+                            Transfer actual = now.get();
+                            if (actual.source().equals(newSource)) {
+                                return done(new TransitionOutcome.AlreadyApplied(actual));
+                            }
+                            // lost to another move: put the index rows back where the transfer really is
+                            return repairSourceRows(actual, newSource, newSource.blockHash())
+                                    .thenApply(v -> new TransitionOutcome.Conflict(id, actual.status()));
+                        });
+                    });
+        });
+        return described(outcome, () -> "transfer " + id + ": relocate to " + newSource);
+    }
+
+    @Override
+    public CompletionStage<TransitionOutcome> markReorged(UnfinalizedTransfer row, TransferEvent.Reorged event,
+                                                          Instant at) {
+        Objects.requireNonNull(row, "row");
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(at, "at");
+        MessageId id = row.id();
+        Instant requested = TransferRows.millis(at);
+        CompletionStage<TransitionOutcome> outcome = find(id).thenCompose(found -> {
+            if (found.isEmpty()) {
+                return done(new TransitionOutcome.NotFound(id));
+            }
+            Transfer current = found.get();
+            if (current.status() != TransferStatus.SENT) {
+                return dropStaleRow(current, row).thenCompose(v -> settle(current, event, TransferStatus.REORGED));
+            }
+            if (!inBlockOf(current, row)) {
+                log.info("transfer {}: unfinalized row for block {} ({}) is stale, the transfer is in {}; repairing",
+                        id, row.blockNumber(), row.blockHash(), current.source());
+                return repairSourceRows(current, null, row.blockHash())
+                        .thenCompose(v -> dropStaleRow(current, row))
+                        .thenApply(v -> new TransitionOutcome.Conflict(id, TransferStatus.SENT));
+            }
+            Instant effective = requested.isAfter(current.updatedAt()) ? requested : current.updatedAt().plusMillis(1);
+            Transfer next = current.next(event, effective);
+            return ctx.session.executeAsync(moveStatement(current, next, event, row.blockHash())).thenCompose(rs -> {
+                if (rs.wasApplied()) {
+                    return maintainIndexes(current, current.status(), next.status())
+                            .thenApply(v -> (TransitionOutcome) new TransitionOutcome.Applied(next));
+                }
+                return find(id).thenCompose(now -> {
+                    if (now.isEmpty()) {
+                        return done(new TransitionOutcome.NotFound(id));
+                    }
+                    Transfer actual = now.get();
+                    if (actual.status() == TransferStatus.SENT && !inBlockOf(actual, row)) {
+                        return repairSourceRows(actual, null, row.blockHash())
+                                .thenCompose(v -> dropStaleRow(actual, row))
+                                .thenApply(v -> new TransitionOutcome.Conflict(id, TransferStatus.SENT));
+                    }
+                    return settle(actual, event, TransferStatus.REORGED);
+                });
+            });
+        });
+        return described(outcome, () -> "transfer " + id + ": mark REORGED from block " + row.blockNumber() + " ("
+                + row.blockHash() + ")");
     }
 
     @Override
@@ -200,6 +321,8 @@ public final class CassandraTransferStore implements TransferStore {
                         row -> TransferRows.id(row.getByteBuffer("message_id")))
                 .thenCompose(ids -> Async.all(ids.stream().map(this::find).toList()))
                 .thenApply(transfers -> transfers.stream().flatMap(Optional::stream)
+                        // a transfer relocated to another transaction keeps a stale row here until cleaned up
+                        .filter(t -> t.source().txHash().equals(hash))
                         .sorted(Comparator.comparingInt(t -> t.source().logIndex())).toList());
         return described(found, () -> "chain " + srcChain + " tx " + hash + ": find transfers");
     }
@@ -253,14 +376,15 @@ public final class CassandraTransferStore implements TransferStore {
         return maintainIndexes(current, null, current.status()).thenApply(v -> outcome);
     }
 
-    private BatchStatement moveStatement(Transfer current, Transfer next, TransferEvent event) {
+    /** The conditional batch of a move; {@code expectedBlockHash}, when given, also guards the source block. */
+    private BatchStatement moveStatement(Transfer current, Transfer next, TransferEvent event, String expectedBlockHash) {
         BoundStatementBuilder update;
         if (event instanceof TransferEvent.Replaced) {
             update = replace.boundStatementBuilder()
                     .setString("dst_tx_hash", next.dstTxHash())
                     .setString("replaced_tx_hash", current.dstTxHash());
         } else {
-            update = move.boundStatementBuilder()
+            update = (expectedBlockHash == null ? move : moveFromBlock).boundStatementBuilder()
                     .setString("new_status", next.status().name())
                     .setString("stage", next.status().name())
                     .setInstant("stage_at", next.updatedAt());
@@ -274,6 +398,9 @@ public final class CassandraTransferStore implements TransferStore {
             if (current.confirmationsSeen() != next.confirmationsSeen()) {
                 update.setLong("confirmations_seen", next.confirmationsSeen());
             }
+            if (expectedBlockHash != null) {
+                update.setString("expected_block_hash", expectedBlockHash);
+            }
         }
         BoundStatement changed = update.setByteBuffer("message_id", TransferRows.key(current.id()))
                 .setString("expected_status", current.status().name())
@@ -281,6 +408,95 @@ public final class CassandraTransferStore implements TransferStore {
                 .build();
         return ctx.conditionalBatch(changed, history(current.id(), next.updatedAt(), current.status(), next.status(),
                 event.cause()));
+    }
+
+    private BatchStatement relocateStatement(Transfer current, Transfer next, TransferEvent.Relocated event) {
+        BoundStatement changed = relocateSource.boundStatementBuilder()
+                .setByteBuffer("message_id", TransferRows.key(current.id()))
+                .setString("src_tx_hash", next.source().txHash())
+                .setLong("src_block_number", next.source().blockNumber())
+                .setString("src_block_hash", next.source().blockHash())
+                .setInt("src_log_index", next.source().logIndex())
+                .setLong("confirmations_seen", next.confirmationsSeen())
+                .setInstant("updated_at", next.updatedAt())
+                .setString("expected_status", TransferStatus.SENT.name())
+                .setString("expected_block_hash", current.source().blockHash())
+                .build();
+        return ctx.conditionalBatch(changed, history(current.id(), next.updatedAt(), current.status(), next.status(),
+                event.cause()));
+    }
+
+    /** Whether {@code row} names the block {@code t} is recorded in. */
+    private static boolean inBlockOf(Transfer t, UnfinalizedTransfer row) {
+        return t.source().blockNumber() == row.blockNumber() && t.source().blockHash().equals(row.blockHash());
+    }
+
+    /** Upserts the index rows of {@code t}'s source: its {@code unfinalized_transfers} and by-source-tx rows. */
+    private CompletionStage<List<AsyncResultSet>> indexSource(Transfer t) {
+        return Async.all(List.of(
+                execute(ctx.idempotent(insertUnfinalized).setLong(0, t.message().srcChainId())
+                        .setLong(1, t.source().blockNumber()).setByteBuffer(2, TransferRows.key(t.id()))
+                        .setString(3, t.source().blockHash()).setInt(4, t.confirmationsRequired()).build()),
+                execute(ctx.idempotent(insertBySource).setLong(0, t.message().srcChainId())
+                        .setString(1, t.source().txHash()).setByteBuffer(2, TransferRows.key(t.id())).build())));
+    }
+
+    /**
+     * Removes the index rows of {@code old} that {@code t} (now elsewhere) no longer uses: the unfinalized row when
+     * the block number differs (same number: the row was overwritten in place), the by-source row when the
+     * transaction differs. Failures are logged only (the rows are hints).
+     */
+    private CompletionStage<Void> dropSourceRows(Transfer t, SourceRef now, SourceRef old) {
+        List<CompletionStage<AsyncResultSet>> deletes = new ArrayList<>();
+        if (old.blockNumber() != now.blockNumber()) {
+            deletes.add(execute(ctx.idempotent(deleteUnfinalized).setLong(0, t.message().srcChainId())
+                    .setLong(1, old.blockNumber()).setByteBuffer(2, TransferRows.key(t.id())).build()));
+        }
+        if (!old.txHash().equals(now.txHash())) {
+            deletes.add(execute(ctx.idempotent(deleteBySource).setLong(0, t.message().srcChainId())
+                    .setString(1, old.txHash()).setByteBuffer(2, TransferRows.key(t.id())).build()));
+        }
+        return logged(Async.all(deletes), t, "the index rows of its former source " + old);
+    }
+
+    /** After a relocation was applied: drop the rows of the block the transfer left. */
+    private CompletionStage<Void> dropSourceRows(Transfer before, SourceRef now) {
+        return dropSourceRows(before, now, before.source());
+    }
+
+    /**
+     * Puts the index rows back where {@code actual} really is, after a relocation lost its race or a stale row was
+     * found: the unfinalized row of its source (if still {@code SENT}; otherwise the usual clean-up by status), and
+     * no rows for {@code attempted} (a source it is not in), when given.
+     */
+    private CompletionStage<Void> repairSourceRows(Transfer actual, SourceRef attempted, String staleBlockHash) {
+        CompletionStage<?> restore = actual.status() == TransferStatus.SENT
+                ? indexSource(actual)
+                : maintainIndexes(actual, null, actual.status());
+        return logged(restore.thenCompose(v -> attempted == null || attempted.equals(actual.source())
+                ? done(null)
+                : dropSourceRows(actual, actual.source(), attempted)), actual,
+                "index rows after a stale block " + staleBlockHash);
+    }
+
+    /** Deletes {@code row} when it names another block number than {@code t}'s (same number: it is t's own row). */
+    private CompletionStage<Void> dropStaleRow(Transfer t, UnfinalizedTransfer row) {
+        if (row.blockNumber() == t.source().blockNumber()) {
+            return done(null);
+        }
+        return logged(execute(ctx.idempotent(deleteUnfinalized).setLong(0, t.message().srcChainId())
+                .setLong(1, row.blockNumber()).setByteBuffer(2, TransferRows.key(t.id())).build()), t,
+                "the stale unfinalized row of block " + row.blockNumber());
+    }
+
+    private static CompletionStage<Void> logged(CompletionStage<?> stage, Transfer t, String what) {
+        return stage.handle((v, error) -> {
+            if (error != null) {
+                log.warn("transfer {}: could not fix {} (index rows are hints, repaired when read): {}", t.id(), what,
+                        Async.unwrap(error).toString());
+            }
+            return null;
+        });
     }
 
     private BoundStatement observeStatement(Transfer t) {

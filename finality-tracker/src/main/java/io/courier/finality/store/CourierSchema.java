@@ -140,7 +140,12 @@ public final class CourierSchema {
                         replaced_by text,
                         raw_tx blob,
                         PRIMARY KEY ((dst_chain, signer, nonce_bucket), nonce, tx_hash)
-                    ) WITH CLUSTERING ORDER BY (nonce ASC, tx_hash ASC)""")));
+                    ) WITH CLUSTERING ORDER BY (nonce ASC, tx_hash ASC)""")),
+            // A chain halts when a reorg replaces a block treated as final (ADR 003). ADD IF NOT EXISTS (Cassandra
+            // 4.1+) keeps the step idempotent when a node that took over a stale claim runs it again.
+            new Migration(2, "chain halt state on chain_cursors", List.of(
+                    "ALTER TABLE {ks}.chain_cursors ADD IF NOT EXISTS halted boolean",
+                    "ALTER TABLE {ks}.chain_cursors ADD IF NOT EXISTS halt_reason text")));
 
     /** The version of the newest migration this code knows. */
     public static final int LATEST_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

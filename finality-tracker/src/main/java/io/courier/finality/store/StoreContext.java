@@ -47,6 +47,14 @@ final class StoreContext {
                 .setIdempotence(true);
     }
 
+    /** A single conditional write (lightweight transaction): serial consistency, never retried blindly. */
+    BoundStatementBuilder conditional(PreparedStatement statement) {
+        return statement.boundStatementBuilder()
+                .setConsistencyLevel(options.consistency())
+                .setSerialConsistencyLevel(options.serialConsistency())
+                .setIdempotence(false);
+    }
+
     /** A conditional batch in one partition: one Paxos round, never retried blindly by the driver. */
     BatchStatement conditionalBatch(BatchableStatement<?>... statements) {
         return BatchStatement.newInstance(DefaultBatchType.LOGGED, statements)

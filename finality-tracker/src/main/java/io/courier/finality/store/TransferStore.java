@@ -1,6 +1,7 @@
 package io.courier.finality.store;
 
 import io.courier.chain.message.MessageId;
+import io.courier.finality.SourceRef;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferEvent;
 import io.courier.finality.TransferHistoryEntry;
@@ -44,10 +45,46 @@ public interface TransferStore {
      * machine first (a forbidden move fails with {@link io.courier.finality.TransitionRejectedException} before
      * any I/O), then one conditional write of the new status and its history row, then index maintenance.
      *
+     * <p>A {@link TransferEvent.Relocated} event is applied as {@link #relocate}, guarded by its {@code from}
+     * (the transfer must still be in that block).
+     *
      * <p>{@code at} is kept at millisecond precision and, so that the history reads in status order even when
      * node clocks disagree, never earlier than the transfer's last update (it is moved to 1 ms after it).
      */
     CompletionStage<TransitionOutcome> transition(MessageId id, TransferStatus expected, TransferEvent event, Instant at);
+
+    /**
+     * Moves {@code SENT} transfer {@code id} to {@code newSource}: after a reorg its log was included again in
+     * another canonical block (usually the same transaction, re-mined). The transfer keeps its id and status; its
+     * source, a history row {@code "reorg: moved from block A (hash) to block B (hash)"} (a
+     * {@link TransferEvent.Relocated}) and a confirmation count reset to 0 are written in one conditional batch
+     * {@code IF status = 'SENT' AND src_block_hash = <the block it was read in>}. Index rows: the new
+     * {@code unfinalized_transfers} (and, if the tx hash changed, {@code transfers_by_source_tx}) row is written
+     * first, the old one removed after.
+     *
+     * <p>Outcomes: {@code Applied(updated)}; {@code AlreadyApplied(current)} when the transfer already has
+     * {@code newSource} (a replay, whatever its status now); {@code Conflict(id, actual)} when it is no longer
+     * {@code SENT}, or — {@code actual == SENT} — when another caller moved it to a different block meanwhile;
+     * {@code NotFound}.
+     *
+     * <p>It moves the transfer from wherever it is recorded when read; to move it only from a known block (two
+     * nodes acting on the same reorg), use {@code transition(id, SENT, new Relocated(from, to), at)}, which is the
+     * same write guarded by {@code from}. {@code at} is treated as in {@link #transition}.
+     */
+    CompletionStage<TransitionOutcome> relocate(MessageId id, SourceRef newSource, Instant at);
+
+    /**
+     * Marks the transfer of an {@code unfinalized_transfers} row {@code REORGED} — only if it is still {@code SENT}
+     * <em>in the block the row names</em> ({@code IF status = 'SENT' AND src_block_hash = row.blockHash}). Prefer
+     * this to {@code transition(id, SENT, Reorged)} when acting on index rows: after a {@link #relocate} the old
+     * block's row may outlive the move (its clean-up comes after the write), and a plain transition would then
+     * mark a relocated, perfectly alive transfer {@code REORGED}. Such a stale row is deleted here and answered
+     * with {@code Conflict(id, SENT)}.
+     *
+     * <p>Other outcomes as {@link #transition}: {@code Applied}, {@code AlreadyApplied} (already {@code REORGED}),
+     * {@code Conflict(id, actual)}, {@code NotFound}.
+     */
+    CompletionStage<TransitionOutcome> markReorged(UnfinalizedTransfer row, TransferEvent.Reorged event, Instant at);
 
     /** Records the confirmation count last seen for {@code id}; a plain write, no history, no condition. */
     CompletionStage<Void> updateConfirmations(MessageId id, long seen);

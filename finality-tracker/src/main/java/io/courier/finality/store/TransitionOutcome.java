@@ -31,7 +31,8 @@ public sealed interface TransitionOutcome {
 
     /**
      * The transfer is not in the expected status (or, for a replacement, no longer carries the transaction being
-     * replaced): someone else moved it. Nothing was written.
+     * replaced; for a relocation or {@code markReorged}, is no longer in the block expected — then {@code actual} is
+     * {@code SENT}): someone else moved it. Nothing was written.
      */
     record Conflict(MessageId id, TransferStatus actual) implements TransitionOutcome {
         public Conflict {

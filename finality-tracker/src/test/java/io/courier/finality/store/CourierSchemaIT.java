@@ -29,10 +29,11 @@ class CourierSchemaIT {
         CourierSchema.Result first = schema.migrate();
         CourierSchema.Result second = schema.migrate();
 
-        assertThat(first).isEqualTo(new CourierSchema.Result(List.of(1), CourierSchema.LATEST_VERSION));
+        assertThat(first).isEqualTo(new CourierSchema.Result(List.of(1, 2), CourierSchema.LATEST_VERSION));
         assertThat(second).isEqualTo(new CourierSchema.Result(List.of(), CourierSchema.LATEST_VERSION));
         List<CourierSchema.AppliedMigration> rows = schema.appliedMigrations();
-        assertThat(rows).hasSize(1);
+        assertThat(rows).hasSize(2);
+        assertThat(rows).allMatch(CourierSchema.AppliedMigration::isApplied);
         CourierSchema.AppliedMigration v1 = rows.get(0);
         assertThat(v1.version()).isEqualTo(1);
         assertThat(v1.isApplied()).isTrue();
@@ -40,6 +41,7 @@ class CourierSchemaIT {
         assertThat(v1.description()).isEqualTo(CourierSchema.MIGRATIONS.get(0).description());
         assertThat(v1.appliedAt()).isAfter(Instant.now().minusSeconds(120));
         assertThat(tables(session, ks)).containsExactlyInAnyOrderElementsOf(TABLES);
+        assertThat(columns(session, ks, "chain_cursors")).contains("halted", "halt_reason");
         // and the stores can prepare against it
         CassandraStores.prepare(session, ks);
     }
@@ -57,7 +59,7 @@ class CourierSchemaIT {
 
             assertThat(ra.version()).isEqualTo(CourierSchema.LATEST_VERSION);
             assertThat(rb.version()).isEqualTo(CourierSchema.LATEST_VERSION);
-            assertThat(List.of(ra.appliedNow(), rb.appliedNow())).containsExactlyInAnyOrder(List.of(1), List.of());
+            assertThat(List.of(ra.appliedNow(), rb.appliedNow())).containsExactlyInAnyOrder(List.of(1, 2), List.of());
             assertThat(tables(a, ks)).containsExactlyInAnyOrderElementsOf(TABLES);
         }
     }
@@ -103,6 +105,30 @@ class CourierSchemaIT {
         CourierSchema.Result result = waiting.get(30, TimeUnit.SECONDS);
         assertThat(result.appliedNow()).isEmpty();
         assertThat(result.version()).isEqualTo(1);
+    }
+
+    @Test
+    void version2UpgradesAVersion1KeyspaceAndIsSafeToRunAgain(CqlSession session, Keyspace keyspace) {
+        String ks = keyspace.name() + "_upgrade";
+        CourierSchema schema = CourierSchema.of(session, ks).createKeyspace(REPLICATION).owner("node-a");
+        // a keyspace of the previous release, with a cursor in it
+        assertThat(schema.withMigrations(CourierSchema.MIGRATIONS.subList(0, 1)).migrate().appliedNow()).containsExactly(1);
+        session.execute("INSERT INTO " + ks + ".chain_cursors (chain_id, last_scanned_block, last_scanned_hash, "
+                + "finalized_height, updated_at) VALUES (1, 10, ?, 5, toTimestamp(now()))", "0x" + "ab".repeat(32));
+
+        assertThat(schema.migrate()).isEqualTo(new CourierSchema.Result(List.of(2), 2));
+        // a node that took over a stale claim re-runs the statements: ADD IF NOT EXISTS makes that harmless
+        for (String statement : CourierSchema.MIGRATIONS.get(1).statementsFor(ks)) {
+            session.execute(statement);
+        }
+        assertThat(columns(session, ks, "chain_cursors")).contains("halted", "halt_reason");
+        CursorStore cursors = CassandraStores.prepare(session, ks).cursors();
+        assertThat(Stages.await(cursors.load(1)).orElseThrow().halted()).isFalse();
+    }
+
+    private static List<String> columns(CqlSession session, String keyspace, String table) {
+        return session.execute("SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
+                keyspace, table).all().stream().map(r -> r.getString("column_name")).toList();
     }
 
     private static List<String> tables(CqlSession session, String keyspace) {

@@ -35,6 +35,7 @@ public final class StatusApi extends AllDirectives {
     private final HealthRoutes health;
     private final MetricsRoutes metricsRoutes;
     private final OpenApiRoutes openApi;
+    private AdminRoutes admin; // optional: only when the node wires operator actions
 
     /** With no payload describer ({@link PayloadDescriber#NONE}) and the default readiness deadline. */
     public StatusApi(TransferQueries transfers, ChainStatusSource chains, ReadinessProbe readiness,
@@ -77,7 +78,8 @@ public final class StatusApi extends AllDirectives {
                                             chains.route(),
                                             health.route(),
                                             metricsRoutes.route(),
-                                            openApi.route())))))));
+                                            openApi.route(),
+                                            admin == null ? reject() : admin.route())))))));
         });
     }
 
@@ -89,6 +91,12 @@ public final class StatusApi extends AllDirectives {
         ServerSettings settings = ServerSettings.create(system.classicSystem())
                 .withParsingErrorHandler(ProblemParsingErrorHandler.class.getName());
         return Http.get(system).newServerAt(host, port).withSettings(settings).bind(route());
+    }
+
+    /** Adds the authenticated admin routes ({@code /v1/admin/...}); without a token they answer 403. */
+    public StatusApi withAdmin(ChainAdmin chainAdmin, java.util.Optional<String> token) {
+        this.admin = new AdminRoutes(chainAdmin, token, json);
+        return this;
     }
 
     public ApiMetrics metrics() {

@@ -29,7 +29,8 @@ public record NodeConfig(
             int maxRequestsInFlight,
             Duration requestTimeout) {}
 
-    public record ApiSettings(String host, int port) {}
+    /** {@code adminToken} is a secret: never logged. */
+    public record ApiSettings(String host, int port, Optional<Secret> adminToken) {}
 
     public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {}
 

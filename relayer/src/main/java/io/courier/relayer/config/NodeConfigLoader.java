@@ -125,7 +125,21 @@ public final class NodeConfigLoader {
         if (port < 0 || port > 65535) {
             throw new ConfigException("courier.api.port", port + " is not a TCP port");
         }
-        return new ApiSettings(nonBlank(c, "host", "courier.api.host"), port);
+        Optional<Secret> token = Optional.empty();
+        String file = read("courier.api.admin-token-file", () -> c.getString("admin-token-file"));
+        if (!file.isBlank()) {
+            try {
+                token = Optional.of(new Secret("courier.api.admin-token-file", Files.readString(Path.of(file)).trim()));
+            } catch (IOException e) {
+                throw new ConfigException("courier.api.admin-token-file", "cannot read " + Path.of(file).toAbsolutePath() + ": " + e.getMessage());
+            }
+        } else if (env.get("COURIER_ADMIN_TOKEN") != null && !env.get("COURIER_ADMIN_TOKEN").isBlank()) {
+            token = Optional.of(new Secret("COURIER_ADMIN_TOKEN", env.get("COURIER_ADMIN_TOKEN").trim()));
+        }
+        if (token.isPresent() && token.get().hex().length() < 16) {
+            throw new ConfigException(token.get().source(), "the admin token must be at least 16 characters");
+        }
+        return new ApiSettings(nonBlank(c, "host", "courier.api.host"), port, token);
     }
 
     private List<ChainSettings> chains(Config root) {

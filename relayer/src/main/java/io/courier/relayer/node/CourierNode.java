@@ -14,6 +14,7 @@ import io.courier.chain.Web3jChainClient;
 import io.courier.finality.store.CassandraStores;
 import io.courier.finality.store.CourierSchema;
 import io.courier.finality.store.TransferStore;
+import io.courier.relayer.api.ChainAdmin;
 import io.courier.relayer.api.ChainStatusBoard;
 import io.courier.relayer.api.ReadinessProbe;
 import io.courier.relayer.api.StatusApi;
@@ -127,6 +128,7 @@ public final class CourierNode implements AutoCloseable {
         Set<Long> chainIds = gateways.keySet();
 
         StuckMonitor.Board stuckBoard = new StuckMonitor.Board();
+        HaltedChains halted = new HaltedChains();
         NodeGuardian.Blueprint blueprint = new NodeGuardian.Blueprint(
                 config.chains(),
                 submitters -> new Attester.Wiring(keys, stores.transfers(), stores.attestations(), gateways, submitters,
@@ -147,8 +149,16 @@ public final class CourierNode implements AutoCloseable {
 
         ServerBinding binding;
         try {
+            ChainAdmin admin = chainId -> chainIds.contains(chainId)
+                    ? stores.cursors().resume(chainId, clock.instant()).thenApply(stored -> {
+                        halted.resume(chainId);
+                        log.warn("chain {} resumed by an operator (cursor {} in Cassandra)", chainId, stored ? "updated" : "absent");
+                        return true;
+                    })
+                    : java.util.concurrent.CompletableFuture.completedFuture(false);
             StatusApi api = new StatusApi(new StoreTransferQueries(stores.transfers(), stuckBoard), board,
-                    ReadinessProbe.all(List.of(new CassandraReadiness(session), ReadinessProbe.chains(board))), registry);
+                    ReadinessProbe.all(List.of(new CassandraReadiness(session), ReadinessProbe.chains(board))), registry)
+                    .withAdmin(admin, config.api().adminToken().map(NodeConfig.Secret::hex));
             binding = api.bind(system, config.api().host(), config.api().port()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             system.terminate();
