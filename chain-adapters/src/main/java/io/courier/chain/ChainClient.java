@@ -25,6 +25,9 @@ public interface ChainClient extends AutoCloseable {
     /** Empty when the chain is not that high yet. */
     CompletionStage<Optional<BlockHeader>> blockByNumber(long number);
 
+    /** The block a tag names ({@code "latest"}, {@code "safe"}, {@code "finalized"}); empty when the node has none. */
+    CompletionStage<Optional<BlockHeader>> blockByTag(String tag);
+
     /**
      * Logs of {@code address} in the blocks {@code [fromBlock, toBlock]} (inclusive) whose topic 0 is one of
      * {@code topic0s} (any topic 0 when empty), in chain order. A range the node finds too large fails with

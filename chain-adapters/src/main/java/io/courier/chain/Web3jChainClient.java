@@ -125,6 +125,18 @@ public final class Web3jChainClient implements ChainClient {
     }
 
     @Override
+    public CompletionStage<Optional<BlockHeader>> blockByTag(String tag) {
+        DefaultBlockParameterName name;
+        try {
+            name = DefaultBlockParameterName.fromString(tag);
+        } catch (IllegalArgumentException e) {
+            return invalid(RpcCall.of("eth_getBlockByNumber"), "unknown block tag '" + tag + "'");
+        }
+        return invoker.invoke(RpcCall.of("eth_getBlockByNumber"), w -> w.ethGetBlockByNumber(name, false),
+                Web3jResponses::header);
+    }
+
+    @Override
     public CompletionStage<Optional<BlockHeader>> blockByNumber(long number) {
         if (number < 0) {
             return invalid(RpcCall.atBlock("eth_getBlockByNumber", number), "block number must be >= 0");

@@ -57,6 +57,7 @@ final class LogsOnlyClient implements ChainClient {
     @Override public CompletionStage<Void> verifyChainId() { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BlockHeader> head() { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<Optional<BlockHeader>> blockByNumber(long number) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<Optional<BlockHeader>> blockByTag(String tag) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<Optional<TxReceipt>> receipt(String txHash) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> maxPriorityFeePerGas() { throw new UnsupportedOperationException(); }

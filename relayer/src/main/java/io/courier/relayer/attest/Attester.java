@@ -48,7 +48,8 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
     /** What the attester needs. */
     public record Wiring(ValidatorKeys keys, TransferStore transfers, AttestationStore attestations,
                          Map<Long, String> gateways, Map<Long, ActorRef<Submitter.Command>> submitters,
-                         CourierMetrics metrics, TransferTracing tracing, Clock clock) {}
+                         CourierMetrics metrics, TransferTracing tracing, Clock clock,
+                         io.courier.relayer.node.HaltedChains halted) {}
 
     public static Behavior<Command> create(Wiring wiring) {
         return Behaviors.setup(ctx -> new Attester(ctx, wiring));
@@ -79,6 +80,9 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
         // duplicates (watcher + sweep) and overload are dropped: the sweep brings every FINALIZED transfer back
         if (inFlight.contains(t.id()) || inFlight.size() >= MAX_IN_FLIGHT) {
             return this;
+        }
+        if (w.halted().isHalted(t.message().srcChainId())) {
+            return this; // its source chain is halted: no signature until an operator resumes it
         }
         String gateway = w.gateways().get(t.message().dstChainId());
         if (gateway == null) {

@@ -24,8 +24,8 @@ final class ConfigCommand {
                 System.out.printf("ok: node %s, %d chains, validator threshold %d of %d, %d local validator key(s), submitter key %s%n",
                         c.nodeName(), c.chains().size(), c.validator().threshold(), c.validator().set().size(),
                         c.validator().keys().size(), c.submitter().key().isPresent() ? "set" : "MISSING");
-                c.chains().forEach(ch -> System.out.printf("  chain %d %s gateway %s confirmations %d%n",
-                        ch.chainId(), ch.name(), ch.gateway(), ch.confirmations()));
+                c.chains().forEach(ch -> System.out.printf("  chain %d %s gateway %s finality %s, %d endpoint(s)%n",
+                        ch.chainId(), ch.name(), ch.gateway(), ch.finality(), ch.rpcUrls().size()));
                 return 0;
             } catch (ConfigException e) {
                 System.err.println("invalid config: " + e.getMessage());

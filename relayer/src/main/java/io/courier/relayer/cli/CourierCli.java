@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code courier}: run a node, run the local demo, check a config. */
 @Command(name = "courier", mixinStandardHelpOptions = true, version = "courier 0.1.0",
         description = "Cross-chain message and token relayer.",
-        subcommands = {RunCommand.class, DemoCommand.class, ConfigCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, ConfigCommand.class, ChainCommand.class})
 public final class CourierCli implements Runnable {
 
     @Override

@@ -37,16 +37,24 @@ public record NodeConfig(
     public record ChainSettings(
             String name,
             long chainId,
-            String rpcUrl,
+            List<String> rpcUrls,
             String gateway,
-            int confirmations,
+            io.courier.finality.FinalityPolicy finality,
             long startBlock,
             Duration pollInterval,
             int maxLogRange,
             Duration requestTimeout,
             int maxRequestsInFlight,
             int maxRequestsQueued,
-            RetrySettings retry) {}
+            RetrySettings retry,
+            io.courier.chain.EndpointPoolSettings endpointPool,
+            int windowSize) {
+
+        /** What a transfer shows as "confirmations required": N, or 1 for a tag policy (the tag decides). */
+        public int confirmations() {
+            return finality instanceof io.courier.finality.FinalityPolicy.Confirmations c ? c.n() : 1;
+        }
+    }
 
     /** Validator set and this node's keys. {@link #keys} are secrets: never print this record's keys. */
     public record ValidatorSettings(List<String> set, int threshold, List<Secret> keys) {}

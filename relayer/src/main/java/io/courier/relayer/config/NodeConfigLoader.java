@@ -162,13 +162,39 @@ public final class NodeConfigLoader {
             if (!names.add(name)) {
                 throw new ConfigException(path + ".name", "chain name '" + name + "' is configured twice");
             }
-            String rpc = nonBlank(c, "rpc-url", path + ".rpc-url");
-            if (!rpc.startsWith("http://") && !rpc.startsWith("https://")) {
-                throw new ConfigException(path + ".rpc-url", "must be an http(s) URL, was '" + rpc + "'");
+            List<String> urls = new ArrayList<>();
+            if (c.hasPath("rpc-urls")) {
+                urls.addAll(read(path + ".rpc-urls", () -> c.getStringList("rpc-urls")));
+            } else {
+                urls.add(nonBlank(c, "rpc-url", path + ".rpc-url"));
             }
-            chains.add(new ChainSettings(name, chainId, rpc,
+            if (urls.isEmpty()) {
+                throw new ConfigException(path + ".rpc-urls", "at least one endpoint is required");
+            }
+            for (int u = 0; u < urls.size(); u++) {
+                String rpc = urls.get(u);
+                if (!rpc.startsWith("http://") && !rpc.startsWith("https://")) {
+                    // only the scheme is echoed: URLs often carry API keys
+                    throw new ConfigException(path + ".rpc-urls[" + u + "]", "must be an http(s) URL");
+                }
+            }
+            Config pool = c.getConfig("endpoint-pool");
+            io.courier.chain.EndpointPoolSettings poolSettings = new io.courier.chain.EndpointPoolSettings(
+                    duration(pool, "cooldown-initial", path + ".endpoint-pool"),
+                    duration(pool, "cooldown-max", path + ".endpoint-pool"),
+                    positive(pool, "failures-to-cooldown", path + ".endpoint-pool"),
+                    read(path + ".endpoint-pool.requests-per-second", () -> pool.getDouble("requests-per-second")),
+                    positive(pool, "max-head-lag", path + ".endpoint-pool"),
+                    duration(pool, "max-wait", path + ".endpoint-pool"));
+            io.courier.finality.FinalityPolicy finality = finality(c.getConfig("finality"), path + ".finality");
+            int window = positive(c, "window-size", path);
+            if (finality instanceof io.courier.finality.FinalityPolicy.Confirmations conf && window <= conf.n()) {
+                throw new ConfigException(path + ".window-size", "must exceed the finality depth (" + conf.n()
+                        + "), or a reorg within finality could not be told from a deeper one");
+            }
+            chains.add(new ChainSettings(name, chainId, List.copyOf(urls),
                     address(nonBlank(c, "gateway", path + ".gateway"), path + ".gateway"),
-                    positive(c, "finality.confirmations", path),
+                    finality,
                     read(path + ".start-block", () -> c.getLong("start-block")),
                     duration(c, "poll-interval", path),
                     positive(c, "max-log-range", path),
@@ -177,12 +203,29 @@ public final class NodeConfigLoader {
                     positive(c, "max-requests-queued", path),
                     new RetrySettings(positive(c, "retry.max-attempts", path),
                             duration(c, "retry.initial-backoff", path),
-                            duration(c, "retry.max-backoff", path))));
+                            duration(c, "retry.max-backoff", path)),
+                    poolSettings, window));
         }
         if (chains.isEmpty()) {
             throw new ConfigException("courier.chains", "no chains configured: a node needs at least two to relay between");
         }
         return List.copyOf(chains);
+    }
+
+    /** {@code confirmations = N}, or {@code tag = "safe" | "finalized"} with an optional {@code min-age}. */
+    private static io.courier.finality.FinalityPolicy finality(Config f, String path) {
+        if (f.hasPath("tag")) {
+            String tag = read(path + ".tag", () -> f.getString("tag"));
+            if (!tag.equals("safe") && !tag.equals("finalized")) {
+                throw new ConfigException(path + ".tag", "must be \"safe\" or \"finalized\", was '" + tag + "'");
+            }
+            Duration minAge = f.hasPath("min-age") ? read(path + ".min-age", () -> f.getDuration("min-age")) : Duration.ZERO;
+            if (minAge.isNegative()) {
+                throw new ConfigException(path + ".min-age", "must not be negative");
+            }
+            return new io.courier.finality.FinalityPolicy.Tag(tag, minAge);
+        }
+        return new io.courier.finality.FinalityPolicy.Confirmations(positive(f, "confirmations", path));
     }
 
     private ValidatorSettings validator(Config c) {

@@ -114,10 +114,10 @@ public final class CourierNode implements AutoCloseable {
         Map<Long, ChainClient> clients = new LinkedHashMap<>();
         for (ChainSettings chain : config.chains()) {
             Backoff backoff = Backoff.defaults();
-            ChainClientSettings settings = new ChainClientSettings(chain.name(), chain.chainId(), chain.rpcUrl(),
+            ChainClientSettings settings = new ChainClientSettings(chain.name(), chain.chainId(), chain.rpcUrls().get(0),
                     chain.requestTimeout(), chain.maxRequestsInFlight(), chain.maxRequestsQueued(),
                     new Backoff(chain.retry().initialBackoff(), chain.retry().maxBackoff(), 2.0, backoff.jitter(), chain.retry().maxAttempts()),
-                    observer);
+                    observer).withEndpoints(chain.rpcUrls()).withEndpointPool(chain.endpointPool());
             clients.put(chain.chainId(), Web3jChainClient.create(settings, scheduler));
         }
 
@@ -132,15 +132,15 @@ public final class CourierNode implements AutoCloseable {
         NodeGuardian.Blueprint blueprint = new NodeGuardian.Blueprint(
                 config.chains(),
                 submitters -> new Attester.Wiring(keys, stores.transfers(), stores.attestations(), gateways, submitters,
-                        metrics, tracing, clock),
+                        metrics, tracing, clock, halted),
                 (chain, attester) -> new Submitter.Wiring(chain.chainId(), chain.name(), chain.gateway(),
                         clients.get(chain.chainId()), signer, config.submitter(), stores.transfers(), stores.attestations(),
-                        stores.submissions(), keys, attester, metrics, tracing, clock),
+                        stores.submissions(), keys, attester, metrics, tracing, clock, halted),
                 (chain, attester) -> new ChainWatcher.Wiring(clients.get(chain.chainId()),
                         new LogScanner(clients.get(chain.chainId()), LogRangePlanner.startingAt(chain.maxLogRange())),
                         new MessageSentDecoder(chain.chainId(), chain.gateway()), stores.transfers(), stores.cursors(),
                         chainIds.stream().filter(id -> id != chain.chainId()).collect(Collectors.toSet()),
-                        board, clock, metrics, tracing, attester),
+                        board, clock, metrics, tracing, attester, halted),
                 new StuckMonitor.Wiring(List.copyOf(chainIds), stores.transfers(),
                         new StuckRule(config.monitor().slaByRoute(), config.monitor().defaultSla()), config.monitor().interval(),
                         config.monitor().lookbackDays(), config.monitor().maxPerDestination(), metrics, clock),
@@ -170,7 +170,8 @@ public final class CourierNode implements AutoCloseable {
         return new CourierNode(session, stores, clients, scheduler, system, binding, otel, board, metrics);
     }
 
-    private static CqlSession connect(NodeConfig.CassandraSettings c) {
+    /** A session as the node opens it (the CLI's operator commands use the same settings). */
+    public static CqlSession connect(NodeConfig.CassandraSettings c) {
         DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, c.requestTimeout())
                 .withString(DefaultDriverOption.REQUEST_THROTTLER_CLASS, ConcurrencyLimitingRequestThrottler.class.getSimpleName())

@@ -100,7 +100,8 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     public record Wiring(long chainId, String chainName, String gateway, ChainClient client, Credentials signer,
                          SubmitterSettings settings, TransferStore transfers, AttestationStore attestations,
                          SubmissionStore submissions, ValidatorKeys keys, ActorRef<Attester.Command> attester,
-                         CourierMetrics metrics, TransferTracing tracing, Clock clock) {}
+                         CourierMetrics metrics, TransferTracing tracing, Clock clock,
+                         io.courier.relayer.node.HaltedChains halted) {}
 
     public static Behavior<Command> create(Wiring wiring) {
         Behavior<Command> behavior = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Submitter(ctx, timers, wiring)));
@@ -251,6 +252,10 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
                         + found.map(t -> t.status().name()).orElse("unknown")));
             }
             Transfer t = found.get();
+            if (w.halted().isHalted(t.message().srcChainId())) {
+                return CompletableFuture.completedFuture(new PrepareFailed(id, "source chain " + t.message().srcChainId()
+                        + " is halted: not delivered until an operator resumes it"));
+            }
             var digest = w.keys().digest(id, t.message().dstChainId(), w.gateway());
             return w.attestations().list(id).thenCompose(all -> {
                 List<Attestation> valid = new ArrayList<>(w.keys().valid(digest, all));

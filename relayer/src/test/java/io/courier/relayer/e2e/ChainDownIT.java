@@ -3,7 +3,6 @@ package io.courier.relayer.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.courier.relayer.demo.TokenTraffic;
 import io.courier.relayer.node.CourierNode;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ChainDownIT {
 
     private static final HttpClient http = HttpClient.newHttpClient();
-    private static final ObjectMapper json = new ObjectMapper();
 
     @Test
     void otherRoutesKeepDeliveringWhileOneChainIsDown(LocalCassandra db, CassandraExtension.Keyspace keyspace,
@@ -50,9 +48,9 @@ class ChainDownIT {
                 List<TokenTraffic.Sent> healthy = net.send(6, 0);
                 RelayNetwork.awaitDelivered(node.transfers(), healthy, Duration.ofSeconds(90));
 
-                JsonNode gamma = chain(node, RelayNetwork.GAMMA);
+                JsonNode gamma = NodeApi.chain(node, RelayNetwork.GAMMA);
                 assertThat(gamma.path("healthy").asBoolean()).isFalse();
-                assertThat(chain(node, RelayNetwork.ALPHA).path("healthy").asBoolean()).isTrue();
+                assertThat(NodeApi.chain(node, RelayNetwork.ALPHA).path("healthy").asBoolean()).isTrue();
                 assertThat(http.send(HttpRequest.newBuilder(URI.create(node.apiUrl() + "/readyz")).build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
                 System.out.printf("chain down: %d alpha<->beta transfers delivered while gamma was down; gamma: %s%n",
@@ -66,17 +64,6 @@ class ChainDownIT {
                 }
             }
         }
-    }
-
-    private static JsonNode chain(CourierNode node, long id) throws Exception {
-        JsonNode chains = json.readTree(http.send(HttpRequest.newBuilder(URI.create(node.apiUrl() + "/v1/chains")).build(),
-                HttpResponse.BodyHandlers.ofString()).body()).path("chains");
-        for (JsonNode c : chains) {
-            if (c.path("chainId").asLong() == id) {
-                return c;
-            }
-        }
-        throw new AssertionError("chain " + id + " missing from /v1/chains: " + chains);
     }
 
     private static List<TokenTraffic.Sent> concat(List<TokenTraffic.Sent> a, List<TokenTraffic.Sent> b) {

@@ -58,9 +58,9 @@ class LongHorizonIT {
                     node = CourierNode.start(config, clock);
                     awaitStuck(node, held, Duration.ofSeconds(30));
                     System.out.printf("long horizon: restart %d at +%d h: %s stuck in ATTESTED, metric %s%n", restart,
-                            restart * 10, held.messageId(), stuckMetric(node));
+                            restart * 10, held.messageId(), NodeApi.metric(node, "courier_transfers_stuck", "route=\"" + RelayNetwork.ALPHA + "->" + RelayNetwork.BETA + "\""));
                 }
-                assertThat(stuckMetric(node)).isEqualTo(1.0);
+                assertThat(NodeApi.metric(node, "courier_transfers_stuck", "route=\"" + RelayNetwork.ALPHA + "->" + RelayNetwork.BETA + "\"")).isEqualTo(1.0);
 
                 betaProxy.down(false);
                 RelayNetwork.awaitDelivered(node.transfers(), List.of(held), Duration.ofSeconds(90));
@@ -105,14 +105,5 @@ class LongHorizonIT {
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode transfers = json.readTree(r.body()).path("transfers");
         return java.util.stream.StreamSupport.stream(transfers.spliterator(), false).map(t -> t.path("messageId").asText()).toList();
-    }
-
-    private static double stuckMetric(CourierNode node) throws Exception {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create(node.apiUrl() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines()
-                .filter(l -> l.startsWith("courier_transfers_stuck{") && l.contains("route=\"" + RelayNetwork.ALPHA + "->" + RelayNetwork.BETA + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
     }
 }
