@@ -8,6 +8,7 @@ import io.courier.finality.TransferStatus;
 import io.courier.finality.store.AttestationStore;
 import io.courier.finality.store.TransferStore;
 import io.courier.finality.store.TransitionOutcome;
+import io.courier.relayer.node.StageDeadline;
 import io.courier.relayer.submit.Submitter;
 import io.courier.relayer.telemetry.CourierMetrics;
 import io.courier.relayer.telemetry.TransferTracing;
@@ -90,7 +91,7 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
             return this;
         }
         inFlight.add(t.id());
-        getContext().pipeToSelf(attest(t, gateway), (outcome, error) -> new Done(t.id(), outcome, error));
+        getContext().pipeToSelf(StageDeadline.within(attest(t, gateway), java.time.Duration.ofSeconds(60), "attesting " + t.id()), (outcome, error) -> new Done(t.id(), outcome, error));
         return this;
     }
 

@@ -5,6 +5,7 @@ import io.courier.finality.StuckRule;
 import io.courier.finality.Transfer;
 import io.courier.finality.store.TransferStore;
 import io.courier.relayer.api.StuckTransfers;
+import io.courier.relayer.node.StageDeadline;
 import io.courier.relayer.telemetry.CourierMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,7 +97,7 @@ public final class StuckMonitor extends AbstractBehavior<StuckMonitor.Command> {
         }
         CompletableFuture<List<Transfer>> all = CompletableFuture.allOf(walks.toArray(CompletableFuture[]::new))
                 .thenApply(x -> walks.stream().flatMap(f -> f.join().stream()).toList());
-        getContext().pipeToSelf(all, Walked::new);
+        getContext().pipeToSelf(StageDeadline.within(all, Duration.ofSeconds(120), "walking open transfers"), Walked::new);
         return this;
     }
 

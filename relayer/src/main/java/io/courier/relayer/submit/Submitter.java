@@ -17,6 +17,7 @@ import io.courier.finality.store.TransitionOutcome;
 import io.courier.relayer.attest.Attester;
 import io.courier.relayer.attest.ValidatorKeys;
 import io.courier.relayer.config.NodeConfig.SubmitterSettings;
+import io.courier.relayer.node.StageDeadline;
 import io.courier.relayer.telemetry.CourierMetrics;
 import io.courier.relayer.telemetry.TransferTracing;
 import io.opentelemetry.api.common.Attributes;
@@ -113,6 +114,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     private static final String HANDLER_GAS_LIMIT_CALL = org.web3j.abi.FunctionEncoder.encode(
             new org.web3j.abi.datatypes.Function("handlerGasLimit", List.of(), List.of()));
     private static final int SWEEP_LIMIT = 2_000;
+    private static final Duration STEP_DEADLINE = Duration.ofSeconds(60);
 
     private final TimerScheduler<Command> timers;
     private final Wiring w;
@@ -167,7 +169,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
                         .mapToLong(sub -> sub.nonce() + 1).max().orElse(0L)).thenApply(r -> Math.max(chainNonce, r)));
         CompletionStage<Long> handlerGas = w.client().call(w.gateway(), HANDLER_GAS_LIMIT_CALL, signer)
                 .thenApply(hex -> Numeric.toBigInt(hex).longValueExact());
-        getContext().pipeToSelf(firstFree.thenCombine(handlerGas, NonceLoaded::new), (loaded, e) -> e != null
+        getContext().pipeToSelf(StageDeadline.within(firstFree.thenCombine(handlerGas, NonceLoaded::new), STEP_DEADLINE, "loading the nonce on " + w.chainName()), (loaded, e) -> e != null
                 ? new StepFailed("load nonce", e) : loaded);
         return this;
     }
@@ -196,7 +198,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
         }
         sweepRunning = true;
         LocalDate today = LocalDate.ofInstant(w.clock().instant(), ZoneOffset.UTC);
-        getContext().pipeToSelf(w.transfers().open(w.chainId(), today.minusDays(SWEEP_DAYS), today.plusDays(1), SWEEP_LIMIT),
+        getContext().pipeToSelf(StageDeadline.within(w.transfers().open(w.chainId(), today.minusDays(SWEEP_DAYS), today.plusDays(1), SWEEP_LIMIT), STEP_DEADLINE, "sweep of " + w.chainName()),
                 (open, e) -> e != null ? new StepFailed("sweep", e) : new SweepLoaded(open));
         return this;
     }
@@ -240,7 +242,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
             MessageId id = queue.iterator().next();
             queue.remove(id);
             preparing.add(id);
-            getContext().pipeToSelf(prepare(id), (p, e) -> e != null ? new PrepareFailed(id, rootMessage(e)) : p);
+            getContext().pipeToSelf(StageDeadline.within(prepare(id), STEP_DEADLINE, "preparing " + id), (p, e) -> e != null ? new PrepareFailed(id, rootMessage(e)) : p);
         }
     }
 
@@ -314,7 +316,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
                     }
                 });
         CompletionStage<String> sent = persisted.thenCompose(x -> w.client().sendRawTransaction(raw));
-        getContext().pipeToSelf(sent, (h, e) -> new Broadcast(flight, e));
+        getContext().pipeToSelf(StageDeadline.within(sent, STEP_DEADLINE, "submitting " + hash), (h, e) -> new Broadcast(flight, e));
         return this;
     }
 
@@ -357,7 +359,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
         receiptPollRunning = true;
         List<Inflight> snapshot = List.copyOf(inflight.values());
         ActorRef<Command> self = getContext().getSelf();
-        CompletionStage<Long> head = w.client().head().thenApply(h -> h.number());
+        CompletionStage<Long> head = StageDeadline.within(w.client().head().thenApply(h -> h.number()), STEP_DEADLINE, "head of " + w.chainName());
         head.whenComplete((h, e) -> {
             if (e != null) {
                 self.tell(new StepFailed("receipts", e));
@@ -367,7 +369,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
                 if (tx.txHash().isEmpty()) {
                     continue;
                 }
-                w.client().receipt(tx.txHash()).whenComplete((r, re) ->
+                StageDeadline.within(w.client().receipt(tx.txHash()), STEP_DEADLINE, "receipt of " + tx.txHash()).whenComplete((r, re) ->
                         self.tell(new ReceiptChecked(tx, r == null ? Optional.empty() : r, h, re)));
             }
             self.tell(new StepFailed("receipts-done", null));
@@ -406,7 +408,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
         } else {
             event = new TransferEvent.Delivered(tx.txHash(), receipt.blockNumber());
         }
-        getContext().pipeToSelf(w.transfers().transition(tx.transfer().id(), TransferStatus.SUBMITTED, event, w.clock().instant()),
+        getContext().pipeToSelf(StageDeadline.within(w.transfers().transition(tx.transfer().id(), TransferStatus.SUBMITTED, event, w.clock().instant()), STEP_DEADLINE, "recording the outcome of " + tx.txHash()),
                 (o, e) -> new Finished(tx, o instanceof TransitionOutcome.Applied a ? a.updated().status() : null, e));
         return this;
     }

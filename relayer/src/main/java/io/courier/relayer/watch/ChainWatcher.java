@@ -25,6 +25,7 @@ import io.courier.relayer.api.ChainStatusBoard;
 import io.courier.relayer.attest.Attester;
 import io.courier.relayer.config.NodeConfig.ChainSettings;
 import io.courier.relayer.node.HaltedChains;
+import io.courier.relayer.node.StageDeadline;
 import io.courier.relayer.telemetry.CourierMetrics;
 import io.courier.relayer.telemetry.TransferTracing;
 import io.opentelemetry.api.common.Attributes;
@@ -70,6 +71,7 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
     // futures complete off the actor's thread, where getContext().getLog() must not be used
     private static final Logger log = LoggerFactory.getLogger(ChainWatcher.class);
     private static final int MAX_FORK_WALK_ROUNDS = 64;
+    private static final Duration CYCLE_DEADLINE = Duration.ofSeconds(90);
 
     public sealed interface Command {}
 
@@ -138,7 +140,7 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
     }
 
     private Behavior<Command> onLoadCursor() {
-        getContext().pipeToSelf(w.cursors().load(chain.chainId()), (cursor, error) -> error != null
+        getContext().pipeToSelf(StageDeadline.within(w.cursors().load(chain.chainId()), Duration.ofSeconds(30), "loading the cursor of chain " + label), (cursor, error) -> error != null
                 ? new CycleFailed(error)
                 : new CursorLoaded(cursor.map(ChainCursor::lastScannedBlock).orElse(chain.startBlock() - 1),
                         cursor.map(ChainCursor::finalizedHeight).orElse(ChainTip.UNKNOWN),
@@ -164,7 +166,7 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
             return this;
         }
         cycleRunning = true;
-        getContext().pipeToSelf(cycle(lastScanned, window, lastTip), (done, error) -> error != null ? new CycleFailed(error) : done);
+        getContext().pipeToSelf(StageDeadline.within(cycle(lastScanned, window, lastTip), CYCLE_DEADLINE, "poll cycle of chain " + label), (done, error) -> error != null ? new CycleFailed(error) : done);
         return this;
     }
 
