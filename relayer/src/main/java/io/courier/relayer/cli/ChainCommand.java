@@ -4,9 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.courier.finality.ChainCursor;
 import io.courier.finality.store.CassandraStores;
 import io.courier.finality.store.CursorStore;
-import io.courier.relayer.config.ConfigException;
 import io.courier.relayer.config.NodeConfig;
-import io.courier.relayer.config.NodeConfigLoader;
 import io.courier.relayer.node.CourierNode;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -33,13 +31,11 @@ final class ChainCommand {
 
         @Override
         public Integer call() throws Exception {
-            NodeConfig node;
-            try {
-                node = NodeConfigLoader.fromEnvironment().load(config);
-            } catch (ConfigException e) {
-                System.err.println("invalid config: " + e.getMessage());
-                return 2;
+            Optional<NodeConfig> loaded = ConfigFile.load(config);
+            if (loaded.isEmpty()) {
+                return ConfigFile.INVALID;
             }
+            NodeConfig node = loaded.get();
             if (node.chain(chainId).isEmpty()) {
                 System.err.println("chain " + chainId + " is not in " + config);
                 return 2;

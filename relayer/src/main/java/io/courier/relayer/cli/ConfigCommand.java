@@ -1,9 +1,8 @@
 package io.courier.relayer.cli;
 
-import io.courier.relayer.config.ConfigException;
 import io.courier.relayer.config.NodeConfig;
-import io.courier.relayer.config.NodeConfigLoader;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,18 +18,17 @@ final class ConfigCommand {
 
         @Override
         public Integer call() {
-            try {
-                NodeConfig c = NodeConfigLoader.fromEnvironment().load(config);
-                System.out.printf("ok: node %s, %d chains, validator threshold %d of %d, %d local validator key(s), submitter key %s%n",
-                        c.nodeName(), c.chains().size(), c.validator().threshold(), c.validator().set().size(),
-                        c.validator().keys().size(), c.submitter().key().isPresent() ? "set" : "MISSING");
-                c.chains().forEach(ch -> System.out.printf("  chain %d %s gateway %s finality %s, %d endpoint(s)%n",
-                        ch.chainId(), ch.name(), ch.gateway(), ch.finality(), ch.rpcUrls().size()));
-                return 0;
-            } catch (ConfigException e) {
-                System.err.println("invalid config: " + e.getMessage());
-                return 2;
+            Optional<NodeConfig> loaded = ConfigFile.load(config);
+            if (loaded.isEmpty()) {
+                return ConfigFile.INVALID;
             }
+            NodeConfig c = loaded.get();
+            System.out.printf("ok: node %s, %d chains, validator threshold %d of %d, %d local validator key(s), submitter key %s%n",
+                    c.nodeName(), c.chains().size(), c.validator().threshold(), c.validator().set().size(),
+                    c.validator().keys().size(), c.submitter().key().isPresent() ? "set" : "MISSING");
+            c.chains().forEach(ch -> System.out.printf("  chain %d %s gateway %s finality %s, %d endpoint(s)%n",
+                    ch.chainId(), ch.name(), ch.gateway(), ch.finality(), ch.rpcUrls().size()));
+            return 0;
         }
     }
 }

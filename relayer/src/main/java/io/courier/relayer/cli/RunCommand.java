@@ -1,11 +1,10 @@
 package io.courier.relayer.cli;
 
-import io.courier.relayer.config.ConfigException;
 import io.courier.relayer.config.NodeConfig;
-import io.courier.relayer.config.NodeConfigLoader;
 import io.courier.relayer.node.CourierNode;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -20,13 +19,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        NodeConfig nodeConfig;
-        try {
-            nodeConfig = NodeConfigLoader.fromEnvironment().load(config);
-        } catch (ConfigException e) {
-            System.err.println("invalid config: " + e.getMessage());
-            return 2;
+        Optional<NodeConfig> loaded = ConfigFile.load(config);
+        if (loaded.isEmpty()) {
+            return ConfigFile.INVALID;
         }
+        NodeConfig nodeConfig = loaded.get();
         CourierNode node = CourierNode.start(nodeConfig, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,20 +1,15 @@
 package io.courier.relayer.submit;
 
 import io.courier.chain.ChainLog;
+import io.courier.chain.GatewayEvents;
 import io.courier.chain.TxReceipt;
 import io.courier.chain.message.MessageId;
 import java.util.List;
 import java.util.Optional;
-import org.web3j.abi.EventEncoder;
 import org.web3j.abi.FunctionReturnDecoder;
-import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Bool;
 import org.web3j.abi.datatypes.DynamicBytes;
-import org.web3j.abi.datatypes.Event;
 import org.web3j.abi.datatypes.Type;
-import org.web3j.abi.datatypes.generated.Bytes32;
-import org.web3j.abi.datatypes.generated.Uint256;
-import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.utils.Numeric;
 
 /** What a mined execute transaction did for one message, read from its receipt. */
@@ -29,25 +24,20 @@ public sealed interface ExecutionOutcome {
     /** The transaction itself reverted: the message was not executed. */
     record TransactionReverted(String reason) implements ExecutionOutcome {}
 
-    Event MESSAGE_EXECUTED = new Event("MessageExecuted", List.of(
-            new TypeReference<Bytes32>(true) {}, new TypeReference<Uint256>(true) {},
-            new TypeReference<Uint64>() {}, new TypeReference<Bool>() {}, new TypeReference<DynamicBytes>() {}));
-    String MESSAGE_EXECUTED_TOPIC = EventEncoder.encode(MESSAGE_EXECUTED);
-
     static ExecutionOutcome of(TxReceipt receipt, MessageId id, String gateway) {
         if (!receipt.succeeded()) {
             return new TransactionReverted(receipt.revertReasonIfGiven().orElse("execute reverted (gas used " + receipt.gasUsed() + ")"));
         }
         Optional<ChainLog> executed = receipt.logs().stream()
                 .filter(l -> l.address().equalsIgnoreCase(gateway))
-                .filter(l -> l.topics().size() >= 2 && l.topics().get(0).equalsIgnoreCase(MESSAGE_EXECUTED_TOPIC)
+                .filter(l -> l.topics().size() >= 2 && l.topics().get(0).equalsIgnoreCase(GatewayEvents.MESSAGE_EXECUTED_TOPIC)
                         && l.topics().get(1).equalsIgnoreCase(id.toHex()))
                 .findFirst();
         if (executed.isEmpty()) {
             return new TransactionReverted("receipt has no MessageExecuted for " + id);
         }
         @SuppressWarnings("rawtypes")
-        List<Type> values = FunctionReturnDecoder.decode(executed.get().data(), MESSAGE_EXECUTED.getNonIndexedParameters());
+        List<Type> values = FunctionReturnDecoder.decode(executed.get().data(), GatewayEvents.MESSAGE_EXECUTED.getNonIndexedParameters());
         boolean success = ((Bool) values.get(1)).getValue();
         return success ? new Delivered() : new RecipientReverted(Numeric.toHexString(((DynamicBytes) values.get(2)).getValue()));
     }

@@ -330,8 +330,7 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
                     label, message.id(), entry.txHash(), message.dstChainId());
             return Optional.empty();
         }
-        SourceRef source = new SourceRef(entry.txHash(), entry.blockNumber(), entry.blockHash(), Math.toIntExact(entry.logIndex()));
-        return Optional.of(Transfer.observed(message, source, chain.confirmations(), w.clock().instant()));
+        return Optional.of(Transfer.observed(message, sourceOf(entry), chain.confirmations(), w.clock().instant()));
     }
 
     private CompletionStage<Void> saveCursor(long to, BlockHeader head, ChainTip tip) {
@@ -405,9 +404,8 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
                                 && l.topics().get(1).equalsIgnoreCase(t.id().toHex()))
                         .findFirst());
                 if (again.isPresent()) {
-                    ChainLog l = again.get();
-                    SourceRef moved = new SourceRef(l.txHash(), l.blockNumber(), l.blockHash(), Math.toIntExact(l.logIndex()));
-                    log.warn("chain {}: transfer {} re-included: block {} -> {}", label, t.id(), t.blockNumber(), l.blockNumber());
+                    SourceRef moved = sourceOf(again.get());
+                    log.warn("chain {}: transfer {} re-included: block {} -> {}", label, t.id(), t.blockNumber(), moved.blockNumber());
                     return w.transfers().relocate(t.id(), moved, w.clock().instant()).thenApply(o -> 0);
                 }
                 TransferEvent.Reorged event = new TransferEvent.Reorged("block " + t.blockNumber() + " is now "
@@ -487,6 +485,10 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
         // the cursor itself could not be read: load it again before polling
         timers.startSingleTimer(lastScanned == Long.MIN_VALUE ? LoadCursor.INSTANCE : Tick.INSTANCE, Duration.ofMillis(delayMs));
         return this;
+    }
+
+    private static SourceRef sourceOf(ChainLog entry) {
+        return new SourceRef(entry.txHash(), entry.blockNumber(), entry.blockHash(), Math.toIntExact(entry.logIndex()));
     }
 
     private static Header header(BlockHeader b) {
