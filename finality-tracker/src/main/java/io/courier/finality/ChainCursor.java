@@ -14,8 +14,11 @@ import java.util.Objects;
  * (while halted, the time of the halt: a halted watcher saves no progress).
  */
 public record ChainCursor(long chainId, long lastScannedBlock, String lastScannedHash, long finalizedHeight,
-                          Instant updatedAt, boolean halted, String haltReason) {
+                          Instant updatedAt, boolean halted, String haltReason, String finalizedHash) {
     public ChainCursor {
+        if (finalizedHash != null) {
+            finalizedHash = EvmHex.hash("chain " + chainId + " finalizedHash", finalizedHash);
+        }
         if (lastScannedBlock < 0 || finalizedHeight < 0) {
             throw new IllegalArgumentException("chain " + chainId + ": cursor heights must be >= 0, got scanned "
                     + lastScannedBlock + ", finalized " + finalizedHeight);
@@ -31,19 +34,33 @@ public record ChainCursor(long chainId, long lastScannedBlock, String lastScanne
         }
     }
 
-    /** A running (not halted) cursor: what a watcher saves as it makes progress. */
+    /**
+     * A running (not halted) cursor: what a watcher saves as it makes progress. {@code finalizedHash} is the hash of
+     * block {@code finalizedHeight}: a restart that finds another block there knows a reorg deeper than finality
+     * happened while it was away ({@code null}: not known, e.g. a cursor written before schema version 3).
+     */
+    public ChainCursor(long chainId, long lastScannedBlock, String lastScannedHash, long finalizedHeight,
+                       Instant updatedAt, String finalizedHash) {
+        this(chainId, lastScannedBlock, lastScannedHash, finalizedHeight, updatedAt, false, null, finalizedHash);
+    }
+
+    /** A running cursor without the finalized block's hash. */
     public ChainCursor(long chainId, long lastScannedBlock, String lastScannedHash, long finalizedHeight,
                        Instant updatedAt) {
-        this(chainId, lastScannedBlock, lastScannedHash, finalizedHeight, updatedAt, false, null);
+        this(chainId, lastScannedBlock, lastScannedHash, finalizedHeight, updatedAt, null);
+    }
+
+    public java.util.Optional<String> finalizedBlockHash() {
+        return java.util.Optional.ofNullable(finalizedHash);
     }
 
     /** This cursor halted for {@code reason} at {@code at}. */
     public ChainCursor haltedFor(String reason, Instant at) {
-        return new ChainCursor(chainId, lastScannedBlock, lastScannedHash, finalizedHeight, at, true, reason);
+        return new ChainCursor(chainId, lastScannedBlock, lastScannedHash, finalizedHeight, at, true, reason, finalizedHash);
     }
 
     /** This cursor running again since {@code at}. */
     public ChainCursor resumedAt(Instant at) {
-        return new ChainCursor(chainId, lastScannedBlock, lastScannedHash, finalizedHeight, at, false, null);
+        return new ChainCursor(chainId, lastScannedBlock, lastScannedHash, finalizedHeight, at, false, null, finalizedHash);
     }
 }

@@ -28,9 +28,9 @@ public final class CassandraCursorStore implements CursorStore {
     CassandraCursorStore(StoreContext ctx) {
         this.ctx = ctx;
         select = ctx.prepare("SELECT chain_id, last_scanned_block, last_scanned_hash, finalized_height, updated_at, "
-                + "halted, halt_reason FROM {ks}.chain_cursors WHERE chain_id = ?");
+                + "halted, halt_reason, finalized_hash FROM {ks}.chain_cursors WHERE chain_id = ?");
         upsert = ctx.prepare("INSERT INTO {ks}.chain_cursors (chain_id, last_scanned_block, last_scanned_hash, "
-                + "finalized_height, updated_at) VALUES (?, ?, ?, ?, ?)");
+                + "finalized_height, updated_at, finalized_hash) VALUES (?, ?, ?, ?, ?, ?)");
         halt = ctx.prepare("UPDATE {ks}.chain_cursors SET halted = true, halt_reason = ?, updated_at = ? "
                 + "WHERE chain_id = ? IF EXISTS");
         resume = ctx.prepare("UPDATE {ks}.chain_cursors SET halted = false, halt_reason = null, updated_at = ? "
@@ -53,6 +53,7 @@ public final class CassandraCursorStore implements CursorStore {
                         .setString(2, cursor.lastScannedHash())
                         .setLong(3, cursor.finalizedHeight())
                         .setInstant(4, TransferRows.millis(cursor.updatedAt()))
+                        .setString(5, cursor.finalizedHash())
                         .build())
                 .thenApply(rs -> (Void) null), () -> "chain " + cursor.chainId() + ": save cursor at block "
                 + cursor.lastScannedBlock());
@@ -86,6 +87,7 @@ public final class CassandraCursorStore implements CursorStore {
         boolean halted = !row.isNull("halted") && row.getBoolean("halted");
         return new ChainCursor(row.getLong("chain_id"), row.getLong("last_scanned_block"),
                 row.getString("last_scanned_hash"), row.getLong("finalized_height"), row.getInstant("updated_at"),
-                halted, halted ? Objects.requireNonNullElse(row.getString("halt_reason"), "(no reason recorded)") : null);
+                halted, halted ? Objects.requireNonNullElse(row.getString("halt_reason"), "(no reason recorded)") : null,
+                row.getString("finalized_hash"));
     }
 }

@@ -145,7 +145,9 @@ public final class CourierSchema {
             // 4.1+) keeps the step idempotent when a node that took over a stale claim runs it again.
             new Migration(2, "chain halt state on chain_cursors", List.of(
                     "ALTER TABLE {ks}.chain_cursors ADD IF NOT EXISTS halted boolean",
-                    "ALTER TABLE {ks}.chain_cursors ADD IF NOT EXISTS halt_reason text")));
+                    "ALTER TABLE {ks}.chain_cursors ADD IF NOT EXISTS halt_reason text")),
+            new Migration(3, "hash of the finalized block on chain_cursors", List.of(
+                    "ALTER TABLE {ks}.chain_cursors ADD IF NOT EXISTS finalized_hash text")));
 
     /** The version of the newest migration this code knows. */
     public static final int LATEST_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

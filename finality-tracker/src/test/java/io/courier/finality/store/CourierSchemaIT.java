@@ -29,10 +29,10 @@ class CourierSchemaIT {
         CourierSchema.Result first = schema.migrate();
         CourierSchema.Result second = schema.migrate();
 
-        assertThat(first).isEqualTo(new CourierSchema.Result(List.of(1, 2), CourierSchema.LATEST_VERSION));
+        assertThat(first).isEqualTo(new CourierSchema.Result(List.of(1, 2, 3), CourierSchema.LATEST_VERSION));
         assertThat(second).isEqualTo(new CourierSchema.Result(List.of(), CourierSchema.LATEST_VERSION));
         List<CourierSchema.AppliedMigration> rows = schema.appliedMigrations();
-        assertThat(rows).hasSize(2);
+        assertThat(rows).hasSize(CourierSchema.MIGRATIONS.size());
         assertThat(rows).allMatch(CourierSchema.AppliedMigration::isApplied);
         CourierSchema.AppliedMigration v1 = rows.get(0);
         assertThat(v1.version()).isEqualTo(1);
@@ -41,7 +41,7 @@ class CourierSchemaIT {
         assertThat(v1.description()).isEqualTo(CourierSchema.MIGRATIONS.get(0).description());
         assertThat(v1.appliedAt()).isAfter(Instant.now().minusSeconds(120));
         assertThat(tables(session, ks)).containsExactlyInAnyOrderElementsOf(TABLES);
-        assertThat(columns(session, ks, "chain_cursors")).contains("halted", "halt_reason");
+        assertThat(columns(session, ks, "chain_cursors")).contains("halted", "halt_reason", "finalized_hash");
         // and the stores can prepare against it
         CassandraStores.prepare(session, ks);
     }
@@ -63,7 +63,7 @@ class CourierSchemaIT {
             // migration 1 and the other migration 2: that interleaving is legitimate)
             List<Integer> applied = new java.util.ArrayList<>(ra.appliedNow());
             applied.addAll(rb.appliedNow());
-            assertThat(applied).containsExactlyInAnyOrder(1, 2);
+            assertThat(applied).containsExactlyInAnyOrder(1, 2, 3);
             assertThat(tables(a, ks)).containsExactlyInAnyOrderElementsOf(TABLES);
         }
     }
@@ -112,7 +112,7 @@ class CourierSchemaIT {
     }
 
     @Test
-    void version2UpgradesAVersion1KeyspaceAndIsSafeToRunAgain(CqlSession session, Keyspace keyspace) {
+    void laterVersionsUpgradeAVersion1KeyspaceAndAreSafeToRunAgain(CqlSession session, Keyspace keyspace) {
         String ks = keyspace.name() + "_upgrade";
         CourierSchema schema = CourierSchema.of(session, ks).createKeyspace(REPLICATION).owner("node-a");
         // a keyspace of the previous release, with a cursor in it
@@ -120,12 +120,14 @@ class CourierSchemaIT {
         session.execute("INSERT INTO " + ks + ".chain_cursors (chain_id, last_scanned_block, last_scanned_hash, "
                 + "finalized_height, updated_at) VALUES (1, 10, ?, 5, toTimestamp(now()))", "0x" + "ab".repeat(32));
 
-        assertThat(schema.migrate()).isEqualTo(new CourierSchema.Result(List.of(2), 2));
+        assertThat(schema.migrate()).isEqualTo(new CourierSchema.Result(List.of(2, 3), 3));
         // a node that took over a stale claim re-runs the statements: ADD IF NOT EXISTS makes that harmless
-        for (String statement : CourierSchema.MIGRATIONS.get(1).statementsFor(ks)) {
-            session.execute(statement);
+        for (Migration m : CourierSchema.MIGRATIONS.subList(1, CourierSchema.MIGRATIONS.size())) {
+            for (String statement : m.statementsFor(ks)) {
+                session.execute(statement);
+            }
         }
-        assertThat(columns(session, ks, "chain_cursors")).contains("halted", "halt_reason");
+        assertThat(columns(session, ks, "chain_cursors")).contains("halted", "halt_reason", "finalized_hash");
         CursorStore cursors = CassandraStores.prepare(session, ks).cursors();
         assertThat(Stages.await(cursors.load(1)).orElseThrow().halted()).isFalse();
     }

@@ -29,9 +29,11 @@ class CursorStoreIT {
 
     @Test
     void roundTrip() {
-        ChainCursor cursor = new ChainCursor(1001, 12_345, Fixtures.hash(), 12_300, Instant.parse("2026-11-01T10:00:00.123Z"));
+        ChainCursor cursor = new ChainCursor(1001, 12_345, Fixtures.hash(), 12_300, Instant.parse("2026-11-01T10:00:00.123Z"),
+                Fixtures.hash());
         await(cursors.save(cursor));
         assertThat(await(cursors.load(1001))).contains(cursor);
+        assertThat(await(cursors.load(1001)).orElseThrow().finalizedBlockHash()).contains(cursor.finalizedHash());
     }
 
     @Test

@@ -63,6 +63,7 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
 
     private Attester(ActorContext<Command> ctx, Wiring wiring) {
         super(ctx);
+        ctx.setLoggerName(Attester.class); // detected from the stack, the name can come out as ActorCell (kept at WARN)
         this.w = wiring;
         ctx.getLog().info("attester: {} local validator key(s) {}, threshold {} of {}", wiring.keys().size(),
                 wiring.keys().addresses(), wiring.keys().threshold(), wiring.keys().validatorSet().size());

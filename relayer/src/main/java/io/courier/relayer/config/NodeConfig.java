@@ -71,7 +71,8 @@ public record NodeConfig(
             Duration receiptPollInterval,
             Duration rebroadcastAfter,
             int destinationConfirmations,
-            Duration sweepInterval) {}
+            Duration sweepInterval,
+            Duration nonceCheckInterval) {}
 
     /** A private key. Its {@code toString} never shows the value. */
     public record Secret(String source, String hex) {

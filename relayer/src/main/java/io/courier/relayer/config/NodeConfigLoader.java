@@ -281,7 +281,8 @@ public final class NodeConfigLoader {
                 duration(c, "receipt-poll-interval", "courier.submitter"),
                 duration(c, "rebroadcast-after", "courier.submitter"),
                 positive(c, "destination-confirmations", "courier.submitter"),
-                duration(c, "sweep-interval", "courier.submitter"));
+                duration(c, "sweep-interval", "courier.submitter"),
+                duration(c, "nonce-check-interval", "courier.submitter"));
     }
 
     private static Secret keyFromFile(Path file, String path) {

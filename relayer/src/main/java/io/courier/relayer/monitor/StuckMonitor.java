@@ -72,6 +72,7 @@ public final class StuckMonitor extends AbstractBehavior<StuckMonitor.Command> {
 
     private StuckMonitor(ActorContext<Command> ctx, Wiring wiring, Board board) {
         super(ctx);
+        ctx.setLoggerName(StuckMonitor.class); // detected from the stack, the name can come out as ActorCell (kept at WARN)
         this.w = wiring;
         this.board = board;
     }

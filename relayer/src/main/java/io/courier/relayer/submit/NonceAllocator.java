@@ -43,6 +43,27 @@ public final class NonceAllocator {
         next = Math.max(next, chainNonce);
     }
 
+    /**
+     * Takes {@code nonce} out of the free ones: a nonce below {@link #next()} that recovery fills with a
+     * transaction of its own. No effect if it was not free.
+     */
+    public void claim(long nonce) {
+        if (nonce >= next) {
+            throw new IllegalArgumentException("nonce " + nonce + " was never handed out (next is " + next + ")");
+        }
+        returned.remove(nonce);
+    }
+
+    /** True if {@code nonce} was given back and not handed out again. */
+    public boolean isFree(long nonce) {
+        return nonce >= next || returned.contains(nonce);
+    }
+
+    /** The first nonce never handed out. */
+    public long next() {
+        return next;
+    }
+
     public long peekNext() {
         return returned.isEmpty() ? next : returned.first();
     }

@@ -74,7 +74,13 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
 
     private enum LoadNonce implements Command { INSTANCE }
 
-    private record NonceLoaded(long firstFree, long handlerGasLimit) implements Command {}
+    private enum CheckNonces implements Command { INSTANCE }
+
+    private record NonceLoaded(NonceRecovery.Plan plan, long handlerGasLimit) implements Command {}
+
+    private record NoncesChecked(NonceRecovery.Plan plan) implements Command {}
+
+    private record FillSent(long nonce, String txHash, Throwable error) implements Command {}
 
     private record SweepLoaded(List<Transfer> open) implements Command {}
 
@@ -115,6 +121,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
             new org.web3j.abi.datatypes.Function("handlerGasLimit", List.of(), List.of()));
     private static final int SWEEP_LIMIT = 2_000;
     private static final Duration STEP_DEADLINE = Duration.ofSeconds(60);
+    private static final BigInteger FILL_GAS = BigInteger.valueOf(21_000);
 
     private final TimerScheduler<Command> timers;
     private final Wiring w;
@@ -126,11 +133,14 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     private final LinkedHashSet<MessageId> queue = new LinkedHashSet<>();
     private final Set<MessageId> preparing = new java.util.HashSet<>();
     private final Map<MessageId, Inflight> inflight = new HashMap<>();
+    private final Set<Long> filling = new java.util.HashSet<>();
     private boolean receiptPollRunning;
     private boolean sweepRunning;
+    private boolean nonceCheckRunning;
 
     private Submitter(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring wiring) {
         super(ctx);
+        ctx.setLoggerName(Submitter.class); // detected from the stack, the name can come out as ActorCell (kept at WARN)
         this.timers = timers;
         this.w = wiring;
         this.s = wiring.settings();
@@ -139,6 +149,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
         ctx.getSelf().tell(LoadNonce.INSTANCE);
         timers.startTimerWithFixedDelay(Sweep.INSTANCE, Duration.ZERO.plusMillis(200), s.sweepInterval());
         timers.startTimerWithFixedDelay(PollReceipts.INSTANCE, s.receiptPollInterval(), s.receiptPollInterval());
+        timers.startTimerWithFixedDelay(CheckNonces.INSTANCE, s.nonceCheckInterval(), s.nonceCheckInterval());
     }
 
     @Override
@@ -146,6 +157,9 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
         return newReceiveBuilder()
                 .onMessageEquals(LoadNonce.INSTANCE, this::onLoadNonce)
                 .onMessage(NonceLoaded.class, this::onNonceLoaded)
+                .onMessageEquals(CheckNonces.INSTANCE, this::onCheckNonces)
+                .onMessage(NoncesChecked.class, this::onNoncesChecked)
+                .onMessage(FillSent.class, this::onFillSent)
                 .onMessage(Ready.class, this::onReady)
                 .onMessageEquals(Sweep.INSTANCE, this::onSweep)
                 .onMessage(SweepLoaded.class, this::onSweepLoaded)
@@ -162,24 +176,129 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     // ── nonces ───────────────────────────────────────────────────────────────────────────────────────
 
     private Behavior<Command> onLoadNonce() {
-        // first free = max(chain's pending nonce, highest nonce we ever recorded + 1): a submission persisted
-        // but never broadcast before a crash keeps its nonce, and the sweep broadcasts it again
-        CompletionStage<Long> firstFree = w.client().nonce(signer, true).thenCompose(chainNonce ->
-                w.submissions().list(w.chainId(), signer, chainNonce, 10_000).thenApply(recorded -> recorded.stream()
-                        .mapToLong(sub -> sub.nonce() + 1).max().orElse(0L)).thenApply(r -> Math.max(chainNonce, r)));
+        // every unmined nonce of the signer is accounted for before anything new is signed: see NonceRecovery
         CompletionStage<Long> handlerGas = w.client().call(w.gateway(), HANDLER_GAS_LIMIT_CALL, signer)
                 .thenApply(hex -> Numeric.toBigInt(hex).longValueExact());
-        getContext().pipeToSelf(StageDeadline.within(firstFree.thenCombine(handlerGas, NonceLoaded::new), STEP_DEADLINE, "loading the nonce on " + w.chainName()), (loaded, e) -> e != null
-                ? new StepFailed("load nonce", e) : loaded);
+        getContext().pipeToSelf(StageDeadline.within(readNoncePlan().thenCombine(handlerGas, NonceLoaded::new), STEP_DEADLINE,
+                "loading the nonce on " + w.chainName()), (loaded, e) -> e != null ? new StepFailed("load nonce", e) : loaded);
         return this;
     }
 
+    /** The chain's mined and pending nonces, the submissions recorded from the mined one on, and their transfers. */
+    private CompletionStage<NonceRecovery.Plan> readNoncePlan() {
+        return w.client().nonce(signer, false).thenCombine(w.client().nonce(signer, true), (mined, pending) -> new long[] {mined, pending})
+                .thenCompose(chain -> w.submissions().list(w.chainId(), signer, chain[0], NonceRecovery.MAX_SPAN).thenCompose(recorded -> {
+                    Set<MessageId> ids = new LinkedHashSet<>();
+                    recorded.forEach(sub -> ids.addAll(sub.messageIds()));
+                    Map<MessageId, Transfer> found = new java.util.concurrent.ConcurrentHashMap<>();
+                    CompletableFuture<?>[] reads = ids.stream().map(id -> w.transfers().find(id)
+                            .thenAccept(t -> t.ifPresent(x -> found.put(id, x))).toCompletableFuture()).toArray(CompletableFuture[]::new);
+                    return CompletableFuture.allOf(reads).thenApply(x -> NonceRecovery.plan(chain[0], chain[1], recorded, found));
+                }));
+    }
+
     private Behavior<Command> onNonceLoaded(NonceLoaded loaded) {
-        nonces = new NonceAllocator(loaded.firstFree());
+        nonces = new NonceAllocator(loaded.plan().firstFree());
         handlerGasLimit = loaded.handlerGasLimit();
-        getContext().getLog().info("submitter {} ({}): signer {} starts at nonce {}", w.chainName(), w.chainId(), signer, loaded.firstFree());
+        getContext().getLog().info("submitter {} ({}): signer {} starts at nonce {}{}", w.chainName(), w.chainId(), signer,
+                loaded.plan().firstFree(), loaded.plan().steps().isEmpty() ? "" : "; unmined before it: " + describe(loaded.plan()));
+        applyNoncePlan(loaded.plan());
         drain();
         return this;
+    }
+
+    private Behavior<Command> onCheckNonces() {
+        if (nonces == null || nonceCheckRunning || inflight.isEmpty() && nonces.peekNext() == nonces.next()) {
+            return this;
+        }
+        nonceCheckRunning = true;
+        getContext().pipeToSelf(StageDeadline.within(readNoncePlan(), STEP_DEADLINE, "nonce check on " + w.chainName()),
+                (plan, e) -> e != null ? new StepFailed("nonce check", e) : new NoncesChecked(plan));
+        return this;
+    }
+
+    private Behavior<Command> onNoncesChecked(NoncesChecked checked) {
+        nonceCheckRunning = false;
+        applyNoncePlan(checked.plan());
+        return this;
+    }
+
+    /**
+     * Applies what the present state does not already cover: a nonce held by a transaction in flight is left
+     * alone, and only nonces this allocator handed out (or was built past) are filled.
+     */
+    private void applyNoncePlan(NonceRecovery.Plan plan) {
+        Set<Long> held = new java.util.HashSet<>();
+        inflight.values().forEach(f -> held.add(f.nonce()));
+        for (NonceRecovery.Step step : plan.steps()) {
+            long nonce = step.nonce();
+            if (held.contains(nonce) || filling.contains(nonce)) {
+                continue;
+            }
+            if (step instanceof NonceRecovery.Follow follow) {
+                for (Transfer t : follow.transfers()) {
+                    Inflight current = inflight.get(t.id());
+                    if (current == null || current.nonce() < 0) {
+                        // broadcast again at the next poll: the crash may have come before the first broadcast
+                        queue.remove(t.id());
+                        inflight.put(t.id(), new Inflight(t, nonce, follow.submission().txHash(),
+                                follow.submission().rawTransaction(), Instant.EPOCH));
+                    }
+                }
+            } else if (step instanceof NonceRecovery.Adopt adopt) {
+                if (adopt.transfers().stream().anyMatch(t -> inflight.containsKey(t.id()) || preparing.contains(t.id()))
+                        || nonce >= nonces.next()) {
+                    continue;
+                }
+                nonces.claim(nonce);
+                for (Transfer t : adopt.transfers()) {
+                    getContext().getLog().warn("transfer {}: adopting its recorded transaction {} at nonce {} (recorded, "
+                            + "never marked SUBMITTED)", t.id(), adopt.submission().txHash(), nonce);
+                    queue.remove(t.id());
+                    persistAndBroadcast(t, nonce, adopt.submission().txHash(), adopt.submission().rawTransaction(),
+                            CompletableFuture.completedFuture(null));
+                }
+            } else if (nonce < nonces.next()) {
+                nonces.claim(nonce);
+                fill(nonce);
+            }
+        }
+    }
+
+    /** A no-op (0 value to itself) at {@code nonce}, so the transactions after it can be mined. */
+    private void fill(long nonce) {
+        filling.add(nonce);
+        CompletionStage<String> sent = w.client().feeHistory(s.feeHistoryBlocks(), List.of(s.priorityFeePercentile())).thenCompose(fees -> {
+            FeeQuote q = feePolicy.quote(fees.baseFeePerGas(), fees.rewards().stream().filter(r -> !r.isEmpty()).map(r -> r.get(0)).toList())
+                    .orElseThrow(() -> new IllegalStateException("next base fee " + fees.nextBaseFee() + " wei is above the cap"));
+            RawTransaction tx = RawTransaction.createTransaction(w.chainId(), BigInteger.valueOf(nonce), FILL_GAS, signer,
+                    BigInteger.ZERO, "0x", q.maxPriorityFeePerGas(), q.maxFeePerGas());
+            String raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, w.chainId(), w.signer()));
+            return w.client().sendRawTransaction(raw).thenApply(h -> Hash.sha3(raw));
+        });
+        getContext().pipeToSelf(StageDeadline.within(sent, STEP_DEADLINE, "filling nonce " + nonce), (h, e) -> new FillSent(nonce, h, e));
+    }
+
+    private Behavior<Command> onFillSent(FillSent sent) {
+        filling.remove(sent.nonce());
+        w.metrics().submissions.labelValues(w.chainName(), sent.error() == null ? "gap_filled" : "gap_fill_failed").inc();
+        if (sent.error() == null) {
+            getContext().getLog().warn("submitter {}: nonce {} had no transaction that could still be sent; filled it with "
+                    + "a no-op {}", w.chainName(), sent.nonce(), sent.txHash());
+        } else {
+            // already known, underpriced or nonce too low: something holds the nonce after all; else the next check retries
+            getContext().getLog().warn("submitter {}: filling nonce {} failed, next check retries: {}", w.chainName(),
+                    sent.nonce(), rootMessage(sent.error()));
+        }
+        return this;
+    }
+
+    private static String describe(NonceRecovery.Plan plan) {
+        StringBuilder out = new StringBuilder();
+        for (NonceRecovery.Step step : plan.steps()) {
+            out.append(out.length() == 0 ? "" : ", ").append(step.nonce()).append(' ').append(step.getClass().getSimpleName().toLowerCase());
+        }
+        return out.toString();
     }
 
     // ── intake ───────────────────────────────────────────────────────────────────────────────────────
@@ -304,20 +423,29 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
                 BigInteger.ZERO, p.calldata(), p.fees().maxPriorityFeePerGas(), p.fees().maxFeePerGas());
         String raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, w.chainId(), w.signer()));
         String hash = Hash.sha3(raw);
-        Inflight flight = new Inflight(p.transfer(), nonce, hash, raw, w.clock().instant());
-        inflight.put(id, flight);
         Submission record = new Submission(w.chainId(), signer, nonce, hash, List.of(id), p.fees().maxFeePerGas(),
                 p.fees().maxPriorityFeePerGas(), p.gasLimit().longValue(), w.clock().instant(), null, raw);
-        CompletionStage<Void> persisted = w.submissions().record(record)
+        persistAndBroadcast(p.transfer(), nonce, hash, raw, w.submissions().record(record));
+        return this;
+    }
+
+    /** After {@code recorded}: persist SUBMITTED with the transaction, then broadcast it (ADR 004's order). */
+    private void persistAndBroadcast(Transfer t, long nonce, String hash, String raw, CompletionStage<Void> recorded) {
+        MessageId id = t.id();
+        Inflight flight = new Inflight(t, nonce, hash, raw, w.clock().instant());
+        inflight.put(id, flight);
+        CompletionStage<Void> persisted = recorded
                 .thenCompose(x -> w.transfers().transition(id, TransferStatus.ATTESTED, new TransferEvent.Submitted(hash, nonce), w.clock().instant()))
                 .thenAccept(outcome -> {
-                    if (!(outcome instanceof TransitionOutcome.Applied)) {
+                    boolean ours = outcome instanceof TransitionOutcome.Applied
+                            || outcome instanceof TransitionOutcome.AlreadyApplied done
+                            && done.current().destinationTx().map(hash::equalsIgnoreCase).orElse(false);
+                    if (!ours) {
                         throw new IllegalStateException("transfer " + id + " moved away from ATTESTED: " + outcome);
                     }
                 });
         CompletionStage<String> sent = persisted.thenCompose(x -> w.client().sendRawTransaction(raw));
         getContext().pipeToSelf(StageDeadline.within(sent, STEP_DEADLINE, "submitting " + hash), (h, e) -> new Broadcast(flight, e));
-        return this;
     }
 
     private Behavior<Command> onBroadcast(Broadcast b) {
@@ -408,9 +536,23 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
         } else {
             event = new TransferEvent.Delivered(tx.txHash(), receipt.blockNumber());
         }
-        getContext().pipeToSelf(StageDeadline.within(w.transfers().transition(tx.transfer().id(), TransferStatus.SUBMITTED, event, w.clock().instant()), STEP_DEADLINE, "recording the outcome of " + tx.txHash()),
+        getContext().pipeToSelf(StageDeadline.within(recordOutcome(tx, event), STEP_DEADLINE, "recording the outcome of " + tx.txHash()),
                 (o, e) -> new Finished(tx, o instanceof TransitionOutcome.Applied a ? a.updated().status() : null, e));
         return this;
+    }
+
+    /**
+     * SUBMITTED → the outcome. A transfer still ATTESTED here had its SUBMITTED write fail with an unknown outcome
+     * (a timeout) after the transaction was recorded: the mined transaction is ours, so SUBMITTED is written first.
+     */
+    private CompletionStage<TransitionOutcome> recordOutcome(Inflight tx, TransferEvent event) {
+        MessageId id = tx.transfer().id();
+        Instant now = w.clock().instant();
+        return w.transfers().transition(id, TransferStatus.SUBMITTED, event, now).thenCompose(outcome ->
+                outcome instanceof TransitionOutcome.Conflict c && c.actual() == TransferStatus.ATTESTED && tx.nonce() >= 0
+                        ? w.transfers().transition(id, TransferStatus.ATTESTED, new TransferEvent.Submitted(tx.txHash(), tx.nonce()), now)
+                                .thenCompose(x -> w.transfers().transition(id, TransferStatus.SUBMITTED, event, now))
+                        : CompletableFuture.completedFuture(outcome));
     }
 
     private static boolean sameTx(Inflight a, Inflight b) {
@@ -472,6 +614,9 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
         }
         if (failed.what().equals("sweep")) {
             sweepRunning = false;
+        }
+        if (failed.what().equals("nonce check")) {
+            nonceCheckRunning = false;
         }
         getContext().getLog().warn("submitter {}: {} failed: {}", w.chainName(), failed.what(), rootMessage(failed.error()));
         if (failed.what().equals("load nonce")) {

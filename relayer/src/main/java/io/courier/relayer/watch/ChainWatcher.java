@@ -117,6 +117,7 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
 
     private ChainWatcher(ActorContext<Command> ctx, TimerScheduler<Command> timers, ChainSettings chain, Wiring wiring) {
         super(ctx);
+        ctx.setLoggerName(ChainWatcher.class); // detected from the stack, the name can come out as ActorCell (kept at WARN)
         this.timers = timers;
         this.chain = chain;
         this.w = wiring;
@@ -140,12 +141,47 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
     }
 
     private Behavior<Command> onLoadCursor() {
-        getContext().pipeToSelf(StageDeadline.within(w.cursors().load(chain.chainId()), Duration.ofSeconds(30), "loading the cursor of chain " + label), (cursor, error) -> error != null
-                ? new CycleFailed(error)
-                : new CursorLoaded(cursor.map(ChainCursor::lastScannedBlock).orElse(chain.startBlock() - 1),
-                        cursor.map(ChainCursor::finalizedHeight).orElse(ChainTip.UNKNOWN),
-                        cursor.map(ChainCursor::halted).orElse(false), cursor.map(ChainCursor::haltReason).orElse(null)));
+        CompletionStage<CursorLoaded> loaded = w.cursors().load(chain.chainId()).thenCompose(cursor -> cursor.isEmpty()
+                ? CompletableFuture.completedFuture(new CursorLoaded(chain.startBlock() - 1, ChainTip.UNKNOWN, false, null))
+                : checkedAgainstChain(cursor.get()));
+        getContext().pipeToSelf(StageDeadline.within(loaded, Duration.ofSeconds(30), "loading the cursor of chain " + label),
+                (cursor, error) -> error != null ? new CycleFailed(error) : cursor);
         return this;
+    }
+
+    /**
+     * The window starts empty after a restart, so a reorg that happened while the node was away is found here: if
+     * the last scanned block is not the one the cursor names, the chain changed below it. If the block the cursor
+     * treated as final changed too, that reorg was deeper than finality (halt); otherwise every block above the final
+     * one is scanned again, so the new branch's transfers are recorded and the orphaned ones are found by finality.
+     */
+    private CompletionStage<CursorLoaded> checkedAgainstChain(ChainCursor c) {
+        if (c.halted()) {
+            return CompletableFuture.completedFuture(new CursorLoaded(c.lastScannedBlock(), c.finalizedHeight(), true, c.haltReason()));
+        }
+        return w.client().blockByNumber(c.lastScannedBlock()).thenCompose(scanned -> {
+            if (scanned.map(b -> b.hash().equalsIgnoreCase(c.lastScannedHash())).orElse(false)) {
+                return CompletableFuture.completedFuture(new CursorLoaded(c.lastScannedBlock(), c.finalizedHeight(), false, null));
+            }
+            String now = scanned.map(BlockHeader::hash).orElse("missing");
+            CompletionStage<Optional<BlockHeader>> finalBlock = c.finalizedBlockHash().isPresent()
+                    ? w.client().blockByNumber(c.finalizedHeight()) : CompletableFuture.completedFuture(Optional.empty());
+            return finalBlock.thenCompose(fin -> {
+                if (c.finalizedBlockHash().isPresent() && !fin.map(b -> b.hash().equalsIgnoreCase(c.finalizedHash())).orElse(false)) {
+                    w.metrics().deepReorgs.labelValues(label).inc();
+                    String reason = "reorg while this node was away, at or below the final block " + c.finalizedHeight()
+                            + " (was " + c.finalizedHash() + ", now " + fin.map(BlockHeader::hash).orElse("missing")
+                            + "); last scanned block " + c.lastScannedBlock() + " was " + c.lastScannedHash() + ", now " + now;
+                    return halt(reason).thenApply(x -> new CursorLoaded(c.lastScannedBlock(), c.finalizedHeight(), true, reason));
+                }
+                long rewound = Math.max(chain.startBlock() - 1, Math.min(c.lastScannedBlock(), c.finalizedHeight()));
+                w.metrics().reorgs.labelValues(label, "unknown").inc();
+                log.warn("chain {} ({}): block {} is no longer {} (now {}): a reorg above the final block {} happened while "
+                        + "this node was away; re-scanning from block {}", label, chain.chainId(), c.lastScannedBlock(),
+                        c.lastScannedHash(), now, c.finalizedHeight(), rewound + 1);
+                return CompletableFuture.completedFuture(new CursorLoaded(rewound, c.finalizedHeight(), false, null));
+            });
+        });
     }
 
     private Behavior<Command> onCursorLoaded(CursorLoaded loaded) {
@@ -203,8 +239,8 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
         long to = Math.min(head.number(), from + chain.maxLogRange() - 1);
         boolean rewound = scanned != scannedBefore;
         CompletionStage<Integer> recorded = to < from
-                ? (rewound ? saveCursor(scanned, head, tip).thenApply(x -> 0) : CompletableFuture.completedFuture(0))
-                : scanAndRecord(from, to).thenCompose(observed -> saveCursor(to, head, tip).thenApply(x -> observed));
+                ? (rewound ? saveCursor(scanned, head, tip, after).thenApply(x -> 0) : CompletableFuture.completedFuture(0))
+                : scanAndRecord(from, to).thenCompose(observed -> saveCursor(to, head, tip, after).thenApply(x -> observed));
         long scannedTo = Math.max(to, scanned);
         boolean newHead = head.number() != lastHeadSeen;
         return recorded.thenCompose(observed -> (w.halted().isHalted(chain.chainId())
@@ -333,16 +369,24 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
         return Optional.of(Transfer.observed(message, sourceOf(entry), chain.confirmations(), w.clock().instant()));
     }
 
-    private CompletionStage<Void> saveCursor(long to, BlockHeader head, ChainTip tip) {
+    private CompletionStage<Void> saveCursor(long to, BlockHeader head, ChainTip tip, CanonicalWindow window) {
         if (to < 0) {
             return CompletableFuture.completedFuture(null); // nothing scanned yet: keep the start block
         }
-        CompletionStage<String> hash = to == head.number()
-                ? CompletableFuture.completedFuture(head.hash())
-                : w.client().blockByNumber(to).thenApply(b -> b.map(BlockHeader::hash).orElseThrow(() ->
-                        new IllegalStateException("chain " + label + ": block " + to + " vanished while saving the cursor")));
-        return hash.thenCompose(h -> w.cursors().save(new ChainCursor(chain.chainId(), to, h,
-                Math.max(0, policy.finalizedHeight(tip)), w.clock().instant())));
+        long finalized = policy.finalizedHeight(tip);
+        CompletionStage<String> finalHash = finalized < 0 ? CompletableFuture.completedFuture(null) : hashOf(finalized, head, window);
+        return hashOf(to, head, window).thenCombine(finalHash, (h, f) -> new ChainCursor(chain.chainId(), to, h,
+                Math.max(0, finalized), w.clock().instant(), f)).thenCompose(w.cursors()::save);
+    }
+
+    private CompletionStage<String> hashOf(long number, BlockHeader head, CanonicalWindow window) {
+        if (number == head.number()) {
+            return CompletableFuture.completedFuture(head.hash());
+        }
+        Optional<Header> known = window.at(number);
+        return known.isPresent() ? CompletableFuture.completedFuture(known.get().hash())
+                : w.client().blockByNumber(number).thenApply(b -> b.map(BlockHeader::hash).orElseThrow(() ->
+                        new IllegalStateException("chain " + label + ": block " + number + " vanished while saving the cursor")));
     }
 
     /** Finalizes, relocates or reorgs the transfers waiting on this chain; returns {finalized, reorged}. */

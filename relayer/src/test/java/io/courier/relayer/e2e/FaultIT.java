@@ -47,7 +47,7 @@ import org.web3j.utils.Numeric;
  * destination (0 lost, 0 twice), and no transfer whose lock was reorged out is executed at all.
  */
 @CassandraTest
-@Tag("fault") // known failing (deliveries stall after kill -9 under RPC faults): run with -Dit.test=FaultIT -Dcourier.excludedGroups=none
+@Tag("fault") // about 100 s; leave it out of a quick local run with -Dcourier.excludedGroups=fault
 class FaultIT {
 
     private static final int TRANSFERS = 200;
@@ -89,7 +89,6 @@ class FaultIT {
                     RelayNetwork.ALPHA, new FastRawTransactionManager(net.alpha.web3j(), LocalChain.account(DemoNetwork.USER), RelayNetwork.ALPHA),
                     RelayNetwork.BETA, new FastRawTransactionManager(net.beta.web3j(), LocalChain.account(DemoNetwork.USER), RelayNetwork.BETA));
             List<SentLock> sent = new ArrayList<>();
-            Map<Long, String> snapshots = new HashMap<>();
             int kills = 0;
             int reorgs = 0;
             long started = System.nanoTime();
@@ -97,22 +96,18 @@ class FaultIT {
             try {
                 for (int i = 0; i < TRANSFERS; i++) {
                     long src = RelayNetwork.ALPHA;
+                    if (reorgAt.contains(i)) {
+                        // reorg the source chain, shallower than its finality (1 block a second, 4 confirmations):
+                        // snapshot, a lock mined in the next block or two, revert; other blocks take those heights
+                        String snap = net.alpha.snapshot();
+                        sent.add(lock(net, senders.get(src), src, i));
+                        Thread.sleep(1_200);
+                        net.alpha.revert(snap);
+                        senders.get(src).resetNonce(); // the account's nonce went back with the chain
+                        reorgs++;
+                        continue;
+                    }
                     sent.add(lock(net, senders.get(src), src, i));
-                    if (reorgAt.contains(i + 1)) {
-                        // reorg the source chain: revert to a snapshot taken a moment ago; the blocks after it (and the
-                        // locks in them) leave the chain and other blocks take their heights
-                        long chain = RelayNetwork.ALPHA;
-                        LocalChain target = net.alpha;
-                        String snap = snapshots.remove(chain);
-                        if (snap != null) {
-                            target.revert(snap);
-                            senders.get(chain).resetNonce(); // the account's nonce went back with the chain
-                            reorgs++;
-                        }
-                    }
-                    if (i % 10 == 0) {
-                        snapshots.put(RelayNetwork.ALPHA, refresh(net.alpha, snapshots.get(RelayNetwork.ALPHA)));
-                    }
                     if (killAt.contains(i)) {
                         relayer.kill();
                         kills++;
@@ -120,14 +115,6 @@ class FaultIT {
                         relayer = RelayerProcess.start(config, port, log);
                     }
                     Thread.sleep(random.nextInt(150));
-                }
-                // make sure the sixth reorg happened even if a snapshot was missing at its moment
-                while (reorgs < 5) {
-                    String snap = net.alpha.snapshot();
-                    Thread.sleep(2_500);
-                    net.alpha.revert(snap);
-                    senders.get(RelayNetwork.ALPHA).resetNonce();
-                    reorgs++;
                 }
 
                 // what is on the final canonical chains now (the chains keep mining one block a second)
@@ -160,11 +147,12 @@ class FaultIT {
                 canonical.forEach(s -> known.add(s.messageId()));
                 long unexplained = executions.keySet().stream().filter(id -> !known.contains(id)).count();
                 System.out.printf("fault test: %d transfers sent (%d on the final chains, %d reorged out, %d of those "
-                                + "seen by the relayer), %d kill -9, %d reorgs, faults injected alpha %s beta %s: lost %d, "
-                                + "delivered twice %d, reorged-out delivered %d, unexplained executions %d, %d s%n",
+                                + "seen by the relayer), %d kill -9, %d reorgs, faults injected "
+                                + "alpha %s beta %s: lost %d, delivered twice %d, reorged-out delivered %d, unexplained "
+                                + "executions %d, %d s%n",
                         sent.size(), canonical.size(), reorgedOut.size(), reorgedIds.size(), kills, reorgs,
-                        injected(alphaProxy), injected(betaProxy), lost, twice, reorgedDelivered, unexplained,
-                        Duration.ofNanos(System.nanoTime() - started).toSeconds());
+                        injected(alphaProxy), injected(betaProxy), lost, twice,
+                        reorgedDelivered, unexplained, Duration.ofNanos(System.nanoTime() - started).toSeconds());
                 assertThat(kills).isEqualTo(KILLS);
                 assertThat(reorgs).isGreaterThanOrEqualTo(5);
                 assertThat(lost).isZero();
@@ -197,11 +185,6 @@ class FaultIT {
             }
         }
         return out.append('}').toString();
-    }
-
-    /** Takes a new snapshot (a snapshot id is single use; an unused older one is simply left behind). */
-    private static String refresh(LocalChain chain, String previous) {
-        return chain.snapshot();
     }
 
     /** Sends a lock without waiting for its receipt (the chain mines a block a second). Amounts are unique. */

@@ -76,4 +76,21 @@ class NonceAllocatorTest {
         long next = nonces.peekNext();
         assertThat(held).allMatch(n -> n < Math.max(next, held.stream().mapToLong(Long::longValue).max().orElse(0) + 1));
     }
+
+    @Test
+    void aClaimedNonceIsNeverHandedOutAgain() {
+        NonceAllocator nonces = new NonceAllocator(10);
+        long a = nonces.take();
+        long b = nonces.take();
+        nonces.take();
+        nonces.giveBack(a);
+        nonces.giveBack(b);
+        assertThat(nonces.isFree(a)).isTrue();
+        nonces.claim(a); // recovery filled it with a transaction of its own
+        assertThat(nonces.isFree(a)).isFalse();
+        assertThat(nonces.take()).isEqualTo(b);
+        assertThat(nonces.take()).isEqualTo(13);
+        assertThat(nonces.next()).isEqualTo(14);
+        assertThatThrownBy(() -> nonces.claim(14)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

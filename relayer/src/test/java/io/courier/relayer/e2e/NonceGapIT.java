@@ -1,0 +1,154 @@
+package io.courier.relayer.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.typesafe.config.ConfigFactory;
+import io.courier.chain.message.MessageId;
+import io.courier.finality.Attestation;
+import io.courier.finality.Submission;
+import io.courier.finality.Transfer;
+import io.courier.finality.TransferEvent;
+import io.courier.finality.TransferStatus;
+import io.courier.finality.store.CassandraStores;
+import io.courier.finality.store.TransferStore;
+import io.courier.relayer.demo.DemoNetwork;
+import io.courier.relayer.demo.TokenTraffic;
+import io.courier.relayer.submit.ExecuteCall;
+import io.courier.testkit.CassandraExtension;
+import io.courier.testkit.CassandraTest;
+import io.courier.testkit.LocalCassandra;
+import io.courier.testkit.LocalChain;
+import io.courier.testkit.rpc.RpcProxy;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionEncoder;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.utils.Numeric;
+
+/**
+ * The crash window between recording a submission and persisting SUBMITTED, made exact: transfer B has a recorded,
+ * signed execute at nonce n but is still ATTESTED (the node died in between), and transfer C is SUBMITTED at n + 1,
+ * already broadcast and queued by the chain behind the missing n. A restarted node must adopt B's transaction at
+ * n (not sign B again at a new nonce, which leaves n empty and every later transaction of the signer stuck) and
+ * follow C: both are delivered, each executed once.
+ */
+@CassandraTest
+class NonceGapIT {
+
+    @Test
+    void aRecordedButUnsubmittedTransactionIsAdoptedSoNoNonceGapBlocksTheSigner(LocalCassandra db,
+            CassandraExtension.Keyspace keyspace, CqlSession session, @TempDir Path dir) throws Exception {
+        try (RelayNetwork net = RelayNetwork.start("gap");
+             RpcProxy betaProxy = RpcProxy.start(net.beta.rpcUrl()).down(true)) {
+            int port = freePort();
+            Map<String, Object> map = net.configMap(db, keyspace.name(), dir.resolve("keys"), 2);
+            RelayNetwork.rpcUrl(map, RelayNetwork.BETA, betaProxy.url());
+            RelayNetwork.courier(map).put("api", Map.of("host", "127.0.0.1", "port", port));
+            Path config = RelayNetwork.writeConfig(ConfigFactory.parseMap(map), dir.resolve("node.conf"));
+            Path log = dir.resolve("relayer.log");
+            // beta unreachable: both transfers get attested, nothing can be submitted
+            RelayerProcess relayer = RelayerProcess.start(config, port, log);
+            CassandraStores stores = CassandraStores.prepare(session, keyspace.name()); // the node migrated the schema
+            TransferStore transfers = stores.transfers();
+            TokenTraffic.Sent b = net.traffic.lock(RelayNetwork.ALPHA, RelayNetwork.BETA, RelayNetwork.UNIT);
+            TokenTraffic.Sent c = net.traffic.lock(RelayNetwork.ALPHA, RelayNetwork.BETA, RelayNetwork.UNIT.multiply(BigInteger.TWO));
+            try {
+                awaitStatus(transfers, List.of(b, c), TransferStatus.ATTESTED, Duration.ofSeconds(60));
+            } finally {
+                relayer.kill();
+            }
+
+            Credentials signer = LocalChain.account(DemoNetwork.SUBMITTER);
+            String gateway = net.network.on(RelayNetwork.BETA).gateway();
+            long n = net.beta.web3j().ethGetTransactionCount(signer.getAddress(), DefaultBlockParameterName.LATEST)
+                    .send().getTransactionCount().longValueExact();
+            Transfer tb = find(transfers, b);
+            Transfer tc = find(transfers, c);
+            String rawB = signedExecute(stores, tb, gateway, signer, n);
+            String rawC = signedExecute(stores, tc, gateway, signer, n + 1);
+            Instant now = Instant.now();
+            // B: recorded, then the crash (still ATTESTED). C: recorded, SUBMITTED and broadcast (the chain queues it)
+            stores.submissions().record(submission(tb, signer, n, rawB, now)).toCompletableFuture().get();
+            stores.submissions().record(submission(tc, signer, n + 1, rawC, now)).toCompletableFuture().get();
+            transfers.transition(tc.id(), TransferStatus.ATTESTED, new TransferEvent.Submitted(Hash.sha3(rawC), n + 1), now)
+                    .toCompletableFuture().get();
+            assertThat(net.beta.web3j().ethSendRawTransaction(rawC).send().hasError()).isFalse();
+
+            betaProxy.down(false);
+            relayer = RelayerProcess.start(config, port, log);
+            try {
+                awaitStatus(transfers, List.of(b, c), TransferStatus.DELIVERED, Duration.ofSeconds(60));
+            } finally {
+                relayer.close();
+            }
+            assertThat(find(transfers, b).destinationTx()).contains(Hash.sha3(rawB)); // adopted, not signed again
+            assertThat(find(transfers, c).destinationTx()).contains(Hash.sha3(rawC));
+            Map<String, Integer> executions = net.executionsOnDestinations();
+            assertThat(executions.get(b.messageId())).isEqualTo(1);
+            assertThat(executions.get(c.messageId())).isEqualTo(1);
+            assertThat(Files.readString(log)).contains("adopting its recorded transaction " + Hash.sha3(rawB));
+        }
+    }
+
+    /** An execute of {@code t} with every stored attestation, as the node would sign it (gas limit generous). */
+    private static String signedExecute(CassandraStores stores, Transfer t, String gateway,
+                                        Credentials signer, long nonce) throws Exception {
+        List<byte[]> signatures = stores.attestations().list(t.id()).toCompletableFuture().get().stream()
+                .sorted(Comparator.comparing((Attestation a) -> a.validator().toLowerCase()))
+                .map(a -> Numeric.hexStringToByteArray(a.signature())).toList();
+        RawTransaction tx = RawTransaction.createTransaction(RelayNetwork.BETA, BigInteger.valueOf(nonce),
+                BigInteger.valueOf(1_000_000), gateway, BigInteger.ZERO, ExecuteCall.encode(t.message(), signatures),
+                BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(50_000_000_000L));
+        return Numeric.toHexString(TransactionEncoder.signMessage(tx, RelayNetwork.BETA, signer));
+    }
+
+    private static Submission submission(Transfer t, Credentials signer, long nonce, String raw, Instant at) {
+        return new Submission(RelayNetwork.BETA, signer.getAddress(), nonce, Hash.sha3(raw), List.of(t.id()),
+                BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L), 1_000_000, at, null, raw);
+    }
+
+    private static Transfer find(TransferStore store, TokenTraffic.Sent s) throws Exception {
+        return store.find(MessageId.fromHex(s.messageId())).toCompletableFuture().get().orElseThrow();
+    }
+
+    private static void awaitStatus(TransferStore store, List<TokenTraffic.Sent> which, TransferStatus status,
+                                    Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Optional<TransferStatus>> last = List.of();
+        while (System.nanoTime() < deadline) {
+            last = which.stream().map(s -> {
+                try {
+                    return store.find(MessageId.fromHex(s.messageId())).toCompletableFuture().get().map(Transfer::status);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+            if (last.stream().allMatch(st -> st.equals(Optional.of(status)))) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("transfers not all " + status + " within " + timeout + ": " + last);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
