@@ -26,6 +26,7 @@ import java.util.Set;
  * <pre>
  *   SENT       --Finalized-------&gt; FINALIZED      SENT      --Reorged---------&gt; REORGED (terminal)
  *   SENT       --Relocated-------&gt; SENT (the log was re-included in another block after a reorg)
+ *   REORGED    --Relocated-------&gt; SENT (revival: the same log, hence the same id, is on the canonical chain again)
  *   FINALIZED  --Attested--------&gt; ATTESTED       FINALIZED --Underpaid-------&gt; UNDERPAID
  *   UNDERPAID  --TopUpSeen-------&gt; FINALIZED
  *   ATTESTED   --Submitted-------&gt; SUBMITTED
@@ -67,7 +68,7 @@ public final class TransferStateMachine {
     public Transition apply(TransferStatus from, TransferEvent event) {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(event, "event");
-        if (from.isTerminal()) {
+        if (from.isTerminal() && TABLE.get(from).isEmpty()) {
             return new Transition.Rejected(from + " is terminal: " + eventName(event) + " cannot move it");
         }
         TransferStatus to = TABLE.get(from).get(event.getClass());
@@ -102,6 +103,10 @@ public final class TransferStateMachine {
         t.get(TransferStatus.SENT).put(Finalized.class, TransferStatus.FINALIZED);
         t.get(TransferStatus.SENT).put(Reorged.class, TransferStatus.REORGED);
         t.get(TransferStatus.SENT).put(Relocated.class, TransferStatus.SENT);
+        // message ids are content hashes: a log re-included after its transfer was marked REORGED (a transaction
+        // back from the mempool, a replayed raw transaction) has the same id, and must not be ignored with the
+        // funds it locked; it starts over at SENT and waits for finality again (it was never attested)
+        t.get(TransferStatus.REORGED).put(Relocated.class, TransferStatus.SENT);
         t.get(TransferStatus.FINALIZED).put(Attested.class, TransferStatus.ATTESTED);
         t.get(TransferStatus.FINALIZED).put(Underpaid.class, TransferStatus.UNDERPAID);
         t.get(TransferStatus.UNDERPAID).put(TopUpSeen.class, TransferStatus.FINALIZED);

@@ -27,8 +27,10 @@ public enum TransferStatus {
     REORGED;
 
     /**
-     * Whether nothing can follow this status. {@link #FAILED} is deliberately not terminal: an authenticated
-     * admin retry moves it back to {@link #ATTESTED}, so a failed transfer stays in the work index.
+     * Whether no work follows this status: it leaves the work indexes and the stuck monitor. {@link #FAILED} is
+     * deliberately not terminal: an authenticated admin retry moves it back to {@link #ATTESTED}, so a failed
+     * transfer stays in the work index. {@link #REORGED} is terminal, but if the very same log shows up on the
+     * canonical chain again the watcher revives it to {@link #SENT} (see {@link TransferStateMachine}).
      */
     public boolean isTerminal() {
         return this == DELIVERED || this == REORGED;

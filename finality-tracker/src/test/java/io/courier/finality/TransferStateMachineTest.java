@@ -24,6 +24,7 @@ class TransferStateMachineTest {
             "SENT       Finalized        FINALIZED",
             "SENT       Reorged          REORGED",
             "SENT       Relocated        SENT",
+            "REORGED    Relocated        SENT",
             "FINALIZED  Attested         ATTESTED",
             "FINALIZED  Underpaid        UNDERPAID",
             "UNDERPAID  TopUpSeen        FINALIZED",
@@ -64,9 +65,10 @@ class TransferStateMachineTest {
     void terminalStatusesAreDeliveredAndReorgedOnly() {
         assertThat(Arrays.stream(TransferStatus.values()).filter(TransferStatus::isTerminal))
                 .containsExactlyInAnyOrder(TransferStatus.DELIVERED, TransferStatus.REORGED);
-        for (TransferStatus terminal : List.of(TransferStatus.DELIVERED, TransferStatus.REORGED)) {
-            assertThat(TransferStateMachine.INSTANCE.successors(terminal)).isEmpty();
-        }
+        assertThat(TransferStateMachine.INSTANCE.successors(TransferStatus.DELIVERED)).isEmpty();
+        // REORGED is left only when its very log is canonical again (revival), and then only to SENT
+        assertThat(TransferStateMachine.INSTANCE.accepted(TransferStatus.REORGED))
+                .isEqualTo(java.util.Map.of(TransferEvent.Relocated.class, TransferStatus.SENT));
     }
 
     @Test

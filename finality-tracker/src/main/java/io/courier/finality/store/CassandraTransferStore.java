@@ -104,7 +104,7 @@ public final class CassandraTransferStore implements TransferStore {
                 + "updated_at = :updated_at, dst_tx_hash = :dst_tx_hash, failure_reason = :failure_reason, "
                 + "confirmations_seen = :confirmations_seen WHERE message_id = :message_id "
                 + "IF status = :expected_status AND src_block_hash = :expected_block_hash");
-        relocateSource = ctx.prepare("UPDATE {ks}.transfers SET src_tx_hash = :src_tx_hash, "
+        relocateSource = ctx.prepare("UPDATE {ks}.transfers SET status = :status, src_tx_hash = :src_tx_hash, "
                 + "src_block_number = :src_block_number, src_block_hash = :src_block_hash, "
                 + "src_log_index = :src_log_index, confirmations_seen = :confirmations_seen, updated_at = :updated_at "
                 + "WHERE message_id = :message_id IF status = :expected_status AND src_block_hash = :expected_block_hash");
@@ -168,7 +168,7 @@ public final class CassandraTransferStore implements TransferStore {
         }
         TransferStatus target = ((Transition.Moved) verdict).to();
         if (event instanceof TransferEvent.Relocated relocated) {
-            return relocate(id, relocated.from(), relocated.to(), at);
+            return relocate(id, expected, relocated.from(), relocated.to(), at);
         }
         Instant requested = TransferRows.millis(at);
         CompletionStage<TransitionOutcome> outcome = find(id).thenCompose(found -> {
@@ -198,12 +198,15 @@ public final class CassandraTransferStore implements TransferStore {
 
     @Override
     public CompletionStage<TransitionOutcome> relocate(MessageId id, SourceRef newSource, Instant at) {
-        return relocate(id, null, newSource, at);
+        return relocate(id, null, null, newSource, at);
     }
 
-    /** {@link #relocate}, also requiring the transfer to be in {@code expectedFrom} when it is not {@code null}. */
-    private CompletionStage<TransitionOutcome> relocate(MessageId id, SourceRef expectedFrom, SourceRef newSource,
-                                                        Instant at) {
+    /**
+     * {@link #relocate}, also requiring the transfer to be in status {@code expectedStatus} and in block
+     * {@code expectedFrom} when they are not {@code null}.
+     */
+    private CompletionStage<TransitionOutcome> relocate(MessageId id, TransferStatus expectedStatus, SourceRef expectedFrom,
+                                                        SourceRef newSource, Instant at) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(newSource, "newSource");
         Objects.requireNonNull(at, "at");
@@ -213,10 +216,13 @@ public final class CassandraTransferStore implements TransferStore {
                 return done(new TransitionOutcome.NotFound(id));
             }
             Transfer current = found.get();
-            if (current.source().equals(newSource)) {
+            if (current.source().equals(newSource) && current.status() != TransferStatus.REORGED) {
                 return done(new TransitionOutcome.AlreadyApplied(current));
             }
-            if (current.status() != TransferStatus.SENT || (expectedFrom != null && !current.source().equals(expectedFrom))) {
+            boolean movable = current.status() == TransferStatus.SENT
+                    || current.status() == TransferStatus.REORGED && !current.source().equals(newSource);
+            if (!movable || (expectedStatus != null && current.status() != expectedStatus)
+                    || (expectedFrom != null && !current.source().equals(expectedFrom))) {
                 return maintainIndexes(current, null, current.status())
                         .thenApply(v -> new TransitionOutcome.Conflict(id, current.status()));
             }
@@ -227,7 +233,14 @@ public final class CassandraTransferStore implements TransferStore {
                     .thenCompose(indexed -> ctx.session.executeAsync(relocateStatement(current, next, event)))
                     .thenCompose(rs -> {
                         if (rs.wasApplied()) {
-                            return dropSourceRows(current, next.source())
+                            // a revived REORGED transfer is open work again
+                            CompletionStage<?> reopened = current.status() == TransferStatus.REORGED
+                                    ? logged(execute(ctx.idempotent(insertOpen).setLong(0, next.message().dstChainId())
+                                            .setLocalDate(1, day(next.createdAt())).setInstant(2, next.createdAt())
+                                            .setByteBuffer(3, TransferRows.key(next.id())).build()).thenApply(x -> null),
+                                            next, "its open_transfers row after a revival")
+                                    : done(null);
+                            return reopened.thenCompose(x -> dropSourceRows(current, next.source()))
                                     .thenApply(v -> (TransitionOutcome) new TransitionOutcome.Applied(next));
                         }
                         return find(id).thenCompose(now -> {
@@ -413,13 +426,14 @@ public final class CassandraTransferStore implements TransferStore {
     private BatchStatement relocateStatement(Transfer current, Transfer next, TransferEvent.Relocated event) {
         BoundStatement changed = relocateSource.boundStatementBuilder()
                 .setByteBuffer("message_id", TransferRows.key(current.id()))
+                .setString("status", next.status().name())
                 .setString("src_tx_hash", next.source().txHash())
                 .setLong("src_block_number", next.source().blockNumber())
                 .setString("src_block_hash", next.source().blockHash())
                 .setInt("src_log_index", next.source().logIndex())
                 .setLong("confirmations_seen", next.confirmationsSeen())
                 .setInstant("updated_at", next.updatedAt())
-                .setString("expected_status", TransferStatus.SENT.name())
+                .setString("expected_status", current.status().name())
                 .setString("expected_block_hash", current.source().blockHash())
                 .build();
         return ctx.conditionalBatch(changed, history(current.id(), next.updatedAt(), current.status(), next.status(),

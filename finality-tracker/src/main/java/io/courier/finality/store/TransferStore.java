@@ -62,10 +62,14 @@ public interface TransferStore {
      * {@code unfinalized_transfers} (and, if the tx hash changed, {@code transfers_by_source_tx}) row is written
      * first, the old one removed after.
      *
+     * <p>A {@code REORGED} transfer is revived the same way (its log is canonical again, e.g. its transaction came
+     * back from the mempool after the finality depth): status {@code SENT}, the new source, the history row, and its
+     * {@code open_transfers} row back; it then waits for finality again (it was never attested).
+     *
      * <p>Outcomes: {@code Applied(updated)}; {@code AlreadyApplied(current)} when the transfer already has
-     * {@code newSource} (a replay, whatever its status now); {@code Conflict(id, actual)} when it is no longer
-     * {@code SENT}, or — {@code actual == SENT} — when another caller moved it to a different block meanwhile;
-     * {@code NotFound}.
+     * {@code newSource} (a replay, whatever its status now, unless REORGED); {@code Conflict(id, actual)} when it is
+     * neither {@code SENT} nor {@code REORGED}, or — {@code actual == SENT} — when another caller moved it to a
+     * different block meanwhile; {@code NotFound}.
      *
      * <p>It moves the transfer from wherever it is recorded when read; to move it only from a known block (two
      * nodes acting on the same reorg), use {@code transition(id, SENT, new Relocated(from, to), at)}, which is the

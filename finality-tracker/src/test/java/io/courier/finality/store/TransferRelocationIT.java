@@ -175,6 +175,33 @@ class TransferRelocationIT {
     }
 
     @Test
+    void aReorgedTransferWhoseLogIsCanonicalAgainIsRevivedAsSentWithItsWorkRows() {
+        Transfer t = observedIn(new SourceRef(Fixtures.hash(), 850, Fixtures.hash(), 0));
+        long src = t.message().srcChainId();
+        java.time.LocalDate day = java.time.LocalDate.ofInstant(t.createdAt(), java.time.ZoneOffset.UTC);
+        UnfinalizedTransfer row = await(store.unfinalized(src)).get(0);
+        applied(store.markReorged(row, new TransferEvent.Reorged("block 850 orphaned"), at(1)));
+        assertThat(await(store.open(t.message().dstChainId(), day, day, 10_000))).extracting(Transfer::id).doesNotContain(t.id());
+        // the same transaction, back from the mempool, mined in a later block
+        SourceRef back = new SourceRef(t.source().txHash(), 857, Fixtures.hash(), 0);
+
+        Transfer revived = applied(store.relocate(t.id(), back, at(2)));
+
+        assertThat(revived.status()).isEqualTo(TransferStatus.SENT);
+        assertThat(revived.source()).isEqualTo(back);
+        assertThat(await(store.find(t.id()))).contains(revived);
+        assertThat(await(store.unfinalized(src))).containsExactly(new UnfinalizedTransfer(src, 857, t.id(), back.blockHash(), 12));
+        assertThat(await(store.open(t.message().dstChainId(), day, day, 10_000))).extracting(Transfer::id).contains(t.id());
+        assertThat(await(store.history(t.id()))).extracting(TransferHistoryEntry::to)
+                .containsExactly(TransferStatus.SENT, TransferStatus.REORGED, TransferStatus.SENT);
+        // a replay is AlreadyApplied; a SENT transfer cannot be "revived" from REORGED
+        assertThat(await(otherNode.relocate(t.id(), back, at(3)))).isEqualTo(new TransitionOutcome.AlreadyApplied(revived));
+        assertThat(await(store.transition(t.id(), TransferStatus.REORGED,
+                new TransferEvent.Relocated(back, new SourceRef(t.source().txHash(), 858, Fixtures.hash(), 0)), at(4))))
+                .isEqualTo(new TransitionOutcome.Conflict(t.id(), TransferStatus.SENT));
+    }
+
+    @Test
     void aStaleRowLeftByARelocationCannotReorgTheTransferAndIsRepaired() {
         Transfer t = observedIn(new SourceRef(Fixtures.hash(), 900, Fixtures.hash(), 0));
         long src = t.message().srcChainId();

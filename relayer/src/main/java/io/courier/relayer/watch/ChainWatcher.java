@@ -333,13 +333,24 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
         });
     }
 
-    /** Records a new transfer; a known one seen in another block (re-included after a reorg) moves there. */
+    /**
+     * Records a new transfer; a known one seen in another block (re-included after a reorg) moves there, and a
+     * REORGED one whose log is canonical again (its transaction came back later) is revived as SENT.
+     */
     private CompletionStage<Boolean> record(Transfer observed) {
         return w.transfers().recordObserved(observed).thenCompose(isNew -> {
             if (isNew) {
                 return CompletableFuture.completedFuture(true);
             }
             return w.transfers().find(observed.id()).thenCompose(known -> {
+                if (known.isPresent() && known.get().status() == TransferStatus.REORGED
+                        && !known.get().source().equals(observed.source())) {
+                    log.warn("chain {}: transfer {} was REORGED and its log is on the canonical chain again (block {}, tx {}): "
+                            + "revived as SENT, it waits for finality again", label, observed.id(),
+                            observed.source().blockNumber(), observed.source().txHash());
+                    return w.transfers().relocate(observed.id(), observed.source(), w.clock().instant())
+                            .thenApply(o -> o instanceof TransitionOutcome.Applied);
+                }
                 if (known.isPresent() && known.get().status() == TransferStatus.SENT
                         && !known.get().source().blockHash().equalsIgnoreCase(observed.source().blockHash())) {
                     log.warn("chain {}: transfer {} re-included: block {} -> {}", label, observed.id(),

@@ -63,7 +63,7 @@ class ReorgIT {
 
             // a later transfer on the new branch goes through, so the relay ran while we watch for the doomed one.
             // (Its amount differs: after the revert the gateway reuses the nonce, and an identical lock would have
-            // the doomed message's id — a REORGED id is not revived; see the closing note of the reorg issue.)
+            // the doomed message's id, which revives the doomed transfer: see the test below.)
             TokenTraffic.Sent later = net.traffic.lock(RelayNetwork.ALPHA, RelayNetwork.BETA, RelayNetwork.UNIT.multiply(BigInteger.valueOf(3)));
             mineDistinct(net.alpha, CONFIRMATIONS);
             RelayNetwork.awaitDelivered(node.transfers(), List.of(later), Duration.ofSeconds(60));
@@ -93,6 +93,33 @@ class ReorgIT {
             assertThat(delivered.source().blockNumber()).isEqualTo(first.source().blockNumber() + 1);
             assertThat(node.transfers().history(delivered.id()).toCompletableFuture().get())
                     .anySatisfy(h -> assertThat(h.cause()).contains("moved from block"));
+            assertThat(net.executionsOnDestinations()).containsEntry(sent.messageId(), 1);
+        }
+    }
+
+    @Test
+    void aReorgedTransferWhoseTransactionComesBackIsRevivedAndDeliveredOnce(LocalCassandra db,
+            CassandraExtension.Keyspace keyspace, @TempDir Path dir) throws Exception {
+        try (RelayNetwork net = RelayNetwork.start("reorg-back", 0, RelayNetwork.ALPHA, RelayNetwork.BETA);
+             CourierNode node = start(net, db, keyspace.name() + "_back", dir)) {
+            String snapshot = net.alpha.snapshot();
+            String raw = signedLock(net, RelayNetwork.UNIT.multiply(BigInteger.valueOf(5)));
+            TokenTraffic.Sent sent = sendRaw(net, raw);
+            awaitStatus(node, sent, TransferStatus.SENT, Duration.ofSeconds(30));
+            net.alpha.revert(snapshot);
+            mineDistinct(net.alpha, CONFIRMATIONS + 2);
+            awaitStatus(node, sent, TransferStatus.REORGED, Duration.ofSeconds(30));
+            assertThat(net.executionsOnDestinations()).doesNotContainKey(sent.messageId());
+
+            // the wallet broadcasts the same signed transaction again, long after: same lock, same message id
+            TokenTraffic.Sent back = sendRaw(net, raw);
+            assertThat(back.messageId()).isEqualTo(sent.messageId());
+            mineDistinct(net.alpha, CONFIRMATIONS + 1);
+
+            RelayNetwork.awaitDelivered(node.transfers(), List.of(sent), Duration.ofSeconds(60));
+            assertThat(node.transfers().history(MessageId.fromHex(sent.messageId())).toCompletableFuture().get())
+                    .extracting(h -> h.to()).containsSubsequence(TransferStatus.SENT, TransferStatus.REORGED,
+                            TransferStatus.SENT, TransferStatus.FINALIZED, TransferStatus.DELIVERED);
             assertThat(net.executionsOnDestinations()).containsEntry(sent.messageId(), 1);
         }
     }
