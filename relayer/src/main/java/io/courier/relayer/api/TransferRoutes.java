@@ -1,14 +1,22 @@
 package io.courier.relayer.api;
 
 import io.courier.chain.message.MessageId;
+import io.courier.finality.Transfer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * {@code /v1/transfers}: one transfer by message id, its history, and the transfers of a source transaction.
+ * {@code /v1/transfers}: one transfer by message id, its history, a server-sent-events stream of its status
+ * changes, and the transfers of a source transaction.
  * Reads only, through {@link TransferQueries}; every handler composes the query's {@code CompletionStage}
  * ({@code onSuccess}) and never waits on it.
  */
@@ -16,19 +24,32 @@ public final class TransferRoutes extends ApiDirectives {
 
     public static final String TRANSFER = "/v1/transfers/{messageId}";
     public static final String HISTORY = "/v1/transfers/{messageId}/history";
+    public static final String EVENTS = "/v1/transfers/{messageId}/events";
     public static final String BY_SOURCE_TX = "/v1/transfers";
     public static final String STUCK = "/v1/transfers?stuck";
 
     private static final List<String> NONE = List.of();
     private static final int MAX_STUCK = 500;
 
+    /** How often an events stream reads the transfer, how long it may stay open, and its heartbeat interval. */
+    public record EventSettings(Duration poll, Duration maxOpen, Duration heartbeat) {
+        public static final EventSettings DEFAULT = new EventSettings(Duration.ofSeconds(1), Duration.ofHours(1),
+                Duration.ofSeconds(15));
+    }
+
     private final TransferQueries queries;
     private final PayloadDescriber payloads;
+    private final EventSettings events;
 
     public TransferRoutes(TransferQueries queries, PayloadDescriber payloads, ApiJson json) {
+        this(queries, payloads, json, EventSettings.DEFAULT);
+    }
+
+    public TransferRoutes(TransferQueries queries, PayloadDescriber payloads, ApiJson json, EventSettings events) {
         super(json);
         this.queries = Objects.requireNonNull(queries, "queries");
         this.payloads = Objects.requireNonNull(payloads, "payloads");
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     public Route route() {
@@ -40,7 +61,9 @@ public final class TransferRoutes extends ApiDirectives {
                 path(PathMatchers.segment(), rawId -> template(TRANSFER, () -> get(() ->
                         strictQuery(NONE, NONE, q -> transfer(ApiParams.messageId("messageId", rawId)))))),
                 path(PathMatchers.segment().slash("history"), rawId -> template(HISTORY, () -> get(() ->
-                        strictQuery(NONE, NONE, q -> history(ApiParams.messageId("messageId", rawId))))))
+                        strictQuery(NONE, NONE, q -> history(ApiParams.messageId("messageId", rawId)))))),
+                path(PathMatchers.segment().slash("events"), rawId -> template(EVENTS, () -> get(() ->
+                        strictQuery(NONE, NONE, q -> events(ApiParams.messageId("messageId", rawId))))))
         )));
     }
 
@@ -60,6 +83,34 @@ public final class TransferRoutes extends ApiDirectives {
                     ? complete(json.ok(historyView(id, List.of())))
                     : completeProblem(notFound(id)));
         });
+    }
+
+    /**
+     * {@code text/event-stream}: a {@code status} event with the transfer (as {@code GET /v1/transfers/{id}}) at
+     * once and at every change; it ends after DELIVERED or REORGED, or after {@code maxOpen} (the client reconnects).
+     * Each stream reads its one transfer every {@code poll}; an unknown id is a 404 problem, not a stream.
+     */
+    private Route events(MessageId id) {
+        return onSuccess(queries.find(id), found -> found.isEmpty() ? completeProblem(notFound(id))
+                : completeOK(changes(id, found.get()), EventStreamMarshalling.toEventStream()));
+    }
+
+    private Source<ServerSentEvent, NotUsed> changes(MessageId id, Transfer first) {
+        AtomicReference<Transfer> last = new AtomicReference<>(); // one per stream: this Source is built per request
+        Source<Transfer, NotUsed> later = Source.tick(events.poll(), events.poll(), id)
+                .mapAsync(1, queries::find)
+                .mapConcat(t -> t.map(List::of).orElse(List.of()))
+                .mapMaterializedValue(cancellable -> NotUsed.getInstance());
+        return Source.single(first).concat(later)
+                .filter(t -> {
+                    Transfer before = last.getAndSet(t);
+                    return before == null || before.status() != t.status() || !before.updatedAt().equals(t.updatedAt());
+                })
+                .takeWhile(t -> !t.status().isTerminal(), true)
+                .takeWithin(events.maxOpen())
+                .map(t -> ServerSentEvent.create(new String(json.bytes(TransferView.of(t, payloads)),
+                        java.nio.charset.StandardCharsets.UTF_8), "status"))
+                .keepAlive(events.heartbeat(), ServerSentEvent::heartbeat);
     }
 
     private Route bySourceTx(Map<String, String> query) {

@@ -56,7 +56,7 @@ class OpenApiDocumentTest {
     void describesEveryRoute() {
         Set<String> paths = keysAt(document.substring(document.indexOf("\npaths:\n"), document.indexOf("\ncomponents:\n")), 2);
 
-        assertThat(paths).containsExactlyInAnyOrder(TransferRoutes.TRANSFER, TransferRoutes.HISTORY,
+        assertThat(paths).containsExactlyInAnyOrder(TransferRoutes.TRANSFER, TransferRoutes.HISTORY, TransferRoutes.EVENTS,
                 TransferRoutes.BY_SOURCE_TX, ChainRoutes.CHAINS, HealthRoutes.HEALTHZ, HealthRoutes.READYZ,
                 MetricsRoutes.METRICS, OpenApiRoutes.OPENAPI);
     }
