@@ -87,7 +87,8 @@ public final class TransferRoutes extends ApiDirectives {
 
     /**
      * {@code text/event-stream}: a {@code status} event with the transfer (as {@code GET /v1/transfers/{id}}) at
-     * once and at every change; it ends after DELIVERED or REORGED, or after {@code maxOpen} (the client reconnects).
+     * once and whenever it has changed (read every {@code poll}: changes within one poll arrive as one); it ends
+     * after DELIVERED or REORGED, or after {@code maxOpen} (the client reconnects).
      * Each stream reads its one transfer every {@code poll}; an unknown id is a 404 problem, not a stream.
      */
     private Route events(MessageId id) {
