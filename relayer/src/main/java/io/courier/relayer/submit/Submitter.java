@@ -84,7 +84,11 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
 
     private record SweepLoaded(List<Transfer> open) implements Command {}
 
-    private record Prepared(Transfer transfer, String calldata, BigInteger gasLimit, FeeQuote fees) implements Command {}
+    /** {@code replacing}: the dropped transaction this one replaces, or null for a first submission. */
+    private record Prepared(Transfer transfer, String calldata, BigInteger gasLimit, FeeQuote fees, Inflight replacing) implements Command {}
+
+    /** The transaction's nonce was used by another transaction and it has no receipt: it can never be mined. */
+    private record Dropped(Inflight tx) implements Command {}
 
     private record PrepareFailed(MessageId id, String reason) implements Command {}
 
@@ -134,6 +138,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     private final Set<MessageId> preparing = new java.util.HashSet<>();
     private final Map<MessageId, Inflight> inflight = new HashMap<>();
     private final Set<Long> filling = new java.util.HashSet<>();
+    private final Set<MessageId> replacing = new java.util.HashSet<>();
     private boolean receiptPollRunning;
     private boolean sweepRunning;
     private boolean nonceCheckRunning;
@@ -160,6 +165,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
                 .onMessageEquals(CheckNonces.INSTANCE, this::onCheckNonces)
                 .onMessage(NoncesChecked.class, this::onNoncesChecked)
                 .onMessage(FillSent.class, this::onFillSent)
+                .onMessage(Dropped.class, this::onDropped)
                 .onMessage(Ready.class, this::onReady)
                 .onMessageEquals(Sweep.INSTANCE, this::onSweep)
                 .onMessage(SweepLoaded.class, this::onSweepLoaded)
@@ -361,16 +367,21 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
             MessageId id = queue.iterator().next();
             queue.remove(id);
             preparing.add(id);
-            getContext().pipeToSelf(StageDeadline.within(prepare(id), STEP_DEADLINE, "preparing " + id), (p, e) -> e != null ? new PrepareFailed(id, rootMessage(e)) : p);
+            getContext().pipeToSelf(StageDeadline.within(prepare(id, null), STEP_DEADLINE, "preparing " + id), (p, e) -> e != null ? new PrepareFailed(id, rootMessage(e)) : p);
         }
     }
 
-    private CompletionStage<Command> prepare(MessageId id) {
+    /** An execute of {@code id}, ATTESTED; or, {@code replacing} a dropped transaction, still SUBMITTED with it. */
+    private CompletionStage<Command> prepare(MessageId id, Inflight replacing) {
         long handlerGas = handlerGasLimit; // read on the actor's thread; the stages below run elsewhere
         return w.transfers().find(id).thenCompose(found -> {
-            if (found.isEmpty() || found.get().status() != TransferStatus.ATTESTED) {
-                return CompletableFuture.completedFuture(new PrepareFailed(id, "not ATTESTED any more: "
-                        + found.map(t -> t.status().name()).orElse("unknown")));
+            boolean ready = replacing == null
+                    ? found.isPresent() && found.get().status() == TransferStatus.ATTESTED
+                    : found.isPresent() && found.get().status() == TransferStatus.SUBMITTED
+                            && found.get().destinationTx().map(replacing.txHash()::equalsIgnoreCase).orElse(false);
+            if (!ready) {
+                return CompletableFuture.completedFuture(new PrepareFailed(id, "not " + (replacing == null ? "ATTESTED"
+                        : "SUBMITTED with " + replacing.txHash()) + " any more: " + found.map(t -> t.status().name()).orElse("unknown")));
             }
             Transfer t = found.get();
             if (w.halted().isHalted(t.message().srcChainId())) {
@@ -397,7 +408,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
                 return gas.thenCombine(history, (limit, fees) -> {
                     Optional<FeeQuote> quote = feePolicy.quote(fees.baseFeePerGas(),
                             fees.rewards().stream().filter(r -> !r.isEmpty()).map(r -> r.get(0)).toList());
-                    return quote.<Command>map(q -> new Prepared(t, calldata, limit, q))
+                    return quote.<Command>map(q -> new Prepared(t, calldata, limit, q, replacing))
                             .orElseGet(() -> new PrepareFailed(id, "next base fee " + fees.nextBaseFee() + " wei is above the cap"));
                 });
             });
@@ -406,6 +417,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
 
     private Behavior<Command> onPrepareFailed(PrepareFailed failed) {
         preparing.remove(failed.id());
+        replacing.remove(failed.id());
         // a revert at estimation (bad attestation, already executed elsewhere) or a transient error: the transfer
         // stays ATTESTED and the next sweep tries again; nothing was signed or spent
         getContext().getLog().warn("transfer {} to {}: not submitted now: {}", failed.id(), w.chainName(), failed.reason());
@@ -418,6 +430,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     private Behavior<Command> onPrepared(Prepared p) {
         MessageId id = p.transfer().id();
         preparing.remove(id);
+        replacing.remove(id);
         long nonce = nonces.take();
         RawTransaction tx = RawTransaction.createTransaction(w.chainId(), BigInteger.valueOf(nonce), p.gasLimit(), w.gateway(),
                 BigInteger.ZERO, p.calldata(), p.fees().maxPriorityFeePerGas(), p.fees().maxFeePerGas());
@@ -425,23 +438,35 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
         String hash = Hash.sha3(raw);
         Submission record = new Submission(w.chainId(), signer, nonce, hash, List.of(id), p.fees().maxFeePerGas(),
                 p.fees().maxPriorityFeePerGas(), p.gasLimit().longValue(), w.clock().instant(), null, raw);
-        persistAndBroadcast(p.transfer(), nonce, hash, raw, w.submissions().record(record));
+        if (p.replacing() != null) {
+            w.metrics().submissions.labelValues(w.chainName(), "replaced_dropped").inc();
+            getContext().getLog().warn("transfer {}: its transaction {} (nonce {}) can never be mined (the nonce was used by "
+                    + "another transaction); replaced by {} at nonce {}", id, p.replacing().txHash(), p.replacing().nonce(), hash, nonce);
+        }
+        persistAndBroadcast(p.transfer(), nonce, hash, raw, w.submissions().record(record), p.replacing() == null
+                ? TransferStatus.ATTESTED : TransferStatus.SUBMITTED, p.replacing() == null
+                ? new TransferEvent.Submitted(hash, nonce) : new TransferEvent.Replaced(hash, nonce));
         return this;
     }
 
     /** After {@code recorded}: persist SUBMITTED with the transaction, then broadcast it (ADR 004's order). */
     private void persistAndBroadcast(Transfer t, long nonce, String hash, String raw, CompletionStage<Void> recorded) {
+        persistAndBroadcast(t, nonce, hash, raw, recorded, TransferStatus.ATTESTED, new TransferEvent.Submitted(hash, nonce));
+    }
+
+    private void persistAndBroadcast(Transfer t, long nonce, String hash, String raw, CompletionStage<Void> recorded,
+                                     TransferStatus from, TransferEvent event) {
         MessageId id = t.id();
         Inflight flight = new Inflight(t, nonce, hash, raw, w.clock().instant());
         inflight.put(id, flight);
         CompletionStage<Void> persisted = recorded
-                .thenCompose(x -> w.transfers().transition(id, TransferStatus.ATTESTED, new TransferEvent.Submitted(hash, nonce), w.clock().instant()))
+                .thenCompose(x -> w.transfers().transition(id, from, event, w.clock().instant()))
                 .thenAccept(outcome -> {
                     boolean ours = outcome instanceof TransitionOutcome.Applied
                             || outcome instanceof TransitionOutcome.AlreadyApplied done
                             && done.current().destinationTx().map(hash::equalsIgnoreCase).orElse(false);
                     if (!ours) {
-                        throw new IllegalStateException("transfer " + id + " moved away from ATTESTED: " + outcome);
+                        throw new IllegalStateException("transfer " + id + " moved away from " + from + ": " + outcome);
                     }
                 });
         CompletionStage<String> sent = persisted.thenCompose(x -> w.client().sendRawTransaction(raw));
@@ -559,22 +584,62 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
         return a != null && b != null && a.txHash().equals(b.txHash());
     }
 
+    /**
+     * Sends the transaction again. If its nonce turns out to be used by another transaction (the node says "nonce
+     * too low", or its record is below the chain's mined nonce) and it still has no receipt, it can never be mined:
+     * {@link Dropped} has it replaced at a new nonce.
+     */
     private void rebroadcast(Inflight tx) {
         Instant now = w.clock().instant();
         ActorRef<Command> self = getContext().getSelf();
-        inflight.put(tx.transfer().id(), tx.sentAgain(now));
+        Inflight again = tx.sentAgain(now);
+        inflight.put(tx.transfer().id(), again);
+        // a recovered transaction's raw bytes are in its record, which is listed from the mined nonce on
         CompletionStage<Optional<String>> raw = tx.raw() != null
                 ? CompletableFuture.completedFuture(Optional.of(tx.raw()))
                 : w.client().nonce(signer, false).thenCompose(mined -> w.submissions().list(w.chainId(), signer, mined, 1_000))
                         .thenApply(subs -> subs.stream().filter(sub -> sub.txHash().equalsIgnoreCase(tx.txHash()))
                                 .findFirst().flatMap(Submission::raw));
-        raw.thenCompose(r -> r.isPresent() ? w.client().sendRawTransaction(r.get()) : CompletableFuture.completedFuture(""))
-                .whenComplete((h, e) -> {
-                    if (e != null && !(unwrap(e) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.ALREADY_KNOWN)) {
+        CompletionStage<Boolean> nonceUsed = raw.thenCompose(r -> r.isEmpty()
+                ? CompletableFuture.completedFuture(true)
+                : w.client().sendRawTransaction(r.get()).handle((h, e) -> {
+                    if (e == null) {
+                        return false;
+                    }
+                    if (unwrap(e) instanceof ChainRpcException rpc) {
+                        if (rpc.kind() == ChainRpcException.Kind.NONCE_TOO_LOW) {
+                            return true;
+                        }
+                        if (rpc.kind() == ChainRpcException.Kind.ALREADY_KNOWN || rpc.kind() == ChainRpcException.Kind.UNDERPRICED) {
+                            return false; // the node holds it (some nodes call a duplicate "underpriced")
+                        }
+                    }
+                    throw new CompletionException(unwrap(e));
+                }));
+        nonceUsed.thenCompose(used -> used
+                        ? w.client().receipt(tx.txHash()).thenApply(Optional::isEmpty)
+                        : CompletableFuture.completedFuture(false))
+                .whenComplete((dropped, e) -> {
+                    if (e != null) {
                         self.tell(new StepFailed("rebroadcast " + tx.txHash(), e));
+                    } else if (dropped) {
+                        self.tell(new Dropped(again));
                     }
                 });
         getContext().getLog().info("transfer {}: no receipt for {} yet, broadcast again", tx.transfer().id(), tx.txHash());
+    }
+
+    private Behavior<Command> onDropped(Dropped dropped) {
+        MessageId id = dropped.tx().transfer().id();
+        Inflight current = inflight.get(id);
+        if (nonces == null || !sameTx(current, dropped.tx()) || replacing.contains(id)) {
+            return this;
+        }
+        replacing.add(id);
+        // the pre-flight eth_call in prepare() is the last guard: if the message was executed after all, it reverts
+        getContext().pipeToSelf(StageDeadline.within(prepare(id, current), STEP_DEADLINE, "replacing " + current.txHash()),
+                (p, e) -> e != null ? new PrepareFailed(id, rootMessage(e)) : p);
+        return this;
     }
 
     private Behavior<Command> onFinished(Finished f) {

@@ -105,6 +105,82 @@ class NonceGapIT {
         }
     }
 
+    /**
+     * The opposite case: transfer D is SUBMITTED with a recorded transaction at nonce n that never reached the chain,
+     * and another transaction of the signer took nonce n. D's transaction can never be mined; the node must notice
+     * (no receipt, nonce used) and replace it at a new nonce, not wait for it forever.
+     */
+    @Test
+    void aSubmittedTransactionWhoseNonceWasTakenIsReplacedAtANewNonce(LocalCassandra db,
+            CassandraExtension.Keyspace keyspace, CqlSession session, @TempDir Path dir) throws Exception {
+        try (RelayNetwork net = RelayNetwork.start("taken");
+             RpcProxy betaProxy = RpcProxy.start(net.beta.rpcUrl()).down(true)) {
+            int port = freePort();
+            Map<String, Object> map = net.configMap(db, keyspace.name() + "_taken", dir.resolve("keys"), 2);
+            RelayNetwork.rpcUrl(map, RelayNetwork.BETA, betaProxy.url());
+            RelayNetwork.courier(map).put("api", Map.of("host", "127.0.0.1", "port", port));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> submitter = new java.util.HashMap<>((Map<String, Object>) RelayNetwork.courier(map).get("submitter"));
+            submitter.put("rebroadcast-after", "2s");
+            RelayNetwork.courier(map).put("submitter", submitter);
+            Path config = RelayNetwork.writeConfig(ConfigFactory.parseMap(map), dir.resolve("node.conf"));
+            Path log = dir.resolve("relayer.log");
+
+            RelayerProcess relayer = RelayerProcess.start(config, port, log);
+            CassandraStores stores = CassandraStores.prepare(session, keyspace.name() + "_taken");
+            TransferStore transfers = stores.transfers();
+            TokenTraffic.Sent d = net.traffic.lock(RelayNetwork.ALPHA, RelayNetwork.BETA, RelayNetwork.UNIT.multiply(BigInteger.valueOf(4)));
+            try {
+                awaitStatus(transfers, List.of(d), TransferStatus.ATTESTED, Duration.ofSeconds(60));
+            } finally {
+                relayer.kill();
+            }
+
+            Credentials signer = LocalChain.account(DemoNetwork.SUBMITTER);
+            String gateway = net.network.on(RelayNetwork.BETA).gateway();
+            long n = net.beta.web3j().ethGetTransactionCount(signer.getAddress(), DefaultBlockParameterName.LATEST)
+                    .send().getTransactionCount().longValueExact();
+            Transfer td = find(transfers, d);
+            String rawD = signedExecute(stores, td, gateway, signer, n);
+            Instant now = Instant.now();
+            stores.submissions().record(submission(td, signer, n, rawD, now)).toCompletableFuture().get();
+            transfers.transition(td.id(), TransferStatus.ATTESTED, new TransferEvent.Submitted(Hash.sha3(rawD), n), now)
+                    .toCompletableFuture().get();
+            // nonce n goes to something else (an operator's manual transaction, another tool sharing the key)
+            RawTransaction other = RawTransaction.createTransaction(RelayNetwork.BETA, BigInteger.valueOf(n),
+                    BigInteger.valueOf(21_000), signer.getAddress(), BigInteger.ZERO, "0x",
+                    BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(50_000_000_000L));
+            String otherHash = net.beta.web3j().ethSendRawTransaction(Numeric.toHexString(
+                    TransactionEncoder.signMessage(other, RelayNetwork.BETA, signer))).send().getTransactionHash();
+            awaitMined(net.beta, otherHash, Duration.ofSeconds(30));
+
+            betaProxy.down(false);
+            relayer = RelayerProcess.start(config, port, log);
+            try {
+                awaitStatus(transfers, List.of(d), TransferStatus.DELIVERED, Duration.ofSeconds(60));
+            } finally {
+                relayer.close();
+            }
+            Transfer delivered = find(transfers, d);
+            assertThat(delivered.destinationTx()).isPresent().get().isNotEqualTo(Hash.sha3(rawD));
+            assertThat(transfers.history(td.id()).toCompletableFuture().get())
+                    .anySatisfy(h -> assertThat(h.cause()).startsWith("replaced by tx " + delivered.destinationTx().get()));
+            assertThat(net.executionsOnDestinations().get(d.messageId())).isEqualTo(1);
+            assertThat(Files.readString(log)).contains("can never be mined");
+        }
+    }
+
+    private static void awaitMined(LocalChain chain, String txHash, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (chain.web3j().ethGetTransactionReceipt(txHash).send().getTransactionReceipt().isPresent()) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("transaction " + txHash + " not mined within " + timeout);
+    }
+
     /** An execute of {@code t} with every stored attestation, as the node would sign it (gas limit generous). */
     private static String signedExecute(CassandraStores stores, Transfer t, String gateway,
                                         Credentials signer, long nonce) throws Exception {
