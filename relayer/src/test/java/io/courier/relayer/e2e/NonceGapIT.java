@@ -56,10 +56,7 @@ class NonceGapIT {
         try (RelayNetwork net = RelayNetwork.start("gap");
              RpcProxy betaProxy = RpcProxy.start(net.beta.rpcUrl()).down(true)) {
             int port = freePort();
-            Map<String, Object> map = net.configMap(db, keyspace.name(), dir.resolve("keys"), 2);
-            RelayNetwork.rpcUrl(map, RelayNetwork.BETA, betaProxy.url());
-            RelayNetwork.courier(map).put("api", Map.of("host", "127.0.0.1", "port", port));
-            Path config = RelayNetwork.writeConfig(ConfigFactory.parseMap(map), dir.resolve("node.conf"));
+            Path config = nodeConfig(net, betaProxy, db, keyspace.name(), dir, port, Map.of());
             Path log = dir.resolve("relayer.log");
             // beta unreachable: both transfers get attested, nothing can be submitted
             RelayerProcess relayer = RelayerProcess.start(config, port, log);
@@ -75,8 +72,7 @@ class NonceGapIT {
 
             Credentials signer = LocalChain.account(DemoNetwork.SUBMITTER);
             String gateway = net.network.on(RelayNetwork.BETA).gateway();
-            long n = net.beta.web3j().ethGetTransactionCount(signer.getAddress(), DefaultBlockParameterName.LATEST)
-                    .send().getTransactionCount().longValueExact();
+            long n = minedNonce(net.beta, signer);
             Transfer tb = find(transfers, b);
             Transfer tc = find(transfers, c);
             String rawB = signedExecute(stores, tb, gateway, signer, n);
@@ -116,14 +112,7 @@ class NonceGapIT {
         try (RelayNetwork net = RelayNetwork.start("taken");
              RpcProxy betaProxy = RpcProxy.start(net.beta.rpcUrl()).down(true)) {
             int port = freePort();
-            Map<String, Object> map = net.configMap(db, keyspace.name() + "_taken", dir.resolve("keys"), 2);
-            RelayNetwork.rpcUrl(map, RelayNetwork.BETA, betaProxy.url());
-            RelayNetwork.courier(map).put("api", Map.of("host", "127.0.0.1", "port", port));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> submitter = new java.util.HashMap<>((Map<String, Object>) RelayNetwork.courier(map).get("submitter"));
-            submitter.put("rebroadcast-after", "2s");
-            RelayNetwork.courier(map).put("submitter", submitter);
-            Path config = RelayNetwork.writeConfig(ConfigFactory.parseMap(map), dir.resolve("node.conf"));
+            Path config = nodeConfig(net, betaProxy, db, keyspace.name() + "_taken", dir, port, Map.of("rebroadcast-after", "2s"));
             Path log = dir.resolve("relayer.log");
 
             RelayerProcess relayer = RelayerProcess.start(config, port, log);
@@ -138,8 +127,7 @@ class NonceGapIT {
 
             Credentials signer = LocalChain.account(DemoNetwork.SUBMITTER);
             String gateway = net.network.on(RelayNetwork.BETA).gateway();
-            long n = net.beta.web3j().ethGetTransactionCount(signer.getAddress(), DefaultBlockParameterName.LATEST)
-                    .send().getTransactionCount().longValueExact();
+            long n = minedNonce(net.beta, signer);
             Transfer td = find(transfers, d);
             String rawD = signedExecute(stores, td, gateway, signer, n);
             Instant now = Instant.now();
@@ -168,6 +156,24 @@ class NonceGapIT {
             assertThat(net.executionsOnDestinations().get(d.messageId())).isEqualTo(1);
             assertThat(Files.readString(log)).contains("can never be mined");
         }
+    }
+
+    /** The node's config: beta through {@code betaProxy}, the API on {@code port}, submitter settings overridden. */
+    private static Path nodeConfig(RelayNetwork net, RpcProxy betaProxy, LocalCassandra db, String keyspace, Path dir,
+                                   int port, Map<String, Object> submitterOverrides) throws Exception {
+        Map<String, Object> map = net.configMap(db, keyspace, dir.resolve("keys"), 2);
+        RelayNetwork.rpcUrl(map, RelayNetwork.BETA, betaProxy.url());
+        RelayNetwork.courier(map).put("api", Map.of("host", "127.0.0.1", "port", port));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> submitter = new java.util.HashMap<>((Map<String, Object>) RelayNetwork.courier(map).get("submitter"));
+        submitter.putAll(submitterOverrides);
+        RelayNetwork.courier(map).put("submitter", submitter);
+        return RelayNetwork.writeConfig(ConfigFactory.parseMap(map), dir.resolve("node.conf"));
+    }
+
+    private static long minedNonce(LocalChain chain, Credentials signer) throws Exception {
+        return chain.web3j().ethGetTransactionCount(signer.getAddress(), DefaultBlockParameterName.LATEST)
+                .send().getTransactionCount().longValueExact();
     }
 
     private static void awaitMined(LocalChain chain, String txHash, Duration timeout) throws Exception {
