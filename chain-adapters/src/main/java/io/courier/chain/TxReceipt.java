@@ -19,7 +19,8 @@ public record TxReceipt(
         BigInteger gasUsed,
         BigInteger effectiveGasPrice,
         List<ChainLog> logs,
-        String revertReason) {
+        String revertReason,
+        String from) {
 
     /** Outcome of the transaction's execution (EIP-658 status field). */
     public enum Status { SUCCESS, REVERTED }
@@ -30,6 +31,12 @@ public record TxReceipt(
         blockHash = Hex.normalize(Objects.requireNonNull(blockHash, "blockHash"));
         Objects.requireNonNull(gasUsed, "gasUsed");
         logs = List.copyOf(logs);
+        from = from == null ? null : Hex.normalize(from);
+    }
+
+    /** The sender of the transaction (the account that signed it), if the node said. */
+    public Optional<String> sender() {
+        return Optional.ofNullable(from);
     }
 
     public boolean succeeded() {

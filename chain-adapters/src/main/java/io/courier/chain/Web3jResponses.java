@@ -51,7 +51,7 @@ final class Web3jResponses {
         BigInteger price = r.getEffectiveGasPrice() == null ? null : Numeric.decodeQuantity(r.getEffectiveGasPrice());
         List<ChainLog> logs = r.getLogs() == null ? List.of() : r.getLogs().stream().map(Web3jResponses::chainLog).toList();
         return new TxReceipt(r.getTransactionHash(), status, r.getBlockNumber().longValueExact(), r.getBlockHash(),
-                r.getGasUsed(), price, logs, r.getRevertReason());
+                r.getGasUsed(), price, logs, r.getRevertReason(), r.getFrom());
     }
 
     static FeeHistory feeHistory(EthFeeHistory response) {

@@ -75,6 +75,9 @@ public final class CassandraTransferStore implements TransferStore {
     private final PreparedStatement confirmations;
     private final PreparedStatement insertBySource;
     private final PreparedStatement selectBySource;
+    private final PreparedStatement insertByAddress;
+    private final PreparedStatement selectByAddress;
+    private final PreparedStatement selectByAddressAfter;
     private final PreparedStatement deleteBySource;
     private final PreparedStatement insertOpen;
     private final PreparedStatement deleteOpen;
@@ -113,6 +116,12 @@ public final class CassandraTransferStore implements TransferStore {
         confirmations = ctx.prepare("UPDATE {ks}.transfers SET confirmations_seen = ? WHERE message_id = ?");
         insertBySource = ctx.prepare("INSERT INTO {ks}.transfers_by_source_tx (src_chain, src_tx_hash, message_id) VALUES (?, ?, ?)");
         selectBySource = ctx.prepare("SELECT message_id FROM {ks}.transfers_by_source_tx WHERE src_chain = ? AND src_tx_hash = ?");
+        insertByAddress = ctx.prepare("INSERT INTO {ks}.transfers_by_address (address, month, created_at, message_id) "
+                + "VALUES (?, ?, ?, ?)");
+        selectByAddress = ctx.prepare("SELECT created_at, message_id FROM {ks}.transfers_by_address "
+                + "WHERE address = ? AND month = ? LIMIT ?");
+        selectByAddressAfter = ctx.prepare("SELECT created_at, message_id FROM {ks}.transfers_by_address "
+                + "WHERE address = ? AND month = ? AND (created_at, message_id) < (?, ?) LIMIT ?");
         deleteBySource = ctx.prepare("DELETE FROM {ks}.transfers_by_source_tx WHERE src_chain = ? AND src_tx_hash = ? "
                 + "AND message_id = ?");
         insertOpen = ctx.prepare("INSERT INTO {ks}.open_transfers (dst_chain, day_bucket, created_at, message_id) VALUES (?, ?, ?, ?)");
@@ -324,6 +333,73 @@ public final class CassandraTransferStore implements TransferStore {
         Objects.requireNonNull(id, "id");
         return described(execute(ctx.idempotent(selectTransfer).setByteBuffer(0, TransferRows.key(id)).build())
                 .thenApply(rs -> TransferRows.transfer(rs.one())), () -> "transfer " + id + ": find");
+    }
+
+    @Override
+    public CompletionStage<Void> indexAddresses(Transfer t, java.util.Set<String> addresses) {
+        Objects.requireNonNull(t, "transfer");
+        List<CompletionStage<AsyncResultSet>> writes = new ArrayList<>();
+        Instant createdAt = TransferRows.millis(t.createdAt());
+        for (String address : addresses) {
+            String a = EvmHex.address("transfer " + t.id() + ": address to index", address);
+            writes.add(execute(ctx.idempotent(insertByAddress).setString(0, a).setString(1, AddressCursor.month(createdAt))
+                    .setInstant(2, createdAt).setByteBuffer(3, TransferRows.key(t.id())).build()));
+        }
+        return described(Async.all(writes).thenApply(x -> (Void) null), () -> "transfer " + t.id() + ": index addresses " + addresses);
+    }
+
+    @Override
+    public CompletionStage<AddressPage> byAddress(String address, java.time.YearMonth newest, int months,
+                                                  Optional<String> cursor, int limit, java.util.function.Predicate<Transfer> filter) {
+        String a;
+        Optional<AddressCursor> after;
+        try {
+            a = EvmHex.address("address", address);
+            after = cursor.map(AddressCursor::parse);
+            if (limit < 1 || months < 1) {
+                throw new IllegalArgumentException("limit and months must be >= 1, got " + limit + " and " + months);
+            }
+        } catch (IllegalArgumentException e) {
+            return failed(e);
+        }
+        java.time.YearMonth oldest = newest.minusMonths(months - 1L);
+        AddressCursor start = after.orElse(AddressCursor.startOf(newest));
+        List<Transfer> out = new ArrayList<>();
+        return described(pageFrom(a, start, oldest, limit, filter, out, 20 * limit)
+                .thenApply(next -> new AddressPage(out, next.map(AddressCursor::toString))),
+                () -> "address " + address + ": transfers page");
+    }
+
+    /**
+     * Fills {@code out} from {@code at} on (newest first), month by month; completes with the position to resume
+     * from, or empty when the months ran out. {@code budget}: index rows it may still examine.
+     */
+    private CompletionStage<Optional<AddressCursor>> pageFrom(String address, AddressCursor at, java.time.YearMonth oldest,
+                                                              int limit, java.util.function.Predicate<Transfer> filter,
+                                                              List<Transfer> out, int budget) {
+        if (at.yearMonth().isBefore(oldest)) {
+            return done(Optional.empty());
+        }
+        int want = Math.min(budget, Math.max(1, limit - out.size()));
+        BoundStatement query = at.first()
+                ? ctx.idempotent(selectByAddress).setString(0, address).setString(1, at.month()).setInt(2, want).build()
+                : ctx.idempotent(selectByAddressAfter).setString(0, address).setString(1, at.month())
+                        .setInstant(2, at.createdAt()).setByteBuffer(3, TransferRows.key(at.id())).setInt(4, want).build();
+        return Async.allRows(execute(query), row -> new AddressCursor(at.month(), row.getInstant("created_at"),
+                        TransferRows.id(row.getByteBuffer("message_id"))))
+                .thenCompose(rows -> Async.all(rows.stream().map(r -> find(r.id())).toList()).thenCompose(found -> {
+                    for (Optional<Transfer> t : found) {
+                        t.filter(filter).ifPresent(out::add);
+                    }
+                    int left = budget - rows.size();
+                    AddressCursor last = rows.isEmpty() ? at : rows.get(rows.size() - 1);
+                    if (out.size() >= limit || left <= 0) {
+                        return done(Optional.of(last));
+                    }
+                    // a short answer means this month is done: go on with the one before
+                    AddressCursor next = rows.size() < want ? AddressCursor.startOf(at.yearMonth().minusMonths(1)) : last;
+                    return pageFrom(address, next, oldest, limit, filter, out, left);
+                }));
     }
 
     @Override

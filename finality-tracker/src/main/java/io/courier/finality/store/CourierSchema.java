@@ -147,7 +147,15 @@ public final class CourierSchema {
                     "ALTER TABLE {ks}.chain_cursors ADD IF NOT EXISTS halted boolean",
                     "ALTER TABLE {ks}.chain_cursors ADD IF NOT EXISTS halt_reason text")),
             new Migration(3, "hash of the finalized block on chain_cursors", List.of(
-                    "ALTER TABLE {ks}.chain_cursors ADD IF NOT EXISTS finalized_hash text")));
+                    "ALTER TABLE {ks}.chain_cursors ADD IF NOT EXISTS finalized_hash text")),
+            new Migration(4, "transfers by address (sender, recipient, source transaction signer)", List.of("""
+                    CREATE TABLE IF NOT EXISTS {ks}.transfers_by_address (
+                        address text,
+                        month text,
+                        created_at timestamp,
+                        message_id blob,
+                        PRIMARY KEY ((address, month), created_at, message_id)
+                    ) WITH CLUSTERING ORDER BY (created_at DESC, message_id DESC)""")));
 
     /** The version of the newest migration this code knows. */
     public static final int LATEST_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -98,6 +98,25 @@ public interface TransferStore {
     /** The transfers whose {@code MessageSent} log is in source transaction {@code txHash}, by log index. */
     CompletionStage<List<Transfer>> findBySourceTx(long srcChain, String txHash);
 
+    /**
+     * Puts {@code t} on the pages of each of {@code addresses} ({@code 0x} + 40 hex digits, any case): the message's
+     * sender and recipient, the account that signed the source transaction, a recipient named in the payload.
+     * Plain idempotent upserts into {@code transfers_by_address}, keyed by address and month of {@code createdAt};
+     * written before the transfer itself, like the other index rows, so a row may briefly name an unknown id.
+     */
+    CompletionStage<Void> indexAddresses(Transfer t, java.util.Set<String> addresses);
+
+    /**
+     * A page of {@code address}'s transfers, newest first: at most {@code limit} that pass {@code filter}, starting
+     * after {@code cursor} (from a previous page's {@link AddressPage#next()}), looking back from {@code newest} over
+     * at most {@code months} months. Work is bounded: a page examines at most 20 × {@code limit} index rows, so a
+     * selective filter may give a short page with a {@code next} cursor.
+     *
+     * @throws IllegalArgumentException (in the stage) for a malformed address or cursor
+     */
+    CompletionStage<AddressPage> byAddress(String address, java.time.YearMonth newest, int months, Optional<String> cursor,
+                                           int limit, java.util.function.Predicate<Transfer> filter);
+
     /** The history of {@code id}, oldest first (the first entry is the observation); empty if unknown. */
     CompletionStage<List<TransferHistoryEntry>> history(MessageId id);
 

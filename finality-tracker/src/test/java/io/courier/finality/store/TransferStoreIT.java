@@ -362,6 +362,45 @@ class TransferStoreIT {
         assertThat(await(store.history(t.id())).get(2).cause()).isEqualTo("underpaid: paid 1 wei, quote 10 wei");
     }
 
+    @Test
+    void anAddressPagesNewestFirstAcrossMonthsWithACursorAndAFilter() {
+        String wallet = "0x" + "5a".repeat(20);
+        String other = "0x" + "6b".repeat(20);
+        // five transfers over three months (Sept, Oct, Nov 2026), plus one in August beyond the look-back
+        List<Transfer> mine = new java.util.ArrayList<>();
+        for (Instant at : List.of(Instant.parse("2026-08-20T00:00:00Z"), Instant.parse("2026-09-03T10:00:00Z"),
+                Instant.parse("2026-10-01T00:00:00Z"), Instant.parse("2026-10-31T23:59:59Z"),
+                Instant.parse("2026-11-02T08:00:00Z"), Instant.parse("2026-11-15T09:30:00Z"))) {
+            Transfer t = observed(at);
+            await(store.indexAddresses(t, java.util.Set.of(wallet.toUpperCase().replace("0X", "0x"), t.message().sender())));
+            await(store.recordObserved(t));
+            mine.add(t);
+        }
+        Transfer notMine = observed(Instant.parse("2026-11-10T00:00:00Z"));
+        await(store.indexAddresses(notMine, java.util.Set.of(other)));
+        await(store.recordObserved(notMine));
+        java.time.YearMonth nov = java.time.YearMonth.of(2026, 11);
+
+        AddressPage p1 = await(store.byAddress(wallet, nov, 3, java.util.Optional.empty(), 2, t -> true));
+        assertThat(p1.transfers()).extracting(Transfer::id).containsExactly(mine.get(5).id(), mine.get(4).id());
+        AddressPage p2 = await(store.byAddress(wallet, nov, 3, p1.next(), 2, t -> true));
+        assertThat(p2.transfers()).extracting(Transfer::id).containsExactly(mine.get(3).id(), mine.get(2).id());
+        AddressPage p3 = await(otherNode.byAddress(wallet, nov, 3, p2.next(), 2, t -> true));
+        assertThat(p3.transfers()).extracting(Transfer::id).containsExactly(mine.get(1).id()); // August is out of range
+        assertThat(p3.next()).isEmpty();
+
+        // a filter keeps only what matches, the cursor still moves over the rest
+        Transfer finalized = applied(store.transition(mine.get(3).id(), TransferStatus.SENT, new TransferEvent.Finalized(12),
+                Instant.parse("2026-11-20T00:00:00Z")));
+        AddressPage onlyFinalized = await(store.byAddress(wallet, nov, 3, java.util.Optional.empty(), 5,
+                t -> t.status() == TransferStatus.FINALIZED));
+        assertThat(onlyFinalized.transfers()).containsExactly(finalized);
+        assertThat(await(store.byAddress(other, nov, 3, java.util.Optional.empty(), 5, t -> true)).transfers())
+                .extracting(Transfer::id).containsExactly(notMine.id());
+        assertThatThrownBy(() -> await(store.byAddress(wallet, nov, 3, java.util.Optional.of("page-2"), 2, t -> true)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("page-2");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static Transfer observed(Instant at) {

@@ -21,6 +21,8 @@ public final class ApiParams {
 
     private static final Pattern HASH = Pattern.compile("0[xX][0-9a-fA-F]{64}");
     private static final Pattern POSITIVE_DECIMAL = Pattern.compile("[1-9][0-9]{0,15}");
+    private static final Pattern ADDRESS = Pattern.compile("0[xX][0-9a-fA-F]{40}");
+    private static final Pattern CURSOR = Pattern.compile("[0-9]{4}-[0-9]{2}(\\.[0-9]{1,15}\\.0x[0-9a-f]{64})?");
 
     private ApiParams() {}
 
@@ -58,6 +60,32 @@ public final class ApiParams {
     }
 
     /** A chain id: a positive decimal integer without sign or leading zeros, at most 2^53. */
+    /** An account or contract address, {@code 0x} + 40 hex digits (any case); returned lowercase. */
+    public static String address(String parameter, String raw) {
+        if (raw == null || !ADDRESS.matcher(raw).matches()) {
+            throw invalid(parameter, "expected 0x followed by 40 hex digits, got " + describe(raw));
+        }
+        return raw.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** A transfer status by name, any case. */
+    public static io.courier.finality.TransferStatus status(String parameter, String raw) {
+        try {
+            return io.courier.finality.TransferStatus.valueOf(raw.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw invalid(parameter, "expected one of " + java.util.Arrays.toString(io.courier.finality.TransferStatus.values())
+                    + ", got " + describe(raw));
+        }
+    }
+
+    /** A page cursor exactly as a previous page's {@code next} gave it. */
+    public static String cursor(String parameter, String raw) {
+        if (raw == null || !CURSOR.matcher(raw).matches()) {
+            throw invalid(parameter, "not a cursor from a previous page's 'next': " + describe(raw));
+        }
+        return raw;
+    }
+
     public static long chainId(String parameter, String raw) {
         if (raw == null || raw.isEmpty()) {
             throw invalid(parameter, parameter + " is empty; expected a positive integer chain id");

@@ -44,6 +44,16 @@ public final class StoreTransferQueries implements TransferQueries {
         return store.findBySourceTx(chainId, txHash);
     }
 
+    /** How far back an address's pages go (the index is partitioned by month). */
+    static final int ADDRESS_MONTHS = 24;
+
+    @Override
+    public CompletionStage<io.courier.finality.store.AddressPage> byAddress(String address,
+            Optional<io.courier.finality.TransferStatus> status, int limit, Optional<String> cursor) {
+        return store.byAddress(address, java.time.YearMonth.now(java.time.ZoneOffset.UTC), ADDRESS_MONTHS, cursor, limit,
+                t -> status.map(s -> t.status() == s).orElse(true));
+    }
+
     @Override
     public CompletionStage<List<TransferHistoryEntry>> history(MessageId id) {
         return store.history(id);

@@ -26,6 +26,13 @@ public interface TransferQueries {
     /** The status changes of the transfer, oldest first; empty when the transfer is unknown. */
     CompletionStage<List<TransferHistoryEntry>> history(MessageId id);
 
+    /**
+     * A page of the transfers of {@code address} (0x + 40 lowercase hex): those it sent or receives, or whose source
+     * transaction it signed; newest first, only {@code status} ones if given, continuing after {@code cursor}.
+     */
+    CompletionStage<io.courier.finality.store.AddressPage> byAddress(String address, Optional<io.courier.finality.TransferStatus> status,
+                                                                    int limit, Optional<String> cursor);
+
     /** At most {@code limit} stuck transfers, oldest first, as the long-horizon monitor last saw them. */
     default CompletionStage<List<Transfer>> stuck(int limit) {
         return java.util.concurrent.CompletableFuture.completedFuture(List.of());

@@ -27,9 +27,12 @@ public final class TransferRoutes extends ApiDirectives {
     public static final String EVENTS = "/v1/transfers/{messageId}/events";
     public static final String BY_SOURCE_TX = "/v1/transfers";
     public static final String STUCK = "/v1/transfers?stuck";
+    public static final String BY_ADDRESS = "/v1/transfers?address";
 
     private static final List<String> NONE = List.of();
     private static final int MAX_STUCK = 500;
+    private static final int MAX_PAGE = 100;
+    private static final int DEFAULT_PAGE = 20;
 
     /** How often an events stream reads the transfer, how long it may stay open, and its heartbeat interval. */
     public record EventSettings(Duration poll, Duration maxOpen, Duration heartbeat) {
@@ -54,10 +57,13 @@ public final class TransferRoutes extends ApiDirectives {
 
     public Route route() {
         return pathPrefix("v1", () -> pathPrefix("transfers", () -> concat(
-                pathEnd(() -> parameterOptional("stuck", stuck -> stuck.isPresent()
+                pathEnd(() -> parameterOptional("stuck", stuck -> parameterOptional("address", address -> stuck.isPresent()
                         ? template(STUCK, () -> get(() -> strictQuery(List.of("stuck"), List.of("limit"), this::stuck)))
+                        : address.isPresent()
+                        ? template(BY_ADDRESS, () -> get(() -> strictQuery(List.of("address"),
+                                List.of("status", "limit", "cursor"), this::byAddress)))
                         : template(BY_SOURCE_TX, () -> get(() ->
-                                strictQuery(List.of("sourceTx", "chain"), NONE, this::bySourceTx))))),
+                                strictQuery(List.of("sourceTx", "chain"), NONE, this::bySourceTx)))))),
                 path(PathMatchers.segment(), rawId -> template(TRANSFER, () -> get(() ->
                         strictQuery(NONE, NONE, q -> transfer(ApiParams.messageId("messageId", rawId)))))),
                 path(PathMatchers.segment().slash("history"), rawId -> template(HISTORY, () -> get(() ->
@@ -119,6 +125,16 @@ public final class TransferRoutes extends ApiDirectives {
         long chain = ApiParams.chainId("chain", query.get("chain"));
         return onSuccess(queries.findBySourceTx(chain, txHash), transfers -> complete(json.ok(
                 new TransferView.ListView(transfers.stream().map(t -> TransferView.of(t, payloads)).toList()))));
+    }
+
+    private Route byAddress(Map<String, String> query) {
+        String address = ApiParams.address("address", query.get("address"));
+        java.util.Optional<io.courier.finality.TransferStatus> status = java.util.Optional.ofNullable(query.get("status"))
+                .map(s -> ApiParams.status("status", s));
+        int limit = query.containsKey("limit") ? ApiParams.limit("limit", query.get("limit"), MAX_PAGE) : DEFAULT_PAGE;
+        java.util.Optional<String> cursor = java.util.Optional.ofNullable(query.get("cursor")).map(c -> ApiParams.cursor("cursor", c));
+        return onSuccess(queries.byAddress(address, status, limit, cursor), page -> complete(json.ok(new TransferView.PageView(
+                page.transfers().stream().map(t -> TransferView.of(t, payloads)).toList(), page.next().orElse(null)))));
     }
 
     private Route stuck(Map<String, String> query) {

@@ -61,6 +61,9 @@ public record TransferView(
     /** {@code { "transfers": [...] }}. */
     public record ListView(List<TransferView> transfers) {}
 
+    /** {@code GET /v1/transfers?address=…}: a page, newest first; {@code next} continues it (absent at the end). */
+    public record PageView(List<TransferView> transfers, String next) {}
+
     /** {@code GET /v1/transfers/{messageId}/history}: the status changes, oldest first. */
     public record HistoryView(String messageId, List<HistoryEntry> history) {}
 

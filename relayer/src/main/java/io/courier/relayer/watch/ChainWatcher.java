@@ -3,6 +3,7 @@ package io.courier.relayer.watch;
 import io.courier.chain.BlockHeader;
 import io.courier.chain.ChainClient;
 import io.courier.chain.ChainLog;
+import io.courier.chain.TxReceipt;
 import io.courier.chain.GatewayEvents;
 import io.courier.chain.LogScanner;
 import io.courier.chain.MessageSentDecoder;
@@ -174,7 +175,11 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
                             + "); last scanned block " + c.lastScannedBlock() + " was " + c.lastScannedHash() + ", now " + now;
                     return halt(reason).thenApply(x -> new CursorLoaded(c.lastScannedBlock(), c.finalizedHeight(), true, reason));
                 }
-                long rewound = Math.max(chain.startBlock() - 1, Math.min(c.lastScannedBlock(), c.finalizedHeight()));
+                // without the final block's hash (an older cursor, or a tag policy before the node named one) the
+                // final height says nothing: go back one window, which is as deep as a reorg can be without halting
+                long rewound = Math.max(chain.startBlock() - 1, c.finalizedBlockHash().isPresent()
+                        ? Math.min(c.lastScannedBlock(), c.finalizedHeight())
+                        : c.lastScannedBlock() - chain.windowSize());
                 w.metrics().reorgs.labelValues(label, "unknown").inc();
                 log.warn("chain {} ({}): block {} is no longer {} (now {}): a reorg above the final block {} happened while "
                         + "this node was away; re-scanning from block {}", label, chain.chainId(), c.lastScannedBlock(),
@@ -324,13 +329,31 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
 
     private CompletionStage<Integer> scanAndRecord(long from, long to) {
         return w.scanner().scan(chain.gateway(), List.of(GatewayEvents.MESSAGE_SENT_TOPIC), from, to).thenCompose(logs -> {
-            List<CompletableFuture<Boolean>> writes = new ArrayList<>();
-            for (ChainLog entry : logs) {
-                accept(entry).ifPresent(t -> writes.add(record(t).toCompletableFuture()));
-            }
-            return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-                    .thenApply(x -> (int) writes.stream().filter(CompletableFuture::join).count());
+            List<Transfer> accepted = logs.stream().map(this::accept).flatMap(Optional::stream).toList();
+            return signers(accepted).thenCompose(signers -> {
+                List<CompletableFuture<Boolean>> writes = new ArrayList<>();
+                for (Transfer t : accepted) {
+                    java.util.Set<String> addresses = new java.util.TreeSet<>(List.of(t.message().sender(), t.message().recipient()));
+                    Optional.ofNullable(signers.get(t.source().txHash())).ifPresent(addresses::add);
+                    writes.add(w.transfers().indexAddresses(t, addresses).thenCompose(x -> record(t)).toCompletableFuture());
+                }
+                return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                        .thenApply(x -> (int) writes.stream().filter(CompletableFuture::join).count());
+            });
         });
+    }
+
+    /**
+     * The account that signed each source transaction (a wallet looks its transfers up by it: for a token transfer
+     * the message's sender is the bridge contract). One receipt per transaction; a vanished one has no signer.
+     */
+    private CompletionStage<java.util.Map<String, String>> signers(List<Transfer> transfers) {
+        java.util.Map<String, String> signers = new java.util.concurrent.ConcurrentHashMap<>();
+        CompletableFuture<?>[] reads = transfers.stream().map(t -> t.source().txHash()).distinct()
+                .map(tx -> w.client().receipt(tx).thenAccept(r -> r.flatMap(TxReceipt::sender)
+                        .ifPresent(signer -> signers.put(tx, signer))).toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(reads).thenApply(x -> signers);
     }
 
     /**

@@ -63,6 +63,23 @@ final class InMemoryTransferQueries implements TransferQueries {
         });
     }
 
+    /** Sender or recipient; newest first (then by id); the cursor is the index of the next one, as "2000-01.<i>.<id>". */
+    @Override
+    public CompletionStage<io.courier.finality.store.AddressPage> byAddress(String address,
+            Optional<io.courier.finality.TransferStatus> status, int limit, Optional<String> cursor) {
+        return answer(() -> {
+            List<Transfer> all = transfers.values().stream()
+                    .filter(t -> t.message().sender().equalsIgnoreCase(address) || t.message().recipient().equalsIgnoreCase(address))
+                    .filter(t -> status.map(s -> t.status() == s).orElse(true))
+                    .sorted(java.util.Comparator.comparing(Transfer::createdAt).reversed().thenComparing(t -> t.id().toHex()))
+                    .toList();
+            int from = cursor.map(c -> Integer.parseInt(c.split("\\.")[1])).orElse(0);
+            int to = Math.min(all.size(), from + limit);
+            Optional<String> next = to < all.size() ? Optional.of("2000-01." + to + "." + all.get(to).id().toHex()) : Optional.empty();
+            return new io.courier.finality.store.AddressPage(all.subList(Math.min(from, all.size()), to), next);
+        });
+    }
+
     @Override
     public CompletionStage<List<TransferHistoryEntry>> history(MessageId id) {
         return answer(() -> histories.getOrDefault(id, List.of()));

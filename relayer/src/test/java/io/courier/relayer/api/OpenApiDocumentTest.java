@@ -70,6 +70,7 @@ class OpenApiDocumentTest {
                 new Doc("Confirmations", TransferView.Confirmations.class),
                 new Doc("TransferLinks", TransferView.Links.class),
                 new Doc("TransferList", TransferView.ListView.class),
+                new Doc("TransferPage", TransferView.PageView.class),
                 new Doc("TransferHistory", TransferView.HistoryView.class),
                 new Doc("HistoryEntry", TransferView.HistoryEntry.class),
                 new Doc("ChainList", ChainRoutes.ChainList.class),

@@ -238,6 +238,42 @@ class TransferRoutesTest {
     }
 
     @Test
+    void anAddressPagesThroughItsTransfersNewestFirstWithACursor() {
+        Reply first = server.get("/v1/transfers?address=" + Fixtures.SENDER.toUpperCase().replace("0X", "0x") + "&limit=3");
+        assertThat(first.status()).isEqualTo(200);
+        JsonNode page = first.json();
+        assertThat(page.get("transfers")).hasSize(3);
+        assertThat(page.get("next").asText()).isNotEmpty();
+        List<String> ids = new ArrayList<>();
+        page.get("transfers").forEach(t -> ids.add(t.get("messageId").asText()));
+
+        JsonNode second = server.get("/v1/transfers?address=" + Fixtures.SENDER + "&limit=3&cursor=" + page.get("next").asText()).json();
+        second.get("transfers").forEach(t -> ids.add(t.get("messageId").asText()));
+        assertThat(second.has("next")).as("the last page has no next").isFalse();
+        assertThat(ids).containsExactlyInAnyOrder(DELIVERED.id(), FAILED.id(), REORGED.id(), NO_HISTORY.id());
+
+        JsonNode delivered = server.get("/v1/transfers?address=" + Fixtures.RECIPIENT + "&status=delivered").json();
+        assertThat(delivered.get("transfers")).hasSize(1);
+        assertThat(delivered.get("transfers").get(0).get("messageId").asText()).isEqualTo(DELIVERED.id());
+        assertThat(server.get("/v1/transfers?address=0x" + "99".repeat(20)).json().get("transfers")).isEmpty();
+    }
+
+    @Test
+    void aBadAddressStatusOrCursorIsA400NamingTheParameter() {
+        for (String[] bad : new String[][] {
+                {"/v1/transfers?address=0x1234", "address"},
+                {"/v1/transfers?address=" + Fixtures.SENDER + "&status=LOST", "status"},
+                {"/v1/transfers?address=" + Fixtures.SENDER + "&cursor=page-2", "cursor"},
+                {"/v1/transfers?address=" + Fixtures.SENDER + "&limit=101", "limit"},
+                {"/v1/transfers?address=" + Fixtures.SENDER + "&chain=1", "chain"}}) {
+            Reply reply = server.get(bad[0]);
+            assertThat(reply.status()).as(bad[0]).isEqualTo(400);
+            assertThat(reply.contentType()).isEqualTo("application/problem+json");
+            assertThat(reply.text()).as(bad[0]).contains(bad[1]);
+        }
+    }
+
+    @Test
     void aStoreFailureIsA500ProblemWithACorrelationIdAndNoInternals() {
         InMemoryTransferQueries failing = new InMemoryTransferQueries();
         try (ApiServer broken = new ApiServer(failing)) {

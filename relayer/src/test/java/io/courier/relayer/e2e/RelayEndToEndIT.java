@@ -54,6 +54,7 @@ class RelayEndToEndIT {
             all.addAll(whileDown);
             try (CourierNode node = CourierNode.start(config, Clock.systemUTC())) {
                 RelayNetwork.awaitDelivered(node.transfers(), all, Duration.ofSeconds(120));
+                assertAddressLookup(node, all);
             }
 
             Map<String, Integer> executions = net.executionsOnDestinations();
@@ -77,6 +78,28 @@ class RelayEndToEndIT {
         for (String stage : List.of("sent", "finalized", "attested", "submitted", "delivered")) {
             assertThat(body.path("stages").path(stage).asText()).as("stage %s of %s", stage, s.messageId()).isNotBlank();
         }
+    }
+
+    /** The wallet that signed the locks finds all its transfers, page by page, newest first. */
+    private static void assertAddressLookup(CourierNode node, List<TokenTraffic.Sent> all) throws Exception {
+        String wallet = io.courier.testkit.LocalChain.account(io.courier.relayer.demo.DemoNetwork.USER).getAddress();
+        List<String> seen = new ArrayList<>();
+        List<java.time.Instant> created = new ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 10; page++) {
+            JsonNode body = NodeApi.getJson(node.apiUrl() + "/v1/transfers?address=" + wallet + "&limit=10"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+            body.path("transfers").forEach(t -> {
+                seen.add(t.path("messageId").asText());
+                created.add(java.time.Instant.parse(t.path("createdAt").asText()));
+            });
+            if (!body.has("next")) {
+                break;
+            }
+            cursor = body.path("next").asText();
+        }
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(all.stream().map(TokenTraffic.Sent::messageId).toList());
+        assertThat(created).isSortedAccordingTo(java.util.Comparator.reverseOrder());
     }
 
     private static void assertSourceTxLookup(CourierNode node, TokenTraffic.Sent s) throws Exception {
