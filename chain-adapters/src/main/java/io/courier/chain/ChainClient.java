@@ -35,6 +35,18 @@ public interface ChainClient extends AutoCloseable {
      */
     CompletionStage<List<ChainLog>> logs(String address, List<String> topic0s, long fromBlock, long toBlock);
 
+    /**
+     * As {@link #logs(String, List, long, long)}, only those whose topic 1 (the first indexed argument, e.g. a
+     * message id) is {@code topic1}. This default filters after fetching; clients that can filter on the node do.
+     */
+    default CompletionStage<List<ChainLog>> logs(String address, List<String> topic0s, String topic1, long fromBlock, long toBlock) {
+        return logs(address, topic0s, fromBlock, toBlock).thenApply(all -> all.stream()
+                .filter(l -> l.topics().size() > 1 && l.topics().get(1).equalsIgnoreCase(topic1)).toList());
+    }
+
+    /** The nonce of a transaction the node knows (mined or pooled); empty when it knows none with this hash. */
+    CompletionStage<Optional<Long>> transactionNonce(String txHash);
+
     /** Empty while the transaction is not mined (or unknown). */
     CompletionStage<Optional<TxReceipt>> receipt(String txHash);
 

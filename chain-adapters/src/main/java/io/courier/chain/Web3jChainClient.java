@@ -155,6 +155,22 @@ public final class Web3jChainClient implements ChainClient {
         return invoker.invoke(call, w -> w.ethGetLogs(filter(address, topic0s, fromBlock, toBlock)), Web3jResponses::logs);
     }
 
+    @Override
+    public CompletionStage<List<ChainLog>> logs(String address, List<String> topic0s, String topic1, long fromBlock, long toBlock) {
+        RpcCall call = RpcCall.blocks("eth_getLogs", fromBlock, toBlock);
+        if (address == null || topic1 == null || fromBlock < 0 || toBlock < fromBlock) {
+            return invalid(call, "need an address, a topic 1 and 0 <= fromBlock <= toBlock");
+        }
+        return invoker.invoke(call, w -> w.ethGetLogs(filter(address, topic0s, fromBlock, toBlock).addSingleTopic(topic1)),
+                Web3jResponses::logs);
+    }
+
+    @Override
+    public CompletionStage<Optional<Long>> transactionNonce(String txHash) {
+        return invoker.invoke(RpcCall.tx("eth_getTransactionByHash", txHash), w -> w.ethGetTransactionByHash(txHash),
+                r -> r.getTransaction().map(t -> t.getNonce().longValueExact()));
+    }
+
     private static EthFilter filter(String address, List<String> topic0s, long fromBlock, long toBlock) {
         EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
                 DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)), address);

@@ -62,6 +62,7 @@ final class LogsOnlyClient implements ChainClient {
     @Override public CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> maxPriorityFeePerGas() { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<Long> nonce(String address, boolean pending) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<Optional<Long>> transactionNonce(String txHash) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> balance(String address) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<String> call(String to, String data, String from) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> estimateGas(String from, String to, String data, BigInteger value) { throw new UnsupportedOperationException(); }

@@ -90,6 +90,11 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     /** The transaction's nonce was used by another transaction and it has no receipt: it can never be mined. */
     private record Dropped(Inflight tx) implements Command {}
 
+    /** Someone else's transaction (or one of ours we lost track of) executed the message on the destination. */
+    private record ExecutedElsewhere(Transfer transfer, String txHash, long nonce) implements Command {}
+
+    private record ObservedRecorded(Inflight tx, TransitionOutcome outcome, Throwable error) implements Command {}
+
     private record PrepareFailed(MessageId id, String reason) implements Command {}
 
     private record Broadcast(Inflight tx, Throwable error) implements Command {}
@@ -126,6 +131,9 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     private static final int SWEEP_LIMIT = 2_000;
     private static final Duration STEP_DEADLINE = Duration.ofSeconds(60);
     private static final BigInteger FILL_GAS = BigInteger.valueOf(21_000);
+    // where an execution by someone else is looked for: the last LOOKBACK_WINDOWS x LOOKBACK_BLOCKS blocks
+    private static final int LOOKBACK_WINDOWS = 10;
+    private static final long LOOKBACK_BLOCKS = 2_000;
 
     private final TimerScheduler<Command> timers;
     private final Wiring w;
@@ -166,6 +174,8 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
                 .onMessage(NoncesChecked.class, this::onNoncesChecked)
                 .onMessage(FillSent.class, this::onFillSent)
                 .onMessage(Dropped.class, this::onDropped)
+                .onMessage(ExecutedElsewhere.class, this::onExecutedElsewhere)
+                .onMessage(ObservedRecorded.class, this::onObservedRecorded)
                 .onMessage(Ready.class, this::onReady)
                 .onMessageEquals(Sweep.INSTANCE, this::onSweep)
                 .onMessage(SweepLoaded.class, this::onSweepLoaded)
@@ -405,14 +415,79 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
                 // costs nothing here instead of a mined failure
                 CompletionStage<BigInteger> gas = w.client().call(w.gateway(), calldata, signer).thenApply(ok -> gasLimit);
                 CompletionStage<FeeHistory> history = w.client().feeHistory(s.feeHistoryBlocks(), List.of(s.priorityFeePercentile()));
-                return gas.thenCombine(history, (limit, fees) -> {
+                CompletionStage<Command> priced = gas.thenCombine(history, (limit, fees) -> {
                     Optional<FeeQuote> quote = feePolicy.quote(fees.baseFeePerGas(),
                             fees.rewards().stream().filter(r -> !r.isEmpty()).map(r -> r.get(0)).toList());
                     return quote.<Command>map(q -> new Prepared(t, calldata, limit, q, replacing))
                             .orElseGet(() -> new PrepareFailed(id, "next base fee " + fees.nextBaseFee() + " wei is above the cap"));
                 });
+                // a pre-flight revert may mean the message was executed already (execute is permissionless)
+                return priced.exceptionallyCompose(e -> unwrap(e) instanceof ChainRpcException rpc
+                        && rpc.kind() == ChainRpcException.Kind.REVERTED && replacing == null
+                        ? executedElsewhere(t).thenApply(seen -> seen.orElseThrow(() -> new CompletionException(unwrap(e))))
+                        : CompletableFuture.failedFuture(unwrap(e)));
             });
         });
+    }
+
+    /**
+     * If the gateway says the message was executed, the transaction that did it (its {@code MessageExecuted} log,
+     * searched back from the head over a bounded range) and its nonce; empty when it was not executed.
+     */
+    private CompletionStage<Optional<Command>> executedElsewhere(Transfer t) {
+        String status = org.web3j.abi.FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("messageStatus",
+                List.of(new org.web3j.abi.datatypes.generated.Bytes32(t.id().bytes())), List.of()));
+        return w.client().call(w.gateway(), status, signer).thenCompose(hex -> Numeric.toBigInt(hex).signum() == 0
+                ? CompletableFuture.completedFuture(Optional.<Command>empty())
+                : w.client().head().thenCompose(head -> findExecution(t.id().toHex(), head.number(), 0)).thenCompose(log -> log.isEmpty()
+                        ? CompletableFuture.failedFuture(new IllegalStateException("executed on " + w.chainName()
+                                + " but no MessageExecuted for it in the last " + LOOKBACK_WINDOWS * LOOKBACK_BLOCKS + " blocks"))
+                        : w.client().transactionNonce(log.get().txHash()).thenApply(nonce -> nonce.<Command>map(n ->
+                                new ExecutedElsewhere(t, log.get().txHash(), n)))));
+    }
+
+    private CompletionStage<Optional<io.courier.chain.ChainLog>> findExecution(String id, long to, int window) {
+        if (window >= LOOKBACK_WINDOWS || to < 0) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        long from = Math.max(0, to - LOOKBACK_BLOCKS + 1);
+        return w.client().logs(w.gateway(), List.of(io.courier.chain.GatewayEvents.MESSAGE_EXECUTED_TOPIC), id, from, to)
+                .thenCompose(logs -> logs.isEmpty() ? findExecution(id, from - 1, window + 1)
+                        : CompletableFuture.completedFuture(Optional.of(logs.get(logs.size() - 1))));
+    }
+
+    /**
+     * Recorded as the state machine asks (TransferStateMachine: no ATTESTED → DELIVERED shortcut): SUBMITTED with
+     * the observed transaction, then the receipt poll records its outcome like any other.
+     */
+    private Behavior<Command> onExecutedElsewhere(ExecutedElsewhere seen) {
+        MessageId id = seen.transfer().id();
+        preparing.remove(id);
+        w.metrics().submissions.labelValues(w.chainName(), "executed_elsewhere").inc();
+        getContext().getLog().warn("transfer {}: already executed on {} by transaction {} (not one this node is tracking); "
+                + "recording it", id, w.chainName(), seen.txHash());
+        // never rebroadcast (not ours to send), followed by its receipt
+        Inflight observed = new Inflight(seen.transfer(), -1, seen.txHash(), null, Instant.MAX);
+        inflight.put(id, observed);
+        getContext().pipeToSelf(StageDeadline.within(w.transfers().transition(id, TransferStatus.ATTESTED,
+                        new TransferEvent.Submitted(seen.txHash(), seen.nonce()), w.clock().instant()), STEP_DEADLINE,
+                        "recording the execution of " + id), (o, e) -> new ObservedRecorded(observed, o, e));
+        return this;
+    }
+
+    private Behavior<Command> onObservedRecorded(ObservedRecorded recorded) {
+        boolean ours = recorded.error() == null && (recorded.outcome() instanceof TransitionOutcome.Applied
+                || recorded.outcome() instanceof TransitionOutcome.AlreadyApplied done
+                && done.current().destinationTx().map(recorded.tx().txHash()::equalsIgnoreCase).orElse(false));
+        if (!ours) {
+            MessageId id = recorded.tx().transfer().id();
+            if (sameTx(inflight.get(id), recorded.tx())) {
+                inflight.remove(id);
+            }
+            getContext().getLog().warn("transfer {}: could not record its execution by {}, the sweep tries again: {}", id,
+                    recorded.tx().txHash(), recorded.error() != null ? rootMessage(recorded.error()) : recorded.outcome());
+        }
+        return this;
     }
 
     private Behavior<Command> onPrepareFailed(PrepareFailed failed) {

@@ -41,14 +41,13 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.utils.Numeric;
 
 /**
- * The crash window between recording a submission and persisting SUBMITTED, made exact: transfer B has a recorded,
- * signed execute at nonce n but is still ATTESTED (the node died in between), and transfer C is SUBMITTED at n + 1,
- * already broadcast and queued by the chain behind the missing n. A restarted node must adopt B's transaction at
- * n (not sign B again at a new nonce, which leaves n empty and every later transaction of the signer stuck) and
- * follow C: both are delivered, each executed once.
+ * What the destination submitter recovers from, each case built exactly against real Ganache and Cassandra while
+ * the node is down, then the node restarted: a crash between recording a transaction and persisting SUBMITTED
+ * (adopt it, no nonce gap), a nonce taken by another transaction (replace ours), and the message executed by
+ * someone else (record that execution, do not send another).
  */
 @CassandraTest
-class NonceGapIT {
+class SubmitterRecoveryIT {
 
     @Test
     void aRecordedButUnsubmittedTransactionIsAdoptedSoNoNonceGapBlocksTheSigner(LocalCassandra db,
@@ -58,17 +57,11 @@ class NonceGapIT {
             int port = freePort();
             Path config = nodeConfig(net, betaProxy, db, keyspace.name(), dir, port, Map.of());
             Path log = dir.resolve("relayer.log");
-            // beta unreachable: both transfers get attested, nothing can be submitted
-            RelayerProcess relayer = RelayerProcess.start(config, port, log);
-            CassandraStores stores = CassandraStores.prepare(session, keyspace.name()); // the node migrated the schema
+            Attested attested = attestedThenKilled(net, config, port, log, session, keyspace.name(), 1, 2);
+            CassandraStores stores = attested.stores();
             TransferStore transfers = stores.transfers();
-            TokenTraffic.Sent b = net.traffic.lock(RelayNetwork.ALPHA, RelayNetwork.BETA, RelayNetwork.UNIT);
-            TokenTraffic.Sent c = net.traffic.lock(RelayNetwork.ALPHA, RelayNetwork.BETA, RelayNetwork.UNIT.multiply(BigInteger.TWO));
-            try {
-                awaitStatus(transfers, List.of(b, c), TransferStatus.ATTESTED, Duration.ofSeconds(60));
-            } finally {
-                relayer.kill();
-            }
+            TokenTraffic.Sent b = attested.sent().get(0);
+            TokenTraffic.Sent c = attested.sent().get(1);
 
             Credentials signer = LocalChain.account(DemoNetwork.SUBMITTER);
             String gateway = net.network.on(RelayNetwork.BETA).gateway();
@@ -85,13 +78,7 @@ class NonceGapIT {
                     .toCompletableFuture().get();
             assertThat(net.beta.web3j().ethSendRawTransaction(rawC).send().hasError()).isFalse();
 
-            betaProxy.down(false);
-            relayer = RelayerProcess.start(config, port, log);
-            try {
-                awaitStatus(transfers, List.of(b, c), TransferStatus.DELIVERED, Duration.ofSeconds(60));
-            } finally {
-                relayer.close();
-            }
+            restartWithBetaUpUntilDelivered(betaProxy, config, port, log, transfers, List.of(b, c));
             assertThat(find(transfers, b).destinationTx()).contains(Hash.sha3(rawB)); // adopted, not signed again
             assertThat(find(transfers, c).destinationTx()).contains(Hash.sha3(rawC));
             Map<String, Integer> executions = net.executionsOnDestinations();
@@ -115,15 +102,10 @@ class NonceGapIT {
             Path config = nodeConfig(net, betaProxy, db, keyspace.name() + "_taken", dir, port, Map.of("rebroadcast-after", "2s"));
             Path log = dir.resolve("relayer.log");
 
-            RelayerProcess relayer = RelayerProcess.start(config, port, log);
-            CassandraStores stores = CassandraStores.prepare(session, keyspace.name() + "_taken");
+            Attested attested = attestedThenKilled(net, config, port, log, session, keyspace.name() + "_taken", 4);
+            CassandraStores stores = attested.stores();
             TransferStore transfers = stores.transfers();
-            TokenTraffic.Sent d = net.traffic.lock(RelayNetwork.ALPHA, RelayNetwork.BETA, RelayNetwork.UNIT.multiply(BigInteger.valueOf(4)));
-            try {
-                awaitStatus(transfers, List.of(d), TransferStatus.ATTESTED, Duration.ofSeconds(60));
-            } finally {
-                relayer.kill();
-            }
+            TokenTraffic.Sent d = attested.sent().get(0);
 
             Credentials signer = LocalChain.account(DemoNetwork.SUBMITTER);
             String gateway = net.network.on(RelayNetwork.BETA).gateway();
@@ -142,19 +124,80 @@ class NonceGapIT {
                     TransactionEncoder.signMessage(other, RelayNetwork.BETA, signer))).send().getTransactionHash();
             awaitMined(net.beta, otherHash, Duration.ofSeconds(30));
 
-            betaProxy.down(false);
-            relayer = RelayerProcess.start(config, port, log);
-            try {
-                awaitStatus(transfers, List.of(d), TransferStatus.DELIVERED, Duration.ofSeconds(60));
-            } finally {
-                relayer.close();
-            }
+            restartWithBetaUpUntilDelivered(betaProxy, config, port, log, transfers, List.of(d));
             Transfer delivered = find(transfers, d);
             assertThat(delivered.destinationTx()).isPresent().get().isNotEqualTo(Hash.sha3(rawD));
             assertThat(transfers.history(td.id()).toCompletableFuture().get())
                     .anySatisfy(h -> assertThat(h.cause()).startsWith("replaced by tx " + delivered.destinationTx().get()));
             assertThat(net.executionsOnDestinations().get(d.messageId())).isEqualTo(1);
             assertThat(Files.readString(log)).contains("can never be mined");
+        }
+    }
+
+    /**
+     * The gateway's execute is permissionless: anyone holding the published signatures may deliver. Transfer E is
+     * ATTESTED while the node is down, and another account executes it. The restarted node must not submit it again
+     * (the pre-flight reverts) nor leave it ATTESTED forever: it records SUBMITTED and DELIVERED with that transaction.
+     */
+    @Test
+    void aMessageExecutedBySomeoneElseIsRecordedNotSentAgain(LocalCassandra db, CassandraExtension.Keyspace keyspace,
+                                                             CqlSession session, @TempDir Path dir) throws Exception {
+        try (RelayNetwork net = RelayNetwork.start("elsewhere");
+             RpcProxy betaProxy = RpcProxy.start(net.beta.rpcUrl()).down(true)) {
+            int port = freePort();
+            String ks = keyspace.name() + "_elsewhere";
+            Path config = nodeConfig(net, betaProxy, db, ks, dir, port, Map.of());
+            Path log = dir.resolve("relayer.log");
+            Attested attested = attestedThenKilled(net, config, port, log, session, ks, 6);
+            CassandraStores stores = attested.stores();
+            TransferStore transfers = stores.transfers();
+            TokenTraffic.Sent e = attested.sent().get(0);
+
+            Credentials someoneElse = LocalChain.account(DemoNetwork.USER);
+            String rawE = signedExecute(stores, find(transfers, e), net.network.on(RelayNetwork.BETA).gateway(), someoneElse,
+                    net.beta.web3j().ethGetTransactionCount(someoneElse.getAddress(), DefaultBlockParameterName.PENDING)
+                            .send().getTransactionCount().longValueExact());
+            String theirs = net.beta.web3j().ethSendRawTransaction(rawE).send().getTransactionHash();
+            awaitMined(net.beta, theirs, Duration.ofSeconds(30));
+
+            restartWithBetaUpUntilDelivered(betaProxy, config, port, log, transfers, List.of(e));
+            assertThat(find(transfers, e).destinationTx()).contains(theirs);
+            assertThat(net.executionsOnDestinations().get(e.messageId())).isEqualTo(1);
+            assertThat(Files.readString(log)).contains("already executed on").contains(theirs);
+        }
+    }
+
+    private record Attested(CassandraStores stores, List<TokenTraffic.Sent> sent) {}
+
+    /**
+     * With beta unreachable the node attests alpha→beta transfers of these amounts (in units) but cannot submit them;
+     * then it is killed. The stores are prepared once the node has migrated the keyspace.
+     */
+    private static Attested attestedThenKilled(RelayNetwork net, Path config, int port, Path log, CqlSession session,
+                                               String keyspace, long... units) throws Exception {
+        RelayerProcess relayer = RelayerProcess.start(config, port, log);
+        try {
+            CassandraStores stores = CassandraStores.prepare(session, keyspace);
+            List<TokenTraffic.Sent> sent = new java.util.ArrayList<>();
+            for (long u : units) {
+                sent.add(net.traffic.lock(RelayNetwork.ALPHA, RelayNetwork.BETA, RelayNetwork.UNIT.multiply(BigInteger.valueOf(u))));
+            }
+            awaitStatus(stores.transfers(), sent, TransferStatus.ATTESTED, Duration.ofSeconds(60));
+            return new Attested(stores, sent);
+        } finally {
+            relayer.kill();
+        }
+    }
+
+    /** Beta reachable again, the node restarted until {@code which} are DELIVERED, then stopped. */
+    private static void restartWithBetaUpUntilDelivered(RpcProxy betaProxy, Path config, int port, Path log,
+                                                        TransferStore transfers, List<TokenTraffic.Sent> which) throws Exception {
+        betaProxy.down(false);
+        RelayerProcess relayer = RelayerProcess.start(config, port, log);
+        try {
+            awaitStatus(transfers, which, TransferStatus.DELIVERED, Duration.ofSeconds(60));
+        } finally {
+            relayer.close();
         }
     }
 
