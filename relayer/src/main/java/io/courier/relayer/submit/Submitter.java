@@ -90,8 +90,11 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     /** The transaction's nonce was used by another transaction and it has no receipt: it can never be mined. */
     private record Dropped(Inflight tx) implements Command {}
 
-    /** Someone else's transaction (or one of ours we lost track of) executed the message on the destination. */
-    private record ExecutedElsewhere(Transfer transfer, String txHash, long nonce) implements Command {}
+    /**
+     * Someone else's transaction (or one of ours we lost track of) executed the message on the destination;
+     * {@code replacing}: our dropped transaction the transfer is SUBMITTED with, or null when it is ATTESTED.
+     */
+    private record ExecutedElsewhere(Transfer transfer, String txHash, long nonce, Inflight replacing) implements Command {}
 
     private record ObservedRecorded(Inflight tx, TransitionOutcome outcome, Throwable error) implements Command {}
 
@@ -423,8 +426,8 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
                 });
                 // a pre-flight revert may mean the message was executed already (execute is permissionless)
                 return priced.exceptionallyCompose(e -> unwrap(e) instanceof ChainRpcException rpc
-                        && rpc.kind() == ChainRpcException.Kind.REVERTED && replacing == null
-                        ? executedElsewhere(t).thenApply(seen -> seen.orElseThrow(() -> new CompletionException(unwrap(e))))
+                        && rpc.kind() == ChainRpcException.Kind.REVERTED
+                        ? executedElsewhere(t, replacing).thenApply(seen -> seen.orElseThrow(() -> new CompletionException(unwrap(e))))
                         : CompletableFuture.failedFuture(unwrap(e)));
             });
         });
@@ -434,7 +437,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
      * If the gateway says the message was executed, the transaction that did it (its {@code MessageExecuted} log,
      * searched back from the head over a bounded range) and its nonce; empty when it was not executed.
      */
-    private CompletionStage<Optional<Command>> executedElsewhere(Transfer t) {
+    private CompletionStage<Optional<Command>> executedElsewhere(Transfer t, Inflight replacing) {
         String status = org.web3j.abi.FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("messageStatus",
                 List.of(new org.web3j.abi.datatypes.generated.Bytes32(t.id().bytes())), List.of()));
         return w.client().call(w.gateway(), status, signer).thenCompose(hex -> Numeric.toBigInt(hex).signum() == 0
@@ -443,7 +446,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
                         ? CompletableFuture.failedFuture(new IllegalStateException("executed on " + w.chainName()
                                 + " but no MessageExecuted for it in the last " + LOOKBACK_WINDOWS * LOOKBACK_BLOCKS + " blocks"))
                         : w.client().transactionNonce(log.get().txHash()).thenApply(nonce -> nonce.<Command>map(n ->
-                                new ExecutedElsewhere(t, log.get().txHash(), n)))));
+                                new ExecutedElsewhere(t, log.get().txHash(), n, replacing)))));
     }
 
     private CompletionStage<Optional<io.courier.chain.ChainLog>> findExecution(String id, long to, int window) {
@@ -463,14 +466,18 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     private Behavior<Command> onExecutedElsewhere(ExecutedElsewhere seen) {
         MessageId id = seen.transfer().id();
         preparing.remove(id);
+        replacing.remove(id);
         w.metrics().submissions.labelValues(w.chainName(), "executed_elsewhere").inc();
         getContext().getLog().warn("transfer {}: already executed on {} by transaction {} (not one this node is tracking); "
                 + "recording it", id, w.chainName(), seen.txHash());
         // never rebroadcast (not ours to send), followed by its receipt
         Inflight observed = new Inflight(seen.transfer(), -1, seen.txHash(), null, Instant.MAX);
         inflight.put(id, observed);
-        getContext().pipeToSelf(StageDeadline.within(w.transfers().transition(id, TransferStatus.ATTESTED,
-                        new TransferEvent.Submitted(seen.txHash(), seen.nonce()), w.clock().instant()), STEP_DEADLINE,
+        // ATTESTED: SUBMITTED with it; SUBMITTED with a dropped transaction of ours: that one replaced by it
+        CompletionStage<TransitionOutcome> recorded = seen.replacing() == null
+                ? w.transfers().transition(id, TransferStatus.ATTESTED, new TransferEvent.Submitted(seen.txHash(), seen.nonce()), w.clock().instant())
+                : w.transfers().transition(id, TransferStatus.SUBMITTED, new TransferEvent.Replaced(seen.txHash(), seen.nonce()), w.clock().instant());
+        getContext().pipeToSelf(StageDeadline.within(recorded, STEP_DEADLINE,
                         "recording the execution of " + id), (o, e) -> new ObservedRecorded(observed, o, e));
         return this;
     }
