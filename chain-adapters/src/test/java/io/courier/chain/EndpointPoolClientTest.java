@@ -3,8 +3,9 @@ package io.courier.chain;
 import static io.courier.chain.ScriptedService.error;
 import static io.courier.chain.ScriptedService.fail;
 import static io.courier.chain.ScriptedService.result;
+import static io.courier.chain.ClientStages.await;
+import static io.courier.chain.ClientStages.failure;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.courier.chain.ChainRpcException.Kind;
 import io.courier.chain.EndpointHealth.State;
@@ -13,7 +14,6 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -61,20 +61,6 @@ class EndpointPoolClientTest {
             client.close();
         }
         scheduler.shutdownNow();
-    }
-
-    private static <T> T await(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
-        }
-    }
-
-    private static ChainRpcException failure(CompletionStage<?> stage) {
-        Throwable thrown = catchThrowable(() -> await(stage));
-        assertThat(thrown).isInstanceOf(ChainRpcException.class);
-        return (ChainRpcException) thrown;
     }
 
     private EndpointHealth health(int i) {

@@ -288,8 +288,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     private void fill(long nonce) {
         filling.add(nonce);
         CompletionStage<String> sent = w.client().feeHistory(s.feeHistoryBlocks(), List.of(s.priorityFeePercentile())).thenCompose(fees -> {
-            FeeQuote q = feePolicy.quote(fees.baseFeePerGas(), fees.rewards().stream().filter(r -> !r.isEmpty()).map(r -> r.get(0)).toList())
-                    .orElseThrow(() -> new IllegalStateException("next base fee " + fees.nextBaseFee() + " wei is above the cap"));
+            FeeQuote q = quote(fees).orElseThrow(() -> new IllegalStateException(aboveCap(fees)));
             RawTransaction tx = RawTransaction.createTransaction(w.chainId(), BigInteger.valueOf(nonce), FILL_GAS, signer,
                     BigInteger.ZERO, "0x", q.maxPriorityFeePerGas(), q.maxFeePerGas());
             String raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, w.chainId(), w.signer()));
@@ -419,10 +418,8 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
                 CompletionStage<BigInteger> gas = w.client().call(w.gateway(), calldata, signer).thenApply(ok -> gasLimit);
                 CompletionStage<FeeHistory> history = w.client().feeHistory(s.feeHistoryBlocks(), List.of(s.priorityFeePercentile()));
                 CompletionStage<Command> priced = gas.thenCombine(history, (limit, fees) -> {
-                    Optional<FeeQuote> quote = feePolicy.quote(fees.baseFeePerGas(),
-                            fees.rewards().stream().filter(r -> !r.isEmpty()).map(r -> r.get(0)).toList());
-                    return quote.<Command>map(q -> new Prepared(t, calldata, limit, q, replacing))
-                            .orElseGet(() -> new PrepareFailed(id, "next base fee " + fees.nextBaseFee() + " wei is above the cap"));
+                    return quote(fees).<Command>map(q -> new Prepared(t, calldata, limit, q, replacing))
+                            .orElseGet(() -> new PrepareFailed(id, aboveCap(fees)));
                 });
                 // a pre-flight revert may mean the message was executed already (execute is permissionless)
                 return priced.exceptionallyCompose(e -> unwrap(e) instanceof ChainRpcException rpc
@@ -483,10 +480,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     }
 
     private Behavior<Command> onObservedRecorded(ObservedRecorded recorded) {
-        boolean ours = recorded.error() == null && (recorded.outcome() instanceof TransitionOutcome.Applied
-                || recorded.outcome() instanceof TransitionOutcome.AlreadyApplied done
-                && done.current().destinationTx().map(recorded.tx().txHash()::equalsIgnoreCase).orElse(false));
-        if (!ours) {
+        if (recorded.error() != null || !carries(recorded.outcome(), recorded.tx().txHash())) {
             MessageId id = recorded.tx().transfer().id();
             if (sameTx(inflight.get(id), recorded.tx())) {
                 inflight.remove(id);
@@ -544,10 +538,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
         CompletionStage<Void> persisted = recorded
                 .thenCompose(x -> w.transfers().transition(id, from, event, w.clock().instant()))
                 .thenAccept(outcome -> {
-                    boolean ours = outcome instanceof TransitionOutcome.Applied
-                            || outcome instanceof TransitionOutcome.AlreadyApplied done
-                            && done.current().destinationTx().map(hash::equalsIgnoreCase).orElse(false);
-                    if (!ours) {
+                    if (!carries(outcome, hash)) {
                         throw new IllegalStateException("transfer " + id + " moved away from " + from + ": " + outcome);
                     }
                 });
@@ -770,6 +761,22 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
             timers.startSingleTimer(LoadNonce.INSTANCE, Duration.ofSeconds(2));
         }
         return this;
+    }
+
+    /** The price of a transaction from the fee history (priority fees at the configured percentile), unless above the cap. */
+    private Optional<FeeQuote> quote(FeeHistory fees) {
+        return feePolicy.quote(fees.baseFeePerGas(), fees.rewards().stream().filter(r -> !r.isEmpty()).map(r -> r.get(0)).toList());
+    }
+
+    private static String aboveCap(FeeHistory fees) {
+        return "next base fee " + fees.nextBaseFee() + " wei is above the cap";
+    }
+
+    /** The write moved the transfer to carry {@code txHash}, now or in an earlier attempt (a replay). */
+    private static boolean carries(TransitionOutcome outcome, String txHash) {
+        return outcome instanceof TransitionOutcome.Applied
+                || outcome instanceof TransitionOutcome.AlreadyApplied done
+                && done.current().destinationTx().map(txHash::equalsIgnoreCase).orElse(false);
     }
 
     private static Throwable unwrap(Throwable e) {

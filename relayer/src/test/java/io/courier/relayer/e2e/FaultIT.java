@@ -18,8 +18,6 @@ import io.courier.testkit.LocalCassandra;
 import io.courier.testkit.LocalChain;
 import io.courier.testkit.rpc.RpcProxy;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +60,7 @@ class FaultIT {
         try (RelayNetwork net = RelayNetwork.start("fault");
              RpcProxy alphaProxy = faulty(RpcProxy.start(net.alpha.rpcUrl()), 1);
              RpcProxy betaProxy = faulty(RpcProxy.start(net.beta.rpcUrl()), 2)) {
-            int port = freePort();
+            int port = RelayerProcess.freePort();
             Map<String, Object> map = net.configMap(db, keyspace.name(), dir.resolve("keys"), CONFIRMATIONS);
             RelayNetwork.rpcUrl(map, RelayNetwork.ALPHA, alphaProxy.url());
             RelayNetwork.rpcUrl(map, RelayNetwork.BETA, betaProxy.url());
@@ -220,9 +218,4 @@ class FaultIT {
         throw new AssertionError("canonical transfers not all DELIVERED within " + timeout + ": " + states);
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -123,6 +123,12 @@ final class RelayNetwork implements AutoCloseable {
 
     /** Waits until every transfer is DELIVERED in the store; fails with a per-state summary. */
     static void awaitDelivered(TransferStore store, List<TokenTraffic.Sent> sent, Duration timeout) throws Exception {
+        awaitStatus(store, sent, TransferStatus.DELIVERED, timeout);
+    }
+
+    /** Waits until every transfer is in {@code status} in the store; fails with a per-state summary. */
+    static void awaitStatus(TransferStore store, List<TokenTraffic.Sent> sent, TransferStatus status, Duration timeout)
+            throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         Map<String, TransferStatus> last = new HashMap<>();
         while (Instant.now().isBefore(deadline)) {
@@ -131,7 +137,7 @@ final class RelayNetwork implements AutoCloseable {
                 Optional<Transfer> t = store.find(MessageId.fromHex(s.messageId())).toCompletableFuture().get();
                 last.put(s.messageId(), t.map(Transfer::status).orElse(null));
             }
-            if (last.values().stream().allMatch(st -> st == TransferStatus.DELIVERED)) {
+            if (last.values().stream().allMatch(st -> st == status)) {
                 return;
             }
             Thread.sleep(250);
@@ -141,7 +147,7 @@ final class RelayNetwork implements AutoCloseable {
         for (TransferStatus st : last.values()) {
             if (st == null) unseen++; else byState.merge(st, 1, Integer::sum);
         }
-        throw new AssertionError("not all " + sent.size() + " transfers DELIVERED within " + timeout + ": " + byState
+        throw new AssertionError("not all " + sent.size() + " transfers " + status + " within " + timeout + ": " + byState
                 + ", never observed: " + unseen);
     }
 

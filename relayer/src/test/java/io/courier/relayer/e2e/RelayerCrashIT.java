@@ -13,11 +13,8 @@ import io.courier.relayer.demo.TokenTraffic;
 import io.courier.testkit.CassandraExtension;
 import io.courier.testkit.CassandraTest;
 import io.courier.testkit.LocalCassandra;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -40,7 +37,7 @@ class RelayerCrashIT {
     void killNineInFlightThenRestartDeliversEveryTransferOnce(LocalCassandra db, CassandraExtension.Keyspace keyspace,
                                                               CqlSession session, @TempDir Path dir) throws Exception {
         try (RelayNetwork net = RelayNetwork.start("crash")) {
-            int port = freePort();
+            int port = RelayerProcess.freePort();
             Path config = RelayNetwork.writeConfig(ConfigFactory.parseString("courier.api.port = " + port)
                     .withFallback(net.config(db, keyspace.name(), dir.resolve("keys"), CONFIRMATIONS)), dir.resolve("node.conf"));
             Path log = dir.resolve("relayer.log");
@@ -54,10 +51,10 @@ class RelayerCrashIT {
                     // beta stops mining: alpha->beta transfers reach SUBMITTED and stay there (tx pending on beta)
                     net.beta.stopMining();
                     List<TokenTraffic.Sent> pending = List.of(alphaToBeta(net, sent), alphaToBeta(net, sent));
-                    awaitStatus(store, pending, TransferStatus.SUBMITTED, Duration.ofSeconds(60));
+                    RelayNetwork.awaitStatus(store, pending, TransferStatus.SUBMITTED, Duration.ofSeconds(60));
                     // and these are killed while still waiting for source finality
                     List<TokenTraffic.Sent> young = List.of(alphaToBeta(net, sent));
-                    awaitStatus(store, young, TransferStatus.SENT, Duration.ofSeconds(30));
+                    RelayNetwork.awaitStatus(store, young, TransferStatus.SENT, Duration.ofSeconds(30));
                     Map<TransferStatus, Integer> states = states(store, sent);
                     System.out.printf("crash test: kill -9 relayer (pid %d) with %d transfers: %s%n", relayer.pid(), sent.size(), states);
                     relayer.kill();
@@ -89,18 +86,6 @@ class RelayerCrashIT {
         return s;
     }
 
-    private static void awaitStatus(TransferStore store, List<TokenTraffic.Sent> which, TransferStatus status, Duration timeout)
-            throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            Map<TransferStatus, Integer> states = states(store, which);
-            if (states.getOrDefault(status, 0) == which.size()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("transfers did not all reach " + status + " within " + timeout + ": " + states(store, which));
-    }
 
     private static Map<TransferStatus, Integer> states(TransferStore store, List<TokenTraffic.Sent> sent) throws Exception {
         Map<TransferStatus, Integer> states = new EnumMap<>(TransferStatus.class);
@@ -111,9 +96,4 @@ class RelayerCrashIT {
         return states;
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -60,6 +60,13 @@ final class RelayerProcess implements AutoCloseable {
         throw new IllegalStateException("relayer not healthy within " + timeout + ":\n" + process.logTail(40));
     }
 
+    /** A free loopback port for the node's API. */
+    static int freePort() throws Exception {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     long pid() {
         return process.pid();
     }

@@ -21,8 +21,6 @@ import io.courier.testkit.LocalCassandra;
 import io.courier.testkit.LocalChain;
 import io.courier.testkit.rpc.RpcProxy;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +28,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
@@ -54,7 +51,7 @@ class SubmitterRecoveryIT {
             CassandraExtension.Keyspace keyspace, CqlSession session, @TempDir Path dir) throws Exception {
         try (RelayNetwork net = RelayNetwork.start("gap");
              RpcProxy betaProxy = RpcProxy.start(net.beta.rpcUrl()).down(true)) {
-            int port = freePort();
+            int port = RelayerProcess.freePort();
             Path config = nodeConfig(net, betaProxy, db, keyspace.name(), dir, port, Map.of());
             Path log = dir.resolve("relayer.log");
             Attested attested = attestedThenKilled(net, config, port, log, session, keyspace.name(), 1, 2);
@@ -98,7 +95,7 @@ class SubmitterRecoveryIT {
             CassandraExtension.Keyspace keyspace, CqlSession session, @TempDir Path dir) throws Exception {
         try (RelayNetwork net = RelayNetwork.start("taken");
              RpcProxy betaProxy = RpcProxy.start(net.beta.rpcUrl()).down(true)) {
-            int port = freePort();
+            int port = RelayerProcess.freePort();
             Path config = nodeConfig(net, betaProxy, db, keyspace.name() + "_taken", dir, port, Map.of("rebroadcast-after", "2s"));
             Path log = dir.resolve("relayer.log");
 
@@ -144,7 +141,7 @@ class SubmitterRecoveryIT {
                                                              CqlSession session, @TempDir Path dir) throws Exception {
         try (RelayNetwork net = RelayNetwork.start("elsewhere");
              RpcProxy betaProxy = RpcProxy.start(net.beta.rpcUrl()).down(true)) {
-            int port = freePort();
+            int port = RelayerProcess.freePort();
             String ks = keyspace.name() + "_elsewhere";
             Path config = nodeConfig(net, betaProxy, db, ks, dir, port, Map.of());
             Path log = dir.resolve("relayer.log");
@@ -182,7 +179,7 @@ class SubmitterRecoveryIT {
             for (long u : units) {
                 sent.add(net.traffic.lock(RelayNetwork.ALPHA, RelayNetwork.BETA, RelayNetwork.UNIT.multiply(BigInteger.valueOf(u))));
             }
-            awaitStatus(stores.transfers(), sent, TransferStatus.ATTESTED, Duration.ofSeconds(60));
+            RelayNetwork.awaitStatus(stores.transfers(), sent, TransferStatus.ATTESTED, Duration.ofSeconds(60));
             return new Attested(stores, sent);
         } finally {
             relayer.kill();
@@ -195,7 +192,7 @@ class SubmitterRecoveryIT {
         betaProxy.down(false);
         RelayerProcess relayer = RelayerProcess.start(config, port, log);
         try {
-            awaitStatus(transfers, which, TransferStatus.DELIVERED, Duration.ofSeconds(60));
+            RelayNetwork.awaitStatus(transfers, which, TransferStatus.DELIVERED, Duration.ofSeconds(60));
         } finally {
             relayer.close();
         }
@@ -251,29 +248,5 @@ class SubmitterRecoveryIT {
         return store.find(MessageId.fromHex(s.messageId())).toCompletableFuture().get().orElseThrow();
     }
 
-    private static void awaitStatus(TransferStore store, List<TokenTraffic.Sent> which, TransferStatus status,
-                                    Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<Optional<TransferStatus>> last = List.of();
-        while (System.nanoTime() < deadline) {
-            last = which.stream().map(s -> {
-                try {
-                    return store.find(MessageId.fromHex(s.messageId())).toCompletableFuture().get().map(Transfer::status);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }).toList();
-            if (last.stream().allMatch(st -> st.equals(Optional.of(status)))) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("transfers not all " + status + " within " + timeout + ": " + last);
-    }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }
