@@ -1,5 +1,8 @@
 package io.courier.relayer.api;
 
+import io.courier.relayer.status.ChainStatus;
+import io.courier.relayer.status.ChainStatusSource;
+
 import java.util.List;
 import java.util.Objects;
 import org.apache.pekko.http.javadsl.server.PathMatchers;

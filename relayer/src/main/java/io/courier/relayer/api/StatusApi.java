@@ -1,5 +1,7 @@
 package io.courier.relayer.api;
 
+import io.courier.relayer.status.ChainStatusSource;
+
 import io.courier.relayer.api.ApiMetrics.RouteTemplate;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;

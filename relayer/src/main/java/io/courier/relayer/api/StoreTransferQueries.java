@@ -1,5 +1,7 @@
 package io.courier.relayer.api;
 
+import io.courier.relayer.status.StuckTransfers;
+
 import io.courier.chain.message.MessageId;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferHistoryEntry;

@@ -33,3 +33,7 @@
  * </ul>
  */
 package io.courier.relayer.api;
+
+import io.courier.relayer.status.ChainStatus;
+import io.courier.relayer.status.ChainStatusBoard;
+import io.courier.relayer.status.ChainStatusSource;

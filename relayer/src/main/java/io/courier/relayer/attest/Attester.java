@@ -1,5 +1,7 @@
 package io.courier.relayer.attest;
 
+import io.courier.relayer.signing.ValidatorKeys;
+
 import io.courier.chain.message.MessageId;
 import io.courier.finality.Attestation;
 import io.courier.finality.Transfer;
@@ -8,8 +10,9 @@ import io.courier.finality.TransferStatus;
 import io.courier.finality.store.AttestationStore;
 import io.courier.finality.store.TransferStore;
 import io.courier.finality.store.TransitionOutcome;
-import io.courier.relayer.node.StageDeadline;
-import io.courier.relayer.submit.Submitter;
+import io.courier.relayer.handoff.DeliveryRequests;
+import io.courier.relayer.stage.StageDeadline;
+import io.courier.relayer.status.HaltedChains;
 import io.courier.relayer.telemetry.CourierMetrics;
 import io.courier.relayer.telemetry.TransferTracing;
 import io.opentelemetry.api.common.Attributes;
@@ -48,9 +51,9 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
 
     /** What the attester needs. */
     public record Wiring(ValidatorKeys keys, TransferStore transfers, AttestationStore attestations,
-                         Map<Long, String> gateways, Map<Long, ActorRef<Submitter.Command>> submitters,
+                         Map<Long, String> gateways, DeliveryRequests delivery,
                          CourierMetrics metrics, TransferTracing tracing, Clock clock,
-                         io.courier.relayer.node.HaltedChains halted) {}
+                         HaltedChains halted) {}
 
     public static Behavior<Command> create(Wiring wiring) {
         return Behaviors.setup(ctx -> new Attester(ctx, wiring));
@@ -117,10 +120,7 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
                                     w.tracing().stage(t.id().toHex(), t.route(), "attest",
                                             t.stageTime(TransferStatus.FINALIZED).orElse(now), w.clock().instant(),
                                             Attributes.builder().put("courier.signatures", valid).build(), true);
-                                    ActorRef<Submitter.Command> submitter = w.submitters().get(t.message().dstChainId());
-                                    if (submitter != null) {
-                                        submitter.tell(new Submitter.Ready(attested.id()));
-                                    }
+                                    w.delivery().ready(t.message().dstChainId(), attested.id());
                                     return Outcome.ATTESTED;
                                 }
                                 return Outcome.ALREADY_MOVED;

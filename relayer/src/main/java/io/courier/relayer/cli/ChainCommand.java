@@ -2,7 +2,7 @@ package io.courier.relayer.cli;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.courier.finality.ChainCursor;
-import io.courier.finality.store.CassandraStores;
+import io.courier.finality.cassandra.CassandraStores;
 import io.courier.finality.store.CursorStore;
 import io.courier.relayer.config.NodeConfig;
 import io.courier.relayer.node.CourierNode;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
  * {@code courier chain status|resume ID --config FILE}: operator commands on a chain's durable state in Cassandra.
  * A running node notices a resume on its next poll (it re-reads the halt state while halted).
  */
-@Command(name = "chain", description = "Operator commands on a chain.", subcommands = {ChainCommand.Status.class, ChainCommand.Resume.class})
+@Command(name = "chain", mixinStandardHelpOptions = true, description = "Operator commands on a chain.", subcommands = {ChainCommand.Status.class, ChainCommand.Resume.class})
 final class ChainCommand {
 
     abstract static class OnChain implements Callable<Integer> {
@@ -59,7 +59,7 @@ final class ChainCommand {
         }
     }
 
-    @Command(name = "status", description = "Show a chain's cursor and halt state.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a chain's cursor and halt state.")
     static final class Status extends OnChain {
         @Override
         int act(CursorStore cursors) throws Exception {
@@ -68,7 +68,7 @@ final class ChainCommand {
         }
     }
 
-    @Command(name = "resume", description = "Resume a chain halted by a reorg deeper than its finality policy.")
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a chain halted by a reorg deeper than its finality policy.")
     static final class Resume extends OnChain {
         @Override
         int act(CursorStore cursors) throws Exception {

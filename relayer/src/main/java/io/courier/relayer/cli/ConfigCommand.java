@@ -8,10 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code courier config validate --config FILE}: load and check a node config without starting anything. */
-@Command(name = "config", description = "Configuration tools.", subcommands = ConfigCommand.Validate.class)
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Configuration tools.", subcommands = ConfigCommand.Validate.class)
 final class ConfigCommand {
 
-    @Command(name = "validate", description = "Check a node config file; print what it configures (never secrets).")
+    @Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a node config file; print what it configures (never secrets).")
     static final class Validate implements Callable<Integer> {
         @Option(names = "--config", required = true, description = "HOCON file layered over reference.conf")
         Path config;

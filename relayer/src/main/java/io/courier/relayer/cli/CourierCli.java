@@ -1,12 +1,15 @@
 package io.courier.relayer.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
-/** {@code courier}: run a node, run the local demo, check a config. */
+/**
+ * {@code courier}: run a node, check a config, operate a chain. The local demo adds its own {@code demo} command
+ * from the demo module (see {@link #commandLine()}), so a node installed by an operator carries none of it.
+ */
 @Command(name = "courier", mixinStandardHelpOptions = true, version = "courier 0.1.0",
         description = "Cross-chain message and token relayer.",
-        subcommands = {RunCommand.class, DemoCommand.class, ConfigCommand.class, ChainCommand.class})
+        subcommands = {RunCommand.class, ConfigCommand.class, ChainCommand.class})
 public final class CourierCli implements Runnable {
 
     @Override
@@ -14,8 +17,12 @@ public final class CourierCli implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
+    /** The command line of the node's commands, for a launcher that adds more (the demo). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new CourierCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
     public static void main(String[] args) {
-        int code = new CommandLine(new CourierCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-        System.exit(code);
+        System.exit(commandLine().execute(args));
     }
 }

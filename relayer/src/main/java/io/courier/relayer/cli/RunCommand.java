@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code courier run --config FILE}: a node against real endpoints and a Cassandra cluster, until stopped. */
-@Command(name = "run", description = "Run a relayer node until SIGTERM/Ctrl-C.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a relayer node until SIGTERM/Ctrl-C.")
 final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, description = "HOCON file layered over reference.conf")

@@ -47,7 +47,7 @@ public record NodeConfig(
             int maxRequestsInFlight,
             int maxRequestsQueued,
             RetrySettings retry,
-            io.courier.chain.EndpointPoolSettings endpointPool,
+            io.courier.chain.web3j.EndpointPoolSettings endpointPool,
             int windowSize) {
 
         /** What a transfer shows as "confirmations required": N, or 1 for a tag policy (the tag decides). */

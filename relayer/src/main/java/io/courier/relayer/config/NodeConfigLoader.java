@@ -179,7 +179,7 @@ public final class NodeConfigLoader {
                 }
             }
             Config pool = c.getConfig("endpoint-pool");
-            io.courier.chain.EndpointPoolSettings poolSettings = new io.courier.chain.EndpointPoolSettings(
+            io.courier.chain.web3j.EndpointPoolSettings poolSettings = new io.courier.chain.web3j.EndpointPoolSettings(
                     duration(pool, "cooldown-initial", path + ".endpoint-pool"),
                     duration(pool, "cooldown-max", path + ".endpoint-pool"),
                     positive(pool, "failures-to-cooldown", path + ".endpoint-pool"),

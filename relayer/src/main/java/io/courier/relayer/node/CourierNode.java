@@ -1,26 +1,28 @@
 package io.courier.relayer.node;
 
+import io.courier.relayer.status.HaltedChains;
+
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.internal.core.session.throttling.ConcurrencyLimitingRequestThrottler;
-import io.courier.chain.Backoff;
+import io.courier.chain.web3j.Backoff;
 import io.courier.chain.ChainClient;
-import io.courier.chain.ChainClientSettings;
+import io.courier.chain.web3j.ChainClientSettings;
 import io.courier.chain.LogRangePlanner;
 import io.courier.chain.LogScanner;
 import io.courier.chain.MessageSentDecoder;
-import io.courier.chain.Web3jChainClient;
-import io.courier.finality.store.CassandraStores;
-import io.courier.finality.store.CourierSchema;
+import io.courier.chain.web3j.Web3jChainClient;
+import io.courier.finality.cassandra.CassandraStores;
+import io.courier.finality.cassandra.CourierSchema;
 import io.courier.finality.store.TransferStore;
 import io.courier.relayer.api.ChainAdmin;
-import io.courier.relayer.api.ChainStatusBoard;
+import io.courier.relayer.status.ChainStatusBoard;
 import io.courier.relayer.api.ReadinessProbe;
 import io.courier.relayer.api.StatusApi;
 import io.courier.relayer.api.StoreTransferQueries;
 import io.courier.relayer.attest.Attester;
-import io.courier.relayer.attest.ValidatorKeys;
+import io.courier.relayer.signing.ValidatorKeys;
 import io.courier.relayer.config.NodeConfig;
 import io.courier.relayer.config.NodeConfig.ChainSettings;
 import io.courier.relayer.monitor.StuckMonitor;

@@ -2,12 +2,16 @@ package io.courier.relayer.node;
 
 import io.courier.relayer.attest.Attester;
 import io.courier.relayer.config.NodeConfig.ChainSettings;
+import io.courier.relayer.handoff.AttestRequests;
+import io.courier.relayer.handoff.DeliveryRequests;
 import io.courier.relayer.monitor.StuckMonitor;
 import io.courier.relayer.submit.Submitter;
 import io.courier.relayer.watch.ChainWatcher;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -25,25 +29,32 @@ public final class NodeGuardian {
     /** How to build each child once the refs it needs exist. */
     public record Blueprint(
             List<ChainSettings> chains,
-            Function<Map<Long, ActorRef<Submitter.Command>>, Attester.Wiring> attester,
-            java.util.function.BiFunction<ChainSettings, ActorRef<Attester.Command>, Submitter.Wiring> submitter,
-            java.util.function.BiFunction<ChainSettings, ActorRef<Attester.Command>, ChainWatcher.Wiring> watcher,
+            Function<DeliveryRequests, Attester.Wiring> attester,
+            BiFunction<ChainSettings, AttestRequests, Submitter.Wiring> submitter,
+            BiFunction<ChainSettings, AttestRequests, ChainWatcher.Wiring> watcher,
             StuckMonitor.Wiring monitor,
             StuckMonitor.Board stuckBoard) {}
 
     public static Behavior<Void> create(Blueprint blueprint) {
         return Behaviors.setup(ctx -> {
-            // the attester needs the submitters and the submitters the attester: hand the attester a map filled below
-            Map<Long, ActorRef<Submitter.Command>> submitters = new java.util.concurrent.ConcurrentHashMap<>();
-            ActorRef<Attester.Command> attester = ctx.spawn(Attester.create(blueprint.attester().apply(submitters)), "attester");
+            // the attester hands work to the submitters and they to it: the attester gets a map filled below
+            Map<Long, ActorRef<Submitter.Command>> submitters = new ConcurrentHashMap<>();
+            DeliveryRequests delivery = (dstChainId, id) -> {
+                ActorRef<Submitter.Command> submitter = submitters.get(dstChainId);
+                if (submitter != null) {
+                    submitter.tell(new Submitter.Ready(id));
+                }
+            };
+            ActorRef<Attester.Command> attester = ctx.spawn(Attester.create(blueprint.attester().apply(delivery)), "attester");
+            AttestRequests toAttester = transfer -> attester.tell(new Attester.Attest(transfer));
             Map<Long, ActorRef<Submitter.Command>> spawned = new HashMap<>();
             for (ChainSettings chain : blueprint.chains()) {
-                spawned.put(chain.chainId(), ctx.spawn(Submitter.create(blueprint.submitter().apply(chain, attester)),
+                spawned.put(chain.chainId(), ctx.spawn(Submitter.create(blueprint.submitter().apply(chain, toAttester)),
                         "submitter-" + chain.chainId()));
             }
             submitters.putAll(spawned);
             for (ChainSettings chain : blueprint.chains()) {
-                ctx.spawn(ChainWatcher.create(chain, blueprint.watcher().apply(chain, attester)), "watcher-" + chain.chainId());
+                ctx.spawn(ChainWatcher.create(chain, blueprint.watcher().apply(chain, toAttester)), "watcher-" + chain.chainId());
             }
             ctx.spawn(StuckMonitor.create(blueprint.monitor(), blueprint.stuckBoard()), "stuck-monitor");
             return Behaviors.empty();

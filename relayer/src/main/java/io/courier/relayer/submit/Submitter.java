@@ -14,10 +14,11 @@ import io.courier.finality.store.AttestationStore;
 import io.courier.finality.store.SubmissionStore;
 import io.courier.finality.store.TransferStore;
 import io.courier.finality.store.TransitionOutcome;
-import io.courier.relayer.attest.Attester;
-import io.courier.relayer.attest.ValidatorKeys;
+import io.courier.relayer.signing.ValidatorKeys;
 import io.courier.relayer.config.NodeConfig.SubmitterSettings;
-import io.courier.relayer.node.StageDeadline;
+import io.courier.relayer.handoff.AttestRequests;
+import io.courier.relayer.stage.StageDeadline;
+import io.courier.relayer.status.HaltedChains;
 import io.courier.relayer.telemetry.CourierMetrics;
 import io.courier.relayer.telemetry.TransferTracing;
 import io.opentelemetry.api.common.Attributes;
@@ -118,9 +119,9 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
     /** What the submitter needs. */
     public record Wiring(long chainId, String chainName, String gateway, ChainClient client, Credentials signer,
                          SubmitterSettings settings, TransferStore transfers, AttestationStore attestations,
-                         SubmissionStore submissions, ValidatorKeys keys, ActorRef<Attester.Command> attester,
+                         SubmissionStore submissions, ValidatorKeys keys, AttestRequests attester,
                          CourierMetrics metrics, TransferTracing tracing, Clock clock,
-                         io.courier.relayer.node.HaltedChains halted) {}
+                         HaltedChains halted) {}
 
     public static Behavior<Command> create(Wiring wiring) {
         Behavior<Command> behavior = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Submitter(ctx, timers, wiring)));
@@ -346,7 +347,7 @@ public final class Submitter extends AbstractBehavior<Submitter.Command> {
         for (Transfer t : loaded.open()) {
             counts.computeIfAbsent(t.status(), k -> new HashMap<>()).merge(t.route(), 1, Integer::sum);
             switch (t.status()) {
-                case FINALIZED -> w.attester().tell(new Attester.Attest(t));
+                case FINALIZED -> w.attester().attest(t);
                 case ATTESTED -> {
                     if (!inflight.containsKey(t.id()) && !preparing.contains(t.id())) {
                         queue.add(t.id());

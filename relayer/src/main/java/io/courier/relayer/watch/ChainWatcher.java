@@ -3,10 +3,10 @@ package io.courier.relayer.watch;
 import io.courier.chain.BlockHeader;
 import io.courier.chain.ChainClient;
 import io.courier.chain.ChainLog;
-import io.courier.chain.TxReceipt;
 import io.courier.chain.GatewayEvents;
 import io.courier.chain.LogScanner;
 import io.courier.chain.MessageSentDecoder;
+import io.courier.chain.TxReceipt;
 import io.courier.finality.CanonicalWindow;
 import io.courier.finality.ChainCursor;
 import io.courier.finality.ChainTip;
@@ -21,12 +21,12 @@ import io.courier.finality.store.CursorStore;
 import io.courier.finality.store.TransferStore;
 import io.courier.finality.store.TransitionOutcome;
 import io.courier.finality.store.UnfinalizedTransfer;
-import io.courier.relayer.api.ChainStatus;
-import io.courier.relayer.api.ChainStatusBoard;
-import io.courier.relayer.attest.Attester;
 import io.courier.relayer.config.NodeConfig.ChainSettings;
-import io.courier.relayer.node.HaltedChains;
-import io.courier.relayer.node.StageDeadline;
+import io.courier.relayer.handoff.AttestRequests;
+import io.courier.relayer.stage.StageDeadline;
+import io.courier.relayer.status.ChainStatus;
+import io.courier.relayer.status.ChainStatusBoard;
+import io.courier.relayer.status.HaltedChains;
 import io.courier.relayer.telemetry.CourierMetrics;
 import io.courier.relayer.telemetry.TransferTracing;
 import io.opentelemetry.api.common.Attributes;
@@ -90,7 +90,7 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
     /** What the watcher needs; built once by the node. */
     public record Wiring(ChainClient client, LogScanner scanner, MessageSentDecoder decoder, TransferStore transfers,
                          CursorStore cursors, Set<Long> destinations, ChainStatusBoard board, Clock clock,
-                         CourierMetrics metrics, TransferTracing tracing, ActorRef<Attester.Command> attester,
+                         CourierMetrics metrics, TransferTracing tracing, AttestRequests attester,
                          HaltedChains halted) {}
 
     public static Behavior<Command> create(ChainSettings chain, Wiring wiring) {
@@ -502,7 +502,7 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
         Instant now = w.clock().instant();
         w.tracing().stage(t.id().toHex(), t.route(), "finality.wait", t.createdAt(), now, Attributes.empty(), finalized);
         if (finalized) {
-            w.attester().tell(new Attester.Attest(t));
+            w.attester().attest(t);
             return 1;
         }
         w.metrics().transfersCompleted.labelValues(TransferStatus.REORGED.name(), t.route()).inc();

@@ -1,5 +1,8 @@
 package io.courier.relayer.api;
 
+import io.courier.relayer.status.ChainStatusBoard;
+import io.courier.relayer.status.ChainStatusSource;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,5 +1,8 @@
 package io.courier.relayer.api;
 
+import io.courier.relayer.status.ChainStatus;
+import io.courier.relayer.status.ChainStatusBoard;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,7 @@
 package io.courier.relayer.api;
 
+import io.courier.relayer.status.ChainStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.finality.TransferStatus;

@@ -1,0 +1,84 @@
+package io.courier.chain.web3j;
+
+import io.courier.chain.RpcFailure;
+
+import io.courier.chain.BlockHeader;
+import io.courier.chain.ChainLog;
+import io.courier.chain.FeeHistory;
+import io.courier.chain.TxReceipt;
+
+import io.courier.chain.ChainRpcException.Kind;
+import java.math.BigInteger;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.EthFeeHistory;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.utils.Numeric;
+
+/**
+ * Turns web3j's response objects into this module's records. An answer that cannot be used throws
+ * a {@link FailureSignal} with the kind it amounts to.
+ */
+final class Web3jResponses {
+
+    private Web3jResponses() {}
+
+    static Optional<BlockHeader> header(EthBlock response) {
+        EthBlock.Block block = response.getBlock();
+        if (block == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new BlockHeader(block.getNumber().longValueExact(), block.getHash(), block.getParentHash(),
+                block.getTimestamp().longValueExact()));
+    }
+
+    static List<ChainLog> logs(EthLog response) {
+        return response.getLogs().stream()
+                .map(result -> chainLog((Log) result.get()))
+                // nodes return chain order already; sorting is cheap insurance for the cursor logic above us
+                .sorted(Comparator.comparingLong(ChainLog::blockNumber).thenComparingLong(ChainLog::logIndex))
+                .toList();
+    }
+
+    static ChainLog chainLog(Log log) {
+        if (log.getBlockNumber() == null || log.getBlockHash() == null || log.getLogIndex() == null) {
+            throw new FailureSignal(RpcFailure.of(Kind.BAD_RESPONSE, "log without block number, block hash or index (pending?)"));
+        }
+        return new ChainLog(log.getAddress(), log.getTopics(), log.getData(), log.getBlockNumber().longValueExact(),
+                log.getBlockHash(), log.getTransactionHash(), log.getLogIndex().longValueExact(), log.isRemoved());
+    }
+
+    static TxReceipt receipt(TransactionReceipt r) {
+        TxReceipt.Status status = r.isStatusOK() ? TxReceipt.Status.SUCCESS : TxReceipt.Status.REVERTED;
+        BigInteger price = r.getEffectiveGasPrice() == null ? null : Numeric.decodeQuantity(r.getEffectiveGasPrice());
+        List<ChainLog> logs = r.getLogs() == null ? List.of() : r.getLogs().stream().map(Web3jResponses::chainLog).toList();
+        return new TxReceipt(r.getTransactionHash(), status, r.getBlockNumber().longValueExact(), r.getBlockHash(),
+                r.getGasUsed(), price, logs, r.getRevertReason(), r.getFrom());
+    }
+
+    static FeeHistory feeHistory(EthFeeHistory response) {
+        EthFeeHistory.FeeHistory h = response.getFeeHistory();
+        if (h == null || h.getBaseFeePerGas() == null) {
+            throw new FailureSignal(RpcFailure.of(Kind.BAD_RESPONSE, "fee history without base fees (pre-London chain?)"));
+        }
+        List<List<BigInteger>> rewards = h.getRewardRaw() == null ? List.of() : h.getReward();
+        return new FeeHistory(h.getOldestBlock().longValueExact(), h.getBaseFeePerGas(),
+                h.getGasUsedRatio() == null ? List.of() : h.getGasUsedRatio(), rewards);
+    }
+
+    /**
+     * Errors were classified already; this catches the old geth habit of returning revert data as a successful
+     * result ({@link EthCall#isReverted()} sees the {@code Error(string)} selector).
+     */
+    static String callResult(EthCall response) {
+        if (response.isReverted()) {
+            throw new FailureSignal(new RpcFailure(Kind.REVERTED, "reverted: " + response.getRevertReason(), null, response.getValue()));
+        }
+        return response.getValue();
+    }
+}

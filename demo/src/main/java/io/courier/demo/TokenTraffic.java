@@ -1,0 +1,78 @@
+package io.courier.demo;
+
+import io.courier.contracts.Gateway;
+import io.courier.contracts.TestToken;
+import io.courier.contracts.TokenBridge;
+import io.courier.contracts.WrappedToken;
+import io.courier.demo.DemoNetwork.Deployment;
+import io.courier.testkit.LocalChain;
+import java.math.BigInteger;
+import java.util.List;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.tx.TransactionManager;
+import org.web3j.utils.Numeric;
+
+/** A user of the token bridge: funds itself, locks tokens towards another chain, and checks balances. */
+public final class TokenTraffic {
+
+    /** One lock as the user sent it. */
+    public record Sent(String messageId, long srcChainId, long dstChainId, String txHash, BigInteger amount) {}
+
+    private final DemoNetwork network;
+    private final Credentials user = LocalChain.account(DemoNetwork.USER);
+    private final String recipient = LocalChain.account(DemoNetwork.RECIPIENT).getAddress();
+
+    public TokenTraffic(DemoNetwork network) {
+        this.network = network;
+    }
+
+    public String recipient() {
+        return recipient;
+    }
+
+    /** Mints test tokens to the user on every chain and approves the bridge to take them. */
+    public void fundUser(BigInteger amount) throws Exception {
+        for (Deployment d : network.deployments()) {
+            TransactionManager deployer = DemoNetwork.transactions(d.chain(), LocalChain.account(DemoNetwork.DEPLOYER));
+            TestToken.load(d.token(), d.chain().web3j(), deployer, DemoNetwork.gas()).mint(user.getAddress(), amount).send();
+            TransactionManager tm = DemoNetwork.transactions(d.chain(), user);
+            TestToken.load(d.token(), d.chain().web3j(), tm, DemoNetwork.gas()).approve(d.bridge(), amount).send();
+        }
+    }
+
+    /** Locks {@code amount} on {@code src} for the recipient on {@code dst}; returns the gateway's message id. */
+    public Sent lock(long src, long dst, BigInteger amount) throws Exception {
+        Deployment d = network.on(src);
+        TransactionManager tm = DemoNetwork.transactions(d.chain(), user);
+        TransactionReceipt receipt = TokenBridge.load(d.bridge(), d.chain().web3j(), tm, DemoNetwork.gas())
+                .lock(BigInteger.valueOf(dst), recipient, amount, BigInteger.ZERO).send();
+        List<Gateway.MessageSentEventResponse> events = Gateway.getMessageSentEvents(receipt);
+        if (events.size() != 1) {
+            throw new IllegalStateException("lock tx " + receipt.getTransactionHash() + " on chain " + src
+                    + " emitted " + events.size() + " MessageSent events");
+        }
+        return new Sent(Numeric.toHexString(events.get(0).id), src, dst, receipt.getTransactionHash(), amount);
+    }
+
+    /** Wrapped tokens of {@code origin}'s token held by the recipient on {@code chain}. */
+    public BigInteger wrappedBalance(long chain, long origin) throws Exception {
+        Deployment d = network.on(chain);
+        return WrappedToken.load(d.wrapped().get(origin), d.chain().web3j(),
+                DemoNetwork.transactions(d.chain(), user), DemoNetwork.gas()).balanceOf(recipient).send();
+    }
+
+    /** Canonical tokens locked in the bridge on {@code chain}. */
+    public BigInteger lockedIn(long chain) throws Exception {
+        Deployment d = network.on(chain);
+        return TestToken.load(d.token(), d.chain().web3j(), DemoNetwork.transactions(d.chain(), user), DemoNetwork.gas())
+                .balanceOf(d.bridge()).send();
+    }
+
+    /** The destination gateway's view of a message: 0 none, 1 delivered, 2 failed. */
+    public int statusOnDestination(Sent sent) throws Exception {
+        Deployment d = network.on(sent.dstChainId());
+        return Gateway.load(d.gateway(), d.chain().web3j(), DemoNetwork.transactions(d.chain(), user), DemoNetwork.gas())
+                .messageStatus(Numeric.hexStringToByteArray(sent.messageId())).send().intValue();
+    }
+}

@@ -1,0 +1,45 @@
+package io.courier.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.courier.relayer.node.CourierNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** What the tests read from a node's HTTP API, the way an operator or a dApp would. */
+final class NodeApi {
+
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static final ObjectMapper json = new ObjectMapper();
+
+    private NodeApi() {}
+
+    static HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode getJson(String url) throws Exception {
+        return json.readTree(get(url).body());
+    }
+
+    /** One chain of {@code /v1/chains}. */
+    static JsonNode chain(CourierNode node, long id) throws Exception {
+        JsonNode chains = getJson(node.apiUrl() + "/v1/chains").path("chains");
+        for (JsonNode c : chains) {
+            if (c.path("chainId").asLong() == id) {
+                return c;
+            }
+        }
+        throw new AssertionError("chain " + id + " missing from /v1/chains: " + chains);
+    }
+
+    /** The sum of a metric's samples whose labels contain {@code labelFragment} (e.g. {@code chain="x"}). */
+    static double metric(CourierNode node, String name, String labelFragment) throws Exception {
+        return get(node.apiUrl() + "/metrics").body().lines()
+                .filter(l -> l.startsWith(name + "{") && l.contains(labelFragment))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+}

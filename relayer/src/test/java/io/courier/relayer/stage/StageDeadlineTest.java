@@ -1,0 +1,32 @@
+package io.courier.relayer.stage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class StageDeadlineTest {
+
+    @Test
+    void aStageThatNeverCompletesFailsNamingTheStep() {
+        CompletableFuture<String> never = new CompletableFuture<>();
+        var bounded = StageDeadline.within(never, Duration.ofMillis(50), "poll cycle of chain x").toCompletableFuture();
+        assertThatThrownBy(() -> bounded.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(StageDeadline.Missed.class)
+                .hasMessageContaining("poll cycle of chain x");
+    }
+
+    @Test
+    void valuesAndErrorsPassThroughUnchanged() throws Exception {
+        assertThat(StageDeadline.within(CompletableFuture.completedFuture(7), Duration.ofSeconds(5), "x")
+                .toCompletableFuture().get()).isEqualTo(7);
+        IllegalStateException boom = new IllegalStateException("boom");
+        assertThatThrownBy(() -> StageDeadline.within(CompletableFuture.failedFuture(boom), Duration.ofSeconds(5), "x")
+                .toCompletableFuture().get()).hasCause(boom);
+    }
+}
