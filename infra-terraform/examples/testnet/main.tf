@@ -28,10 +28,11 @@ module "relayer" {
   subnet_ids = var.private_subnet_ids
   node_count = 1
 
-  courier_version   = var.courier_version
-  release_url       = var.release_url
-  release_s3_bucket = var.release_s3_bucket
-  release_sha256    = var.release_sha256
+  # A node's own release, while an upgrade rolls one node at a time; otherwise the global one.
+  courier_version   = coalesce(each.value.courier_version, var.courier_version)
+  release_url       = each.value.release_url != null ? each.value.release_url : var.release_url
+  release_s3_bucket = each.value.release_url != null ? null : var.release_s3_bucket
+  release_sha256    = coalesce(each.value.release_sha256, var.release_sha256)
 
   cassandra_contact_points     = module.cassandra.contact_points
   cassandra_local_datacenter   = module.cassandra.datacenter

@@ -136,8 +136,12 @@ variable "relayer_nodes" {
   type = map(object({
     validator_keys_secret_arn = string
     submitter_key_secret_arn  = string
+    # Per-node release for rolling upgrades one node at a time (see docs/operators.md); null: the global one.
+    courier_version = optional(string)
+    release_url     = optional(string)
+    release_sha256  = optional(string)
   }))
-  description = "The relayer nodes by short name, each with its own validator key and submitter key secret (ARNs only)."
+  description = "The relayer nodes by short name, each with its own validator key and submitter key secret (ARNs only), and optionally its own release while an upgrade rolls."
 
   validation {
     condition     = length(var.relayer_nodes) == 3 && alltrue([for k in keys(var.relayer_nodes) : can(regex("^[a-z0-9]{1,8}$", k))])
