@@ -3,7 +3,7 @@ package io.courier.finality;
 import java.util.Objects;
 
 /**
- * Whether a reorg is one Courier handles in stride or one that must stop the chain (DESIGN §3: "a reorg deeper than
+ * Whether a reorg is one Courier handles in stride or one that must stop the chain (docs/ARCHITECTURE.md §3: "a reorg deeper than
  * the policy halts that chain").
  *
  * <p>The rule is the same for every {@link FinalityPolicy}: a reorg is {@link DeeperThanFinality} when the lowest

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * When an open transfer counts as stuck: "stuck" is not a state (DESIGN §1) but a non-terminal transfer older than
+ * When an open transfer counts as stuck: "stuck" is not a state (docs/ARCHITECTURE.md §1) but a non-terminal transfer older than
  * its route's SLA. Routes are {@code "src->dst"} as {@link Transfer#route()} names them. Pure.
  */
 public record StuckRule(Map<String, Duration> slaByRoute, Duration defaultSla) {

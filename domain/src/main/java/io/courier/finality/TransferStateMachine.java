@@ -20,7 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The one place where status changes are validated (DESIGN §1). Everything that moves a transfer — the
+ * The one place where status changes are validated (docs/ARCHITECTURE.md §1). Everything that moves a transfer — the
  * finality tracker, the attester, the submitter, the admin API, the store — asks this class first.
  *
  * <pre>

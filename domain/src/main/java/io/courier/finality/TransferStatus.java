@@ -1,7 +1,7 @@
 package io.courier.finality;
 
 /**
- * Where a transfer is in its life (DESIGN §1). A transfer is in exactly one status; which status may follow
+ * Where a transfer is in its life (docs/ARCHITECTURE.md §1). A transfer is in exactly one status; which status may follow
  * which is decided only by {@link TransferStateMachine}.
  *
  * <p><b>Persisted by name</b> in Cassandra ({@code transfers.status}, history rows, stage-time map keys), so this

@@ -16,7 +16,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 
 /**
- * Random event sequences from any start: the machine never leaves DESIGN §1's table, whatever order events
+ * Random event sequences from any start: the machine never leaves docs/ARCHITECTURE.md §1's table, whatever order events
  * arrive in (late, duplicated, out of order — what a restarted or racing node produces).
  */
 class TransferStateMachinePropertyTest {

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every (status, event) pair against DESIGN §1's table, written out here a second time on purpose: a change to
+ * Every (status, event) pair against docs/ARCHITECTURE.md §1's table, written out here a second time on purpose: a change to
  * the machine must be made twice, once in the code and once in the specification below.
  */
 class TransferStateMachineTest {

@@ -1,5 +1,5 @@
 /**
- * Gas and native-token price aggregation, fee quotes and the gas payment policy (DESIGN §2). Empty until the
+ * Gas and native-token price aggregation, fee quotes and the gas payment policy (docs/ARCHITECTURE.md §2). Empty until the
  * oracle issue: the module exists now so the reactor and its dependency direction are fixed from the start.
  */
 package io.courier.oracle;

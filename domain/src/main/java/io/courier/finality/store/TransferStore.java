@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Durable transfers: the record, its history and the work indexes (DESIGN §4). The Cassandra implementation
+ * Durable transfers: the record, its history and the work indexes (docs/ARCHITECTURE.md §4). The Cassandra implementation
  * is the Cassandra store of the {@code finality-tracker} module.
  *
  * <p><b>Asynchronous, never blocking.</b> Every method returns at once; the stage completes on a driver I/O

@@ -15,7 +15,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 
 /**
- * The status API of a node (DESIGN §6): every route of this package in one {@link Route}, wrapped so that every
+ * The status API of a node (docs/ARCHITECTURE.md §6): every route of this package in one {@link Route}, wrapped so that every
  * error is {@code application/problem+json} and every request is counted in {@code courier_api_requests_total}.
  *
  * <pre>{@code

@@ -1,5 +1,5 @@
 /**
- * The status API of a Courier node (DESIGN §6): Pekko HTTP routes over narrow read ports, served by
+ * The status API of a Courier node (docs/ARCHITECTURE.md §6): Pekko HTTP routes over narrow read ports, served by
  * {@link io.courier.relayer.api.StatusApi}.
  *
  * <h2>Code map</h2>

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException.Missing;
 import com.typesafe.config.ConfigException.WrongType;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import io.courier.chain.message.EvmAddress;
 import io.courier.relayer.config.NodeConfig.ApiSettings;
 import io.courier.relayer.config.NodeConfig.CassandraSettings;
 import io.courier.relayer.config.NodeConfig.ChainSettings;
@@ -301,11 +302,16 @@ public final class NodeConfigLoader {
         return new Secret(source, hex.startsWith("0x") ? hex.substring(2) : hex);
     }
 
+    /** Checked like every address Courier reads: 20 bytes of hex, and mixed case only with a valid EIP-55 checksum. */
     private static String address(String value, String path) {
         if (!ADDRESS.matcher(value).matches()) {
             throw new ConfigException(path, "'" + value + "' is not a 0x-prefixed 20-byte address");
         }
-        return value.toLowerCase(Locale.ROOT);
+        try {
+            return EvmAddress.normalize("address", value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(path, e.getMessage() + " (a mistyped address?)");
+        }
     }
 
     private static InetSocketAddress hostPort(String path, String value) {

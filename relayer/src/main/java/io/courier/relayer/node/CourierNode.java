@@ -37,13 +37,15 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -86,10 +88,38 @@ public final class CourierNode implements AutoCloseable {
     }
 
     public static CourierNode start(NodeConfig config, Clock clock) {
-        return start(config, clock, new PrometheusRegistry(), TransferTracing.autoConfigured("courier-relayer"));
+        OpenTelemetrySdk otel = TransferTracing.autoConfigured("courier-relayer");
+        try {
+            return start(config, clock, new PrometheusRegistry(), otel);
+        } catch (RuntimeException | Error e) {
+            otel.close();
+            throw e;
+        }
     }
 
+    /**
+     * Starts a node, or fails having released everything it opened (Cassandra session, RPC clients and their
+     * scheduler, the actor system): a node that cannot bind its API port must not leave threads and sockets behind
+     * in a process that goes on (the demo, a test, an embedding application).
+     */
     public static CourierNode start(NodeConfig config, Clock clock, PrometheusRegistry registry, OpenTelemetrySdk otel) {
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            return assemble(config, clock, registry, otel, opened);
+        } catch (RuntimeException | Error e) {
+            while (!opened.isEmpty()) {
+                try {
+                    opened.pop().close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static CourierNode assemble(NodeConfig config, Clock clock, PrometheusRegistry registry, OpenTelemetrySdk otel,
+                                        Deque<AutoCloseable> opened) {
         if (config.submitter().key().isEmpty()) {
             throw new IllegalStateException("courier.submitter.key-file (or COURIER_SUBMITTER_KEY) is not set: "
                     + "the node cannot pay for destination transactions");
@@ -97,6 +127,7 @@ public final class CourierNode implements AutoCloseable {
         CourierMetrics metrics = CourierMetrics.withJvm(registry);
         TransferTracing tracing = new TransferTracing(otel);
         CqlSession session = connect(config.cassandra());
+        opened.push(session);
         CourierSchema schema = CourierSchema.of(session, config.cassandra().keyspace()).owner(config.nodeName());
         if (config.cassandra().createKeyspace()) {
             schema = schema.createKeyspace(Map.of("class", "SimpleStrategy",
@@ -107,11 +138,13 @@ public final class CourierNode implements AutoCloseable {
                 migrated.version(), migrated.appliedNow());
         CassandraStores stores = CassandraStores.prepare(session, config.cassandra().keyspace());
 
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "courier-rpc-scheduler");
             t.setDaemon(true);
             return t;
         });
+        scheduler.prestartAllCoreThreads(); // retry delays and deadlines of every chain: ready before the first failure
+        opened.push(scheduler::shutdownNow);
         PrometheusRpcObserver observer = new PrometheusRpcObserver(metrics);
         Map<Long, ChainClient> clients = new LinkedHashMap<>();
         for (ChainSettings chain : config.chains()) {
@@ -120,7 +153,9 @@ public final class CourierNode implements AutoCloseable {
                     chain.requestTimeout(), chain.maxRequestsInFlight(), chain.maxRequestsQueued(),
                     new Backoff(chain.retry().initialBackoff(), chain.retry().maxBackoff(), 2.0, backoff.jitter(), chain.retry().maxAttempts()),
                     observer).withEndpoints(chain.rpcUrls()).withEndpointPool(chain.endpointPool());
-            clients.put(chain.chainId(), Web3jChainClient.create(settings, scheduler));
+            ChainClient client = Web3jChainClient.create(settings, scheduler);
+            opened.push(client);
+            clients.put(chain.chainId(), client);
         }
 
         ChainStatusBoard board = new ChainStatusBoard();
@@ -148,6 +183,10 @@ public final class CourierNode implements AutoCloseable {
                         config.monitor().lookbackDays(), config.monitor().maxPerDestination(), metrics, clock),
                 stuckBoard);
         ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(blueprint), "courier");
+        opened.push(() -> {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        });
 
         ServerBinding binding;
         try {
@@ -163,8 +202,6 @@ public final class CourierNode implements AutoCloseable {
                     .withAdmin(admin, config.api().adminToken().map(NodeConfig.Secret::hex));
             binding = api.bind(system, config.api().host(), config.api().port()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            system.terminate();
-            session.close();
             throw new IllegalStateException("status API could not bind " + config.api().host() + ":" + config.api().port()
                     + ": " + e.getMessage(), e);
         }

@@ -8,7 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * Every metric the node exports, registered in the registry it is given (never the default one), named as in
- * DESIGN §5. Dashboards and alerts may use only these names.
+ * docs/ARCHITECTURE.md §5. Dashboards and alerts may use only these names.
  */
 public final class CourierMetrics {
 

@@ -44,6 +44,22 @@ class NodeConfigLoaderTest {
     }
 
     @Test
+    void configAddressesAreCheckedWithEip55(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY);
+        String checksummed = "0x90F8bf6A479f320ead074411a4B0e7944Ea8c9C1"; // V1 in EIP-55 form: accepted, stored lower case
+        NodeConfig ok = new NodeConfigLoader(Map.of()).load(ConfigFactory.parseString(
+                "courier.validator.set = [\"%s\", \"%s\"]".formatted(checksummed, V2)).withFallback(valid(key)));
+        assertThat(ok.validator().set()).contains(V1);
+        String mistyped = "0x90F8bf6A479f320ead074411a4B0e7944Ea8c9c1"; // last letter's case flipped: checksum fails
+        Config bad = ConfigFactory.parseString("courier.validator.set = [\"%s\", \"%s\"]".formatted(mistyped, V2))
+                .withFallback(valid(key));
+        assertThatThrownBy(() -> new NodeConfigLoader(Map.of()).load(bad))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("courier.validator.set")
+                .hasMessageContaining("EIP-55");
+    }
+
+    @Test
     void secretsNeverAppearInToStringOrErrors(@TempDir Path dir) throws Exception {
         Path key = Files.writeString(dir.resolve("k"), KEY);
         NodeConfig config = new NodeConfigLoader(Map.of()).load(valid(key));

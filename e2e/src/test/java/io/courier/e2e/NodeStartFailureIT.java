@@ -1,0 +1,63 @@
+package io.courier.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import io.courier.relayer.node.CourierNode;
+import io.courier.testkit.CassandraExtension;
+import io.courier.testkit.CassandraTest;
+import io.courier.testkit.LocalCassandra;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node that cannot bind its API port fails to start having released what it opened: a process that goes on
+ * (the demo retrying on another port, a test, an embedding application) must not keep its RPC threads.
+ */
+@CassandraTest
+class NodeStartFailureIT {
+
+    private static final String SCHEDULER_THREAD = "courier-rpc-scheduler";
+
+    @Test
+    void aNodeThatCannotBindItsPortLeavesNoThreadsBehind(LocalCassandra db, CassandraExtension.Keyspace keyspace,
+                                                          @TempDir Path dir) throws Exception {
+        try (RelayNetwork net = RelayNetwork.start("startfail");
+             ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            long before = schedulerThreads();
+            Map<String, Object> map = net.configMap(db, keyspace.name(), dir.resolve("keys"), 2);
+            RelayNetwork.courier(map).put("api", Map.of("host", "127.0.0.1", "port", taken.getLocalPort()));
+
+            assertThatThrownBy(() -> CourierNode.start(net.nodeConfig(ConfigFactory.parseMap(map)), Clock.systemUTC()))
+                    .hasMessageContaining("status API could not bind");
+
+            // shutdownNow interrupts the threads; they end within moments (bounded wait, no timing asserted)
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+            while (schedulerThreads() > before && Instant.now().isBefore(deadline)) {
+                Thread.sleep(50);
+            }
+            assertThat(schedulerThreads()).as("live %s threads after the failed start", SCHEDULER_THREAD).isEqualTo(before);
+
+            // and the same config on a free port starts: nothing of the failed attempt is in the way
+            RelayNetwork.courier(map).put("api", Map.of("host", "127.0.0.1", "port", 0));
+            try (CourierNode node = CourierNode.start(net.nodeConfig(ConfigFactory.parseMap(map)), Clock.systemUTC())) {
+                assertThat(schedulerThreads()).isGreaterThan(before);
+                assertThat(node.apiPort()).isNotEqualTo(taken.getLocalPort());
+            }
+        }
+    }
+
+    private static long schedulerThreads() {
+        List<Thread> threads = List.copyOf(Thread.getAllStackTraces().keySet());
+        return threads.stream().filter(t -> t.isAlive() && t.getName().equals(SCHEDULER_THREAD)).count();
+    }
+}
