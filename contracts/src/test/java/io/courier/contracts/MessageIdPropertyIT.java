@@ -1,23 +1,24 @@
 package io.courier.contracts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.courier.chain.message.AttestationDigest;
 import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.MessageId;
+import io.courier.testkit.Chain;
 import io.courier.testkit.LocalChain;
+import io.courier.testkit.LocalChainExtension;
 import java.math.BigInteger;
 import java.util.Arrays;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.HexFormat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -26,91 +27,114 @@ import org.web3j.utils.Numeric;
 /**
  * The Java message id and attestation digest equal the contract's for random inputs, asked of a real gateway
  * (eth_call of {@code computeMessageId} / {@code attestationDigest}) and read from real {@code MessageSent} logs.
- * jqwik has its own lifecycle, so the chain is started here rather than by the JUnit extension.
+ * Each example is one or more RPC round trips, so these run fewer examples than the pure properties.
  */
+@ExtendWith(LocalChainExtension.class)
 class MessageIdPropertyIT {
 
     private static final Logger log = LoggerFactory.getLogger(MessageIdPropertyIT.class);
     private static final long CHAIN_ID = 1001;
+    private static final String GAS_RECIPIENT = "0x5555555555555555555555555555555555555555";
 
-    private static LocalChain chain;
     private static Gateway gateway;
     private static Gateway senderView;
 
-    @BeforeContainer
-    static void start() throws Exception {
-        chain = LocalChain.start(LocalChain.Options.chainId(CHAIN_ID).name("MessageIdPropertyIT"));
+    @BeforeAll
+    static void deploy(@Chain(id = CHAIN_ID) LocalChain chain) throws Exception {
         gateway = Deployments.gateway(chain);
         senderView = Deployments.as(chain, gateway, LocalChain.account(3));
     }
 
-    @AfterContainer
-    static void stop() {
-        if (chain != null) {
-            chain.close();
-        }
+    @Test
+    void javaIdEqualsContractId() {
+        qt().withExamples(50).forAll(messages()).checkAssert(message -> {
+            byte[] onChain = call(() -> gateway.computeMessageId(BigInteger.valueOf(message.srcChainId()), message.srcGateway(),
+                    BigInteger.valueOf(message.nonce()), BigInteger.valueOf(message.dstChainId()), message.sender(),
+                    message.recipient(), message.payload()).send());
+            assertThat(MessageId.of(onChain)).as("id of %s", message).isEqualTo(message.id());
+        });
     }
 
-    @Property(tries = 50)
-    void javaIdEqualsContractId(@ForAll("messages") CrossChainMessage message) throws Exception {
-        byte[] onChain = gateway.computeMessageId(BigInteger.valueOf(message.srcChainId()), message.srcGateway(),
-                BigInteger.valueOf(message.nonce()), BigInteger.valueOf(message.dstChainId()), message.sender(), message.recipient(),
-                message.payload()).send();
-        assertThat(MessageId.of(onChain)).as("id of %s", message).isEqualTo(message.id());
+    @Test
+    void javaDigestEqualsContractDigest() {
+        qt().withExamples(30).forAll(bytes(32, 32)).checkAssert(id -> {
+            byte[] onChain = call(() -> gateway.attestationDigest(id).send());
+            assertThat(Numeric.toHexString(onChain))
+                    .isEqualTo(AttestationDigest.of(MessageId.of(id), CHAIN_ID, gateway.getContractAddress()).toHex());
+        });
     }
 
-    @Property(tries = 30)
-    void javaDigestEqualsContractDigest(@ForAll @Size(32) byte[] id) throws Exception {
-        byte[] onChain = gateway.attestationDigest(id).send();
-        assertThat(Numeric.toHexString(onChain))
-                .isEqualTo(AttestationDigest.of(MessageId.of(id), CHAIN_ID, gateway.getContractAddress()).toHex());
-    }
+    @Test
+    void sentMessagesCarryTheJavaId() {
+        qt().withExamples(15).forAll(addresses(), destinations(), bytes(0, 200)).checkAssert((recipient, dstChainId, payload) -> {
+            TransactionReceipt receipt = send(dstChainId, recipient, payload);
+            Gateway.MessageSentEventResponse sent = Deployments.sent(receipt);
+            CrossChainMessage message = Deployments.message(CHAIN_ID, gateway.getContractAddress(), sent);
 
-    @Property(tries = 15)
-    void sentMessagesCarryTheJavaId(@ForAll("addresses") String recipient, @ForAll("destinations") long dstChainId,
-            @ForAll @Size(max = 200) byte[] payload) throws Exception {
-        TransactionReceipt receipt = senderView.send(BigInteger.valueOf(dstChainId), recipient, payload, BigInteger.ZERO).send();
-        Gateway.MessageSentEventResponse sent = Deployments.sent(receipt);
-        CrossChainMessage message = Deployments.message(CHAIN_ID, gateway.getContractAddress(), sent);
-
-        assertThat(message.sender()).isEqualTo(LocalChain.account(3).getAddress().toLowerCase());
-        assertThat(message.recipient()).isEqualTo(recipient);
-        assertThat(message.payload()).isEqualTo(payload);
-        assertThat(MessageId.of(sent.id)).isEqualTo(message.id());
-        assertThat(sent.nonce.add(BigInteger.ONE)).isEqualTo(gateway.outboundNonce().send());
+            assertThat(message.sender()).isEqualTo(LocalChain.account(3).getAddress().toLowerCase());
+            assertThat(message.recipient()).isEqualTo(recipient);
+            assertThat(message.payload()).isEqualTo(payload);
+            assertThat(MessageId.of(sent.id)).isEqualTo(message.id());
+            assertThat(sent.nonce.add(BigInteger.ONE)).isEqualTo(call(() -> gateway.outboundNonce().send()));
+        });
     }
 
     /** Gas of a plain {@code send} from an account, with the 96-byte payload of a bridge transfer. */
-    @Example
-    void sendGas() throws Exception {
-        String recipient = "0x5555555555555555555555555555555555555555";
+    @Test
+    void sendGas() {
         for (int i = 0; i < 2; i++) {
-            TransactionReceipt receipt = senderView.send(BigInteger.valueOf(1002), recipient, new byte[96], BigInteger.ZERO).send();
+            TransactionReceipt receipt = send(1002, GAS_RECIPIENT, new byte[96]);
             assertThat(Deployments.sent(receipt).payload).hasSize(96);
             log.info("GAS send, 96-byte payload (zero bytes), nonce {}: {}", Deployments.sent(receipt).nonce, receipt.getGasUsed());
         }
         byte[] dense = new byte[96];
         Arrays.fill(dense, (byte) 0x5a);
-        TransactionReceipt receipt = senderView.send(BigInteger.valueOf(1002), recipient, dense, BigInteger.ZERO).send();
+        TransactionReceipt receipt = send(1002, GAS_RECIPIENT, dense);
         log.info("GAS send, 96-byte payload (nonzero bytes): {}", receipt.getGasUsed());
     }
 
-    @Provide
-    Arbitrary<CrossChainMessage> messages() {
-        Arbitrary<Long> chainIds = Arbitraries.longs().between(1, Long.MAX_VALUE).edgeCases(c -> c.includeOnly(1L, Long.MAX_VALUE));
-        Arbitrary<Long> nonces = Arbitraries.longs().between(0, Long.MAX_VALUE);
-        Arbitrary<byte[]> payloads = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-        return Combinators.combine(chainIds, addresses(), nonces, chainIds, addresses(), addresses(), payloads)
-                .as(CrossChainMessage::new);
+    private static TransactionReceipt send(long dstChainId, String recipient, byte[] payload) {
+        return call(() -> senderView.send(BigInteger.valueOf(dstChainId), recipient, payload, BigInteger.ZERO).send());
     }
 
-    @Provide
-    Arbitrary<String> addresses() {
-        return Arbitraries.bytes().array(byte[].class).ofSize(20).map(Numeric::toHexString);
+    /** Ids from 1 to the largest long, both ends among the first examples; any nonce; payloads up to 300 bytes. */
+    static Gen<CrossChainMessage> messages() {
+        Gen<Long> chainIds = longs().between(1, Long.MAX_VALUE);
+        Gen<Long> nonces = longs().between(0, Long.MAX_VALUE);
+        Gen<byte[]> payloads = bytes(0, 300);
+        Gen<String> addresses = addresses();
+        Gen<CrossChainMessage> messages = in -> new CrossChainMessage(chainIds.generate(in), addresses.generate(in),
+                nonces.generate(in), chainIds.generate(in), addresses.generate(in), addresses.generate(in), payloads.generate(in));
+        return messages.describedAs(m -> m + " payload 0x" + HexFormat.of().formatHex(m.payload()));
     }
 
-    @Provide
-    Arbitrary<Long> destinations() {
-        return Arbitraries.longs().between(1, 1L << 53).filter(id -> id != CHAIN_ID);
+    static Gen<String> addresses() {
+        return bytes(20, 20).map(Numeric::toHexString);
+    }
+
+    /** Any destination a JavaScript number can hold, but this chain. */
+    static Gen<Long> destinations() {
+        return longs().between(1, 1L << 53).assuming(id -> id != CHAIN_ID);
+    }
+
+    /** {@code min..max} bytes, each any value; shrinks towards shorter arrays of zeros. Shown in hex. */
+    static Gen<byte[]> bytes(int min, int max) {
+        return Generate.byteArrays(integers().between(min, max), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0))
+                .describedAs(b -> "0x" + HexFormat.of().formatHex(b));
+    }
+
+    interface Rpc<T> {
+        T send() throws Exception;
+    }
+
+    /** A contract call inside a property (whose lambdas cannot throw checked exceptions). */
+    private static <T> T call(Rpc<T> rpc) {
+        try {
+            return rpc.send();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("RPC to " + gateway.getContractAddress() + " failed", e);
+        }
     }
 }

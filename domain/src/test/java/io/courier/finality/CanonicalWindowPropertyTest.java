@@ -2,6 +2,9 @@ package io.courier.finality;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.courier.finality.CanonicalWindow.BelowWindow;
 import io.courier.finality.CanonicalWindow.BeyondWindow;
@@ -21,17 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.From;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * The window against a random block tree, fed the way a poller feeds it: the chain grows and forks (from a random
@@ -56,17 +52,31 @@ class CanonicalWindowPropertyTest {
     /** A lagging RPC node reports the canonical block {@code behind} below the head. */
     record PollLagging(int behind) implements Action {}
 
-    @Property(tries = 200)
-    void windowFollowsTheCanonicalChain(@ForAll @IntRange(min = 2, max = 12) int capacity,
-                                        @ForAll @IntRange(min = 1, max = 12) int batch,
-                                        @ForAll @IntRange(min = 1, max = 30) int initialLength,
-                                        @ForAll @Size(max = 60) List<@From("actions") Action> actions) {
+    /** Examples per property: 1000 (it was 200); each runs at most 60 actions, the lot well under a second. */
+    private static final int EXAMPLES = 1000;
+
+    @Test
+    void windowFollowsTheCanonicalChain() {
+        Coverage coverage = new Coverage();
+        qt().withExamples(EXAMPLES)
+                .forAll(integers().between(2, 12), integers().between(1, 12), integers().between(1, 30), lists().of(actions()).ofSizeBetween(0, 60))
+                .checkAssert((capacity, batch, initialLength, actions) ->
+                        coverage.add(windowFollowsTheCanonicalChain(capacity, batch, initialLength, actions)));
+
+        // the generator must really exercise the walk, not only the easy cases
+        assertThat(coverage.percent("Reorg")).as("examples with a reorg, of %s", coverage.examples).isGreaterThan(25);
+        assertThat(coverage.percent("Diverged")).as("examples with a fork walk, of %s", coverage.examples).isGreaterThan(15);
+        assertThat(coverage.percent("Gap")).as("examples with a gap, of %s", coverage.examples).isGreaterThan(25);
+    }
+
+    /** Runs one example; returns the outcomes it saw before the final catch-up. */
+    private static Set<String> windowFollowsTheCanonicalChain(int capacity, int batch, int initialLength, List<Action> actions) {
         BlockTree chain = new BlockTree(initialLength);
         CanonicalWindow seed = CanonicalWindow.of(capacity, chain.last(capacity)).withForkWalkBatch(Math.min(batch, capacity));
         Driver driver = new Driver(chain, seed, actions);
 
         driver.run();
-        Map<String, Integer> seen = Map.copyOf(driver.outcomes);
+        Set<String> seen = Set.copyOf(driver.outcomes.keySet());
         driver.poll(chain.tip(), false); // the poller catches up with the final head
 
         CanonicalWindow window = driver.window;
@@ -84,33 +94,46 @@ class CanonicalWindowPropertyTest {
         assertThat(driver.window.headers()).isEqualTo(chain.last(capacity));
         assertThat(driver.window.size()).isEqualTo(Math.min(capacity, Math.toIntExact(chain.tip().number() + 1)));
         assertThat(new HashSet<>(driver.orphaned)).isEqualTo(expectedOrphans);
-
-        // the generator must really exercise the walk, not only the easy cases
-        Statistics.label("reorgs").collect(seen.getOrDefault("Reorg", 0) > 0 ? "some" : "none");
-        Statistics.label("fork walks").collect(seen.getOrDefault("Diverged", 0) > 0 ? "some" : "none");
-        Statistics.label("gaps").collect(seen.getOrDefault("Gap", 0) > 0 ? "some" : "none");
-        Statistics.label("chain changed mid-fetch").collect(driver.interleaved > 0 ? "some" : "none");
-        Statistics.label("reorgs").coverage(c -> c.check("some").percentage(p -> p > 25));
-        Statistics.label("fork walks").coverage(c -> c.check("some").percentage(p -> p > 15));
-        Statistics.label("gaps").coverage(c -> c.check("some").percentage(p -> p > 25));
+        return seen;
     }
+
+    /** How many examples saw each thing (a failing run never gets to look at it). */
+    static final class Coverage {
+        final Map<String, Integer> counts = new LinkedHashMap<>();
+        int examples;
+
+        void add(Set<String> seen) {
+            examples++;
+            seen.forEach(s -> counts.merge(s, 1, Integer::sum));
+        }
+
+        double percent(String what) {
+            return 100.0 * counts.getOrDefault(what, 0) / examples;
+        }
+    }
+
+    /** Where a deep fork starts and what the new branch looks like. */
+    record DeepFork(int capacity, int batch, int belowWindow, int newLength, int unseenBeforeFork) {}
 
     /**
      * A fork below the window's oldest block: the walk ends in {@link BeyondWindow} (or {@link BelowWindow} when the
      * whole new branch is below the window), never in a {@link Reorg} that would pretend to know the fork point,
      * and the window stays as it was.
      */
-    @Property(tries = 200)
-    void aForkBelowTheWindowIsNeverMistakenForAShallowReorg(@ForAll @IntRange(min = 2, max = 12) int capacity,
-                                                            @ForAll @IntRange(min = 1, max = 12) int batch,
-                                                            @ForAll @IntRange(min = 1, max = 6) int belowWindow,
-                                                            @ForAll @IntRange(min = 1, max = 30) int newLength,
-                                                            @ForAll @IntRange(min = 0, max = 5) int unseenBeforeFork) {
+    @Test
+    void aForkBelowTheWindowIsNeverMistakenForAShallowReorg() {
+        Gen<DeepFork> forks = integers().between(2, 12).zip(integers().between(1, 12), integers().between(1, 6),
+                integers().between(1, 30), integers().between(0, 5), DeepFork::new);
+        qt().withExamples(EXAMPLES).forAll(forks).checkAssert(CanonicalWindowPropertyTest::aForkBelowTheWindowIsNeverMistakenForAShallowReorg);
+    }
+
+    private static void aForkBelowTheWindowIsNeverMistakenForAShallowReorg(DeepFork fork) {
+        int capacity = fork.capacity();
         BlockTree chain = new BlockTree(2 * capacity + 8);
-        CanonicalWindow seed = CanonicalWindow.of(capacity, chain.last(capacity)).withForkWalkBatch(Math.min(batch, capacity));
+        CanonicalWindow seed = CanonicalWindow.of(capacity, chain.last(capacity)).withForkWalkBatch(Math.min(fork.batch(), capacity));
         long oldest = seed.oldest().orElseThrow().number();
-        chain.extend(unseenBeforeFork);
-        chain.forkAt(oldest - belowWindow, newLength);
+        chain.extend(fork.unseenBeforeFork());
+        chain.forkAt(oldest - fork.belowWindow(), fork.newLength());
         Driver driver = new Driver(chain, seed, List.of());
         driver.beyondWindowExpected = true;
 
@@ -129,15 +152,13 @@ class CanonicalWindowPropertyTest {
         }
     }
 
-    @Provide
-    Arbitrary<Action> actions() {
-        Arbitrary<Action> extend = Arbitraries.integers().between(1, 4).map(n -> new Extend(n));
-        Arbitrary<Action> fork = Combinators.combine(Arbitraries.integers().between(1, 14),
-                Arbitraries.integers().between(1, 14)).as((back, length) -> new Fork(back, length));
-        Arbitrary<Action> poll = Combinators.combine(Arbitraries.integers().between(1, 2),
-                Arbitraries.of(true, false)).as((times, interleave) -> new Poll(times, interleave));
-        Arbitrary<Action> lagging = Arbitraries.integers().between(1, 16).map(n -> new PollLagging(n));
-        return Arbitraries.frequencyOf(Tuple.of(4, extend), Tuple.of(2, fork), Tuple.of(4, poll), Tuple.of(1, lagging));
+    /** Weighted 4 : 2 : 4 : 1; shrinks towards {@link Extend} of one block, the simplest action. */
+    static Gen<Action> actions() {
+        Gen<Action> extend = integers().between(1, 4).map(n -> new Extend(n));
+        Gen<Action> fork = integers().between(1, 14).zip(integers().between(1, 14), (back, length) -> new Fork(back, length));
+        Gen<Action> poll = integers().between(1, 2).zip(Generate.booleans(), (times, interleave) -> new Poll(times, interleave));
+        Gen<Action> lagging = integers().between(1, 16).map(n -> new PollLagging(n));
+        return Generate.frequency(List.of(Pair.of(4, extend), Pair.of(2, fork), Pair.of(4, poll), Pair.of(1, lagging)));
     }
 
     /** The watcher's loop, with the checks made after every step. */

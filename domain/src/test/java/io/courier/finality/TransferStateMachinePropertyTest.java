@@ -1,19 +1,19 @@
 package io.courier.finality;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.From;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Random event sequences from any start: the machine never leaves docs/ARCHITECTURE.md §1's table, whatever order events
@@ -24,9 +24,13 @@ class TransferStateMachinePropertyTest {
     private static final Map<String, TransferStatus> TABLE = TransferStateMachineTest.ALLOWED;
     private final TransferStateMachine machine = TransferStateMachine.INSTANCE;
 
-    @Property(tries = 2000)
-    void everyAcceptedMoveIsInTheTable(@ForAll TransferStatus start,
-                                       @ForAll @Size(max = 40) List<@From("events") TransferEvent> events) {
+    @Test
+    void everyAcceptedMoveIsInTheTable() {
+        qt().withExamples(2000).forAll(Generate.enumValues(TransferStatus.class), eventLists(0, 40))
+                .checkAssert(this::everyAcceptedMoveIsInTheTable);
+    }
+
+    private void everyAcceptedMoveIsInTheTable(TransferStatus start, List<TransferEvent> events) {
         TransferStatus status = start;
         for (TransferEvent event : events) {
             String key = status + "/" + event.getClass().getSimpleName();
@@ -50,25 +54,32 @@ class TransferStateMachinePropertyTest {
         }
     }
 
-    @Property(tries = 500)
-    void nothingLeavesATerminalStatusButARevival(@ForAll("terminal") TransferStatus terminal,
-                                                 @ForAll @Size(min = 1, max = 20) List<@From("events") TransferEvent> events) {
-        for (TransferEvent event : events) {
-            boolean revival = terminal == TransferStatus.REORGED && event instanceof TransferEvent.Relocated;
-            assertThat(machine.apply(terminal, event)).isInstanceOf(revival ? Transition.Moved.class : Transition.Rejected.class);
-        }
+    @Test
+    void nothingLeavesATerminalStatusButARevival() {
+        qt().withExamples(1000).forAll(terminal(), eventLists(1, 20)).checkAssert((terminal, events) -> {
+            for (TransferEvent event : events) {
+                boolean revival = terminal == TransferStatus.REORGED && event instanceof TransferEvent.Relocated;
+                assertThat(machine.apply(terminal, event)).isInstanceOf(revival ? Transition.Moved.class : Transition.Rejected.class);
+            }
+        });
     }
 
-    @Property(tries = 500)
-    void onlyARetryLeavesFailed(@ForAll("events") TransferEvent event) {
-        Transition transition = machine.apply(TransferStatus.FAILED, event);
-        assertThat(transition instanceof Transition.Moved)
-                .isEqualTo(event instanceof TransferEvent.RetryRequested);
+    @Test
+    void onlyARetryLeavesFailed() {
+        qt().withExamples(1000).forAll(events()).checkAssert(event -> {
+            Transition transition = machine.apply(TransferStatus.FAILED, event);
+            assertThat(transition instanceof Transition.Moved)
+                    .isEqualTo(event instanceof TransferEvent.RetryRequested);
+        });
     }
 
     /** The record follows the machine: status, a stage time for it, and updated-at moving forward. */
-    @Property(tries = 500)
-    void transfersFollowTheMachine(@ForAll @Size(max = 40) List<@From("events") TransferEvent> events) {
+    @Test
+    void transfersFollowTheMachine() {
+        qt().withExamples(1000).forAll(eventLists(0, 40)).checkAssert(this::transfersFollowTheMachine);
+    }
+
+    private void transfersFollowTheMachine(List<TransferEvent> events) {
         Transfer t = Fixtures.observed(1, 100, Fixtures.T0);
         Instant at = Fixtures.T0;
         for (TransferEvent generated : events) {
@@ -101,29 +112,57 @@ class TransferStateMachinePropertyTest {
         }
     }
 
-    @Provide
-    Arbitrary<TransferStatus> terminal() {
-        return Arbitraries.of(TransferStatus.DELIVERED, TransferStatus.REORGED);
+    // Generators. Examples: at least as many as these properties ever ran (1000 where it was 500: each takes
+    // microseconds). Shrinking goes towards shorter lists, the first kind of event (Finalized), zero counts and
+    // amounts, and "0x00…" hashes.
+
+    static Gen<TransferStatus> terminal() {
+        return Generate.pick(List.of(TransferStatus.DELIVERED, TransferStatus.REORGED));
     }
 
-    @Provide
-    Arbitrary<TransferEvent> events() {
-        Arbitrary<String> hashes = Arbitraries.strings().withChars("0123456789abcdef").ofLength(64).map(h -> "0x" + h);
-        Arbitrary<Long> counts = Arbitraries.longs().between(0, 1_000_000);
-        Arbitrary<BigInteger> wei = Arbitraries.bigIntegers().between(BigInteger.ZERO, BigInteger.TEN.pow(24));
-        Arbitrary<String> words = Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(20);
-        return Arbitraries.oneOf(
+    static Gen<List<TransferEvent>> eventLists(int minSize, int maxSize) {
+        return lists().of(events()).ofSizeBetween(minSize, maxSize);
+    }
+
+    static Gen<TransferEvent> events() {
+        Gen<String> hashes = strings("0123456789abcdef", 64, 64).map(h -> "0x" + h);
+        Gen<Long> counts = longs().between(0, 1_000_000);
+        Gen<BigInteger> wei = wei();
+        Gen<String> words = strings("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", 1, 20);
+        return oneOf(List.of(
                 counts.map(TransferEvent.Finalized::new),
                 words.map(TransferEvent.Reorged::new),
-                Combinators.combine(hashes, hashes, counts).as((tx, block, n) ->
+                hashes.zip(hashes, counts, (tx, block, n) ->
                         new TransferEvent.Relocated(new SourceRef(tx, n, block, 0), new SourceRef(tx, n + 1, tx, 1))),
-                Combinators.combine(wei, wei).as(TransferEvent.Underpaid::new),
+                wei.zip(wei, TransferEvent.Underpaid::new),
                 wei.map(TransferEvent.TopUpSeen::new),
-                Arbitraries.integers().between(1, 100).map(TransferEvent.Attested::new),
-                Combinators.combine(hashes, counts).as(TransferEvent.Submitted::new),
-                Combinators.combine(hashes, counts).as(TransferEvent.Replaced::new),
-                Combinators.combine(hashes, counts).as(TransferEvent.Delivered::new),
-                Combinators.combine(words, hashes).as(TransferEvent.ExecutionFailed::new),
-                words.map(TransferEvent.RetryRequested::new));
+                integers().between(1, 100).map(TransferEvent.Attested::new),
+                hashes.zip(counts, TransferEvent.Submitted::new),
+                hashes.zip(counts, TransferEvent.Replaced::new),
+                hashes.zip(counts, TransferEvent.Delivered::new),
+                words.zip(hashes, TransferEvent.ExecutionFailed::new),
+                words.map(TransferEvent.RetryRequested::new)));
+    }
+
+    /** One of the generators, each equally likely; shrinks towards the first. */
+    static <T> Gen<T> oneOf(List<Gen<? extends T>> generators) {
+        return Generate.pick(generators).flatMap(g -> g);
+    }
+
+    /** Strings of {@code min..max} characters drawn from {@code alphabet}; shrinks towards short runs of its first. */
+    static Gen<String> strings(String alphabet, int min, int max) {
+        List<Character> chars = alphabet.chars().mapToObj(c -> (char) c).toList();
+        return lists().of(Generate.pick(chars)).ofSizeBetween(min, max)
+                .map(cs -> cs.stream().map(String::valueOf).collect(Collectors.joining()));
+    }
+
+    /**
+     * Amounts in [0, 10^24] wei: a high and a low part below 10^12 each (the high part may be 10^12 itself, for the
+     * upper bound), both shrinking to zero, both with their bounds among the first examples.
+     */
+    static Gen<BigInteger> wei() {
+        BigInteger base = BigInteger.TEN.pow(12);
+        return longs().between(0, base.longValueExact()).zip(longs().between(0, base.longValueExact() - 1), (high, low) ->
+                high == base.longValueExact() ? base.pow(2) : BigInteger.valueOf(high).multiply(base).add(BigInteger.valueOf(low)));
     }
 }
