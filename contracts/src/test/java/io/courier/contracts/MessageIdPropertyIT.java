@@ -12,7 +12,6 @@ import io.courier.testkit.Chain;
 import io.courier.testkit.LocalChain;
 import io.courier.testkit.LocalChainExtension;
 import java.math.BigInteger;
-import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,22 +78,52 @@ class MessageIdPropertyIT {
         });
     }
 
-    /** Gas of a plain {@code send} from an account, with the 96-byte payload of a bridge transfer. */
+    /**
+     * Gas of a plain {@code send} from an account, against the EVM's gas schedule (Shanghai, as compiled):
+     * <ul>
+     *   <li>Two payloads of the same length run the same code on the same amount of data (keccak, copies, memory
+     *       and log data are all charged by length, and the nonce slot is written nonzero to nonzero both times),
+     *       so their gas differs only in calldata: 16 per nonzero byte, 4 per zero byte (EIP-2028). A payload
+     *       with k nonzero bytes costs exactly 12k more than as many zero bytes.</li>
+     *   <li>32 more payload bytes add one ABI word to the calldata (4 per zero byte: 128) and one to the
+     *       {@code MessageSent} data (8 per byte: 256), so at least 384 gas. The rest is execution, which the
+     *       schedule prices per word: 6 for keccak, 3 per word copied, 3 per word of memory grown (the quadratic
+     *       memory term is under 1 gas at these sizes); a handful of copies stays within 48. So the growth is in
+     *       [384, 432] (399 with the code solc emits today).</li>
+     * </ul>
+     * A {@code send} that carried another payload than claimed, or did work per payload byte beyond hashing and
+     * logging it, misses these figures.
+     */
     @Test
-    void sendGas() {
-        for (int i = 0; i < 2; i++) {
-            TransactionReceipt receipt = send(1002, GAS_RECIPIENT, new byte[96]);
-            assertThat(Deployments.sent(receipt).payload).hasSize(96);
-            log.info("GAS send, 96-byte payload (zero bytes), nonce {}: {}", Deployments.sent(receipt).nonce, receipt.getGasUsed());
-        }
-        byte[] dense = new byte[96];
-        Arrays.fill(dense, (byte) 0x5a);
-        TransactionReceipt receipt = send(1002, GAS_RECIPIENT, dense);
-        log.info("GAS send, 96-byte payload (nonzero bytes): {}", receipt.getGasUsed());
+    void sendGasFollowsTheCalldataAndLogSchedule() {
+        send(1002, GAS_RECIPIENT, new byte[96]); // the first send writes the nonce slot zero to nonzero (20000, not 2900)
+        qt().withExamples(15).forAll(bytes(1, 268)).checkAssert(payload -> {
+            long nonzero = countNonzero(payload);
+            TransactionReceipt zeros = send(1002, GAS_RECIPIENT, new byte[payload.length]);
+            TransactionReceipt dense = send(1002, GAS_RECIPIENT, payload);
+            TransactionReceipt longer = send(1002, GAS_RECIPIENT, new byte[payload.length + 32]);
+            log.info("GAS send, {}-byte payload: {} zero bytes {}, with {} nonzero bytes {}; {} zero bytes {}", payload.length,
+                    payload.length, zeros.getGasUsed(), nonzero, dense.getGasUsed(), payload.length + 32, longer.getGasUsed());
+
+            assertThat(dense.getGasUsed().subtract(zeros.getGasUsed()))
+                    .as("gas of %s nonzero bytes over zero bytes", nonzero).isEqualTo(BigInteger.valueOf(12 * nonzero));
+            assertThat(longer.getGasUsed().subtract(zeros.getGasUsed()).longValueExact())
+                    .as("gas of 32 more payload bytes").isBetween(384L, 384L + 48);
+            assertThat(Deployments.sent(dense).payload).isEqualTo(payload);
+            assertThat(Deployments.sent(zeros).payload).isEqualTo(new byte[payload.length]);
+        });
     }
 
     private static TransactionReceipt send(long dstChainId, String recipient, byte[] payload) {
         return call(() -> senderView.send(BigInteger.valueOf(dstChainId), recipient, payload, BigInteger.ZERO).send());
+    }
+
+    private static long countNonzero(byte[] bytes) {
+        long n = 0;
+        for (byte b : bytes) {
+            n += b == 0 ? 0 : 1;
+        }
+        return n;
     }
 
     /** Ids from 1 to the largest long, both ends among the first examples; any nonce; payloads up to 300 bytes. */
