@@ -8,6 +8,7 @@ import io.courier.relayer.submitfakes.FakeChainClient;
 import io.courier.relayer.submitfakes.InMemoryAttestationStore;
 import io.courier.relayer.submitfakes.InMemorySubmissionStore;
 import io.courier.relayer.submitfakes.InMemoryTransferStore;
+import io.courier.relayer.submitfakes.ManualDeadlines;
 import io.courier.relayer.submitfakes.ManualClock;
 import io.courier.relayer.submitfakes.Transfers;
 import io.courier.relayer.telemetry.CourierMetrics;
@@ -38,6 +39,7 @@ final class SubmitterHarness {
     final HaltedChains halted = new HaltedChains();
     final CourierMetrics metrics = new CourierMetrics(new PrometheusRegistry());
     final List<Transfer> attestRequests = new CopyOnWriteArrayList<>();
+    final ManualDeadlines deadlines = new ManualDeadlines();
 
     SubmitterSettings settings() {
         Duration never = Duration.ofHours(1);
@@ -48,7 +50,7 @@ final class SubmitterHarness {
     Submitter.Wiring wiring() {
         return new Submitter.Wiring(Transfers.DST, "dst", Transfers.DST_GATEWAY, chain, Transfers.SIGNER, settings(),
                 transfers, attestations, submissions, Transfers.keys(1), attestRequests::add, metrics,
-                new TransferTracing(OpenTelemetry.noop()), clock, halted);
+                new TransferTracing(OpenTelemetry.noop()), clock, halted, deadlines);
     }
 
     ActorRef<Submitter.Command> start(ActorTestKit kit) {

@@ -16,13 +16,16 @@ public final class InMemoryAttestationStore implements AttestationStore {
 
     private final Map<MessageId, Map<String, Attestation>> byMessage = new ConcurrentHashMap<>();
     public final AtomicInteger puts = new AtomicInteger();
+    /** Returns the stage a put completes with once written (null: at once); lets a test hold a round open. */
+    public volatile java.util.function.Function<Attestation, CompletionStage<Void>> onPut = a -> null;
 
     @Override
     public CompletionStage<Void> put(Attestation attestation) {
         puts.incrementAndGet();
         byMessage.computeIfAbsent(attestation.messageId(), k -> new ConcurrentHashMap<>())
                 .put(attestation.validator().toLowerCase(), attestation);
-        return CompletableFuture.completedFuture(null);
+        CompletionStage<Void> scripted = onPut.apply(attestation);
+        return scripted != null ? scripted : CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -42,6 +42,10 @@ public final class InMemoryTransferStore implements TransferStore {
     public final List<TransitionCall> transitionCalls = new CopyOnWriteArrayList<>();
     /** Returns the stage a transition call completes with instead of being applied; null: applied as usual. */
     public volatile Function<TransitionCall, CompletionStage<TransitionOutcome>> onTransition = c -> null;
+    /** Calls of {@link #open}; {@link #onOpen} returns the stage one completes with instead (null: the transfers). */
+    public final java.util.concurrent.atomic.AtomicInteger findCalls = new java.util.concurrent.atomic.AtomicInteger();
+    public final java.util.concurrent.atomic.AtomicInteger openCalls = new java.util.concurrent.atomic.AtomicInteger();
+    public volatile Function<Integer, CompletionStage<List<Transfer>>> onOpen = n -> null;
 
     public void put(Transfer t) {
         transfers.put(t.id(), t);
@@ -90,11 +94,16 @@ public final class InMemoryTransferStore implements TransferStore {
 
     @Override
     public CompletionStage<Optional<Transfer>> find(MessageId id) {
+        findCalls.incrementAndGet();
         return CompletableFuture.completedFuture(Optional.ofNullable(transfers.get(id)));
     }
 
     @Override
     public CompletionStage<List<Transfer>> open(long dstChain, LocalDate fromDay, LocalDate toDay, int limit) {
+        CompletionStage<List<Transfer>> scripted = onOpen.apply(openCalls.incrementAndGet());
+        if (scripted != null) {
+            return scripted;
+        }
         return CompletableFuture.completedFuture(transfers.values().stream()
                 .filter(t -> t.message().dstChainId() == dstChain && !t.status().isTerminal())
                 .sorted(Comparator.comparing(Transfer::createdAt)).limit(limit).toList());
