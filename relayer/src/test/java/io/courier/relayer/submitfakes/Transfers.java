@@ -41,7 +41,12 @@ public final class Transfers {
     }
 
     public static Transfer finalized(long nonce) {
-        CrossChainMessage m = new CrossChainMessage(SRC, SRC_GATEWAY, nonce, DST, "0x" + "22".repeat(20), "0x" + "33".repeat(20),
+        return finalizedFrom(SRC, nonce);
+    }
+
+    /** A FINALIZED transfer from source chain {@code src} to {@link #DST}. */
+    public static Transfer finalizedFrom(long src, long nonce) {
+        CrossChainMessage m = new CrossChainMessage(src, SRC_GATEWAY, nonce, DST, "0x" + "22".repeat(20), "0x" + "33".repeat(20),
                 ("hello " + nonce).getBytes(StandardCharsets.UTF_8));
         return Transfer.observed(m, new SourceRef("0x" + "aa".repeat(32), 120, "0x" + "bb".repeat(32), (int) nonce), 12, T0)
                 .next(new TransferEvent.Finalized(12), T0.plusSeconds(30));
