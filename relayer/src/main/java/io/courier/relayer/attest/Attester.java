@@ -17,6 +17,7 @@ import io.courier.relayer.telemetry.CourierMetrics;
 import io.courier.relayer.telemetry.TransferTracing;
 import io.opentelemetry.api.common.Attributes;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,8 +26,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -45,9 +46,18 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
     /** A transfer is FINALIZED: sign it (again, idempotently) and count signatures. */
     public record Attest(Transfer transfer) implements Command {}
 
-    private record Done(MessageId id, Outcome outcome, Throwable error) implements Command {}
+    private record Done(Transfer transfer, Outcome outcome, Throwable error) implements Command {}
 
-    private enum Outcome { ATTESTED, WAITING_FOR_PEERS, ALREADY_MOVED }
+    /** What an attestation round came to; computed off the actor's thread, acted on in {@link #onDone}. */
+    private sealed interface Outcome {
+        /** This call moved it FINALIZED → ATTESTED with {@code signatures} valid ones. */
+        record Attested(Transfer attested, int signatures, Instant finalizedAt) implements Outcome {}
+
+        record WaitingForPeers(int signatures) implements Outcome {}
+
+        /** Someone else (a peer's attester, or an earlier round) moved it first: nothing to hand over. */
+        record AlreadyMoved(TransitionOutcome outcome) implements Outcome {}
+    }
 
     /** What the attester needs. */
     public record Wiring(ValidatorKeys keys, TransferStore transfers, AttestationStore attestations,
@@ -56,7 +66,8 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
                          HaltedChains halted) {}
 
     public static Behavior<Command> create(Wiring wiring) {
-        return Behaviors.setup(ctx -> new Attester(ctx, wiring));
+        return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new Attester(ctx, wiring)))
+                .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
     }
 
     private static final int MAX_IN_FLIGHT = 64;
@@ -95,10 +106,11 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
             return this;
         }
         inFlight.add(t.id());
-        getContext().pipeToSelf(StageDeadline.within(attest(t, gateway), java.time.Duration.ofSeconds(60), "attesting " + t.id()), (outcome, error) -> new Done(t.id(), outcome, error));
+        getContext().pipeToSelf(StageDeadline.within(attest(t, gateway), Duration.ofSeconds(60), "attesting " + t.id()), (outcome, error) -> new Done(t, outcome, error));
         return this;
     }
 
+    /** Signs, stores, counts and, at the threshold, records ATTESTED; touches no actor state (runs on store threads). */
     private CompletionStage<Outcome> attest(Transfer t, String gateway) {
         var digest = w.keys().digest(t.id(), t.message().dstChainId(), gateway);
         Instant now = w.clock().instant();
@@ -111,29 +123,28 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
                 .thenCompose(all -> {
                     int valid = w.keys().countValid(digest, all);
                     if (valid < w.keys().threshold()) {
-                        return CompletableFuture.completedFuture(Outcome.WAITING_FOR_PEERS);
+                        return CompletableFuture.completedFuture(new Outcome.WaitingForPeers(valid));
                     }
                     return w.transfers().transition(t.id(), TransferStatus.FINALIZED, new TransferEvent.Attested(valid), w.clock().instant())
-                            .thenApply(outcome -> {
-                                if (outcome instanceof TransitionOutcome.Applied applied) {
-                                    Transfer attested = applied.updated();
-                                    w.tracing().stage(t.id().toHex(), t.route(), "attest",
-                                            t.stageTime(TransferStatus.FINALIZED).orElse(now), w.clock().instant(),
-                                            Attributes.builder().put("courier.signatures", valid).build(), true);
-                                    w.delivery().ready(t.message().dstChainId(), attested.id());
-                                    return Outcome.ATTESTED;
-                                }
-                                return Outcome.ALREADY_MOVED;
-                            });
+                            .thenApply(outcome -> outcome instanceof TransitionOutcome.Applied applied
+                                    ? new Outcome.Attested(applied.updated(), valid, t.stageTime(TransferStatus.FINALIZED).orElse(now))
+                                    : new Outcome.AlreadyMoved(outcome));
                 });
     }
 
     private Behavior<Command> onDone(Done done) {
-        inFlight.remove(done.id());
+        Transfer t = done.transfer();
+        inFlight.remove(t.id());
         if (done.error() != null) {
-            getContext().getLog().warn("transfer {}: attestation failed, the sweep retries: {}", done.id(), done.error().toString());
-        } else if (done.outcome() == Outcome.WAITING_FOR_PEERS) {
-            getContext().getLog().debug("transfer {}: waiting for peer signatures", done.id());
+            getContext().getLog().warn("transfer {}: attestation failed, the sweep retries: {}", t.id(), done.error().toString());
+        } else if (done.outcome() instanceof Outcome.Attested attested) {
+            w.tracing().stage(t.id().toHex(), t.route(), "attest", attested.finalizedAt(), w.clock().instant(),
+                    Attributes.builder().put("courier.signatures", attested.signatures()).build(), true);
+            w.delivery().ready(t.message().dstChainId(), attested.attested().id());
+        } else if (done.outcome() instanceof Outcome.WaitingForPeers waiting) {
+            getContext().getLog().debug("transfer {}: waiting for peer signatures ({} valid)", t.id(), waiting.signatures());
+        } else if (done.outcome() instanceof Outcome.AlreadyMoved moved) {
+            getContext().getLog().debug("transfer {}: not attested here: {}", t.id(), moved.outcome());
         }
         return this;
     }

@@ -54,11 +54,6 @@ public final class NonceAllocator {
         returned.remove(nonce);
     }
 
-    /** True if {@code nonce} was given back and not handed out again. */
-    public boolean isFree(long nonce) {
-        return nonce >= next || returned.contains(nonce);
-    }
-
     /** The first nonce never handed out. */
     public long next() {
         return next;

@@ -5,6 +5,11 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every metric the node exports, registered in the registry it is given (never the default one), named as in
@@ -33,6 +38,8 @@ public final class CourierMetrics {
     public final Counter reorgs;
     public final Counter deepReorgs;
     public final Gauge chainHalted;
+    /** The {@link #transfers} series each destination set at its last sweep, as (state, route). */
+    private final Map<Long, Set<List<String>>> openTransferSeries = new ConcurrentHashMap<>();
 
     public CourierMetrics(PrometheusRegistry registry) {
         this.registry = registry;
@@ -89,6 +96,25 @@ public final class CourierMetrics {
                 .labelNames("chain").register(registry);
         chainHalted = Gauge.builder().name("courier_chain_halted")
                 .help("1 while the chain is halted (no attesting or delivering from it)").labelNames("chain").register(registry);
+    }
+
+    /**
+     * Sets {@link #transfers} from a sweep of destination {@code dstChainId}'s open transfers, counted by state and
+     * route. A series set at an earlier sweep that has no transfers now is set to 0: it would keep its last value.
+     */
+    public void openTransfers(long dstChainId, Map<String, Map<String, Integer>> countByStateAndRoute) {
+        openTransferSeries.compute(dstChainId, (dst, before) -> {
+            Set<List<String>> now = new HashSet<>();
+            countByStateAndRoute.forEach((state, byRoute) -> byRoute.forEach((route, n) -> {
+                transfers.labelValues(state, route).set(n);
+                now.add(List.of(state, route));
+            }));
+            if (before != null) {
+                before.stream().filter(series -> !now.contains(series))
+                        .forEach(series -> transfers.labelValues(series.get(0), series.get(1)).set(0));
+            }
+            return now;
+        });
     }
 
     /** A registry with Courier's metrics and the JVM's. */

@@ -1,0 +1,156 @@
+package io.courier.relayer.attest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.courier.chain.message.MessageId;
+import io.courier.finality.Transfer;
+import io.courier.finality.TransferEvent;
+import io.courier.finality.TransferStatus;
+import io.courier.relayer.status.HaltedChains;
+import io.courier.relayer.submitfakes.InMemoryAttestationStore;
+import io.courier.relayer.submitfakes.InMemoryTransferStore;
+import io.courier.relayer.submitfakes.ManualClock;
+import io.courier.relayer.submitfakes.Transfers;
+import io.courier.relayer.telemetry.CourierMetrics;
+import io.courier.relayer.telemetry.TransferTracing;
+import io.opentelemetry.api.OpenTelemetry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The attester over in-memory stores; assertions on signatures stored, states and hand-overs, never on timings. */
+class AttesterTest {
+
+    private static final ActorTestKit kit = ActorTestKit.create();
+
+    static {
+        Awaitility.setDefaultTimeout(Duration.ofMinutes(1)); // a bound on a busy machine, not a timing assertion
+    }
+
+    @AfterAll
+    static void stop() {
+        kit.shutdownTestKit();
+    }
+
+    private static final long OTHER_SOURCE = 1003;
+
+    private record Handover(long dstChainId, MessageId id) {}
+
+    private final InMemoryTransferStore transfers = new InMemoryTransferStore();
+    private final InMemoryAttestationStore attestations = new InMemoryAttestationStore();
+    private final HaltedChains halted = new HaltedChains();
+    private final List<Handover> delivered = new CopyOnWriteArrayList<>();
+
+    /** An attester holding {@code localKeys} of the three validators (threshold 2). */
+    private ActorRef<Attester.Command> attester(int localKeys) {
+        Attester.Wiring wiring = new Attester.Wiring(Transfers.keys(localKeys), transfers, attestations,
+                Map.of(Transfers.DST, Transfers.DST_GATEWAY), (dst, id) -> delivered.add(new Handover(dst, id)),
+                new CourierMetrics(new PrometheusRegistry()), new TransferTracing(OpenTelemetry.noop()),
+                new ManualClock(Transfers.T0.plusSeconds(40)), halted);
+        return kit.spawn(Attester.create(wiring));
+    }
+
+    private Transfer finalized(long nonce) {
+        Transfer t = Transfers.finalized(nonce);
+        transfers.put(t);
+        return t;
+    }
+
+    private TransferStatus status(Transfer t) {
+        return transfers.get(t.id()).status();
+    }
+
+    /** A transfer from another source chain than the others (never halted here). */
+    private static Transfer probe(long nonce) {
+        return Transfers.finalizedFrom(OTHER_SOURCE, nonce);
+    }
+
+    /** Sends a transfer that completes at once and waits for its effect: everything sent before was handled. */
+    private void barrier(ActorRef<Attester.Command> attester, long nonce) {
+        Transfer probe = probe(nonce);
+        transfers.put(probe);
+        attester.tell(new Attester.Attest(probe));
+        await().until(() -> attestations.list(probe.id()).toCompletableFuture().join().size() > 0);
+    }
+
+    @Test
+    void withTooFewSignaturesItStoresItsOwnAndWaitsForPeers() {
+        ActorRef<Attester.Command> attester = attester(1);
+        Transfer t = finalized(1);
+        attester.tell(new Attester.Attest(t));
+        await().until(() -> attestations.puts.get() == 1);
+        barrier(attester, 99);
+
+        assertThat(status(t)).isEqualTo(TransferStatus.FINALIZED);
+        assertThat(delivered).isEmpty();
+        assertThat(transfers.transitionCalls).isEmpty();
+    }
+
+    @Test
+    void aPeerSignatureBringsItToTheThresholdAndTheTransferIsHandedToItsSubmitterOnce() {
+        ActorRef<Attester.Command> attester = attester(1);
+        Transfer t = finalized(1);
+        attestations.put(Transfers.signatures(t).get(1)); // a peer's
+        attester.tell(new Attester.Attest(t));
+        await().until(() -> status(t) == TransferStatus.ATTESTED);
+        await().until(() -> !delivered.isEmpty());
+
+        assertThat(delivered).containsExactly(new Handover(Transfers.DST, t.id()));
+    }
+
+    @Test
+    void aDuplicateAttestWhileOneIsInFlightIsDropped() {
+        ActorRef<Attester.Command> attester = attester(2);
+        Transfer t = finalized(1);
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        attestations.onPut = a -> a.messageId().equals(t.id()) ? held : null;
+        attester.tell(new Attester.Attest(t));
+        await().until(() -> attestations.puts.get() == 2); // its two local keys
+        attester.tell(new Attester.Attest(t)); // the watcher and the sweep both ask
+        attestations.onPut = a -> null;
+        barrier(attester, 99);
+        assertThat(attestations.puts.get()).as("puts of t and of the probe's two keys").isEqualTo(4);
+
+        held.complete(null);
+        await().until(() -> delivered.size() == 2);
+        assertThat(delivered).containsOnlyOnce(new Handover(Transfers.DST, t.id()));
+        assertThat(transfers.transitionCalls).filteredOn(c -> c.id().equals(t.id())).hasSize(1);
+    }
+
+    @Test
+    void aTransitionAlreadyAppliedBySomeoneElseIsNotHandedOverAgain() {
+        ActorRef<Attester.Command> attester = attester(2);
+        Transfer t = finalized(1);
+        // a peer's attester got there first and handed it over on its node
+        transfers.apply(t.id(), TransferStatus.FINALIZED, new TransferEvent.Attested(3), Transfers.T0.plusSeconds(35));
+        attester.tell(new Attester.Attest(t)); // our FINALIZED snapshot, from before
+        await().until(() -> transfers.transitionCalls.size() == 1);
+        barrier(attester, 99);
+        await().until(() -> !delivered.isEmpty()); // the probe's hand-over comes after t's outcome
+
+        assertThat(delivered).containsExactly(new Handover(Transfers.DST, probe(99).id()));
+        assertThat(status(t)).isEqualTo(TransferStatus.ATTESTED);
+        assertThat(transfers.get(t.id()).stageTime(TransferStatus.ATTESTED)).contains(Transfers.T0.plusSeconds(35));
+    }
+
+    @Test
+    void aTransferFromAHaltedChainIsNotSigned() {
+        ActorRef<Attester.Command> attester = attester(2);
+        Transfer t = finalized(1);
+        halted.halt(Transfers.SRC, "reorg beyond finality");
+        attester.tell(new Attester.Attest(t));
+        barrier(attester, 99);
+
+        assertThat(attestations.list(t.id()).toCompletableFuture().join()).isEmpty();
+        assertThat(status(t)).isEqualTo(TransferStatus.FINALIZED);
+    }
+}

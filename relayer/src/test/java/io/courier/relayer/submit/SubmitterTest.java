@@ -1,0 +1,305 @@
+package io.courier.relayer.submit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.courier.chain.ChainRpcException;
+import io.courier.chain.TxReceipt;
+import io.courier.finality.Submission;
+import io.courier.finality.Transfer;
+import io.courier.finality.TransferEvent;
+import io.courier.finality.TransferStatus;
+import io.courier.finality.store.StoreException;
+import io.courier.finality.store.TransitionOutcome;
+import io.courier.relayer.submitfakes.FakeChainClient;
+import io.courier.relayer.submitfakes.InMemoryTransferStore.TransitionCall;
+import io.courier.relayer.submitfakes.Transfers;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The submitter actor over fakes: scripted chain, in-memory stores, a manual clock and deadlines that pass only
+ * when the test expires them. Assertions are on effects (records, broadcasts, states), never on timings.
+ */
+class SubmitterTest {
+
+    private static final ActorTestKit kit = ActorTestKit.create();
+
+    static {
+        Awaitility.setDefaultTimeout(Duration.ofMinutes(1)); // a bound on a busy machine, not a timing assertion
+    }
+
+    @AfterAll
+    static void stop() {
+        kit.shutdownTestKit();
+    }
+
+    private static List<Long> recordedNonces(SubmitterHarness h) {
+        return h.submissions.recordCalls.stream().map(Submission::nonce).toList();
+    }
+
+    private static Submission recordOf(SubmitterHarness h, Transfer t) {
+        return h.submissions.recordCalls.stream().filter(s -> s.messageIds().contains(t.id())).findFirst().orElseThrow();
+    }
+
+    private static long submissionsCounter(SubmitterHarness h, String outcome) {
+        return (long) h.metrics.submissions.labelValues("dst", outcome).get();
+    }
+
+    @Test
+    void aTransferIsSignedRecordedMarkedSubmittedBroadcastAndDeliveredInThatOrder() {
+        SubmitterHarness h = new SubmitterHarness();
+        Transfer a = h.attested(1);
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.chain.sent.size() == 1);
+
+        Submission record = recordOf(h, a);
+        assertThat(record.nonce()).isZero();
+        assertThat(h.chain.sentHashes()).containsExactly(record.txHash());
+        assertThat(h.transfers.get(a.id()).destinationTx()).contains(record.txHash());
+
+        h.chain.receipts.put(record.txHash(), FakeChainClient.delivered(record.txHash(), a.id(), Transfers.DST_GATEWAY, 90));
+        submitter.tell(Submitter.PollReceipts.INSTANCE);
+        await().until(() -> h.status(a) == TransferStatus.DELIVERED);
+    }
+
+    @Test
+    void aSubmittedWriteThatMissesItsDeadlineKeepsItsNonceAndItsTransactionIsSentAtTheNextPoll() {
+        SubmitterHarness h = new SubmitterHarness();
+        Transfer a = h.attested(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        // the SUBMITTED write hangs (a Cassandra timeout in the making); later writes go through
+        h.transfers.onTransition = call -> call.id().equals(a.id()) && call.event() instanceof TransferEvent.Submitted
+                && first.getAndSet(false) ? new CompletableFuture<TransitionOutcome>() : null;
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.deadlines.waiting("submitting") && !h.transfers.transitionCalls.isEmpty());
+        assertThat(h.deadlines.expire("submitting")).isTrue();
+
+        Transfer b = h.attested(2);
+        submitter.tell(new Submitter.Ready(b.id()));
+        await().until(() -> h.chain.sent.size() == 1);
+        // the timed-out write may have landed: its nonce is not handed out again
+        assertThat(recordedNonces(h)).containsExactly(0L, 1L);
+        assertThat(h.chain.sentHashes()).containsExactly(recordOf(h, b).txHash());
+        assertThat(h.status(a)).isEqualTo(TransferStatus.ATTESTED);
+
+        // the next poll sends A's recorded transaction, unchanged
+        submitter.tell(Submitter.PollReceipts.INSTANCE);
+        await().until(() -> h.chain.sent.size() == 2);
+        String aTx = recordOf(h, a).txHash();
+        assertThat(h.chain.sentHashes().get(1)).isEqualTo(aTx);
+
+        // once mined, SUBMITTED is written first (the state machine has no ATTESTED → DELIVERED), then DELIVERED
+        h.chain.receipts.put(aTx, FakeChainClient.delivered(aTx, a.id(), Transfers.DST_GATEWAY, 90));
+        await().untilAsserted(() -> {
+            submitter.tell(Submitter.PollReceipts.INSTANCE);
+            assertThat(h.status(a)).isEqualTo(TransferStatus.DELIVERED);
+        });
+        assertThat(h.transfers.get(a.id()).destinationTx()).contains(aTx);
+        assertThat(h.transfers.transitionCalls.stream().filter(c -> c.id().equals(a.id())).map(c -> c.event().getClass().getSimpleName()))
+                .containsSubsequence("Submitted", "Submitted", "Delivered");
+    }
+
+    @Test
+    void aBroadcastThatFailsAfterSubmittedWasPersistedIsRetriedWithTheSameTransaction() {
+        SubmitterHarness h = new SubmitterHarness();
+        Transfer a = h.attested(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        h.chain.onSend = raw -> first.getAndSet(false)
+                ? CompletableFuture.failedFuture(FakeChainClient.rpcError(ChainRpcException.Kind.TRANSIENT, "eth_sendRawTransaction"))
+                : CompletableFuture.completedFuture(org.web3j.crypto.Hash.sha3(raw));
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> submissionsCounter(h, "broadcast_failed") == 1);
+        Submission record = recordOf(h, a);
+        assertThat(h.status(a)).isEqualTo(TransferStatus.SUBMITTED);
+
+        submitter.tell(Submitter.PollReceipts.INSTANCE);
+        await().until(() -> h.chain.sent.size() == 2);
+        assertThat(h.chain.sentHashes()).containsExactly(record.txHash(), record.txHash());
+        assertThat(h.submissions.recordCalls).containsExactly(record);
+    }
+
+    @Test
+    void aRecordWriteThatCertainlyFailedGivesItsNonceBackAndNothingIsSent() {
+        SubmitterHarness h = new SubmitterHarness();
+        Transfer a = h.attested(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        h.submissions.onRecord = s -> first.getAndSet(false)
+                ? CompletableFuture.failedFuture(new StoreException("record of nonce " + s.nonce() + " failed: no host", null, false))
+                : null;
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.submissions.recordCalls.size() == 1);
+        Transfer b = h.attested(2);
+        submitter.tell(new Submitter.Ready(b.id()));
+        await().until(() -> h.chain.sent.size() == 1);
+
+        assertThat(recordedNonces(h)).containsExactly(0L, 0L);
+        assertThat(h.chain.sentHashes()).containsExactly(recordOf(h, b).txHash());
+        assertThat(h.status(a)).isEqualTo(TransferStatus.ATTESTED);
+        assertThat(h.transfers.transitionCalls).extracting(TransitionCall::id).containsExactly(b.id());
+    }
+
+    @Test
+    void aPreparationThatMissesItsDeadlineSignsNothingAndTheNextSweepSubmitsIt() {
+        SubmitterHarness h = new SubmitterHarness();
+        Transfer a = h.attested(1);
+        CompletableFuture<String> hungPreflight = new CompletableFuture<>();
+        h.chain.onPreflight = data -> hungPreflight;
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.deadlines.waiting("preparing"));
+        assertThat(h.deadlines.expire("preparing")).isTrue();
+
+        h.chain.onPreflight = data -> CompletableFuture.completedFuture("0x");
+        submitter.tell(Submitter.Sweep.INSTANCE);
+        await().until(() -> h.chain.sent.size() == 1);
+        assertThat(recordedNonces(h)).containsExactly(0L);
+        assertThat(h.status(a)).isEqualTo(TransferStatus.SUBMITTED);
+        hungPreflight.complete("0x"); // too late: its step is over, nothing else is signed
+        submitter.tell(Submitter.Sweep.INSTANCE);
+        await().until(() -> h.transfers.openCalls.get() >= 3);
+        assertThat(h.submissions.recordCalls).hasSize(1);
+    }
+
+    @Test
+    void aSweepThatMissesItsDeadlineDoesNotStopTheNextOne() {
+        SubmitterHarness h = new SubmitterHarness();
+        h.transfers.onOpen = n -> n == 1 ? new CompletableFuture<>() : null;
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        await().until(() -> h.deadlines.waiting("sweep"));
+        Transfer a = h.attested(1); // never announced: only a sweep finds it
+        assertThat(h.deadlines.expire("sweep")).isTrue();
+
+        submitter.tell(Submitter.Sweep.INSTANCE);
+        await().until(() -> h.chain.sent.size() == 1);
+        assertThat(h.status(a)).isEqualTo(TransferStatus.SUBMITTED);
+    }
+
+    @Test
+    void aSourceChainHaltedWhileATransferIsPreparedGetsNoTransaction() {
+        SubmitterHarness h = new SubmitterHarness();
+        Transfer a = h.attested(1);
+        CompletableFuture<String> preflight = new CompletableFuture<>();
+        h.chain.onPreflight = data -> preflight;
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.chain.preflights.size() == 1);
+
+        h.halted.halt(Transfers.SRC, "reorg beyond finality");
+        preflight.complete("0x");
+        await().until(() -> !h.deadlines.waiting("preparing"));
+        // a later message with a visible effect: once it is handled, the prepared transfer was handled before it
+        submitter.tell(Submitter.Sweep.INSTANCE);
+        await().until(() -> h.transfers.openCalls.get() >= 2);
+        assertThat(h.submissions.recordCalls).isEmpty();
+        assertThat(h.chain.sent).isEmpty();
+        assertThat(h.status(a)).isEqualTo(TransferStatus.ATTESTED);
+
+        h.halted.resume(Transfers.SRC);
+        h.chain.onPreflight = data -> CompletableFuture.completedFuture("0x");
+        submitter.tell(Submitter.Sweep.INSTANCE);
+        await().until(() -> h.chain.sent.size() == 1);
+        assertThat(recordedNonces(h)).containsExactly(0L);
+    }
+
+    @Test
+    void aSourceChainHaltedWhileATransactionIsInFlightGetsNoReplacementTransaction() {
+        SubmitterHarness h = new SubmitterHarness();
+        Transfer a = h.attested(1);
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.chain.sent.size() == 1);
+        String aTx = recordOf(h, a).txHash();
+        assertThat(h.transfers.findCalls.get()).isEqualTo(1);
+
+        h.halted.halt(Transfers.SRC, "reorg beyond finality");
+        // its nonce is taken by another transaction and it has no receipt: it can never be mined
+        h.chain.minedNonce.set(1);
+        h.chain.onSend = raw -> CompletableFuture.failedFuture(FakeChainClient.rpcError(ChainRpcException.Kind.NONCE_TOO_LOW, "eth_sendRawTransaction"));
+        h.clock.advance(SubmitterHarness.REBROADCAST_AFTER);
+        submitter.tell(Submitter.PollReceipts.INSTANCE);
+        await().until(() -> h.chain.sent.size() == 2); // the same transaction, sent again
+        // the replacement is prepared from the transfer (a second read of it) and finds the chain halted
+        await().until(() -> h.transfers.findCalls.get() == 2);
+        submitter.tell(Submitter.Sweep.INSTANCE);
+        await().until(() -> h.transfers.openCalls.get() >= 2);
+        assertThat(h.chain.sentHashes()).containsOnly(aTx);
+        assertThat(h.submissions.recordCalls).hasSize(1);
+        assertThat(h.transfers.get(a.id()).destinationTx()).contains(aTx);
+    }
+
+    @Test
+    void readyRequestsWaitWhileTheNoncesLoadAndAreSubmittedOnceTheyAre() {
+        SubmitterHarness h = new SubmitterHarness();
+        Transfer a = h.attested(1);
+        h.chain.minedNonce.set(7);
+        CompletableFuture<Long> mined = new CompletableFuture<>();
+        h.chain.onNonce = tag -> tag.equals("latest") ? mined : CompletableFuture.completedFuture(7L);
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.deadlines.waiting("loading the nonce"));
+        assertThat(h.chain.preflights).isEmpty();
+
+        h.chain.onNonce = null;
+        mined.complete(7L);
+        await().until(() -> h.chain.sent.size() == 1);
+        assertThat(recordedNonces(h)).containsExactly(7L);
+    }
+
+    @Test
+    void aNonceRecordedButNeverSentIsFilledByTheNonceCheck() {
+        SubmitterHarness h = new SubmitterHarness();
+        Transfer a = h.attested(1);
+        // someone else delivers A between our record and our SUBMITTED write
+        h.transfers.onTransition = call -> {
+            if (call.id().equals(a.id()) && call.event() instanceof TransferEvent.Submitted s && !s.txHash().equals("0x" + "99".repeat(32))) {
+                h.transfers.apply(a.id(), TransferStatus.ATTESTED, new TransferEvent.Submitted("0x" + "99".repeat(32), 40), h.clock.instant());
+            }
+            return null;
+        };
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.submissions.recordCalls.size() == 1);
+        await().until(() -> !h.deadlines.waiting("submitting"));
+        assertThat(h.chain.sent).isEmpty();
+
+        submitter.tell(Submitter.CheckNonces.INSTANCE);
+        await().until(() -> h.chain.sent.size() == 1);
+        assertThat(submissionsCounter(h, "gap_filled")).isEqualTo(1);
+        assertThat(h.chain.sentHashes()).doesNotContain(recordOf(h, a).txHash());
+    }
+
+    @Test
+    void receiptsAreOnlyAskedForWhatIsInFlightAndAnUnconfirmedReceiptIsAskedAgain() {
+        SubmitterHarness h = new SubmitterHarness();
+        Transfer a = h.attested(1);
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.chain.sent.size() == 1);
+        String aTx = recordOf(h, a).txHash();
+        // mined above the head: not confirmed yet
+        TxReceipt early = FakeChainClient.delivered(aTx, a.id(), Transfers.DST_GATEWAY, h.chain.head.get() + 5);
+        h.chain.receipts.put(aTx, early);
+        submitter.tell(Submitter.PollReceipts.INSTANCE);
+        await().until(() -> h.chain.receiptCalls.size() == 1);
+        h.chain.head.addAndGet(10);
+        await().untilAsserted(() -> {
+            submitter.tell(Submitter.PollReceipts.INSTANCE);
+            assertThat(h.status(a)).isEqualTo(TransferStatus.DELIVERED);
+        });
+        assertThat(h.chain.receiptCalls).containsOnly(aTx);
+        assertThat(h.transfers.get(a.id()).stageTime(TransferStatus.DELIVERED)).isPresent();
+        assertThat(h.chain.sent).hasSize(1);
+    }
+}

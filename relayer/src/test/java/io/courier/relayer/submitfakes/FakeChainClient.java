@@ -1,0 +1,180 @@
+package io.courier.relayer.submitfakes;
+
+import io.courier.chain.BlockHeader;
+import io.courier.chain.ChainClient;
+import io.courier.chain.ChainLog;
+import io.courier.chain.ChainRpcException;
+import io.courier.chain.FeeHistory;
+import io.courier.chain.GatewayEvents;
+import io.courier.chain.RpcCall;
+import io.courier.chain.RpcFailure;
+import io.courier.chain.TxReceipt;
+import io.courier.chain.message.MessageId;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Bool;
+import org.web3j.abi.datatypes.DynamicBytes;
+import org.web3j.abi.datatypes.generated.Uint64;
+import org.web3j.crypto.Hash;
+import org.web3j.utils.Numeric;
+
+/**
+ * A destination chain as the submitter sees it: scripted nonces, receipts and broadcast results, every call
+ * recorded. A script may return a future the test completes later ("controllable futures").
+ */
+public final class FakeChainClient implements ChainClient {
+
+    public static final String HANDLER_GAS_LIMIT_SELECTOR = FunctionEncoder.encode(
+            new org.web3j.abi.datatypes.Function("handlerGasLimit", List.of(), List.of()));
+    private static final String MESSAGE_STATUS_SELECTOR = FunctionEncoder.encode(new org.web3j.abi.datatypes.Function(
+            "messageStatus", List.of(new org.web3j.abi.datatypes.generated.Bytes32(new byte[32])), List.of())).substring(0, 10);
+
+    private final long chainId;
+    public final AtomicLong minedNonce = new AtomicLong();
+    public final AtomicLong pendingNonce = new AtomicLong();
+    public final AtomicLong head = new AtomicLong(100);
+    /** Raw transactions handed to {@link #sendRawTransaction}, in order. */
+    public final List<String> sent = new CopyOnWriteArrayList<>();
+    /** Transaction hashes asked for a receipt, in order. */
+    public final List<String> receiptCalls = new CopyOnWriteArrayList<>();
+    /** Pre-flight {@code eth_call}s of execute calldata, in order. */
+    public final List<String> preflights = new CopyOnWriteArrayList<>();
+    public final Map<String, TxReceipt> receipts = new ConcurrentHashMap<>();
+    public volatile Function<String, CompletionStage<String>> onSend = raw -> CompletableFuture.completedFuture(Hash.sha3(raw));
+    public volatile Function<String, CompletionStage<Optional<TxReceipt>>> onReceipt =
+            hash -> CompletableFuture.completedFuture(Optional.ofNullable(receipts.get(hash)));
+    public volatile Function<String, CompletionStage<String>> onPreflight = data -> CompletableFuture.completedFuture("0x");
+    public volatile Function<String, CompletionStage<Long>> onNonce = null;
+
+    public FakeChainClient(long chainId) {
+        this.chainId = chainId;
+    }
+
+    public static ChainRpcException rpcError(ChainRpcException.Kind kind, String method) {
+        return new ChainRpcException("fake", 0, RpcCall.of(method), new RpcFailure(kind, kind.name().toLowerCase(), null, null), 1, null);
+    }
+
+    /** A successful execute of {@code id} by the gateway in {@code block}: what makes a transfer DELIVERED. */
+    public static TxReceipt delivered(String txHash, MessageId id, String gateway, long block) {
+        String data = "0x" + FunctionEncoder.encodeConstructor(List.of(new Uint64(1), new Bool(true), new DynamicBytes(new byte[0])));
+        ChainLog executed = new ChainLog(gateway, List.of(GatewayEvents.MESSAGE_EXECUTED_TOPIC, id.toHex(),
+                Numeric.toHexStringWithPrefixZeroPadded(BigInteger.ONE, 64)), data, block, "0x" + "ee".repeat(32), txHash, 0, false);
+        return new TxReceipt(txHash, TxReceipt.Status.SUCCESS, block, "0x" + "ee".repeat(32), BigInteger.valueOf(90_000),
+                BigInteger.ONE, List.of(executed), null, null);
+    }
+
+    /** The hashes of the transactions broadcast, in order. */
+    public List<String> sentHashes() {
+        return sent.stream().map(Hash::sha3).toList();
+    }
+
+    @Override
+    public long chainId() {
+        return chainId;
+    }
+
+    @Override
+    public String name() {
+        return "fake-" + chainId;
+    }
+
+    @Override
+    public CompletionStage<Void> verifyChainId() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<BlockHeader> head() {
+        long n = head.get();
+        return CompletableFuture.completedFuture(new BlockHeader(n, hash(n), hash(n - 1), 1_700_000_000L + n));
+    }
+
+    private static String hash(long n) {
+        return Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(Math.max(0, n)), 64);
+    }
+
+    @Override
+    public CompletionStage<Optional<BlockHeader>> blockByNumber(long number) {
+        return CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    @Override
+    public CompletionStage<Optional<BlockHeader>> blockByTag(String tag) {
+        return CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    @Override
+    public CompletionStage<List<ChainLog>> logs(String address, List<String> topic0s, long fromBlock, long toBlock) {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    @Override
+    public CompletionStage<Optional<Long>> transactionNonce(String txHash) {
+        return CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    @Override
+    public CompletionStage<Optional<TxReceipt>> receipt(String txHash) {
+        receiptCalls.add(txHash);
+        return onReceipt.apply(txHash);
+    }
+
+    @Override
+    public CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles) {
+        BigInteger gwei = BigInteger.TEN.pow(9);
+        return CompletableFuture.completedFuture(new FeeHistory(100, List.of(gwei, gwei), List.of(0.5), List.of(List.of(gwei))));
+    }
+
+    @Override
+    public CompletionStage<BigInteger> maxPriorityFeePerGas() {
+        return CompletableFuture.completedFuture(BigInteger.TEN.pow(9));
+    }
+
+    @Override
+    public CompletionStage<Long> nonce(String address, boolean pending) {
+        if (onNonce != null) {
+            return onNonce.apply(pending ? "pending" : "latest");
+        }
+        return CompletableFuture.completedFuture(pending ? Math.max(pendingNonce.get(), minedNonce.get()) : minedNonce.get());
+    }
+
+    @Override
+    public CompletionStage<BigInteger> balance(String address) {
+        return CompletableFuture.completedFuture(BigInteger.TEN.pow(20));
+    }
+
+    @Override
+    public CompletionStage<String> call(String to, String data, String from) {
+        if (data.equalsIgnoreCase(HANDLER_GAS_LIMIT_SELECTOR)) {
+            return CompletableFuture.completedFuture(Numeric.toHexStringWithPrefix(BigInteger.valueOf(200_000)));
+        }
+        if (data.toLowerCase().startsWith(MESSAGE_STATUS_SELECTOR)) {
+            return CompletableFuture.completedFuture("0x0"); // never executed by anyone else
+        }
+        preflights.add(data);
+        return onPreflight.apply(data);
+    }
+
+    @Override
+    public CompletionStage<BigInteger> estimateGas(String from, String to, String data, BigInteger value) {
+        return CompletableFuture.completedFuture(BigInteger.valueOf(150_000));
+    }
+
+    @Override
+    public CompletionStage<String> sendRawTransaction(String signedHex) {
+        sent.add(signedHex);
+        return onSend.apply(signedHex);
+    }
+
+    @Override
+    public void close() {}
+}
