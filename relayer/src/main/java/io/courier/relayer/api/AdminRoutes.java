@@ -39,7 +39,8 @@ public final class AdminRoutes extends ApiDirectives {
                 return completeProblem(Problem.of(Problem.ABOUT_BLANK, "Forbidden", 403,
                         "the admin API is disabled: no admin token is configured on this node"));
             }
-            byte[] presented = header.filter(h -> h.startsWith("Bearer "))
+            // the scheme name is case-insensitive (RFC 9110 §11.1): "bearer x" is as good as "Bearer x"
+            byte[] presented = header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, "Bearer ".length()))
                     .map(h -> h.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8))
                     .orElse(new byte[0]);
             if (!MessageDigest.isEqual(presented, token.get())) {

@@ -32,11 +32,13 @@ public final class StatusApi extends AllDirectives {
     private final ApiJson json = ApiJson.shared();
     private final ApiMetrics metrics;
     private final ProblemHandlers problems;
-    private final TransferRoutes transfers;
+    private TransferRoutes transfers; // rebuilt by withEventSettings
     private final ChainRoutes chains;
     private final HealthRoutes health;
     private final MetricsRoutes metricsRoutes;
     private final OpenApiRoutes openApi;
+    private final TransferQueries queries;
+    private final PayloadDescriber payloads;
     private AdminRoutes admin; // optional: only when the node wires operator actions
 
     /** With no payload describer ({@link PayloadDescriber#NONE}) and the default readiness deadline. */
@@ -58,6 +60,8 @@ public final class StatusApi extends AllDirectives {
         Objects.requireNonNull(registry, "registry");
         this.metrics = new ApiMetrics(registry);
         this.problems = new ProblemHandlers(json);
+        this.queries = transfers;
+        this.payloads = payloads;
         this.transfers = new TransferRoutes(transfers, payloads, json);
         this.chains = new ChainRoutes(chains, json);
         this.health = new HealthRoutes(readiness, probeTimeout, json);
@@ -93,6 +97,12 @@ public final class StatusApi extends AllDirectives {
         ServerSettings settings = ServerSettings.create(system.classicSystem())
                 .withParsingErrorHandler(ProblemParsingErrorHandler.class.getName());
         return Http.get(system).newServerAt(host, port).withSettings(settings).bind(route());
+    }
+
+    /** Server-sent event streams with these settings (poll, lifetime, heartbeat, caps) instead of the defaults. */
+    public StatusApi withEventSettings(TransferRoutes.EventSettings events) {
+        this.transfers = new TransferRoutes(queries, payloads, json, events);
+        return this;
     }
 
     /** Adds the authenticated admin routes ({@code /v1/admin/...}); without a token they answer 403. */

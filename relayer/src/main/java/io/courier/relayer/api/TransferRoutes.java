@@ -2,13 +2,17 @@ package io.courier.relayer.api;
 
 import io.courier.chain.message.MessageId;
 import io.courier.finality.Transfer;
+import io.courier.finality.TransferStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -34,15 +38,23 @@ public final class TransferRoutes extends ApiDirectives {
     private static final int MAX_PAGE = 100;
     private static final int DEFAULT_PAGE = 20;
 
-    /** How often an events stream reads the transfer, how long it may stay open, and its heartbeat interval. */
-    public record EventSettings(Duration poll, Duration maxOpen, Duration heartbeat) {
+    /**
+     * How often an events stream reads the transfer, how long it may stay open, its heartbeat interval, and how
+     * many streams the node holds open in all and per client address (beyond either: 429).
+     */
+    public record EventSettings(Duration poll, Duration maxOpen, Duration heartbeat, int maxStreams, int maxStreamsPerClient) {
         public static final EventSettings DEFAULT = new EventSettings(Duration.ofSeconds(1), Duration.ofHours(1),
-                Duration.ofSeconds(15));
+                Duration.ofSeconds(15), 1_000, 16);
+
+        public EventSettings(Duration poll, Duration maxOpen, Duration heartbeat) {
+            this(poll, maxOpen, heartbeat, DEFAULT.maxStreams(), DEFAULT.maxStreamsPerClient());
+        }
     }
 
     private final TransferQueries queries;
     private final PayloadDescriber payloads;
     private final EventSettings events;
+    private final EventStreamPermits permits;
 
     public TransferRoutes(TransferQueries queries, PayloadDescriber payloads, ApiJson json) {
         this(queries, payloads, json, EventSettings.DEFAULT);
@@ -53,6 +65,7 @@ public final class TransferRoutes extends ApiDirectives {
         this.queries = Objects.requireNonNull(queries, "queries");
         this.payloads = Objects.requireNonNull(payloads, "payloads");
         this.events = Objects.requireNonNull(events, "events");
+        this.permits = new EventStreamPermits(events.maxStreams(), events.maxStreamsPerClient());
     }
 
     public Route route() {
@@ -94,12 +107,32 @@ public final class TransferRoutes extends ApiDirectives {
     /**
      * {@code text/event-stream}: a {@code status} event with the transfer (as {@code GET /v1/transfers/{id}}) at
      * once and whenever it has changed (read every {@code poll}: changes within one poll arrive as one); it ends
-     * after DELIVERED or REORGED, or after {@code maxOpen} (the client reconnects).
-     * Each stream reads its one transfer every {@code poll}; an unknown id is a 404 problem, not a stream.
+     * after DELIVERED or REORGED, after FAILED (which waits for a person: a retry is a new stream), or after
+     * {@code maxOpen} (the client reconnects). Each stream reads its one transfer every {@code poll}; an unknown
+     * id is a 404 problem, not a stream; beyond the node's or the client's stream cap the answer is 429.
      */
     private Route events(MessageId id) {
-        return onSuccess(queries.find(id), found -> found.isEmpty() ? completeProblem(notFound(id))
-                : completeOK(changes(id, found.get()), EventStreamMarshalling.toEventStream()));
+        // the peer's own address, not X-Forwarded-For: a header would let one client pose as many
+        return extractRequest(request -> onSuccess(queries.find(id), found -> {
+            if (found.isEmpty()) {
+                return completeProblem(notFound(id));
+            }
+            String client = request.getAttribute(AttributeKeys.remoteAddress)
+                    .flatMap(RemoteAddress::getAddress).map(java.net.InetAddress::getHostAddress).orElse("unknown");
+            Optional<EventStreamPermits.Permit> permit = permits.acquire(client);
+            if (permit.isEmpty()) {
+                return respondWithHeader(org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Retry-After", "30"),
+                        () -> completeProblem(Problem.of(Problem.ABOUT_BLANK, "Too Many Requests", 429,
+                                "too many open event streams (at most " + permits.maxPerClient() + " per client and "
+                                        + permits.maxTotal() + " in all): close one, or poll GET /v1/transfers/" + id.toHex())));
+            }
+            Source<ServerSentEvent, NotUsed> stream = changes(id, found.get())
+                    .watchTermination((mat, done) -> {
+                        done.whenComplete((ok, error) -> permit.get().release());
+                        return mat;
+                    });
+            return completeOK(stream, EventStreamMarshalling.toEventStream());
+        }));
     }
 
     private Source<ServerSentEvent, NotUsed> changes(MessageId id, Transfer first) {
@@ -113,7 +146,7 @@ public final class TransferRoutes extends ApiDirectives {
                     Transfer before = last.getAndSet(t);
                     return before == null || before.status() != t.status() || !before.updatedAt().equals(t.updatedAt());
                 })
-                .takeWhile(t -> !t.status().isTerminal(), true)
+                .takeWhile(t -> !t.status().isTerminal() && t.status() != TransferStatus.FAILED, true)
                 .takeWithin(events.maxOpen())
                 .map(t -> ServerSentEvent.create(new String(json.bytes(TransferView.of(t, payloads)),
                         java.nio.charset.StandardCharsets.UTF_8), "status"))

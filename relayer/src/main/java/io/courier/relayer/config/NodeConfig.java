@@ -30,7 +30,9 @@ public record NodeConfig(
             Duration requestTimeout) {}
 
     /** {@code adminToken} is a secret: never logged. */
-    public record ApiSettings(String host, int port, Optional<Secret> adminToken) {}
+    /** The status API; {@code maxEventStreams*}: caps on open server-sent-event streams, in all and per client. */
+    public record ApiSettings(String host, int port, Optional<Secret> adminToken, int maxEventStreams,
+                              int maxEventStreamsPerClient) {}
 
     public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {}
 

@@ -140,7 +140,10 @@ public final class NodeConfigLoader {
         if (token.isPresent() && token.get().hex().length() < 16) {
             throw new ConfigException(token.get().source(), "the admin token must be at least 16 characters");
         }
-        return new ApiSettings(nonBlank(c, "host", "courier.api.host"), port, token);
+        Config events = c.getConfig("events");
+        return new ApiSettings(nonBlank(c, "host", "courier.api.host"), port, token,
+                positive(events, "max-streams", "courier.api.events"),
+                positive(events, "max-streams-per-client", "courier.api.events"));
     }
 
     private List<ChainSettings> chains(Config root) {

@@ -21,6 +21,7 @@ import io.courier.relayer.status.ChainStatusBoard;
 import io.courier.relayer.api.ReadinessProbe;
 import io.courier.relayer.api.StatusApi;
 import io.courier.relayer.api.StoreTransferQueries;
+import io.courier.relayer.api.TransferRoutes;
 import io.courier.relayer.attest.Attester;
 import io.courier.relayer.signing.ValidatorKeys;
 import io.courier.relayer.config.NodeConfig;
@@ -199,7 +200,10 @@ public final class CourierNode implements AutoCloseable {
                     : java.util.concurrent.CompletableFuture.completedFuture(false);
             StatusApi api = new StatusApi(new StoreTransferQueries(stores.transfers(), stuckBoard), board,
                     ReadinessProbe.all(List.of(new CassandraReadiness(session), ReadinessProbe.chains(board))), registry)
-                    .withAdmin(admin, config.api().adminToken().map(NodeConfig.Secret::hex));
+                    .withAdmin(admin, config.api().adminToken().map(NodeConfig.Secret::hex))
+                    .withEventSettings(new TransferRoutes.EventSettings(TransferRoutes.EventSettings.DEFAULT.poll(),
+                            TransferRoutes.EventSettings.DEFAULT.maxOpen(), TransferRoutes.EventSettings.DEFAULT.heartbeat(),
+                            config.api().maxEventStreams(), config.api().maxEventStreamsPerClient()));
             binding = api.bind(system, config.api().host(), config.api().port()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("status API could not bind " + config.api().host() + ":" + config.api().port()

@@ -43,8 +43,18 @@ final class ApiServer implements AutoCloseable {
 
     ApiServer(TransferQueries queries, ChainStatusSource chains, ReadinessProbe readiness,
               PayloadDescriber payloads, Duration probeTimeout) {
+        this(queries, chains, readiness, payloads, probeTimeout, TransferRoutes.EventSettings.DEFAULT);
+    }
+
+    ApiServer(TransferQueries queries, TransferRoutes.EventSettings events) {
+        this(queries, new ChainStatusBoard(), () -> java.util.concurrent.CompletableFuture.completedFuture(
+                new Readiness(Map.of())), PayloadDescriber.NONE, HealthRoutes.DEFAULT_PROBE_TIMEOUT, events);
+    }
+
+    ApiServer(TransferQueries queries, ChainStatusSource chains, ReadinessProbe readiness,
+              PayloadDescriber payloads, Duration probeTimeout, TransferRoutes.EventSettings events) {
         this.testKit = ActorTestKit.create();
-        this.api = new StatusApi(queries, chains, readiness, registry, payloads, probeTimeout);
+        this.api = new StatusApi(queries, chains, readiness, registry, payloads, probeTimeout).withEventSettings(events);
         try {
             this.binding = api.bind(testKit.system(), "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
