@@ -224,7 +224,7 @@ class ChainWatcherTest {
         runUntil("block 19's transfer is handed over", () -> attested.size() == 4);
         assertThat(attested).extracting(Transfer::id).contains(late);
         int reads = transfers.unfinalizedFrom.size();
-        assertThat(transfers.unfinalizedFrom.subList(1, reads)).allMatch(from -> from >= 19 && from <= 21);
+        assertThat(transfers.unfinalizedFrom.subList(1, reads)).allMatch(from -> from >= 19); // never below what still waits
         pollTimes(2);
         assertThat(transfers.unfinalizedFrom.subList(reads, transfers.unfinalizedFrom.size()))
                 .isNotEmpty().allMatch(from -> from > 19); // nothing waits any more: nothing at or below 19 is read
