@@ -7,6 +7,7 @@ import io.courier.chain.GatewayEvents;
 import io.courier.chain.LogScanner;
 import io.courier.chain.MessageSentDecoder;
 import io.courier.chain.TxReceipt;
+import io.courier.chain.message.MessageId;
 import io.courier.finality.CanonicalWindow;
 import io.courier.finality.ChainCursor;
 import io.courier.finality.ChainTip;
@@ -34,19 +35,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,27 +65,39 @@ import org.slf4j.LoggerFactory;
  *       block whose hash is still canonical finalizes them; otherwise the transaction was re-included (relocate)
  *       or is gone (REORGED: never attested, never delivered).</li>
  * </ol>
- * The window travels with the cycle and comes back in its result, so only one thread touches it at a time.
+ *
+ * <p><b>Phases</b>, each its own behaviour: {@link #loading} reads the cursor and checks its blocks against the
+ * chain; {@link #running} polls; {@link #halted} (a reorg deeper than finality) goes on scanning, finalizes
+ * nothing and waits for an operator's resume. A cycle in flight ({@link #scanning}, then {@link #settling}) lets
+ * ticks pass. A cycle is two stages piped back to the actor: the scan (steps 1–2, and reading what waits for
+ * finality), then, after the actor has planned finality ({@link FinalityPlan}) and noted the highest block it is
+ * about to treat as final, the settlement (step 3). The stages get only immutable inputs; their results come
+ * back as messages, and every piece of actor state ({@link Progress}) changes on the actor's thread only.
+ *
+ * <p><b>Deadlines</b> are actor timers, one per load attempt or cycle, cancelled when it ends; a missed one
+ * fails it. Every stage result carries its attempt's number, so the late answer of an abandoned attempt is
+ * dropped (its writes are idempotent, and it hands nothing to the attester).
  */
-public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
+public final class ChainWatcher {
 
-    // futures complete off the actor's thread, where getContext().getLog() must not be used
+    // stages complete off the actor's thread, where getContext().getLog() must not be used
     private static final Logger log = LoggerFactory.getLogger(ChainWatcher.class);
     private static final int MAX_FORK_WALK_ROUNDS = 64;
+    private static final Duration LOAD_DEADLINE = Duration.ofSeconds(30);
     private static final Duration CYCLE_DEADLINE = Duration.ofSeconds(90);
+    private static final String DEADLINE = "deadline";
 
     public sealed interface Command {}
 
     private enum Tick implements Command { INSTANCE }
 
-    private enum LoadCursor implements Command { INSTANCE }
+    private record Loaded(long attempt, Start start, Throwable error) implements Command {}
 
-    private record CursorLoaded(long lastScanned, long finalizedHeight, boolean halted, String haltReason) implements Command {}
+    private record Scanned(long attempt, Scan scan, Throwable error) implements Command {}
 
-    private record CycleDone(BlockHeader head, CanonicalWindow window, long scannedTo, long finalizedHeight,
-                             int observed, int finalized, int reorged) implements Command {}
+    private record Settled(long attempt, Settlement settlement, Throwable error) implements Command {}
 
-    private record CycleFailed(Throwable error) implements Command {}
+    private record DeadlineMissed(long attempt, String what, Duration limit) implements Command {}
 
     /** What the watcher needs; built once by the node. */
     public record Wiring(ChainClient client, LogScanner scanner, MessageSentDecoder decoder, TransferStore transfers,
@@ -94,60 +106,163 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
                          HaltedChains halted) {}
 
     public static Behavior<Command> create(ChainSettings chain, Wiring wiring) {
-        Behavior<Command> behavior = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ChainWatcher(ctx, timers, chain, wiring)));
+        Behavior<Command> behavior = Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new ChainWatcher(ctx, timers, chain, wiring).loading(0)));
         return Behaviors.supervise(behavior)
                 .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
     }
 
+    // ── state: what the watcher knows between cycles (changed on the actor's thread only) ──────────────────
+
+    /**
+     * @param lastScanned      the last block whose logs are recorded (the cursor)
+     * @param window           recent canonical headers
+     * @param lastTip          the tip the last scan saw (reorgs are judged against it)
+     * @param finalizedActedOn the highest source block this watcher has treated as final (persisted in the cursor):
+     *                         a reorg replacing it or anything below is deeper than finality, whatever the head looked
+     *                         like when the reorg was seen
+     * @param waitingFrom      no transfer of this chain below this block waits for finality (see {@link #survey})
+     * @param confirmationsAt  the head at which every waiting transfer's confirmation count was recorded
+     *                         ({@code -1}: none yet)
+     * @param failures         failed attempts in a row (load or cycle), for the backoff
+     * @param lastStatus       the last status published
+     */
+    private record Progress(long lastScanned, CanonicalWindow window, ChainTip lastTip, long finalizedActedOn,
+                            long waitingFrom, long confirmationsAt, int failures, ChainStatus lastStatus) {
+
+        Progress scanned(Scan s, long finalizedHeight) {
+            return new Progress(s.scannedTo(), s.window(), new ChainTip(s.head().number(), ChainTip.UNKNOWN,
+                    finalizedHeight < 0 ? ChainTip.UNKNOWN : finalizedHeight), finalizedActedOn,
+                    Math.min(waitingFrom, s.scanFrom()), confirmationsAt, failures, lastStatus);
+        }
+
+        Progress actingOn(long finalBlock) {
+            return new Progress(lastScanned, window, lastTip, Math.max(finalizedActedOn, finalBlock), waitingFrom,
+                    confirmationsAt, failures, lastStatus);
+        }
+
+        Progress settled(long waitingFrom, long confirmationsAt) {
+            return new Progress(lastScanned, window, lastTip, finalizedActedOn, waitingFrom, confirmationsAt,
+                    failures, lastStatus);
+        }
+
+        Progress published(ChainStatus status) {
+            return new Progress(lastScanned, window, lastTip, finalizedActedOn, waitingFrom, confirmationsAt, 0, status);
+        }
+
+        /**
+         * After a failed cycle, what is known of the waiting transfers is forgotten ({@code waitingFrom = 0}: the
+         * next cycle reads them all): a rewound scan or a relocation may have written one below the mark before the
+         * failure, and the next cycle need not rewind the same way.
+         */
+        Progress failed() {
+            return new Progress(lastScanned, window, lastTip, finalizedActedOn, 0, confirmationsAt, failures + 1, lastStatus);
+        }
+    }
+
+    /** The cursor as loaded and checked against the chain. */
+    private record Start(long lastScanned, long finalizedHeight, Optional<String> haltedFor) {}
+
+    /** The waiting transfers read by a scan, and the canonical header of each block among them that may be final. */
+    private record Survey(List<UnfinalizedTransfer> rows, Map<Long, Optional<BlockHeader>> blocks) {}
+
+    /**
+     * What a cycle's first stage found and did.
+     *
+     * @param scanFrom       the first block this scan read (after a rewind), or would have
+     * @param haltedFor      set when this scan halted the chain
+     * @param resumedInStore a halted chain found resumed in Cassandra (by another node or the CLI)
+     * @param survey         empty while halted: nothing is finalized then
+     */
+    private record Scan(BlockHeader head, ChainTip tip, CanonicalWindow window, long scanFrom, long scannedTo,
+                        int observed, Optional<String> haltedFor, boolean resumedInStore, Optional<Survey> survey) {}
+
+    private record ConfirmationFailure(MessageId id, long confirmations, Throwable error) {}
+
+    private record Reorged(UnfinalizedTransfer before, Transfer after) {}
+
+    /** What a cycle's settlement wrote. */
+    private record Settlement(List<Transfer> finalized, List<Reorged> reorged, long lowestRelocation,
+                              int confirmationsWritten, List<ConfirmationFailure> confirmationFailures) {}
+
+    /** What became of a transfer whose block left the chain. */
+    private sealed interface Gone {}
+
+    private record Moved(long toBlock) implements Gone {}
+
+    private record MarkedReorged(Reorged reorged) implements Gone {}
+
+    private enum Unchanged implements Gone { INSTANCE }
+
+    private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
     private final ChainSettings chain;
     private final Wiring w;
     private final FinalityPolicy policy;
     private final ReorgPolicy reorgPolicy;
     private final String label;
-    private long lastScanned = Long.MIN_VALUE; // unknown until the cursor is loaded
-    private volatile long lastHeadSeen = -1; // read by the poll cycle's stages
-    // the highest source block this watcher has treated as final (persisted in the cursor): a reorg replacing it
-    // or anything below is deeper than finality, whatever the head looked like when the reorg was seen
-    private final java.util.concurrent.atomic.AtomicLong finalizedActedOn = new java.util.concurrent.atomic.AtomicLong(ChainTip.UNKNOWN);
-    private CanonicalWindow window;
-    private ChainTip lastTip = ChainTip.ofHead(0);
-    private boolean cycleRunning;
-    private int consecutiveFailures;
-    private ChainStatus lastStatus;
+    private long attempts; // numbers load attempts and cycles, so a late answer of an abandoned one is recognized
 
     private ChainWatcher(ActorContext<Command> ctx, TimerScheduler<Command> timers, ChainSettings chain, Wiring wiring) {
-        super(ctx);
         ctx.setLoggerName(ChainWatcher.class); // detected from the stack, the name can come out as ActorCell (kept at WARN)
+        this.ctx = ctx;
         this.timers = timers;
         this.chain = chain;
         this.w = wiring;
         this.policy = chain.finality();
         this.reorgPolicy = new ReorgPolicy(policy);
         this.label = chain.name();
-        this.window = CanonicalWindow.empty(chain.windowSize());
         wiring.board().update(ChainStatus.starting(chain.chainId(), chain.name()));
-        ctx.getSelf().tell(LoadCursor.INSTANCE);
     }
 
-    @Override
-    public Receive<Command> createReceive() {
-        return newReceiveBuilder()
-                .onMessageEquals(LoadCursor.INSTANCE, this::onLoadCursor)
-                .onMessage(CursorLoaded.class, this::onCursorLoaded)
-                .onMessageEquals(Tick.INSTANCE, this::onTick)
-                .onMessage(CycleDone.class, this::onCycleDone)
-                .onMessage(CycleFailed.class, this::onCycleFailed)
+    // ── loading ─────────────────────────────────────────────────────────────────────────────────────────
+
+    /**
+     * Reads the cursor and checks it against the chain. Nothing else reaches the watcher meanwhile (its commands
+     * are all its own), so there is nothing to stash: a stale tick or answer is dropped.
+     */
+    private Behavior<Command> loading(int failures) {
+        long attempt = ++attempts;
+        CompletionStage<Start> loaded = w.cursors().load(chain.chainId()).thenCompose(cursor -> cursor.isEmpty()
+                ? CompletableFuture.completedFuture(new Start(chain.startBlock() - 1, ChainTip.UNKNOWN, Optional.empty()))
+                : checkedAgainstChain(cursor.get()));
+        deadline(attempt, LOAD_DEADLINE, "loading the cursor of chain " + label);
+        ctx.pipeToSelf(loaded, (start, error) -> new Loaded(attempt, start, error));
+        ChainStatus starting = ChainStatus.starting(chain.chainId(), label);
+        return Behaviors.receive(Command.class)
+                .onMessage(Loaded.class, m -> m.attempt() == attempt, m -> m.error() != null
+                        ? loadFailed(failures, starting, m.error()) : started(m.start(), failures))
+                .onMessage(DeadlineMissed.class, m -> m.attempt() == attempt,
+                        m -> loadFailed(failures, starting, new StageDeadline.Missed(m.what(), m.limit())))
+                .onAnyMessage(m -> Behaviors.same())
                 .build();
     }
 
-    private Behavior<Command> onLoadCursor() {
-        CompletionStage<CursorLoaded> loaded = w.cursors().load(chain.chainId()).thenCompose(cursor -> cursor.isEmpty()
-                ? CompletableFuture.completedFuture(new CursorLoaded(chain.startBlock() - 1, ChainTip.UNKNOWN, false, null))
-                : checkedAgainstChain(cursor.get()));
-        getContext().pipeToSelf(StageDeadline.within(loaded, Duration.ofSeconds(30), "loading the cursor of chain " + label),
-                (cursor, error) -> error != null ? new CycleFailed(error) : cursor);
-        return this;
+    /** Waits out the backoff after a failed load, then loads again. */
+    private Behavior<Command> loadFailed(int failures, ChainStatus starting, Throwable error) {
+        timers.cancel(DEADLINE);
+        Duration delay = failedAttempt(failures + 1, starting, error);
+        timers.startSingleTimer(Tick.INSTANCE, delay);
+        return Behaviors.receive(Command.class)
+                .onMessageEquals(Tick.INSTANCE, () -> loading(failures + 1))
+                .onAnyMessage(m -> Behaviors.same())
+                .build();
+    }
+
+    private Behavior<Command> started(Start start, int failures) {
+        timers.cancel(DEADLINE);
+        // waitingFrom 0: after a start, the first cycle reads every waiting transfer once
+        Progress p = new Progress(start.lastScanned(), CanonicalWindow.empty(chain.windowSize()), ChainTip.ofHead(0),
+                Math.max(ChainTip.UNKNOWN, start.finalizedHeight()), 0, -1, failures,
+                ChainStatus.starting(chain.chainId(), label));
+        start.haltedFor().ifPresent(reason -> {
+            w.halted().halt(chain.chainId(), reason);
+            ctx.getLog().error("chain {} ({}) is HALTED: {}; resume with `courier chain resume {}` or POST /v1/admin/chains/{}/resume",
+                    label, chain.chainId(), reason, chain.chainId(), chain.chainId());
+        });
+        ctx.getLog().info("chain {} ({}): resuming after block {}, finality {}", label, chain.chainId(), p.lastScanned(), policy);
+        ctx.getSelf().tell(Tick.INSTANCE);
+        return start.haltedFor().isPresent() ? halted(p) : running(p);
     }
 
     /**
@@ -156,13 +271,13 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
      * treated as final changed too, that reorg was deeper than finality (halt); otherwise every block above the final
      * one is scanned again, so the new branch's transfers are recorded and the orphaned ones are found by finality.
      */
-    private CompletionStage<CursorLoaded> checkedAgainstChain(ChainCursor c) {
+    private CompletionStage<Start> checkedAgainstChain(ChainCursor c) {
         if (c.halted()) {
-            return CompletableFuture.completedFuture(new CursorLoaded(c.lastScannedBlock(), c.finalizedHeight(), true, c.haltReason()));
+            return CompletableFuture.completedFuture(new Start(c.lastScannedBlock(), c.finalizedHeight(), Optional.of(c.haltReason())));
         }
         return w.client().blockByNumber(c.lastScannedBlock()).thenCompose(scanned -> {
             if (scanned.map(b -> b.hash().equalsIgnoreCase(c.lastScannedHash())).orElse(false)) {
-                return CompletableFuture.completedFuture(new CursorLoaded(c.lastScannedBlock(), c.finalizedHeight(), false, null));
+                return CompletableFuture.completedFuture(new Start(c.lastScannedBlock(), c.finalizedHeight(), Optional.empty()));
             }
             String now = scanned.map(BlockHeader::hash).orElse("missing");
             CompletionStage<Optional<BlockHeader>> finalBlock = c.finalizedBlockHash().isPresent()
@@ -173,7 +288,7 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
                     String reason = "reorg while this node was away, at or below the final block " + c.finalizedHeight()
                             + " (was " + c.finalizedHash() + ", now " + fin.map(BlockHeader::hash).orElse("missing")
                             + "); last scanned block " + c.lastScannedBlock() + " was " + c.lastScannedHash() + ", now " + now;
-                    return halt(reason).thenApply(x -> new CursorLoaded(c.lastScannedBlock(), c.finalizedHeight(), true, reason));
+                    return halt(reason).thenApply(x -> new Start(c.lastScannedBlock(), c.finalizedHeight(), Optional.of(reason)));
                 }
                 // without the final block's hash (an older cursor, or a tag policy before the node named one) the
                 // final height says nothing: go back one window, which is as deep as a reorg can be without halting
@@ -184,75 +299,331 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
                 log.warn("chain {} ({}): block {} is no longer {} (now {}): a reorg above the final block {} happened while "
                         + "this node was away; re-scanning from block {}", label, chain.chainId(), c.lastScannedBlock(),
                         c.lastScannedHash(), now, c.finalizedHeight(), rewound + 1);
-                return CompletableFuture.completedFuture(new CursorLoaded(rewound, c.finalizedHeight(), false, null));
+                return CompletableFuture.completedFuture(new Start(rewound, c.finalizedHeight(), Optional.empty()));
             });
         });
     }
 
-    private Behavior<Command> onCursorLoaded(CursorLoaded loaded) {
-        lastScanned = loaded.lastScanned();
-        finalizedActedOn.accumulateAndGet(loaded.finalizedHeight(), Math::max);
-        if (loaded.halted()) {
-            w.halted().halt(chain.chainId(), loaded.haltReason());
-            getContext().getLog().error("chain {} ({}) is HALTED: {}; resume with `courier chain resume {}` or POST /v1/admin/chains/{}/resume",
-                    label, chain.chainId(), loaded.haltReason(), chain.chainId(), chain.chainId());
-        }
-        getContext().getLog().info("chain {} ({}): resuming after block {}, finality {}", label, chain.chainId(), lastScanned, policy);
-        getContext().getSelf().tell(Tick.INSTANCE);
-        return this;
+    // ── running and halted ──────────────────────────────────────────────────────────────────────────────
+
+    private Behavior<Command> running(Progress p) {
+        return Behaviors.receive(Command.class)
+                .onMessageEquals(Tick.INSTANCE, () -> startCycle(p, false))
+                .onAnyMessage(m -> Behaviors.same()) // a late answer of an abandoned cycle
+                .build();
     }
 
-    private Behavior<Command> onTick() {
-        if (cycleRunning || lastScanned == Long.MIN_VALUE) {
-            return this;
-        }
-        cycleRunning = true;
-        getContext().pipeToSelf(StageDeadline.within(cycle(lastScanned, window, lastTip), CYCLE_DEADLINE, "poll cycle of chain " + label), (done, error) -> error != null ? new CycleFailed(error) : done);
-        return this;
+    /** Scans and records (safe: nothing is finalized), finalizes nothing, and looks for an operator's resume. */
+    private Behavior<Command> halted(Progress p) {
+        return Behaviors.receive(Command.class)
+                .onMessageEquals(Tick.INSTANCE, () -> {
+                    if (!w.halted().isHalted(chain.chainId())) {
+                        ctx.getLog().warn("chain {} ({}) resumed", label, chain.chainId()); // through this node's API
+                        return startCycle(p, false);
+                    }
+                    return startCycle(p, true);
+                })
+                .onAnyMessage(m -> Behaviors.same())
+                .build();
     }
 
-    // ── the poll cycle (runs off the actor thread; everything it needs is passed in) ─────────────────────────
+    private Behavior<Command> startCycle(Progress p, boolean halted) {
+        long attempt = ++attempts;
+        deadline(attempt, CYCLE_DEADLINE, "poll cycle of chain " + label);
+        ctx.pipeToSelf(scan(p, halted), (scan, error) -> new Scanned(attempt, scan, error));
+        return scanning(p, attempt, halted);
+    }
 
-    private CompletionStage<CycleDone> cycle(long scannedBefore, CanonicalWindow before, ChainTip tipBefore) {
+    private Behavior<Command> scanning(Progress p, long attempt, boolean halted) {
+        return Behaviors.receive(Command.class)
+                .onMessage(Scanned.class, m -> m.attempt() == attempt, m -> m.error() != null
+                        ? cycleFailed(p, m.error()) : onScanned(p, attempt, halted, m.scan()))
+                .onMessage(DeadlineMissed.class, m -> m.attempt() == attempt,
+                        m -> cycleFailed(p, new StageDeadline.Missed(m.what(), m.limit())))
+                .onAnyMessage(m -> Behaviors.same()) // ticks wait: one cycle at a time
+                .build();
+    }
+
+    private Behavior<Command> onScanned(Progress before, long attempt, boolean halted, Scan s) {
+        long finalizedHeight = policy.finalizedHeight(s.tip());
+        Progress p = before.scanned(s, finalizedHeight);
+        if (halted && s.resumedInStore()) {
+            w.halted().resume(chain.chainId());
+            ctx.getLog().warn("chain {} ({}) resumed (found in Cassandra)", label, chain.chainId());
+        }
+        if (s.survey().isEmpty() || w.halted().isHalted(chain.chainId())) {
+            return cycleDone(p, s);
+        }
+        Survey survey = s.survey().get();
+        FinalityPlan plan = FinalityPlan.of(policy, survey.rows(), survey.blocks(), s.head(), s.tip(), s.scannedTo(),
+                w.clock().instant(), s.head().number() != p.confirmationsAt(), s.scannedTo() + 1);
+        // noted before the first FINALIZED write, so even if this cycle fails half way, a reorg replacing these
+        // blocks halts the chain
+        Progress acting = p.actingOn(plan.highestFinal());
+        ctx.pipeToSelf(settle(plan, w.clock().instant()), (settlement, error) -> new Settled(attempt, settlement, error));
+        return settling(acting, attempt, s, plan);
+    }
+
+    private Behavior<Command> settling(Progress p, long attempt, Scan s, FinalityPlan plan) {
+        return Behaviors.receive(Command.class)
+                .onMessage(Settled.class, m -> m.attempt() == attempt, m -> m.error() != null
+                        ? cycleFailed(p, m.error()) : onSettled(p, s, plan, m.settlement()))
+                .onMessage(DeadlineMissed.class, m -> m.attempt() == attempt,
+                        m -> cycleFailed(p, new StageDeadline.Missed(m.what(), m.limit())))
+                .onAnyMessage(m -> Behaviors.same())
+                .build();
+    }
+
+    private Behavior<Command> onSettled(Progress p, Scan s, FinalityPlan plan, Settlement r) {
+        Instant now = w.clock().instant();
+        // only here, on the actor's thread and for the current cycle, is work handed on: a halted chain's transfers
+        // stay FINALIZED and the submitter's sweep brings them back after a resume
+        boolean halted = w.halted().isHalted(chain.chainId());
+        for (Transfer t : r.finalized()) {
+            w.tracing().stage(t.id().toHex(), t.route(), "finality.wait", t.createdAt(), now, Attributes.empty(), true);
+            if (!halted) {
+                w.attester().attest(t);
+            }
+        }
+        for (Reorged gone : r.reorged()) {
+            Transfer t = gone.after();
+            w.tracing().stage(t.id().toHex(), t.route(), "finality.wait", t.createdAt(), now, Attributes.empty(), false);
+            w.metrics().transfersCompleted.labelValues(TransferStatus.REORGED.name(), t.route()).inc();
+            w.tracing().transferEnded(t.id().toHex(), t.route(), t.createdAt(), now, TransferStatus.REORGED.name());
+            ctx.getLog().warn("chain {}: transfer {} REORGED: its block {} ({}) left the canonical chain", label, t.id(),
+                    gone.before().blockNumber(), gone.before().blockHash());
+        }
+        for (ConfirmationFailure f : r.confirmationFailures()) {
+            ctx.getLog().warn("chain {} ({}): could not record {} confirmations of transfer {}, written again next cycle: {}",
+                    label, chain.chainId(), f.confirmations(), f.id(), rootCause(f.error()).toString());
+        }
+        if (r.confirmationsWritten() > 0 || !r.confirmationFailures().isEmpty()) {
+            ctx.getLog().debug("chain {}: confirmations at head {}: {} recorded, {} failed", label, s.head().number(),
+                    r.confirmationsWritten(), r.confirmationFailures().size());
+        }
+        // a failed count keeps the mark where it was, so the next cycle writes the counts again, new head or not
+        long confirmationsAt = r.confirmationFailures().isEmpty() ? s.head().number() : p.confirmationsAt();
+        long waitingFrom = Math.min(plan.stillWaitingFrom(), r.lowestRelocation());
+        return cycleDone(p.settled(waitingFrom, confirmationsAt), s);
+    }
+
+    /** Publishes the chain's status and schedules the next cycle; back to running, or halted. */
+    private Behavior<Command> cycleDone(Progress p, Scan s) {
+        timers.cancel(DEADLINE);
+        BlockHeader head = s.head();
+        long finalizedHeight = policy.finalizedHeight(s.tip());
+        boolean halted = w.halted().isHalted(chain.chainId());
+        w.metrics().chainHeadBlock.labelValues(label).set(head.number());
+        w.metrics().chainScannedBlock.labelValues(label).set(p.lastScanned());
+        w.metrics().chainHealthy.labelValues(label).set(1);
+        w.metrics().chainHalted.labelValues(label).set(halted ? 1 : 0);
+        Instant now = w.clock().instant();
+        Instant headTime = Instant.ofEpochSecond(head.timestamp());
+        w.metrics().chainHeadLagSeconds.labelValues(label).set(Math.max(0, Duration.between(headTime, now).toMillis() / 1000.0));
+        ChainStatus status = new ChainStatus(chain.chainId(), label, head.number(), p.lastScanned(), Math.max(0, finalizedHeight),
+                Math.max(0, head.number() - p.lastScanned()), Math.max(0, Duration.between(headTime, now).toSeconds()),
+                w.client().anyEndpointHealthy(), halted, halted ? w.halted().reason(chain.chainId()).orElse("halted") : null);
+        w.board().update(status);
+        if (p.lastScanned() < head.number()) {
+            ctx.getSelf().tell(Tick.INSTANCE); // behind the head: go on at once
+        } else {
+            timers.startSingleTimer(Tick.INSTANCE, chain.pollInterval());
+        }
+        Progress next = p.published(status);
+        return halted ? halted(next) : running(next);
+    }
+
+    private Behavior<Command> cycleFailed(Progress p, Throwable error) {
+        timers.cancel(DEADLINE);
+        Duration delay = failedAttempt(p.failures() + 1, p.lastStatus(), error);
+        timers.startSingleTimer(Tick.INSTANCE, delay);
+        Progress next = p.failed();
+        return w.halted().isHalted(chain.chainId()) ? halted(next) : running(next);
+    }
+
+    /** Publishes an unhealthy chain and logs (not every time); the backoff before the next attempt. */
+    private Duration failedAttempt(int failures, ChainStatus last, Throwable error) {
+        Throwable cause = rootCause(error);
+        w.metrics().chainHealthy.labelValues(label).set(0);
+        boolean halted = w.halted().isHalted(chain.chainId());
+        w.board().update(new ChainStatus(last.chainId(), last.name(), last.headBlock(), last.lastScannedBlock(),
+                last.finalizedHeight(), last.lagBlocks(), last.headAgeSeconds(), false, halted,
+                halted ? w.halted().reason(chain.chainId()).orElse("halted") : null));
+        // bounded, jittered backoff between failed attempts; the loop itself never stops
+        long delayMs = Math.min(30_000, chain.pollInterval().toMillis() * (1L << Math.min(5, failures)));
+        delayMs = delayMs / 2 + (long) (Math.random() * delayMs / 2);
+        if (failures == 1 || failures % 10 == 0) {
+            ctx.getLog().warn("chain {} ({}): poll failed ({} in a row), next try in {} ms: {}", label,
+                    chain.chainId(), failures, delayMs, cause.toString());
+        }
+        return Duration.ofMillis(delayMs);
+    }
+
+    private void deadline(long attempt, Duration limit, String what) {
+        timers.startSingleTimer(DEADLINE, new DeadlineMissed(attempt, what, limit), limit);
+    }
+
+    private static Throwable rootCause(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    // ── the cycle's stages (run off the actor's thread; everything they need is passed in) ───────────────
+
+    /** Head, tip, window, reorgs; the scan of new logs and the cursor; then what waits for finality. */
+    private CompletionStage<Scan> scan(Progress p, boolean halted) {
         return w.client().head().thenCompose(head -> tip(head).thenCompose(tip ->
-                track(before.apply(header(head)), 0).thenCompose(outcome -> {
-                    long scanned = scannedBefore;
-                    CompletionStage<Void> halting = CompletableFuture.completedFuture(null);
+                track(p.window().apply(header(head)), 0).thenCompose(outcome -> {
+                    long scanned = p.lastScanned();
+                    CompletionStage<Optional<String>> halting = CompletableFuture.completedFuture(Optional.empty());
                     if (outcome instanceof CanonicalWindow.Reorg reorg) {
-                        ReorgPolicy.Verdict verdict = reorgPolicy.judge(reorg, tipBefore, finalizedActedOn.get());
+                        ReorgPolicy.Verdict verdict = reorgPolicy.judge(reorg, p.lastTip(), p.finalizedActedOn());
                         scanned = onReorg(reorg, verdict, scanned);
                         if (verdict.mustHalt()) {
                             // recording the new branch's transfers as SENT stays safe while halted: nothing is finalized
-                            halting = halt(verdict + "; orphaned " + describe(reorg.orphaned()) + ", new branch "
-                                    + describe(reorg.added()));
+                            String reason = verdict + "; orphaned " + describe(reorg.orphaned()) + ", new branch "
+                                    + describe(reorg.added());
+                            halting = halt(reason).thenApply(x -> Optional.of(reason));
                         }
                     } else if (outcome instanceof CanonicalWindow.BeyondWindow beyond) {
                         w.metrics().deepReorgs.labelValues(label).inc();
-                        return halt("reorg beyond the window of " + chain.windowSize() + " headers (at least "
-                                + beyond.minDepth() + " blocks; oldest kept " + beyond.oldest() + ")")
-                                .thenApply(x -> new CycleDone(head, CanonicalWindow.empty(chain.windowSize()),
-                                        scannedBefore, policy.finalizedHeight(tip), 0, 0, 0));
+                        String reason = "reorg beyond the window of " + chain.windowSize() + " headers (at least "
+                                + beyond.minDepth() + " blocks; oldest kept " + beyond.oldest() + ")";
+                        return halt(reason).thenApply(x -> new Scan(head, tip, CanonicalWindow.empty(chain.windowSize()),
+                                p.lastScanned() + 1, p.lastScanned(), 0, Optional.of(reason), false, Optional.empty()));
                     }
                     long rewoundTo = scanned;
-                    return halting.thenCompose(h -> scanAndFinalize(head, tip, outcome.window(), scannedBefore, rewoundTo));
+                    return halting.thenCompose(haltedFor -> scanAndSurvey(p, halted, head, tip, outcome.window(), rewoundTo, haltedFor));
                 })));
     }
 
-    private CompletionStage<CycleDone> scanAndFinalize(BlockHeader head, ChainTip tip, CanonicalWindow after,
-                                                      long scannedBefore, long scanned) {
+    private CompletionStage<Scan> scanAndSurvey(Progress p, boolean halted, BlockHeader head, ChainTip tip,
+                                               CanonicalWindow after, long scanned, Optional<String> haltedFor) {
         long from = scanned + 1;
         long to = Math.min(head.number(), from + chain.maxLogRange() - 1);
-        boolean rewound = scanned != scannedBefore;
+        boolean rewound = scanned != p.lastScanned();
         CompletionStage<Integer> recorded = to < from
                 ? (rewound ? saveCursor(scanned, head, tip, after).thenApply(x -> 0) : CompletableFuture.completedFuture(0))
                 : scanAndRecord(from, to).thenCompose(observed -> saveCursor(to, head, tip, after).thenApply(x -> observed));
         long scannedTo = Math.max(to, scanned);
-        boolean newHead = head.number() != lastHeadSeen;
-        return recorded.thenCompose(observed -> (w.halted().isHalted(chain.chainId())
-                        ? checkResumed().thenApply(x -> new int[] {0, 0})
-                        : applyFinality(head, tip, scannedTo, newHead))
-                .thenApply(outcomes -> new CycleDone(head, after, scannedTo, policy.finalizedHeight(tip),
-                        observed, outcomes[0], outcomes[1])));
+        return recorded.thenCompose(observed -> {
+            if (halted) {
+                return resumedInStore().thenApply(resumed ->
+                        new Scan(head, tip, after, from, scannedTo, observed, haltedFor, resumed, Optional.empty()));
+            }
+            if (haltedFor.isPresent()) {
+                return CompletableFuture.completedFuture(
+                        new Scan(head, tip, after, from, scannedTo, observed, haltedFor, false, Optional.empty()));
+            }
+            return survey(Math.min(p.waitingFrom(), from), scannedTo, policy.finalizedHeight(tip)).thenApply(survey ->
+                    new Scan(head, tip, after, from, scannedTo, observed, haltedFor, false, Optional.of(survey)));
+        });
+    }
+
+    /**
+     * The transfers waiting for finality from block {@code readFrom} up, and the canonical header of each distinct
+     * block among them that may be final (one fetch per block, however many transfers it holds).
+     *
+     * <p>Why not from block 0: the index keeps a row per waiting transfer and a tombstone per settled one, so a
+     * read from 0 grows with the chain's history. Why not from "the final height minus the window" either: a
+     * transfer can wait far below that (its FINALIZED write failed, a tag policy's minimum age, a node that was
+     * away for a day). So the watcher keeps a low-water mark, {@link Progress#waitingFrom}: the lowest block it
+     * left a transfer waiting in, a relocation moved one to, or it scanned since (a rewound scan records below the
+     * cursor). It starts at 0 (one full read per start, as the mark is not stored) and goes back to 0 after a failed
+     * cycle (which may have written below it).
+     */
+    private CompletionStage<Survey> survey(long readFrom, long scannedTo, long finalizedHeight) {
+        return w.transfers().unfinalized(chain.chainId(), readFrom).thenCompose(rows -> {
+            Map<Long, CompletableFuture<Optional<BlockHeader>>> fetches = new LinkedHashMap<>();
+            for (UnfinalizedTransfer row : rows) {
+                long block = row.blockNumber();
+                if (block <= scannedTo && block <= finalizedHeight && !fetches.containsKey(block)) {
+                    fetches.put(block, w.client().blockByNumber(block).toCompletableFuture());
+                }
+            }
+            return CompletableFuture.allOf(fetches.values().toArray(CompletableFuture[]::new)).thenApply(x -> {
+                Map<Long, Optional<BlockHeader>> blocks = new LinkedHashMap<>();
+                fetches.forEach((block, fetch) -> blocks.put(block, fetch.join()));
+                return new Survey(rows, blocks);
+            });
+        });
+    }
+
+    /** While halted: an operator may have resumed the chain through another node or the CLI (in Cassandra). */
+    private CompletionStage<Boolean> resumedInStore() {
+        return w.cursors().load(chain.chainId()).thenApply(cursor -> cursor.isPresent() && !cursor.get().halted());
+    }
+
+    /**
+     * Executes a finality plan: FINALIZED transitions, orphaned transfers relocated or REORGED, confirmation
+     * counts. A failed count does not fail the cycle (it is progress for the API); it is reported and retried.
+     */
+    private CompletionStage<Settlement> settle(FinalityPlan plan, Instant now) {
+        List<CompletableFuture<TransitionOutcome>> finalized = new ArrayList<>();
+        for (FinalityPlan.Finalize f : plan.toFinalize()) {
+            finalized.add(w.transfers().transition(f.row().id(), TransferStatus.SENT, new TransferEvent.Finalized(f.seen()), now)
+                    .toCompletableFuture());
+        }
+        List<CompletableFuture<Gone>> gone = new ArrayList<>();
+        for (FinalityPlan.Orphaned o : plan.orphaned()) {
+            gone.add(reorgedOut(o.row(), o.canonical(), now).toCompletableFuture());
+        }
+        List<CompletableFuture<Optional<ConfirmationFailure>>> counted = new ArrayList<>();
+        for (FinalityPlan.Confirm c : plan.confirm()) {
+            // progress for the API ("3 of 12 confirmations"); one small write per new head
+            counted.add(w.transfers().updateConfirmations(c.row().id(), c.confirmations())
+                    .handle((x, error) -> error == null ? Optional.<ConfirmationFailure>empty()
+                            : Optional.of(new ConfirmationFailure(c.row().id(), c.confirmations(), error)))
+                    .toCompletableFuture());
+        }
+        List<CompletableFuture<?>> all = new ArrayList<>(finalized);
+        all.addAll(gone);
+        all.addAll(counted);
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(x -> {
+            // any other outcome: someone else moved it, or a stale index row: the sweep sees its real state
+            List<Transfer> applied = finalized.stream().map(CompletableFuture::join)
+                    .flatMap(o -> o instanceof TransitionOutcome.Applied a ? java.util.stream.Stream.of(a.updated())
+                            : java.util.stream.Stream.empty())
+                    .toList();
+            List<Reorged> reorged = new ArrayList<>();
+            long lowestRelocation = Long.MAX_VALUE;
+            for (CompletableFuture<Gone> g : gone) {
+                Gone result = g.join();
+                if (result instanceof MarkedReorged m) {
+                    reorged.add(m.reorged());
+                } else if (result instanceof Moved m) {
+                    lowestRelocation = Math.min(lowestRelocation, m.toBlock());
+                }
+            }
+            List<ConfirmationFailure> failures = counted.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
+            return new Settlement(applied, reorged, lowestRelocation, counted.size() - failures.size(), failures);
+        });
+    }
+
+    /** The transfer's block left the chain: re-included elsewhere (relocate, wait again) or gone (REORGED). */
+    private CompletionStage<Gone> reorgedOut(UnfinalizedTransfer t, Optional<BlockHeader> canonical, Instant now) {
+        return w.transfers().find(t.id()).thenCompose(found -> {
+            if (found.isEmpty()) {
+                return CompletableFuture.completedFuture(Unchanged.INSTANCE);
+            }
+            Transfer transfer = found.get();
+            return w.client().receipt(transfer.source().txHash()).thenCompose(receipt -> {
+                Optional<ChainLog> again = receipt.flatMap(r -> r.logs().stream()
+                        .filter(l -> l.address().equalsIgnoreCase(chain.gateway()) && l.topics().size() > 1
+                                && l.topics().get(0).equalsIgnoreCase(GatewayEvents.MESSAGE_SENT_TOPIC)
+                                && l.topics().get(1).equalsIgnoreCase(t.id().toHex()))
+                        .findFirst());
+                if (again.isPresent()) {
+                    SourceRef moved = sourceOf(again.get());
+                    log.warn("chain {}: transfer {} re-included: block {} -> {}", label, t.id(), t.blockNumber(), moved.blockNumber());
+                    return w.transfers().relocate(t.id(), moved, now).thenApply(o -> (Gone) new Moved(moved.blockNumber()));
+                }
+                TransferEvent.Reorged event = new TransferEvent.Reorged("block " + t.blockNumber() + " is now "
+                        + canonical.map(BlockHeader::hash).orElse("missing") + ", was " + t.blockHash()
+                        + "; tx " + transfer.source().txHash() + " not on the canonical chain");
+                return w.transfers().markReorged(t, event, now).thenApply(o -> o instanceof TransitionOutcome.Applied a
+                        ? new MarkedReorged(new Reorged(t, a.updated())) : (Gone) Unchanged.INSTANCE);
+            });
+        });
     }
 
     /** The chain tip as the policy needs it: head only, or with the node's safe/finalized block for a tag policy. */
@@ -308,6 +679,11 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
         return rewound;
     }
 
+    /**
+     * Halts the chain at once, from the stage: {@link HaltedChains} is the node's shared, thread-safe view that the
+     * attester and submitters consult (the sooner they see it the better); the actor's own phase follows when the
+     * stage's result arrives.
+     */
     private CompletionStage<Void> halt(String reason) {
         w.halted().halt(chain.chainId(), reason);
         w.metrics().chainHalted.labelValues(label).set(1);
@@ -315,16 +691,6 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
                 + "`courier chain resume {}` or POST /v1/admin/chains/{}/resume.", label, chain.chainId(), reason,
                 chain.chainId(), chain.chainId());
         return w.cursors().halt(chain.chainId(), reason, w.clock().instant()).thenApply(stored -> null);
-    }
-
-    /** While halted: an operator may have resumed the chain through another node or the CLI (in Cassandra). */
-    private CompletionStage<Void> checkResumed() {
-        return w.cursors().load(chain.chainId()).thenAccept(cursor -> {
-            if (cursor.isPresent() && !cursor.get().halted()) {
-                w.halted().resume(chain.chainId());
-                log.warn("chain {} ({}) resumed (found in Cassandra)", label, chain.chainId());
-            }
-        });
     }
 
     private CompletionStage<Integer> scanAndRecord(long from, long to) {
@@ -421,148 +787,6 @@ public final class ChainWatcher extends AbstractBehavior<ChainWatcher.Command> {
         return known.isPresent() ? CompletableFuture.completedFuture(known.get().hash())
                 : w.client().blockByNumber(number).thenApply(b -> b.map(BlockHeader::hash).orElseThrow(() ->
                         new IllegalStateException("chain " + label + ": block " + number + " vanished while saving the cursor")));
-    }
-
-    /** Finalizes, relocates or reorgs the transfers waiting on this chain; returns {finalized, reorged}. */
-    private CompletionStage<int[]> applyFinality(BlockHeader head, ChainTip tip, long scannedTo, boolean newHead) {
-        long finalizedHeight = policy.finalizedHeight(tip);
-        return w.transfers().unfinalized(chain.chainId()).thenCompose(waiting -> {
-            List<CompletableFuture<Integer>> outcomes = new ArrayList<>();
-            for (UnfinalizedTransfer t : waiting) {
-                long block = t.blockNumber();
-                if (block > scannedTo) {
-                    continue;
-                }
-                if (block > finalizedHeight) {
-                    if (newHead && policy instanceof FinalityPolicy.Confirmations c) {
-                        // progress for the API ("3 of 12 confirmations"); one small write per new head
-                        w.transfers().updateConfirmations(t.id(), c.confirmations(block, head.number()));
-                    }
-                    continue;
-                }
-                outcomes.add(w.client().blockByNumber(block).thenCompose(canonical -> {
-                    boolean stillThere = canonical.map(b -> b.hash().equalsIgnoreCase(t.blockHash())).orElse(false);
-                    if (stillThere) {
-                        BlockHeader b = canonical.get();
-                        if (!policy.isFinal(block, Instant.ofEpochSecond(b.timestamp()), tip, w.clock().instant())) {
-                            return CompletableFuture.completedFuture(0); // a tag policy's minimum age not reached yet
-                        }
-                        long seen = Math.max(1, head.number() - block + 1);
-                        finalizedActedOn.accumulateAndGet(block, Math::max);
-                        return w.transfers().transition(t.id(), TransferStatus.SENT, new TransferEvent.Finalized(seen),
-                                w.clock().instant()).thenApply(outcome -> afterFinality(t, outcome, true));
-                    }
-                    return reorgedOut(t, canonical);
-                }).toCompletableFuture());
-            }
-            return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenApply(x -> {
-                int finalized = 0;
-                int reorged = 0;
-                for (CompletableFuture<Integer> o : outcomes) {
-                    int r = o.join();
-                    if (r > 0) finalized++;
-                    if (r < 0) reorged++;
-                }
-                return new int[] {finalized, reorged};
-            });
-        });
-    }
-
-    /** The transfer's block left the chain: re-included elsewhere (relocate, wait again) or gone (REORGED). */
-    private CompletionStage<Integer> reorgedOut(UnfinalizedTransfer t, Optional<BlockHeader> canonical) {
-        return w.transfers().find(t.id()).thenCompose(found -> {
-            if (found.isEmpty()) {
-                return CompletableFuture.completedFuture(0);
-            }
-            Transfer transfer = found.get();
-            return w.client().receipt(transfer.source().txHash()).thenCompose(receipt -> {
-                Optional<ChainLog> again = receipt.flatMap(r -> r.logs().stream()
-                        .filter(l -> l.address().equalsIgnoreCase(chain.gateway()) && l.topics().size() > 1
-                                && l.topics().get(0).equalsIgnoreCase(GatewayEvents.MESSAGE_SENT_TOPIC)
-                                && l.topics().get(1).equalsIgnoreCase(t.id().toHex()))
-                        .findFirst());
-                if (again.isPresent()) {
-                    SourceRef moved = sourceOf(again.get());
-                    log.warn("chain {}: transfer {} re-included: block {} -> {}", label, t.id(), t.blockNumber(), moved.blockNumber());
-                    return w.transfers().relocate(t.id(), moved, w.clock().instant()).thenApply(o -> 0);
-                }
-                TransferEvent.Reorged event = new TransferEvent.Reorged("block " + t.blockNumber() + " is now "
-                        + canonical.map(BlockHeader::hash).orElse("missing") + ", was " + t.blockHash()
-                        + "; tx " + transfer.source().txHash() + " not on the canonical chain");
-                return w.transfers().markReorged(t, event, w.clock().instant()).thenApply(o -> afterFinality(t, o, false));
-            });
-        });
-    }
-
-    private int afterFinality(UnfinalizedTransfer before, TransitionOutcome outcome, boolean finalized) {
-        if (!(outcome instanceof TransitionOutcome.Applied applied)) {
-            return 0; // someone else moved it, or a stale index row: the sweep sees its real state
-        }
-        Transfer t = applied.updated();
-        Instant now = w.clock().instant();
-        w.tracing().stage(t.id().toHex(), t.route(), "finality.wait", t.createdAt(), now, Attributes.empty(), finalized);
-        if (finalized) {
-            w.attester().attest(t);
-            return 1;
-        }
-        w.metrics().transfersCompleted.labelValues(TransferStatus.REORGED.name(), t.route()).inc();
-        w.tracing().transferEnded(t.id().toHex(), t.route(), t.createdAt(), now, TransferStatus.REORGED.name());
-        log.warn("chain {}: transfer {} REORGED: its block {} ({}) left the canonical chain", label, t.id(),
-                before.blockNumber(), before.blockHash());
-        return -1;
-    }
-
-    // ── back on the actor ───────────────────────────────────────────────────────────────────────────────────
-
-    private Behavior<Command> onCycleDone(CycleDone done) {
-        cycleRunning = false;
-        consecutiveFailures = 0;
-        lastScanned = done.scannedTo();
-        window = done.window();
-        BlockHeader head = done.head();
-        lastHeadSeen = head.number();
-        lastTip = new ChainTip(head.number(), ChainTip.UNKNOWN, done.finalizedHeight() < 0 ? ChainTip.UNKNOWN : done.finalizedHeight());
-        boolean halted = w.halted().isHalted(chain.chainId());
-        w.metrics().chainHeadBlock.labelValues(label).set(head.number());
-        w.metrics().chainScannedBlock.labelValues(label).set(lastScanned);
-        w.metrics().chainHealthy.labelValues(label).set(1);
-        w.metrics().chainHalted.labelValues(label).set(halted ? 1 : 0);
-        Instant now = w.clock().instant();
-        Instant headTime = Instant.ofEpochSecond(head.timestamp());
-        w.metrics().chainHeadLagSeconds.labelValues(label).set(Math.max(0, Duration.between(headTime, now).toMillis() / 1000.0));
-        lastStatus = new ChainStatus(chain.chainId(), label, head.number(), lastScanned, Math.max(0, done.finalizedHeight()),
-                Math.max(0, head.number() - lastScanned), Math.max(0, Duration.between(headTime, now).toSeconds()),
-                w.client().anyEndpointHealthy(), halted, halted ? w.halted().reason(chain.chainId()).orElse("halted") : null);
-        w.board().update(lastStatus);
-        if (lastScanned < head.number()) {
-            getContext().getSelf().tell(Tick.INSTANCE); // behind the head: go on at once
-        } else {
-            timers.startSingleTimer(Tick.INSTANCE, chain.pollInterval());
-        }
-        return this;
-    }
-
-    private Behavior<Command> onCycleFailed(CycleFailed failed) {
-        cycleRunning = false;
-        consecutiveFailures++;
-        Throwable cause = failed.error() instanceof CompletionException && failed.error().getCause() != null
-                ? failed.error().getCause() : failed.error();
-        w.metrics().chainHealthy.labelValues(label).set(0);
-        ChainStatus last = lastStatus != null ? lastStatus : ChainStatus.starting(chain.chainId(), label);
-        boolean halted = w.halted().isHalted(chain.chainId());
-        w.board().update(new ChainStatus(last.chainId(), last.name(), last.headBlock(), last.lastScannedBlock(),
-                last.finalizedHeight(), last.lagBlocks(), last.headAgeSeconds(), false, halted,
-                halted ? w.halted().reason(chain.chainId()).orElse("halted") : null));
-        // bounded, jittered backoff between failed cycles; the loop itself never stops
-        long delayMs = Math.min(30_000, chain.pollInterval().toMillis() * (1L << Math.min(5, consecutiveFailures)));
-        delayMs = delayMs / 2 + (long) (Math.random() * delayMs / 2);
-        if (consecutiveFailures == 1 || consecutiveFailures % 10 == 0) {
-            getContext().getLog().warn("chain {} ({}): poll failed ({} in a row), next try in {} ms: {}", label,
-                    chain.chainId(), consecutiveFailures, delayMs, cause.toString());
-        }
-        // the cursor itself could not be read: load it again before polling
-        timers.startSingleTimer(lastScanned == Long.MIN_VALUE ? LoadCursor.INSTANCE : Tick.INSTANCE, Duration.ofMillis(delayMs));
-        return this;
     }
 
     private static SourceRef sourceOf(ChainLog entry) {

@@ -29,4 +29,21 @@ class StageDeadlineTest {
         assertThatThrownBy(() -> StageDeadline.within(CompletableFuture.failedFuture(boom), Duration.ofSeconds(5), "x")
                 .toCompletableFuture().get()).hasCause(boom);
     }
+
+    @Test
+    void theTimerIsCancelledWhenTheStageCompletes() {
+        int before = StageDeadline.pendingTimers();
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        var bounded = StageDeadline.within(pending, Duration.ofHours(1), "a step").toCompletableFuture();
+        assertThat(StageDeadline.pendingTimers()).isEqualTo(before + 1);
+
+        pending.complete("done");
+        assertThat(bounded).isCompletedWithValue("done");
+        assertThat(StageDeadline.pendingTimers()).isEqualTo(before);
+
+        for (int i = 0; i < 100; i++) { // already complete: no timer outlives the call
+            StageDeadline.within(CompletableFuture.completedFuture(i), Duration.ofHours(1), "step " + i);
+        }
+        assertThat(StageDeadline.pendingTimers()).isEqualTo(before);
+    }
 }

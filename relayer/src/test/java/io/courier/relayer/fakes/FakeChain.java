@@ -1,0 +1,168 @@
+package io.courier.relayer.fakes;
+
+import io.courier.chain.BlockHeader;
+import io.courier.chain.ChainClient;
+import io.courier.chain.ChainLog;
+import io.courier.chain.FeeHistory;
+import io.courier.chain.GatewayEvents;
+import io.courier.chain.TxReceipt;
+import io.courier.chain.message.CrossChainMessage;
+import io.courier.chain.message.MessageId;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A scripted chain for actor tests: blocks 0..head with hashes named after their branch, {@code MessageSent} logs
+ * placed in blocks by the test, receipts for them, and a reorg that replaces every block from a height up. Records
+ * the calls the watcher makes; {@link #script} holds or fails a call.
+ */
+public final class FakeChain implements ChainClient {
+
+    public static final String GATEWAY = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+    public static final String SENDER = "0x90f79bf6eb2c4f870365e785982e1f101e93b906";
+    public static final String RECIPIENT = "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65";
+
+    public record LogQuery(long from, long to) {}
+
+    public final Interventions script = new Interventions();
+    public final List<Long> blockFetches = new CopyOnWriteArrayList<>();
+    public final List<LogQuery> logQueries = new CopyOnWriteArrayList<>();
+
+    private final long chainId;
+    private final long dstChainId;
+    private final List<BlockHeader> blocks = new ArrayList<>();
+    private final Map<Long, List<ChainLog>> logsByBlock = new ConcurrentHashMap<>();
+    private final Map<String, TxReceipt> receipts = new ConcurrentHashMap<>();
+    private int branch;
+
+    public FakeChain(long chainId, long dstChainId, long head) {
+        this.chainId = chainId;
+        this.dstChainId = dstChainId;
+        blocks.add(new BlockHeader(0, hash(0, 0), "0x" + "0".repeat(64), 1_700_000_000L));
+        mine(head);
+    }
+
+    /** Mines blocks up to {@code head}. */
+    public synchronized void mine(long head) {
+        while (blocks.size() <= head) {
+            BlockHeader parent = blocks.get(blocks.size() - 1);
+            long n = parent.number() + 1;
+            blocks.add(new BlockHeader(n, hash(n, branch), parent.hash(), parent.timestamp() + 12));
+        }
+    }
+
+    /** Replaces block {@code from} and everything above it with a new branch up to {@code newHead}; their logs go. */
+    public synchronized void reorg(long from, long newHead) {
+        branch++;
+        while (blocks.size() > from) {
+            BlockHeader gone = blocks.remove(blocks.size() - 1);
+            List<ChainLog> logs = logsByBlock.remove(gone.number());
+            if (logs != null) {
+                logs.forEach(l -> receipts.remove(l.txHash()));
+            }
+        }
+        mine(newHead);
+    }
+
+    public synchronized BlockHeader block(long number) {
+        return blocks.get((int) number);
+    }
+
+    public synchronized long height() {
+        return blocks.size() - 1;
+    }
+
+    /** Puts a valid {@code MessageSent} log with {@code nonce} in block {@code number} (in its own transaction). */
+    public synchronized MessageId send(long number, long nonce) {
+        CrossChainMessage m = new CrossChainMessage(chainId, GATEWAY, nonce, dstChainId, SENDER, RECIPIENT,
+                ("payload " + nonce).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        BlockHeader b = block(number);
+        String tx = String.format("0x%056x%08x", nonce, branch);
+        List<ChainLog> inBlock = logsByBlock.computeIfAbsent(number, n -> new CopyOnWriteArrayList<>());
+        ChainLog log = new ChainLog(GATEWAY, List.of(GatewayEvents.MESSAGE_SENT_TOPIC, m.id().toHex(),
+                "0x" + word(dstChainId), "0x" + addressWord(RECIPIENT)), data(m), number, b.hash(), tx, inBlock.size(), false);
+        inBlock.add(log);
+        receipts.put(tx, new TxReceipt(tx, TxReceipt.Status.SUCCESS, number, b.hash(), BigInteger.valueOf(50_000), null,
+                List.of(log), null, SENDER));
+        return m.id();
+    }
+
+    public long blockFetchesOf(long number) {
+        return blockFetches.stream().filter(n -> n == number).count();
+    }
+
+    @Override
+    public CompletionStage<BlockHeader> head() {
+        return script.call("head", () -> CompletableFuture.completedFuture(block(height())));
+    }
+
+    @Override
+    public CompletionStage<Optional<BlockHeader>> blockByNumber(long number) {
+        return script.call("blockByNumber", () -> {
+            blockFetches.add(number);
+            synchronized (this) {
+                return CompletableFuture.completedFuture(number <= height() ? Optional.of(block(number)) : Optional.empty());
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<List<ChainLog>> logs(String address, List<String> topic0s, long fromBlock, long toBlock) {
+        return script.call("logs", () -> {
+            logQueries.add(new LogQuery(fromBlock, toBlock));
+            List<ChainLog> found = new ArrayList<>();
+            for (long n = fromBlock; n <= toBlock; n++) {
+                found.addAll(logsByBlock.getOrDefault(n, List.of()));
+            }
+            return CompletableFuture.completedFuture(found);
+        });
+    }
+
+    @Override
+    public CompletionStage<Optional<TxReceipt>> receipt(String txHash) {
+        return CompletableFuture.completedFuture(Optional.ofNullable(receipts.get(txHash)));
+    }
+
+    @Override public long chainId() { return chainId; }
+    @Override public String name() { return "fake-" + chainId; }
+    @Override public CompletionStage<Void> verifyChainId() { return CompletableFuture.completedFuture(null); }
+    @Override public CompletionStage<Optional<BlockHeader>> blockByTag(String tag) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<Optional<Long>> transactionNonce(String txHash) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<BigInteger> maxPriorityFeePerGas() { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<Long> nonce(String address, boolean pending) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<BigInteger> balance(String address) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<String> call(String to, String data, String from) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<BigInteger> estimateGas(String from, String to, String data, BigInteger value) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<String> sendRawTransaction(String signedHex) { throw new UnsupportedOperationException(); }
+    @Override public void close() {}
+
+    private static String hash(long number, int branch) {
+        return String.format("0x%08x%056x", branch + 1, number);
+    }
+
+    private static String word(long value) {
+        return String.format("%064x", value);
+    }
+
+    private static String addressWord(String address) {
+        return "000000000000000000000000" + address.substring(2);
+    }
+
+    /** The ABI encoding of the event's data: nonce, sender, then the payload as dynamic bytes. */
+    private static String data(CrossChainMessage m) {
+        byte[] payload = m.payload();
+        String hex = HexFormat.of().formatHex(payload);
+        int padded = (payload.length + 31) / 32 * 64;
+        return "0x" + word(m.nonce()) + addressWord(m.sender()) + word(96) + word(payload.length)
+                + hex + "0".repeat(padded - hex.length());
+    }
+}

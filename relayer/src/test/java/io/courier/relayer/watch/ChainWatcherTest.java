@@ -1,0 +1,277 @@
+package io.courier.relayer.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import io.courier.chain.LogRangePlanner;
+import io.courier.chain.LogScanner;
+import io.courier.chain.MessageSentDecoder;
+import io.courier.chain.message.MessageId;
+import io.courier.finality.ChainCursor;
+import io.courier.finality.FinalityPolicy;
+import io.courier.finality.Transfer;
+import io.courier.finality.TransferStatus;
+import io.courier.relayer.config.NodeConfig.ChainSettings;
+import io.courier.relayer.fakes.FakeChain;
+import io.courier.relayer.fakes.FakeCursorStore;
+import io.courier.relayer.fakes.FakeTransferStore;
+import io.courier.relayer.fakes.ManualClock;
+import io.courier.relayer.status.ChainStatus;
+import io.courier.relayer.status.ChainStatusBoard;
+import io.courier.relayer.status.HaltedChains;
+import io.courier.relayer.telemetry.CourierMetrics;
+import io.courier.relayer.telemetry.TransferTracing;
+import io.opentelemetry.api.OpenTelemetry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chain watcher against scripted fakes, with Pekko's manual time: deadlines, backoffs and poll intervals pass
+ * only when a test lets time pass, so a missed deadline or a failed write happens exactly where the test puts it.
+ * Assertions are on what the actor did (calls to the fakes, transfers handed over, status published).
+ */
+class ChainWatcherTest {
+
+    private static final long SRC = 1001;
+    private static final long DST = 1002;
+    private static final Duration POLL = Duration.ofSeconds(1);
+
+    private ActorTestKit kit;
+    private ManualTime time;
+    private FakeChain chain;
+    private final FakeTransferStore transfers = new FakeTransferStore();
+    private final FakeCursorStore cursors = new FakeCursorStore();
+    private final ChainStatusBoard board = new ChainStatusBoard();
+    private final HaltedChains halted = new HaltedChains();
+    private final ManualClock clock = new ManualClock(Instant.parse("2024-05-01T12:00:00Z"));
+    private final List<Transfer> attested = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() {
+        kit = ActorTestKit.create("watcher-test", ManualTime.config().withFallback(ConfigFactory.load()));
+        time = ManualTime.get(kit.system());
+    }
+
+    @AfterEach
+    void stop() {
+        kit.shutdownTestKit();
+    }
+
+    // ── the paths integration tests reach only by luck ─────────────────────────────────────────────────────
+
+    @Test
+    void aCycleThatFailsAfterFetchingLogsIsRedoneWithoutLossOrDuplication() {
+        chain = new FakeChain(SRC, DST, 10);
+        MessageId id = chain.send(4, 0);
+        cursors.script.failNext("save", new IllegalStateException("cassandra: write timeout"));
+        watch();
+
+        runUntil("the cursor is saved", () -> cursors.current(SRC).map(c -> c.lastScannedBlock() == 10).orElse(false));
+        runUntil("the transfer is handed to the attester", () -> !attested.isEmpty());
+
+        // the logs of blocks 1..10 were read twice: the cursor did not move past them when its write failed
+        assertThat(chain.logQueries).filteredOn(q -> q.from() == 1).hasSize(2);
+        assertThat(transfers.observedCalls).containsExactly(id, id); // recorded again, idempotently
+        assertThat(transfers.all()).extracting(Transfer::id).containsExactly(id);
+        assertThat(cursors.saves).extracting(ChainCursor::lastScannedBlock).first().isEqualTo(10L);
+        pollTimes(3);
+        assertThat(attested).extracting(Transfer::id).containsExactly(id);
+    }
+
+    @Test
+    void aStoreWriteThatNeverCompletesMissesTheCycleDeadlineAndTheWatcherGoesOn() {
+        chain = new FakeChain(SRC, DST, 10);
+        MessageId id = chain.send(4, 0);
+        transfers.script.holdNext("recordObserved"); // never released
+        watch();
+
+        runUntil("the transfer is handed to the attester", () -> !attested.isEmpty());
+        assertThat(transfers.observedCalls).containsExactly(id); // the held write never ran; the retry did
+        assertThat(chain.logQueries).filteredOn(q -> q.from() == 1).hasSize(2);
+        assertThat(cursors.saves).extracting(ChainCursor::lastScannedBlock).containsOnly(10L);
+        assertThat(attested).extracting(Transfer::id).containsExactly(id);
+    }
+
+    @Test
+    void aStageThatMissesItsDeadlinePublishesAnUnhealthyChainAndIsTriedAgain() {
+        chain = new FakeChain(SRC, DST, 10);
+        watch();
+        runUntil("the first cycle is done", () -> status().healthy() && Long.valueOf(10).equals(status().lastScannedBlock()));
+
+        var gate = chain.script.holdNext("head");
+        chain.mine(12);
+        runUntil("the missed deadline is published", () -> !status().healthy());
+        assertThat(status().lastScannedBlock()).isEqualTo(10);
+        runUntil("the next cycle catches up", () -> status().healthy() && Long.valueOf(12).equals(status().lastScannedBlock()));
+
+        gate.complete(null); // the abandoned cycle's answer arrives late: nothing happens with it
+        pollTimes(3);
+        assertThat(status().healthy()).isTrue();
+        assertThat(cursors.saves).extracting(ChainCursor::lastScannedBlock).isSorted();
+    }
+
+    @Test
+    void aFinalityWriteThatMissesTheDeadlineIsRetriedAndTheTransferHandedOverOnce() {
+        chain = new FakeChain(SRC, DST, 10);
+        MessageId id = chain.send(4, 0);
+        var gate = transfers.script.holdNext("transition");
+        watch();
+
+        runUntil("the transfer is handed to the attester", () -> !attested.isEmpty());
+        gate.complete(null); // the abandoned write now runs: it finds the transfer FINALIZED already
+        pollTimes(3);
+        assertThat(transfers.finalizeCalls).containsExactly(id, id);
+        assertThat(attested).extracting(Transfer::id).containsExactly(id);
+        assertThat(transfers.get(id)).map(Transfer::status).contains(TransferStatus.FINALIZED);
+    }
+
+    @Test
+    void aDeepReorgWhileFinalityWorkIsInFlightHandsNothingFromTheChainToTheAttester() {
+        chain = new FakeChain(SRC, DST, 20);
+        MessageId id = chain.send(19, 0);
+        watch();
+        runUntil("block 19 is scanned", () -> transfers.get(id).isPresent() && status().healthy());
+
+        var gate = transfers.script.holdNext("transition");
+        chain.mine(21); // block 19 is final now: its finality write hangs
+        runUntil("the finality stage misses its deadline", () -> !status().healthy());
+        chain.reorg(15, 25); // replaces blocks 15.. (at or below the final block 18/19)
+        runUntil("the chain halts", () -> halted.isHalted(SRC) && status().halted());
+
+        gate.complete(null); // the abandoned finality write completes after the halt
+        pollTimes(5);
+        assertThat(attested).isEmpty();
+        assertThat(cursors.halts).hasSize(1);
+        assertThat(status().halted()).isTrue();
+    }
+
+    @Test
+    void startingWithACursorWhoseBlockWasReplacedRescansAboveTheFinalBlock() {
+        chain = new FakeChain(SRC, DST, 12);
+        MessageId id = chain.send(9, 0);
+        cursors.put(new ChainCursor(SRC, 10, "0x" + "ab".repeat(32), 6, clock.instant(), chain.block(6).hash()));
+        watch();
+
+        runUntil("the transfer in the new block 9 is recorded", () -> transfers.get(id).isPresent());
+        assertThat(chain.logQueries.get(0)).isEqualTo(new FakeChain.LogQuery(7, 12));
+        runUntil("the cursor is saved", () -> cursors.current(SRC).map(c -> c.lastScannedBlock() == 12).orElse(false));
+        assertThat(halted.isHalted(SRC)).isFalse();
+        assertThat(cursors.halts).isEmpty();
+    }
+
+    @Test
+    void aChainHaltedAtStartScansButFinalizesNothingUntilAnOperatorResumesIt() {
+        chain = new FakeChain(SRC, DST, 20);
+        MessageId id = chain.send(11, 0);
+        cursors.put(new ChainCursor(SRC, 10, chain.block(10).hash(), 8, clock.instant(), chain.block(8).hash())
+                .haltedFor("reorg below block 8", clock.instant()));
+        watch();
+
+        runUntil("block 11 is scanned while halted", () -> transfers.get(id).isPresent());
+        pollTimes(5);
+        assertThat(halted.isHalted(SRC)).isTrue();
+        assertThat(status().halted()).isTrue();
+        assertThat(attested).isEmpty();
+        assertThat(transfers.finalizeCalls).isEmpty();
+
+        cursors.resume(SRC, clock.instant()); // e.g. `courier chain resume` on another node
+        runUntil("the transfer is handed to the attester", () -> !attested.isEmpty());
+        assertThat(halted.isHalted(SRC)).isFalse();
+        assertThat(status().halted()).isFalse();
+        assertThat(attested).extracting(Transfer::id).containsExactly(id);
+    }
+
+    // ── review smells ────────────────────────────────────────────────────────────────────────────────────
+
+    @Test
+    void aFailedConfirmationWriteIsRetriedNextCycleEvenWithoutANewHead() {
+        chain = new FakeChain(SRC, DST, 10);
+        MessageId id = chain.send(9, 0); // 2 of 3 confirmations at head 10
+        transfers.script.failNext("updateConfirmations", new IllegalStateException("cassandra: write timeout"));
+        watch();
+
+        runUntil("the confirmation count is written", () -> !transfers.confirmations.isEmpty());
+        assertThat(transfers.confirmations).containsExactly(new FakeTransferStore.Confirmation(id, 2));
+        pollTimes(3); // same head: once written, not written again
+        assertThat(transfers.confirmations).hasSize(1);
+        assertThat(transfers.get(id)).map(Transfer::confirmationsSeen).contains(2L);
+    }
+
+    @Test
+    void theUnfinalizedScanStartsAtTheLowestBlockThatCanStillWaitAndFetchesEachBlockOnce() {
+        chain = new FakeChain(SRC, DST, 20);
+        chain.send(5, 0);
+        chain.send(5, 1);
+        chain.send(5, 2);
+        MessageId late = chain.send(19, 3); // not final at head 20 (final height 18)
+        watch();
+
+        runUntil("block 5's transfers are handed over", () -> attested.size() == 3);
+        assertThat(chain.blockFetchesOf(5)).isEqualTo(1);
+        assertThat(transfers.unfinalizedFrom.get(0)).isZero(); // after a start: every row, once
+
+        chain.mine(21);
+        runUntil("block 19's transfer is handed over", () -> attested.size() == 4);
+        assertThat(attested).extracting(Transfer::id).contains(late);
+        int reads = transfers.unfinalizedFrom.size();
+        assertThat(transfers.unfinalizedFrom.subList(1, reads)).allMatch(from -> from >= 19); // never below what still waits
+        pollTimes(2);
+        assertThat(transfers.unfinalizedFrom.subList(reads, transfers.unfinalizedFrom.size()))
+                .isNotEmpty().allMatch(from -> from > 19); // nothing waits any more: nothing at or below 19 is read
+        assertThat(chain.blockFetchesOf(5)).isEqualTo(1);
+    }
+
+    // ── harness ──────────────────────────────────────────────────────────────────────────────────────────
+
+    private void watch() {
+        ChainSettings settings = new ChainSettings("src", SRC, List.of(), FakeChain.GATEWAY, new FinalityPolicy.Confirmations(3),
+                1, POLL, 100, Duration.ofSeconds(5), 10, 10, null, null, 16);
+        ChainWatcher.Wiring wiring = new ChainWatcher.Wiring(chain,
+                new LogScanner(chain, LogRangePlanner.startingAt(100)), new MessageSentDecoder(SRC, FakeChain.GATEWAY),
+                transfers, cursors, Set.of(DST), board, clock, new CourierMetrics(new PrometheusRegistry()),
+                new TransferTracing(OpenTelemetry.noop()), attested::add, halted);
+        kit.spawn(ChainWatcher.create(settings, wiring));
+    }
+
+    private ChainStatus status() {
+        return board.chains().toCompletableFuture().join().stream().filter(s -> s.chainId() == SRC).findFirst().orElseThrow();
+    }
+
+    /** Lets time pass a few seconds at a time (so polls, backoffs and deadlines fire) until {@code done} holds. */
+    private void runUntil(String what, BooleanSupplier done) {
+        for (int i = 0; i < 500; i++) {
+            if (done.getAsBoolean()) {
+                return;
+            }
+            time.timePasses(Duration.ofSeconds(5));
+            sleepBriefly();
+        }
+        throw new AssertionError("never happened: " + what);
+    }
+
+    private void pollTimes(int n) {
+        for (int i = 0; i < n; i++) {
+            time.timePasses(POLL);
+            sleepBriefly();
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(10); // lets the actor handle what the passing time sent it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
