@@ -612,18 +612,30 @@ public final class ChainWatcher {
                                 && l.topics().get(0).equalsIgnoreCase(GatewayEvents.MESSAGE_SENT_TOPIC)
                                 && l.topics().get(1).equalsIgnoreCase(t.id().toHex()))
                         .findFirst());
-                if (again.isPresent()) {
-                    SourceRef moved = sourceOf(again.get());
-                    log.warn("chain {}: transfer {} re-included: block {} -> {}", label, t.id(), t.blockNumber(), moved.blockNumber());
-                    return w.transfers().relocate(t.id(), moved, now).thenApply(o -> (Gone) new Moved(moved.blockNumber()));
+                if (again.isEmpty()) {
+                    return markReorged(t, transfer, canonical, now);
                 }
-                TransferEvent.Reorged event = new TransferEvent.Reorged("block " + t.blockNumber() + " is now "
-                        + canonical.map(BlockHeader::hash).orElse("missing") + ", was " + t.blockHash()
-                        + "; tx " + transfer.source().txHash() + " not on the canonical chain");
-                return w.transfers().markReorged(t, event, now).thenApply(o -> o instanceof TransitionOutcome.Applied a
-                        ? new MarkedReorged(new Reorged(t, a.updated())) : (Gone) Unchanged.INSTANCE);
+                SourceRef moved = sourceOf(again.get());
+                // a receipt is only as good as its block: a node may still answer the receipt of an orphaned block
+                // (Ganache does after a revert). Following it would "move" the transfer back into that block every
+                // cycle and it would wait forever; only a receipt in a canonical block is a re-inclusion.
+                return w.client().blockByNumber(moved.blockNumber()).thenCompose(block -> {
+                    if (block.map(b -> b.hash().equalsIgnoreCase(moved.blockHash())).orElse(false)) {
+                        log.warn("chain {}: transfer {} re-included: block {} -> {}", label, t.id(), t.blockNumber(), moved.blockNumber());
+                        return w.transfers().relocate(t.id(), moved, now).thenApply(o -> (Gone) new Moved(moved.blockNumber()));
+                    }
+                    return markReorged(t, transfer, canonical, now);
+                });
             });
         });
+    }
+
+    private CompletionStage<Gone> markReorged(UnfinalizedTransfer t, Transfer transfer, Optional<BlockHeader> canonical, Instant now) {
+        TransferEvent.Reorged event = new TransferEvent.Reorged("block " + t.blockNumber() + " is now "
+                + canonical.map(BlockHeader::hash).orElse("missing") + ", was " + t.blockHash()
+                + "; tx " + transfer.source().txHash() + " not on the canonical chain");
+        return w.transfers().markReorged(t, event, now).thenApply(o -> o instanceof TransitionOutcome.Applied a
+                ? new MarkedReorged(new Reorged(t, a.updated())) : (Gone) Unchanged.INSTANCE);
     }
 
     /** The chain tip as the policy needs it: head only, or with the node's safe/finalized block for a tag policy. */

@@ -61,11 +61,23 @@ public final class FakeChain implements ChainClient {
 
     /** Replaces block {@code from} and everything above it with a new branch up to {@code newHead}; their logs go. */
     public synchronized void reorg(long from, long newHead) {
+        reorg(from, newHead, false);
+    }
+
+    /**
+     * As {@link #reorg(long, long)}, but the node keeps answering the old receipts, which still name the orphaned
+     * blocks (Ganache does this after {@code evm_revert}; a lagging or lying endpoint can too).
+     */
+    public synchronized void reorgKeepingStaleReceipts(long from, long newHead) {
+        reorg(from, newHead, true);
+    }
+
+    private void reorg(long from, long newHead, boolean keepReceipts) {
         branch++;
         while (blocks.size() > from) {
             BlockHeader gone = blocks.remove(blocks.size() - 1);
             List<ChainLog> logs = logsByBlock.remove(gone.number());
-            if (logs != null) {
+            if (logs != null && !keepReceipts) {
                 logs.forEach(l -> receipts.remove(l.txHash()));
             }
         }

@@ -37,6 +37,7 @@ public final class FakeTransferStore implements TransferStore {
     public final List<Long> unfinalizedFrom = new CopyOnWriteArrayList<>();
     public final List<Confirmation> confirmations = new CopyOnWriteArrayList<>();
     public final List<MessageId> finalizeCalls = new CopyOnWriteArrayList<>();
+    public final List<MessageId> relocateCalls = new CopyOnWriteArrayList<>();
     private final Map<MessageId, Transfer> transfers = new ConcurrentHashMap<>();
 
     public Optional<Transfer> get(MessageId id) {
@@ -78,6 +79,7 @@ public final class FakeTransferStore implements TransferStore {
 
     @Override
     public synchronized CompletionStage<TransitionOutcome> relocate(MessageId id, SourceRef newSource, Instant at) {
+        relocateCalls.add(id);
         Transfer t = transfers.get(id);
         if (t == null) {
             return CompletableFuture.completedFuture(new TransitionOutcome.NotFound(id));
@@ -162,5 +164,10 @@ public final class FakeTransferStore implements TransferStore {
     @Override
     public CompletionStage<List<Transfer>> open(long dstChain, LocalDate fromDay, LocalDate toDay, int limit) {
         throw new UnsupportedOperationException();
+    }
+
+    /** How many times the watcher asked to move {@code id} to another block. */
+    public long relocations(MessageId id) {
+        return relocateCalls.stream().filter(id::equals).count();
     }
 }

@@ -231,6 +231,25 @@ class ChainWatcherTest {
         assertThat(chain.blockFetchesOf(5)).isEqualTo(1);
     }
 
+    @Test
+    void aReceiptThatStillNamesAnOrphanedBlockIsNotARelocation() {
+        chain = new FakeChain(SRC, DST, 20);
+        watch();
+        runUntil("the watcher follows the chain", () -> board.chains().toCompletableFuture().join().stream()
+                .anyMatch(c -> c.chainId() == SRC && c.healthy() && c.headBlock() != null && c.headBlock() >= 20));
+        chain.mine(23);
+        MessageId id = chain.send(22, 0);
+        runUntil("block 22 is scanned", () -> transfers.get(id).isPresent());
+        // the transaction is not on the new branch, but the node still answers its old receipt (block 22, old hash):
+        // following it would "relocate" the transfer to the orphaned block, again every cycle, and it would never end
+        chain.reorgKeepingStaleReceipts(22, 24);
+        runUntil("the new branch is followed", () -> status().healthy() && status().headBlock() != null && status().headBlock() >= 24);
+        chain.mine(30);
+        runUntil("the transfer ends REORGED", () -> transfers.get(id).map(t -> t.status() == TransferStatus.REORGED).orElse(false));
+        assertThat(transfers.relocations(id)).isZero();
+        assertThat(attested).isEmpty();
+    }
+
     // ── harness ──────────────────────────────────────────────────────────────────────────────────────────
 
     private void watch() {
