@@ -16,6 +16,7 @@ import io.courier.testkit.CassandraExtension;
 import io.courier.testkit.CassandraTest;
 import io.courier.testkit.LocalCassandra;
 import io.courier.testkit.LocalChain;
+import io.courier.testkit.rpc.FaultKind;
 import io.courier.testkit.rpc.RpcProxy;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -136,9 +137,12 @@ class FaultIT {
                 long lost = canonical.stream().filter(s -> executions.getOrDefault(s.messageId(), 0) == 0).count();
                 long twice = canonical.stream().filter(s -> executions.getOrDefault(s.messageId(), 0) > 1).count();
                 Set<String> reorgedIds = new HashSet<>();
+                Map<TransferStatus, Integer> reorgedStates = new HashMap<>();
                 for (SentLock s : reorgedOut) {
-                    store.findBySourceTx(s.src(), s.txHash()).toCompletableFuture().get()
-                            .forEach(t -> reorgedIds.add(t.id().toHex()));
+                    store.findBySourceTx(s.src(), s.txHash()).toCompletableFuture().get().forEach(t -> {
+                        reorgedIds.add(t.id().toHex());
+                        reorgedStates.merge(t.status(), 1, Integer::sum);
+                    });
                 }
                 long reorgedDelivered = reorgedIds.stream().filter(id -> executions.getOrDefault(id, 0) > 0).count();
                 Set<String> known = new HashSet<>();
@@ -153,6 +157,16 @@ class FaultIT {
                         reorgedDelivered, unexplained, Duration.ofNanos(System.nanoTime() - started).toSeconds());
                 assertThat(kills).isEqualTo(KILLS);
                 assertThat(reorgs).isGreaterThanOrEqualTo(5);
+                // the reorgs were real to the relayer: it recorded some of the locks they removed, and ended each REORGED
+                assertThat(reorgedOut).as("locks no longer on the chain").isNotEmpty();
+                assertThat(reorgedIds).as("reorged-out locks the relayer saw").isNotEmpty();
+                assertThat(reorgedStates).as("states of the reorged-out transfers").containsOnlyKeys(TransferStatus.REORGED);
+                // and the faults were real too: each proxy injected every kind planned
+                for (RpcProxy proxy : List.of(alphaProxy, betaProxy)) {
+                    for (FaultKind kind : PLANNED) {
+                        assertThat(proxy.injected(kind)).as("%s injected by %s", kind, proxy.url()).isPositive();
+                    }
+                }
                 assertThat(lost).isZero();
                 assertThat(twice).isZero();
                 assertThat(reorgedDelivered).isZero();
@@ -169,6 +183,10 @@ class FaultIT {
         }
     }
 
+    /** The kinds {@link #faulty} sets a rate for. */
+    private static final List<FaultKind> PLANNED =
+            List.of(FaultKind.ERROR, FaultKind.TIMEOUT, FaultKind.DROP, FaultKind.HEADER_NOT_FOUND);
+
     private static RpcProxy faulty(RpcProxy proxy, long seed) {
         return proxy.seed(seed).errorRate(0.03).timeoutRate(0.01, Duration.ofMillis(1500)).dropRate(0.02)
                 .headerNotFoundRate(0.02);
@@ -176,7 +194,7 @@ class FaultIT {
 
     private static String injected(RpcProxy proxy) {
         StringBuilder out = new StringBuilder("{");
-        for (io.courier.testkit.rpc.FaultKind kind : io.courier.testkit.rpc.FaultKind.values()) {
+        for (FaultKind kind : FaultKind.values()) {
             long n = proxy.injected(kind);
             if (n > 0) {
                 out.append(out.length() > 1 ? ", " : "").append(kind.name().toLowerCase()).append('=').append(n);

@@ -46,6 +46,8 @@ import org.web3j.utils.Numeric;
 class ReorgIT {
 
     private static final int CONFIRMATIONS = 3;
+    /** Blocks mined on each chain while alpha is halted: several times the confirmations the policy asks for. */
+    private static final int HALTED_BLOCKS = 4 * CONFIRMATIONS;
     private static final String ADMIN_TOKEN = "reorg-it-admin-token-0123456789";
     private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -140,13 +142,22 @@ class ReorgIT {
             awaitHalted(node, Duration.ofSeconds(30));
             assertThat(NodeApi.metric(node, "courier_deep_reorgs_total", "chain=\"reorg-deep-" + RelayNetwork.ALPHA + "\"")).isGreaterThanOrEqualTo(1.0);
 
-            // halted: keep producing blocks; the new-branch transfer must not be attested or delivered
-            for (int i = 0; i < 6; i++) {
+            // halted: both chains keep producing blocks, far past the policy's confirmations, and the node works
+            // through every one of them (its watchers scan them); nothing from alpha may be attested or delivered
+            MessageId halted = MessageId.fromHex(onNewBranch.messageId());
+            for (int i = 0; i < HALTED_BLOCKS; i++) {
                 mineDistinct(net.alpha, 1);
-                Thread.sleep(500);
+                net.beta.mine(1);
+                awaitScanned(node, RelayNetwork.ALPHA, net.alpha.blockNumber(), Duration.ofSeconds(30));
+                awaitScanned(node, RelayNetwork.BETA, net.beta.blockNumber(), Duration.ofSeconds(30));
+                Transfer waiting = node.transfers().find(halted).toCompletableFuture().get().orElseThrow();
+                assertThat(waiting.status()).as("after %d blocks while halted", i + 1).isIn(TransferStatus.SENT, TransferStatus.FINALIZED);
+                assertThat(node.stores().attestations().list(halted).toCompletableFuture().get())
+                        .as("signatures after %d blocks while halted", i + 1).isEmpty();
             }
-            Transfer waiting = node.transfers().find(MessageId.fromHex(onNewBranch.messageId())).toCompletableFuture().get().orElseThrow();
-            assertThat(waiting.status()).isIn(TransferStatus.SENT, TransferStatus.FINALIZED);
+            assertThat(NodeApi.chain(node, RelayNetwork.ALPHA).path("halted").asBoolean()).as("still halted").isTrue();
+            assertThat(node.transfers().history(halted).toCompletableFuture().get()).extracting(h -> h.to())
+                    .doesNotContain(TransferStatus.ATTESTED, TransferStatus.SUBMITTED, TransferStatus.DELIVERED);
             assertThat(net.executionsOnDestinations()).doesNotContainKey(onNewBranch.messageId());
 
             HttpResponse<String> unauthorized = post(node.apiUrl() + "/v1/admin/chains/" + RelayNetwork.ALPHA + "/resume", "wrong-token");
@@ -222,6 +233,19 @@ class ReorgIT {
             Thread.sleep(200);
         }
         throw new AssertionError("chain " + RelayNetwork.ALPHA + " not halted within " + timeout + ": " + NodeApi.chain(node, RelayNetwork.ALPHA));
+    }
+
+    /** Waits until the node's watcher of {@code chainId} has scanned up to {@code block}. */
+    private static void awaitScanned(CourierNode node, long chainId, long block, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        var view = NodeApi.chain(node, chainId);
+        while (view.path("lastScannedBlock").asLong(-1) < block) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("chain " + chainId + " not scanned up to block " + block + " within " + timeout + ": " + view);
+            }
+            Thread.sleep(100);
+            view = NodeApi.chain(node, chainId);
+        }
     }
 
     private static HttpResponse<String> post(String url, String token) throws Exception {

@@ -64,6 +64,11 @@ public final class LocalCassandra implements AutoCloseable {
     private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String DIST_BUILD = "mvn -B -q -pl testkit/cassandra-dist package";
+    /**
+     * The opt-in to building missing server jars with {@code mvn}, for tests started from an IDE only: the demo
+     * ships as a product and must never shell out to a build tool.
+     */
+    static final String BUILD_MISSING = "courier.testkit.build-missing";
     private static final int START_ATTEMPTS = 3;
 
     /**
@@ -656,12 +661,23 @@ public final class LocalCassandra implements AutoCloseable {
 
     /**
      * Cassandra's jars: {@code -Dcourier.cassandra.lib}, else {@code testkit/cassandra-dist/target/lib} under the
-     * repository root. A reactor build ({@code mvn verify}) produces that folder before the testkit; when it is
-     * missing (a test started from an IDE) and {@code mvn} is on the PATH, it is built here once (~10 s with a
-     * warm {@code ~/.m2}; {@code -Dcourier.cassandra.autobuild=false} turns that off).
+     * repository root. A reactor build ({@code mvn verify}) produces that folder before the testkit. When it is
+     * missing this fails with the command to run, unless {@code -Dcourier.testkit.build-missing=true} (a test
+     * started from an IDE) asks to build it here with {@code mvn} (~10 s with a warm {@code ~/.m2}).
      */
     public static Path libDir() {
-        String configured = System.getProperty("courier.cassandra.lib");
+        return libDir(ProjectLayout::root, System::getProperty, LocalCassandra::buildDistribution);
+    }
+
+    /** Builds the server jars into {@code lib}; a seam so that tests can see whether a build would run. */
+    @FunctionalInterface
+    interface DistributionBuild {
+        void run(Path root, Path dist, Path lib);
+    }
+
+    static Path libDir(java.util.function.Supplier<Path> rootDir, java.util.function.UnaryOperator<String> property,
+                       DistributionBuild build) {
+        String configured = property.apply("courier.cassandra.lib");
         if (configured != null && !configured.isBlank()) {
             Path lib = Path.of(configured).toAbsolutePath();
             if (!hasCassandraJar(lib)) {
@@ -669,14 +685,26 @@ public final class LocalCassandra implements AutoCloseable {
             }
             return lib;
         }
-        Path root = ProjectLayout.root();
+        Path root = rootDir.get();
         Path dist = root.resolve("testkit").resolve("cassandra-dist");
         Path lib = dist.resolve("target").resolve("lib");
         if (!hasCassandraJar(lib)) {
-            buildDistribution(root, dist, lib);
+            if (!Boolean.parseBoolean(property.apply(BUILD_MISSING))) {
+                throw new LocalPartException(missingJars(root, lib, ""));
+            }
+            build.run(root, dist, lib);
+            if (!hasCassandraJar(lib)) {
+                throw new LocalPartException("building the Cassandra server jars left no cassandra-all-*.jar in " + lib);
+            }
         }
         checkNoStaleJars(root, lib, dist.resolve("target").resolve("lib.classpath"));
         return lib;
+    }
+
+    private static String missingJars(Path root, Path lib, String why) {
+        return "the Cassandra server jars are missing (" + lib + "): run `" + DIST_BUILD + "` in " + root
+                + why + " (or point -Dcourier.cassandra.lib at a folder holding them; from an IDE, -D" + BUILD_MISSING
+                + "=true builds them with mvn)";
     }
 
     private static boolean hasCassandraJar(Path lib) {
@@ -725,16 +753,14 @@ public final class LocalCassandra implements AutoCloseable {
     }
 
     private static void buildDistribution(Path root, Path dist, Path lib) {
-        boolean enabled = Boolean.parseBoolean(System.getProperty("courier.cassandra.autobuild", "true"));
-        String mvn = enabled ? findOnPath("mvn") : null;
+        String mvn = findOnPath("mvn");
         if (mvn == null) {
-            throw new LocalPartException("the Cassandra server jars are missing (" + lib + "): run `" + DIST_BUILD
-                    + "` in " + root + (enabled ? " (mvn is not on the PATH)" : ""));
+            throw new LocalPartException(missingJars(root, lib, ", -D" + BUILD_MISSING + "=true was given but mvn is not on the PATH"));
         }
         // -f on the module's pom: works even when other modules of the reactor are mid-edit
         List<String> command = List.of(mvn, "-B", "-ntp", "-Dstyle.color=never", "-f", dist.resolve("pom.xml").toString(), "package");
-        log.info("Cassandra server jars missing in {}: running `{}` (once; about 10 s with a warm ~/.m2)",
-                lib, String.join(" ", command));
+        log.info("Cassandra server jars missing in {}: running `{}` (-D{}=true; once, about 10 s with a warm ~/.m2)",
+                lib, String.join(" ", command), BUILD_MISSING);
         long t0 = System.nanoTime();
         try {
             Process build = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start();

@@ -70,12 +70,15 @@ public final class LocalChain implements AutoCloseable {
     private final String rpcUrl;
     private final AutoCloseable backend;
     private final ChildProcess process; // null when the chain runs in a container
+    private final String containerId;   // null when the chain runs as a child process
     private final HttpService http;
     private final Web3j web3j;
     private final Duration startTime;
 
-    private LocalChain(Options options, String rpcUrl, AutoCloseable backend, ChildProcess process, Duration startTime) {
+    private LocalChain(Options options, String rpcUrl, AutoCloseable backend, ChildProcess process, String containerId,
+                       Duration startTime) {
         this.options = options;
+        this.containerId = containerId;
         this.rpcUrl = rpcUrl;
         this.backend = backend;
         this.process = process;
@@ -84,9 +87,13 @@ public final class LocalChain implements AutoCloseable {
         this.web3j = Web3j.build(http);
     }
 
-    /** Starts a chain and returns once it answers {@code eth_chainId} with the configured id. */
+    /**
+     * Starts a chain and returns once it answers {@code eth_chainId} with the configured id. A fixed
+     * {@link Options#port} always means a child process: Docker would map the container's port to another one.
+     */
     public static LocalChain start(Options options) {
-        boolean docker = Boolean.parseBoolean(System.getProperty("courier.testkit.docker", "true")) && dockerAvailable();
+        boolean docker = options.port() == 0
+                && Boolean.parseBoolean(System.getProperty("courier.testkit.docker", "true")) && dockerAvailable();
         return docker ? startContainer(options) : startProcess(options);
     }
 
@@ -136,7 +143,7 @@ public final class LocalChain implements AutoCloseable {
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
                 log.info("LocalChain {} (chain id {}) ready at {} in {} ms, pid {}, log {}",
                         options.name(), options.chainId(), url, took.toMillis(), child.pid(), logFile);
-                return new LocalChain(options, url, child, child, took);
+                return new LocalChain(options, url, child, child, null, took);
             } catch (LocalPartException e) {
                 child.kill();
                 last = e;
@@ -162,7 +169,7 @@ public final class LocalChain implements AutoCloseable {
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         log.info("LocalChain {} (chain id {}) ready at {} in {} ms (container {})",
                 options.name(), options.chainId(), url, took.toMillis(), container.getContainerId());
-        return new LocalChain(options, url, container::stop, null, took);
+        return new LocalChain(options, url, container::stop, null, container.getContainerId(), took);
     }
 
     private static void awaitReady(String url, long chainId, ChildProcess child, Duration timeout) {
@@ -251,6 +258,11 @@ public final class LocalChain implements AutoCloseable {
     /** The PID of the Ganache process, or -1 when it runs in a container. */
     public long pid() {
         return process == null ? -1 : process.pid();
+    }
+
+    /** The Docker container's id when the chain runs in one (then {@link #pid()} is -1), else empty. */
+    public java.util.Optional<String> containerId() {
+        return java.util.Optional.ofNullable(containerId);
     }
 
     public boolean isRunning() {

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 /** Pins what the node is started with, without starting one. */
 class LocalCassandraTest {
 
+    private static final String OPT_IN = "courier.testkit.build-missing";
+
     private static final LocalCassandra.Options RESOLVED = LocalCassandra.Options.named("unit")
             .dataDir(Path.of("/tmp/node dir")).nativePort(19042).storagePort(17000);
 
@@ -83,6 +85,66 @@ class LocalCassandraTest {
         assertThat(LocalCassandra.checkKeyspaceName("orders_v2")).isEqualTo("orders_v2");
         for (String bad : new String[] {"Orders", "2fast", "with-dash", "", "a".repeat(49)}) {
             assertThatThrownBy(() -> LocalCassandra.checkKeyspaceName(bad)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void missingServerJarsFailWithTheCommandToRunInsteadOfBuildingThem(@org.junit.jupiter.api.io.TempDir Path root) {
+        String savedRoot = System.getProperty("courier.root");
+        String savedLib = System.getProperty("courier.cassandra.lib");
+        String savedOptIn = System.getProperty(OPT_IN);
+        System.setProperty("courier.root", root.toString()); // a checkout whose distribution folder was never built
+        System.clearProperty("courier.cassandra.lib");
+        System.clearProperty(OPT_IN);
+        try {
+            // mvn is on the PATH here: a shell-out would fail differently ("building ... failed") after seconds
+            assertThatThrownBy(LocalCassandra::libDir).isInstanceOf(LocalPartException.class)
+                    .hasMessageStartingWith("the Cassandra server jars are missing")
+                    .hasMessageContaining("run `mvn -B -q -pl testkit/cassandra-dist package` in " + root)
+                    .hasMessageContaining("-D" + OPT_IN + "=true");
+            assertThat(root.resolve("testkit")).doesNotExist();
+        } finally {
+            restore("courier.root", savedRoot);
+            restore("courier.cassandra.lib", savedLib);
+            restore(OPT_IN, savedOptIn);
+        }
+    }
+
+    @Test
+    void buildingMissingServerJarsIsAnExplicitOptIn(@org.junit.jupiter.api.io.TempDir Path root) {
+        List<Path> builds = new java.util.ArrayList<>();
+        LocalCassandra.DistributionBuild fake = (r, dist, lib) -> {
+            builds.add(lib);
+            try {
+                java.nio.file.Files.createDirectories(lib);
+                java.nio.file.Files.createFile(lib.resolve("cassandra-all-5.0.9.jar"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        Path lib = root.resolve("testkit/cassandra-dist/target/lib");
+        for (String value : new String[] {null, "", "false", "yes"}) {
+            assertThatThrownBy(() -> LocalCassandra.libDir(() -> root, optIn(value), fake))
+                    .as("-D%s=%s", LocalCassandra.BUILD_MISSING, value)
+                    .isInstanceOf(LocalPartException.class).hasMessageContaining("mvn -B -q -pl testkit/cassandra-dist package");
+        }
+        assertThat(builds).as("builds without the opt-in").isEmpty();
+
+        assertThat(LocalCassandra.libDir(() -> root, optIn("true"), fake)).isEqualTo(lib);
+        assertThat(builds).containsExactly(lib);
+        assertThat(LocalCassandra.libDir(() -> root, optIn("true"), fake)).as("built once, then found").isEqualTo(lib);
+        assertThat(builds).hasSize(1);
+    }
+
+    private static java.util.function.UnaryOperator<String> optIn(String value) {
+        return name -> LocalCassandra.BUILD_MISSING.equals(name) ? value : null;
+    }
+
+    private static void restore(String name, String value) {
+        if (value == null) {
+            System.clearProperty(name);
+        } else {
+            System.setProperty(name, value);
         }
     }
 }

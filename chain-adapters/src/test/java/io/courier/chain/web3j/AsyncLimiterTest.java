@@ -10,6 +10,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -102,38 +104,73 @@ class AsyncLimiterTest {
 
     @Test
     void boundHoldsUnderConcurrentSubmitters() throws Exception {
-        AsyncLimiter limiter = new AsyncLimiter(4, 10_000);
+        int bound = 4;
+        int submitters = 8;
+        int perSubmitter = 50;
+        int total = submitters * perSubmitter;
+        AsyncLimiter limiter = new AsyncLimiter(bound, total);
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxRunning = new AtomicInteger();
-        ExecutorService workers = Executors.newFixedThreadPool(8);
+        AtomicInteger startedCount = new AtomicInteger();
+        // every task stays open until the test completes its gate: tasks overlap for sure, so a broken bound shows
+        LinkedBlockingQueue<CompletableFuture<Integer>> open = new LinkedBlockingQueue<>();
+        ExecutorService threads = Executors.newFixedThreadPool(submitters);
         try {
-            List<CompletableFuture<Integer>> results = new ArrayList<>();
             CountDownLatch go = new CountDownLatch(1);
-            List<CompletableFuture<List<CompletableFuture<Integer>>>> submitters = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                submitters.add(CompletableFuture.supplyAsync(() -> {
+            List<Future<List<CompletableFuture<Integer>>>> submitted = new ArrayList<>();
+            for (int t = 0; t < submitters; t++) {
+                submitted.add(threads.submit(() -> {
                     await(go);
                     List<CompletableFuture<Integer>> mine = new ArrayList<>();
-                    for (int i = 0; i < 500; i++) {
-                        mine.add(limiter.submit(() -> CompletableFuture.supplyAsync(() -> {
+                    for (int i = 0; i < perSubmitter; i++) {
+                        mine.add(limiter.submit(() -> {
+                            startedCount.incrementAndGet();
                             maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-                            Thread.onSpinWait();
-                            running.decrementAndGet();
-                            return 1;
-                        }, workers)));
+                            CompletableFuture<Integer> gate = new CompletableFuture<>();
+                            open.add(gate);
+                            return gate;
+                        }));
                     }
                     return mine;
-                }, workers));
+                }));
             }
             go.countDown();
-            for (var s : submitters) {
+            List<CompletableFuture<Integer>> results = new ArrayList<>();
+            for (var s : submitted) {
                 results.addAll(s.get(30, TimeUnit.SECONDS));
             }
+            // every submit has returned and no task has finished: nothing else can start now
+            assertThat(startedCount.get()).as("tasks started with none finished").isEqualTo(bound);
+            assertThat(limiter.inFlight()).isEqualTo(bound);
+            assertThat(limiter.queued()).isEqualTo(total - bound);
+
+            // finish them from several threads at once; each finish lets exactly one queued task start
+            List<Future<?>> finishers = new ArrayList<>();
+            AtomicInteger finished = new AtomicInteger();
+            for (int t = 0; t < submitters; t++) {
+                finishers.add(threads.submit(() -> {
+                    while (finished.get() < total) {
+                        CompletableFuture<Integer> gate = open.poll(10, TimeUnit.MILLISECONDS);
+                        if (gate != null) {
+                            running.decrementAndGet();
+                            finished.incrementAndGet();
+                            gate.complete(1);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : finishers) {
+                f.get(60, TimeUnit.SECONDS);
+            }
             CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-            assertThat(maxRunning.get()).isBetween(1, 4);
+            assertThat(results).allMatch(r -> r.join() == 1);
+            assertThat(startedCount.get()).isEqualTo(total);
+            assertThat(maxRunning.get()).as("most tasks open at once").isEqualTo(bound);
             assertThat(limiter.inFlight()).isZero();
+            assertThat(limiter.queued()).isZero();
         } finally {
-            workers.shutdownNow();
+            threads.shutdownNow();
         }
     }
 

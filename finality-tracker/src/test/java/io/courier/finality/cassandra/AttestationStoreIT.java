@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.courier.chain.message.AttestationDigest;
 import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.ValidatorSignature;
@@ -15,6 +16,7 @@ import io.courier.finality.Fixtures;
 import io.courier.testkit.CassandraExtension.Keyspace;
 import io.courier.testkit.CassandraTest;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,10 +60,24 @@ class AttestationStoreIT {
     }
 
     @Test
-    void malformedSignaturesNeverReachTheStore() {
-        assertThatThrownBy(() -> new Attestation(Fixtures.message(2).id(), "0x" + "55".repeat(20), "0x" + "00".repeat(65),
-                Instant.now())).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(Fixtures.message(2).id().toHex());
+    void malformedSignaturesNeitherEnterNorLeaveTheStore(CqlSession session, Keyspace keyspace) {
+        CrossChainMessage message = Fixtures.message(2);
+        String zeroSignature = "0x" + "00".repeat(65);
+        // in: a malformed signature cannot even be made into an attestation to put; the valid one is stored alone
+        assertThatThrownBy(() -> new Attestation(message.id(), "0x" + "55".repeat(20), zeroSignature, Instant.now()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message.id().toHex());
+        Attestation valid = sign(message, 44);
+        await(attestations.put(valid));
+        assertThat(await(attestations.list(message.id()))).containsExactly(valid);
+
+        // out: a row written behind the store's back (an older version, a hand edit) is refused when read,
+        // naming the message, rather than handed to the submitter as a signature
+        session.execute(SimpleStatement.newInstance("INSERT INTO " + keyspace.name()
+                        + ".attestations (message_id, validator, signature, signed_at) VALUES (?, ?, ?, ?)",
+                ByteBuffer.wrap(message.id().bytes()), "0x" + "55".repeat(20), zeroSignature, Instant.now()));
+        assertThatThrownBy(() -> await(attestations.list(message.id())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message.id().toHex()).hasMessageContaining("0x" + "55".repeat(20));
     }
 
     private static Attestation sign(CrossChainMessage message, long key) {

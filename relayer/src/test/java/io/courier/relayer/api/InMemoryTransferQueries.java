@@ -28,6 +28,7 @@ final class InMemoryTransferQueries implements TransferQueries {
     private final Map<MessageId, Transfer> transfers = new ConcurrentHashMap<>();
     private final Map<MessageId, List<TransferHistoryEntry>> histories = new ConcurrentHashMap<>();
     final List<String> sourceTxQueries = new CopyOnWriteArrayList<>();
+    private final Map<MessageId, java.util.concurrent.atomic.AtomicInteger> finds = new ConcurrentHashMap<>();
     private volatile RuntimeException failure;
     private volatile boolean throwSynchronously;
 
@@ -35,6 +36,12 @@ final class InMemoryTransferQueries implements TransferQueries {
         transfers.put(transfer.id(), transfer);
         histories.put(transfer.id(), List.copyOf(history));
         return this;
+    }
+
+    /** How many times {@link #find} was called for {@code id}: an events stream calls it once per poll. */
+    int finds(MessageId id) {
+        java.util.concurrent.atomic.AtomicInteger n = finds.get(id);
+        return n == null ? 0 : n.get();
     }
 
     /** Every query fails with {@code error}: the stage completes exceptionally, or the call throws. */
@@ -45,6 +52,7 @@ final class InMemoryTransferQueries implements TransferQueries {
 
     @Override
     public CompletionStage<Optional<Transfer>> find(MessageId id) {
+        finds.computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         return answer(() -> Optional.ofNullable(transfers.get(id)));
     }
 

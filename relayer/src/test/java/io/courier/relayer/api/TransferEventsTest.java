@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.courier.chain.message.MessageId;
 import io.courier.finality.TransferEvent;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,12 +14,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code GET /v1/transfers/{id}/events} over a real socket, read line by line as an EventSource would. */
 class TransferEventsTest {
@@ -39,6 +40,7 @@ class TransferEventsTest {
     }
 
     @Test
+    @Timeout(120) // a stream that never ends would otherwise hold the build for its hour
     void streamsEveryStatusChangeOnceAndEndsWhenTheTransferIsDelivered() throws Exception {
         Fixtures.Stored sent = Fixtures.sent(31, 0);
         queries.put(sent.transfer(), sent.history());
@@ -48,18 +50,12 @@ class TransferEventsTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type")).contains("text/event-stream");
 
-        // the node moves the transfer on while the client listens (the stream polls every second)
-        CompletableFuture<Void> moves = CompletableFuture.runAsync(() -> {
-            Fixtures.Stored s = sent;
-            List<TransferEvent> events = List.of(new TransferEvent.Finalized(12), new TransferEvent.Attested(2),
-                    new TransferEvent.Submitted(Fixtures.DEST_TX, 3), new TransferEvent.Delivered(Fixtures.DEST_TX, 77));
-            for (int i = 0; i < events.size(); i++) {
-                sleep(1_500);
-                s = s.then(events.get(i), Fixtures.T0.plusSeconds(10 + i));
-                queries.put(s.transfer(), s.history());
-            }
-        });
-
+        // the node moves the transfer on while the client listens, one step after each event the client has read
+        // and after the stream has read the unchanged transfer once more (which must not repeat the event):
+        // lockstep instead of sleeps, so every status is seen on its own however slowly the machine runs
+        List<TransferEvent> moves = List.of(new TransferEvent.Finalized(12), new TransferEvent.Attested(2),
+                new TransferEvent.Submitted(Fixtures.DEST_TX, 3), new TransferEvent.Delivered(Fixtures.DEST_TX, 77));
+        Fixtures.Stored current = sent;
         List<String> statuses = new ArrayList<>();
         Iterator<String> lines = response.body().iterator();
         String event = null;
@@ -77,10 +73,25 @@ class TransferEventsTest {
                 statuses.add(t.get("status").asText());
                 event = null;
                 data.setLength(0);
+                int next = statuses.size() - 1;
+                if (next < moves.size()) {
+                    awaitPolls(MessageId.fromHex(sent.id()), 2);
+                    current = current.then(moves.get(next), Fixtures.T0.plusSeconds(10 + next));
+                    queries.put(current.transfer(), current.history());
+                }
             }
         }
-        moves.get(10, TimeUnit.SECONDS);
         assertThat(statuses).containsExactly("SENT", "FINALIZED", "ATTESTED", "SUBMITTED", "DELIVERED");
+    }
+
+    /** Waits until the stream has read the transfer {@code polls} more times (the first may be under way). */
+    private static void awaitPolls(MessageId id, int polls) throws InterruptedException {
+        int target = queries.finds(id) + polls;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (queries.finds(id) < target) {
+            assertThat(System.nanoTime()).as("the events stream stopped polling").isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     @Test
@@ -99,14 +110,5 @@ class TransferEventsTest {
         ApiServer.Reply reply = server.get("/v1/transfers/0x" + "ef".repeat(32) + "/events");
         assertThat(reply.status()).isEqualTo(404);
         assertThat(reply.contentType()).isEqualTo("application/problem+json");
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -89,6 +89,7 @@ public final class RpcProxy implements AutoCloseable {
     private final String url;
     private volatile HttpServer server; // null while offline
     private volatile TokenBucket bucket;
+    private volatile java.util.function.LongSupplier bucketClock = System::nanoTime;
     private volatile Random random = new Random();
     private volatile int finalizedDepth = -1;
     private volatile int safeDepth = -1;
@@ -235,8 +236,14 @@ public final class RpcProxy implements AutoCloseable {
     public RpcProxy rateLimit(int requestsPerSecond, Duration retryAfter) {
         synchronized (plan) {
             update(f -> f.withRateLimit(requestsPerSecond, retryAfter));
-            bucket = new TokenBucket(requestsPerSecond);
+            bucket = new TokenBucket(requestsPerSecond, bucketClock);
         }
+        return this;
+    }
+
+    /** The clock of the rate limits set from now on (tests: a clock that stands still while they count). */
+    RpcProxy rateLimitClock(java.util.function.LongSupplier nanoTime) {
+        bucketClock = Objects.requireNonNull(nanoTime, "nanoTime");
         return this;
     }
 

@@ -106,11 +106,28 @@ class BlockTagsTest {
 
     @Test
     void tokenBucketPassesTheFirstSecondThenRefuses() {
-        TokenBucket bucket = new TokenBucket(3);
+        long[] now = {5_000_000_000L}; // a manual clock: nothing refills unless the test moves it
+        TokenBucket bucket = new TokenBucket(3, () -> now[0]);
         assertThat(bucket.tryAcquire()).isTrue();
         assertThat(bucket.tryAcquire()).isTrue();
         assertThat(bucket.tryAcquire()).isTrue();
         assertThat(bucket.tryAcquire()).isFalse();
-        assertThat(new TokenBucket(0).tryAcquire()).isFalse();
+
+        now[0] += 333_000_000L; // not quite a third of a second: not a whole token yet
+        assertThat(bucket.tryAcquire()).isFalse();
+        now[0] += 1_000_000L;
+        assertThat(bucket.tryAcquire()).as("one token per third of a second").isTrue();
+        assertThat(bucket.tryAcquire()).isFalse();
+
+        now[0] += 60_000_000_000L; // a long pause refills at most one second's worth
+        assertThat(bucket.tryAcquire()).isTrue();
+        assertThat(bucket.tryAcquire()).isTrue();
+        assertThat(bucket.tryAcquire()).isTrue();
+        assertThat(bucket.tryAcquire()).isFalse();
+
+        TokenBucket none = new TokenBucket(0, () -> now[0]);
+        assertThat(none.tryAcquire()).isFalse();
+        now[0] += 60_000_000_000L;
+        assertThat(none.tryAcquire()).isFalse();
     }
 }
