@@ -105,6 +105,8 @@ public final class Demo {
         out.println("  a transfer   " + node.apiUrl() + "/v1/transfers/<messageId>");
         out.println("  metrics      " + node.apiUrl() + "/metrics");
         out.println("  validators   3 keys, threshold 2; confirmations " + options.confirmations() + " on both chains");
+        out.println("               (a demo only: this one process holds every validator key. A real node refuses to");
+        out.println("               start with threshold-many keys; each validator belongs to a separate operator.)");
         out.println();
 
         Map<String, TokenTraffic.Sent> sent = new LinkedHashMap<>();

@@ -48,7 +48,9 @@ public final class DemoConfig {
         courier.put("cassandra", Map.of("contact-points", List.of(contactPoint), "keyspace", keyspace));
         courier.put("api", Map.of("host", "127.0.0.1", "port", apiPort));
         courier.put("chains", chains);
-        courier.put("validator", Map.of("set", DemoNetwork.addresses(keys), "threshold", network.threshold(), "key-files", keyFiles));
+        // the demo is the exception to "no node holds threshold keys": every validator runs on this one machine
+        courier.put("validator", Map.of("set", DemoNetwork.addresses(keys), "threshold", network.threshold(), "key-files", keyFiles,
+                "unsafe-allow-threshold-keys", true));
         courier.put("submitter", Map.of("key-file", submitterKey.toString(), "receipt-poll-interval", "250ms",
                 "sweep-interval", "2s", "rebroadcast-after", "10s"));
         return Map.of("courier", courier);

@@ -56,6 +56,20 @@ class NodeStartFailureIT {
         }
     }
 
+    @Test
+    void aNodeWhoseEndpointServesAnotherChainRefusesToStart(LocalCassandra db, CassandraExtension.Keyspace keyspace,
+                                                            @TempDir Path dir) throws Exception {
+        try (RelayNetwork net = RelayNetwork.start("wrongchain")) {
+            Map<String, Object> map = net.configMap(db, keyspace.name(), dir.resolve("keys"), 2);
+            // alpha's entry points at beta's node: the node would read beta's logs as alpha's
+            RelayNetwork.rpcUrl(map, RelayNetwork.ALPHA, net.chains.get(1).rpcUrl());
+            assertThatThrownBy(() -> CourierNode.start(net.nodeConfig(ConfigFactory.parseMap(map)), Clock.systemUTC()))
+                    .hasMessageContaining("serves another chain")
+                    .hasMessageContaining("(" + RelayNetwork.ALPHA + ")")
+                    .hasMessageContaining("serves chain id " + RelayNetwork.BETA);
+        }
+    }
+
     private static long schedulerThreads() {
         List<Thread> threads = List.copyOf(Thread.getAllStackTraces().keySet());
         return threads.stream().filter(t -> t.isAlive() && t.getName().equals(SCHEDULER_THREAD)).count();

@@ -259,6 +259,18 @@ public final class NodeConfigLoader {
                 keys.add(key(parts[i].trim(), "COURIER_VALIDATOR_KEYS[" + i + "]"));
             }
         }
+        boolean unsafe = read("courier.validator.unsafe-allow-threshold-keys", () -> c.getBoolean("unsafe-allow-threshold-keys"));
+        Set<String> own = new HashSet<>();
+        for (Secret key : keys) {
+            own.add("0x" + org.web3j.crypto.Keys.getAddress(org.web3j.crypto.ECKeyPair.create(new java.math.BigInteger(key.hex(), 16))));
+        }
+        own.retainAll(set);
+        if (own.size() >= threshold && !unsafe) {
+            throw new ConfigException("courier.validator.key-files", "this node holds " + own.size() + " keys of the validator set"
+                    + " and " + threshold + " signatures are enough to deliver: one process (one compromised host, one bug)"
+                    + " could sign what never happened. Give each validator key to a separate operator; only a local demo"
+                    + " sets courier.validator.unsafe-allow-threshold-keys = true");
+        }
         return new ValidatorSettings(List.copyOf(set), threshold, List.copyOf(keys));
     }
 

@@ -158,6 +158,7 @@ public final class CourierNode implements AutoCloseable {
             opened.push(client);
             clients.put(chain.chainId(), client);
         }
+        verifyChainIds(clients);
 
         ChainStatusBoard board = new ChainStatusBoard();
         ValidatorKeys keys = new ValidatorKeys(config.validator().keys(), config.validator().set(), config.validator().threshold());
@@ -211,6 +212,35 @@ public final class CourierNode implements AutoCloseable {
         }
         log.info("courier node {} up: {} chains, API on {}", config.nodeName(), clients.size(), binding.localAddress());
         return new CourierNode(session, stores, clients, scheduler, system, binding, otel, board, metrics);
+    }
+
+    /**
+     * Asks every endpoint of every chain for its chain id before anything is read from it. An endpoint serving
+     * another chain is a configuration error that could make the node sign another chain's logs: the node refuses
+     * to start and names it. An endpoint that does not answer is only logged; the watcher rides out outages.
+     */
+    private static void verifyChainIds(Map<Long, ChainClient> clients) {
+        Map<Long, java.util.concurrent.CompletableFuture<Void>> checks = new LinkedHashMap<>();
+        clients.forEach((id, client) -> checks.put(id, client.verifyChainId().toCompletableFuture()));
+        for (Map.Entry<Long, java.util.concurrent.CompletableFuture<Void>> check : checks.entrySet()) {
+            ChainClient client = clients.get(check.getKey());
+            try {
+                check.getValue().get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof io.courier.chain.ChainRpcException rpc
+                        && rpc.kind() == io.courier.chain.ChainRpcException.Kind.WRONG_CHAIN) {
+                    throw new IllegalStateException("chain " + client.name() + " (" + client.chainId() + "): an RPC endpoint"
+                            + " serves another chain; fix its rpc-url(s): " + rpc.getMessage(), rpc);
+                }
+                log.warn("chain {} ({}): chain id not verified at start (the endpoints did not answer): {}",
+                        client.name(), client.chainId(), e.getCause() == null ? e.toString() : e.getCause().getMessage());
+            } catch (java.util.concurrent.TimeoutException e) {
+                log.warn("chain {} ({}): chain id not verified at start within 60 s", client.name(), client.chainId());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while verifying chain ids", e);
+            }
+        }
     }
 
     /** A session as the node opens it (the CLI's operator commands use the same settings). */

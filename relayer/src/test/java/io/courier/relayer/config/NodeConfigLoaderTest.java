@@ -60,6 +60,22 @@ class NodeConfigLoaderTest {
     }
 
     @Test
+    void aNodeHoldingThresholdManyValidatorKeysIsRefusedOutsideADemo(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY); // the key of V1
+        Config alone = ConfigFactory.parseString("courier.validator.threshold = 1").withFallback(valid(key));
+        assertThatThrownBy(() -> new NodeConfigLoader(Map.of()).load(alone))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("courier.validator.key-files")
+                .hasMessageContaining("holds 1 keys of the validator set")
+                .hasMessageNotContaining(KEY);
+        NodeConfig demo = new NodeConfigLoader(Map.of()).load(
+                ConfigFactory.parseString("courier.validator.unsafe-allow-threshold-keys = true").withFallback(alone));
+        assertThat(demo.validator().keys()).hasSize(1);
+        // below the threshold is the normal case: one key of a 2-of-2 set
+        assertThat(new NodeConfigLoader(Map.of()).load(valid(key)).validator().keys()).hasSize(1);
+    }
+
+    @Test
     void secretsNeverAppearInToStringOrErrors(@TempDir Path dir) throws Exception {
         Path key = Files.writeString(dir.resolve("k"), KEY);
         NodeConfig config = new NodeConfigLoader(Map.of()).load(valid(key));
