@@ -142,13 +142,18 @@ class ChainWatcherTest {
         watch();
         runUntil("block 19 is scanned", () -> transfers.get(id).isPresent() && status().healthy());
 
-        var gate = transfers.script.holdNext("transition");
+        // every finality write hangs (the retries too), so the chain stays unhealthy until the reorg: a single held
+        // write would let a retry succeed between two looks and the test would race the watcher
+        List<java.util.concurrent.CompletableFuture<Void>> gates = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            gates.add(transfers.script.holdNext("transition"));
+        }
         chain.mine(21); // block 19 is final now: its finality write hangs
         runUntil("the finality stage misses its deadline", () -> !status().healthy());
         chain.reorg(15, 25); // replaces blocks 15.. (at or below the final block 18/19)
         runUntil("the chain halts", () -> halted.isHalted(SRC) && status().halted());
 
-        gate.complete(null); // the abandoned finality write completes after the halt
+        gates.forEach(g -> g.complete(null)); // the abandoned finality writes complete after the halt
         pollTimes(5);
         assertThat(attested).isEmpty();
         assertThat(cursors.halts).hasSize(1);
