@@ -150,7 +150,7 @@ public final class Demo {
                 seen.put(s.messageId(), t.status());
                 String extra = switch (t.status()) {
                     case SENT -> "block " + t.source().blockNumber() + ", needs " + t.confirmationsRequired() + " confirmations";
-                    case SUBMITTED -> "tx " + t.destinationTx().map(Demo::abbreviate).orElse("?");
+                    case SUBMITTED -> "tx " + t.destinationTx().map(tx -> abbreviate(tx.toHex())).orElse("?");
                     case DELIVERED -> "in " + Duration.between(t.createdAt(), t.stageTime(TransferStatus.DELIVERED).orElse(Instant.now())).toMillis() + " ms";
                     case FAILED -> t.failure().orElse("");
                     default -> "";

@@ -1,7 +1,6 @@
 package io.courier.chain;
 
-import io.courier.chain.message.Hex;
-
+import io.courier.chain.message.BlockHash;
 import java.util.Objects;
 
 /**
@@ -10,12 +9,12 @@ import java.util.Objects;
  *
  * @param timestamp seconds since the epoch, as the block states it
  */
-public record BlockHeader(long number, String hash, String parentHash, long timestamp) {
+public record BlockHeader(long number, BlockHash hash, BlockHash parentHash, long timestamp) {
     public BlockHeader {
         if (number < 0) {
             throw new IllegalArgumentException("block number must be >= 0, was " + number);
         }
-        hash = Hex.normalize(Objects.requireNonNull(hash, "hash"));
-        parentHash = Hex.normalize(Objects.requireNonNull(parentHash, "parentHash"));
+        Objects.requireNonNull(hash, "hash");
+        Objects.requireNonNull(parentHash, "parentHash");
     }
 }

@@ -1,5 +1,7 @@
 package io.courier.chain;
 
+import io.courier.chain.message.Address;
+import io.courier.chain.message.TxHash;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
@@ -29,26 +31,17 @@ public interface ChainClient extends AutoCloseable {
     CompletionStage<Optional<BlockHeader>> blockByTag(String tag);
 
     /**
-     * Logs of {@code address} in the blocks {@code [fromBlock, toBlock]} (inclusive) whose topic 0 is one of
-     * {@code topic0s} (any topic 0 when empty), in chain order. A range the node finds too large fails with
-     * {@link ChainRpcException.Kind#RANGE_TOO_LARGE}; {@link LogScanner} adapts the range for you.
+     * Logs matching {@code filter}, in chain order. A range the node finds too large fails with
+     * {@link ChainRpcException.Kind#RANGE_TOO_LARGE}; {@link LogScanner} adapts the range for you. Clients that
+     * cannot filter on topic 1 at the node filter after fetching ({@link LogFilter#matchesTopics}).
      */
-    CompletionStage<List<ChainLog>> logs(String address, List<String> topic0s, long fromBlock, long toBlock);
-
-    /**
-     * As {@link #logs(String, List, long, long)}, only those whose topic 1 (the first indexed argument, e.g. a
-     * message id) is {@code topic1}. This default filters after fetching; clients that can filter on the node do.
-     */
-    default CompletionStage<List<ChainLog>> logs(String address, List<String> topic0s, String topic1, long fromBlock, long toBlock) {
-        return logs(address, topic0s, fromBlock, toBlock).thenApply(all -> all.stream()
-                .filter(l -> l.topics().size() > 1 && l.topics().get(1).equalsIgnoreCase(topic1)).toList());
-    }
+    CompletionStage<List<ChainLog>> logs(LogFilter filter);
 
     /** The nonce of a transaction the node knows (mined or pooled); empty when it knows none with this hash. */
-    CompletionStage<Optional<Long>> transactionNonce(String txHash);
+    CompletionStage<Optional<Long>> transactionNonce(TxHash tx);
 
     /** Empty while the transaction is not mined (or unknown). */
-    CompletionStage<Optional<TxReceipt>> receipt(String txHash);
+    CompletionStage<Optional<TxReceipt>> receipt(TxHash tx);
 
     /** Fee history of the latest {@code blocks} blocks with the priority fees at {@code percentiles}. */
     CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles);
@@ -56,29 +49,27 @@ public interface ChainClient extends AutoCloseable {
     /** The node's suggested priority fee (tip) in wei. */
     CompletionStage<BigInteger> maxPriorityFeePerGas();
 
-    /** Transactions sent by {@code address}: mined only, or including those in the node's pool. */
-    CompletionStage<Long> nonce(String address, boolean pending);
+    /** Transactions sent by {@code account}: mined only, or including those in the node's pool. */
+    CompletionStage<Long> nonce(Address account, boolean pending);
 
     /** Balance in wei at the latest block. */
-    CompletionStage<BigInteger> balance(String address);
+    CompletionStage<BigInteger> balance(Address account);
 
     /**
      * {@code eth_call} at the latest block; the hex return data. A revert fails with
      * {@link ChainRpcException.Kind#REVERTED} and carries the revert data.
-     *
-     * @param from may be null
      */
-    CompletionStage<String> call(String to, String data, String from);
+    CompletionStage<String> call(CallRequest call);
 
     /** Gas the transaction would use; a revert fails with {@link ChainRpcException.Kind#REVERTED}. */
-    CompletionStage<BigInteger> estimateGas(String from, String to, String data, BigInteger value);
+    CompletionStage<BigInteger> estimateGas(CallRequest call);
 
     /**
-     * Broadcasts a signed transaction; the transaction hash. A node that already has it fails with
+     * Broadcasts a signed transaction; its hash. A node that already has it fails with
      * {@link ChainRpcException.Kind#ALREADY_KNOWN}; one whose sender already used the nonce with
      * {@link ChainRpcException.Kind#NONCE_TOO_LOW}.
      */
-    CompletionStage<String> sendRawTransaction(String signedHex);
+    CompletionStage<TxHash> sendRawTransaction(String signedHex);
 
     /**
      * One snapshot per RPC endpoint, in order of preference, for a status page and metrics; empty when the client

@@ -1,7 +1,6 @@
 package io.courier.chain;
 
 import io.courier.chain.message.Hex;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,7 @@
 package io.courier.chain;
 
 import io.courier.chain.ChainRpcException.Kind;
+import io.courier.chain.message.Address;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +37,7 @@ public final class LogScanner {
      * Ranges are queried one after the other, never in parallel: the order matters more than the speed, and
      * the node's cap is per query anyway. {@code toBlock = fromBlock - 1} is an empty span (nothing new yet).
      */
-    public CompletionStage<List<ChainLog>> scan(String address, List<String> topic0s, long fromBlock, long toBlock) {
+    public CompletionStage<List<ChainLog>> scan(Address address, List<String> topic0s, long fromBlock, long toBlock) {
         if (fromBlock < 0 || toBlock < fromBlock - 1) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "need 0 <= fromBlock <= toBlock + 1, was " + fromBlock + ".." + toBlock));
@@ -46,7 +47,7 @@ public final class LogScanner {
         return result;
     }
 
-    private record Scan(String address, List<String> topic0s, long toBlock, List<ChainLog> found) {}
+    private record Scan(Address address, List<String> topic0s, long toBlock, List<ChainLog> found) {}
 
     /**
      * Queries range after range. A stage that is already complete (a test double, a cached answer) is handled in
@@ -61,7 +62,7 @@ public final class LogScanner {
                 return;
             }
             CompletableFuture<List<ChainLog>> answer =
-                    client.logs(scan.address(), scan.topic0s(), range.from(), range.to()).toCompletableFuture();
+                    client.logs(LogFilter.of(scan.address(), scan.topic0s(), range.from(), range.to())).toCompletableFuture();
             if (!answer.isDone()) {
                 long from = cursor;
                 answer.whenComplete((logs, error) -> {

@@ -78,7 +78,7 @@ public final class MessageSentDecoder {
         if (log.removed()) {
             return new Rejected(Reason.REMOVED, where + " was removed from the canonical chain");
         }
-        if (!gateway.equals(log.address())) {
+        if (!gateway.equals(log.address().toHex())) {
             return new Rejected(Reason.WRONG_EMITTER, where + " emitted by " + log.address() + ", not the gateway " + gateway);
         }
         if (!log.topic0().map(GatewayEvents.MESSAGE_SENT_TOPIC::equals).orElse(false)) {
@@ -105,7 +105,7 @@ public final class MessageSentDecoder {
         if (dstChainId == chainId || dstChainId == 0) {
             return new Rejected(Reason.WRONG_DESTINATION, where + " is addressed to chain " + dstChainId);
         }
-        CrossChainMessage message = new CrossChainMessage(chainId, log.address(), nonce, dstChainId, sender, recipient, payload);
+        CrossChainMessage message = new CrossChainMessage(chainId, log.address().toHex(), nonce, dstChainId, sender, recipient, payload);
         MessageId recomputed = message.id();
         if (!recomputed.equals(claimedId)) {
             return new Rejected(Reason.ID_MISMATCH, where + " claims id " + claimedId + " but its fields give " + recomputed);

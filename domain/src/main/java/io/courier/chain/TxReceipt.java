@@ -1,7 +1,8 @@
 package io.courier.chain;
 
-import io.courier.chain.message.Hex;
-
+import io.courier.chain.message.Address;
+import io.courier.chain.message.BlockHash;
+import io.courier.chain.message.TxHash;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Objects;
@@ -14,30 +15,29 @@ import java.util.Optional;
  * @param revertReason only when the node includes one (geth with a flag does; Ganache does not), else null
  */
 public record TxReceipt(
-        String txHash,
+        TxHash txHash,
         Status status,
         long blockNumber,
-        String blockHash,
+        BlockHash blockHash,
         BigInteger gasUsed,
         BigInteger effectiveGasPrice,
         List<ChainLog> logs,
         String revertReason,
-        String from) {
+        Address from) {
 
     /** Outcome of the transaction's execution (EIP-658 status field). */
     public enum Status { SUCCESS, REVERTED }
 
     public TxReceipt {
-        txHash = Hex.normalize(Objects.requireNonNull(txHash, "txHash"));
+        Objects.requireNonNull(txHash, "txHash");
         Objects.requireNonNull(status, "status");
-        blockHash = Hex.normalize(Objects.requireNonNull(blockHash, "blockHash"));
+        Objects.requireNonNull(blockHash, "blockHash");
         Objects.requireNonNull(gasUsed, "gasUsed");
         logs = List.copyOf(logs);
-        from = from == null ? null : Hex.normalize(from);
     }
 
     /** The sender of the transaction (the account that signed it), if the node said. */
-    public Optional<String> sender() {
+    public Optional<Address> sender() {
         return Optional.ofNullable(from);
     }
 

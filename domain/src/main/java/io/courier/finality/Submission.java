@@ -1,10 +1,8 @@
 package io.courier.finality;
 
-import io.courier.chain.message.EvmAddress;
-
-import io.courier.chain.message.Hex;
-
+import io.courier.chain.message.Address;
 import io.courier.chain.message.MessageId;
+import io.courier.chain.message.TxHash;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
@@ -19,17 +17,17 @@ import java.util.Optional;
  * data once broadcast), kept so a restarted submitter can broadcast again exactly what it persisted; it may be
  * {@code null} for a transaction observed rather than signed here.
  */
-public record Submission(long dstChainId, String signer, long nonce, String txHash, List<MessageId> messageIds,
+public record Submission(long dstChainId, Address signer, long nonce, TxHash txHash, List<MessageId> messageIds,
                          BigInteger maxFeePerGas, BigInteger maxPriorityFeePerGas, long gasLimit,
-                         Instant submittedAt, String replacedBy, String rawTransaction) {
+                         Instant submittedAt, TxHash replacedBy, String rawTransaction) {
 
     public Submission {
-        signer = EvmAddress.normalize("submission on chain " + dstChainId + ": signer", signer);
+        Objects.requireNonNull(signer, "submission on chain " + dstChainId + ": signer");
         if (nonce < 0) {
             throw new IllegalArgumentException("submission on chain " + dstChainId + " by " + signer
                     + ": nonce must be >= 0, got " + nonce);
         }
-        txHash = Hex.hash("submission on chain " + dstChainId + " nonce " + nonce + ": txHash", txHash);
+        Objects.requireNonNull(txHash, "submission on chain " + dstChainId + " nonce " + nonce + ": txHash");
         messageIds = List.copyOf(messageIds);
         if (messageIds.isEmpty()) {
             throw new IllegalArgumentException("submission " + txHash + " carries no message ids");
@@ -40,9 +38,6 @@ public record Submission(long dstChainId, String signer, long nonce, String txHa
             throw new IllegalArgumentException("submission " + txHash + ": gasLimit must be > 0, got " + gasLimit);
         }
         Objects.requireNonNull(submittedAt, "submittedAt");
-        if (replacedBy != null) {
-            replacedBy = Hex.hash("submission " + txHash + ": replacedBy", replacedBy);
-        }
         if (rawTransaction != null && !rawTransaction.matches("0x[0-9a-fA-F]+")) {
             throw new IllegalArgumentException("submission " + txHash + ": rawTransaction is not 0x-prefixed hex");
         }
@@ -52,12 +47,12 @@ public record Submission(long dstChainId, String signer, long nonce, String txHa
         return Optional.ofNullable(rawTransaction);
     }
 
-    public Optional<String> replacement() {
+    public Optional<TxHash> replacement() {
         return Optional.ofNullable(replacedBy);
     }
 
     /** This submission marked as replaced by {@code newTxHash}. */
-    public Submission withReplacement(String newTxHash) {
+    public Submission withReplacement(TxHash newTxHash) {
         return new Submission(dstChainId, signer, nonce, txHash, messageIds, maxFeePerGas, maxPriorityFeePerGas,
                 gasLimit, submittedAt, newTxHash, rawTransaction);
     }

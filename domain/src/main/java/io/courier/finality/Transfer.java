@@ -1,9 +1,8 @@
 package io.courier.finality;
 
-import io.courier.chain.message.Hex;
-
 import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.MessageId;
+import io.courier.chain.message.TxHash;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -24,7 +23,7 @@ import java.util.Optional;
  */
 public record Transfer(MessageId id, CrossChainMessage message, TransferStatus status, SourceRef source,
                        int confirmationsRequired, long confirmationsSeen, Map<TransferStatus, Instant> stageTimes,
-                       String dstTxHash, String failureReason, Instant createdAt, Instant updatedAt) {
+                       TxHash dstTxHash, String failureReason, Instant createdAt, Instant updatedAt) {
 
     public Transfer {
         Objects.requireNonNull(id, "id");
@@ -43,9 +42,6 @@ public record Transfer(MessageId id, CrossChainMessage message, TransferStatus s
         EnumMap<TransferStatus, Instant> times = new EnumMap<>(TransferStatus.class);
         times.putAll(Objects.requireNonNull(stageTimes, "stageTimes"));
         stageTimes = Collections.unmodifiableMap(times);
-        if (dstTxHash != null) {
-            dstTxHash = Hex.hash("transfer " + id + ": dstTxHash", dstTxHash);
-        }
     }
 
     /** A transfer just seen on the source chain: {@link TransferStatus#SENT} since {@code at}. */
@@ -59,7 +55,7 @@ public record Transfer(MessageId id, CrossChainMessage message, TransferStatus s
         return message.srcChainId() + "->" + message.dstChainId();
     }
 
-    public Optional<String> destinationTx() {
+    public Optional<TxHash> destinationTx() {
         return Optional.ofNullable(dstTxHash);
     }
 
@@ -97,7 +93,7 @@ public record Transfer(MessageId id, CrossChainMessage message, TransferStatus s
             times.put(to, at);
         }
         SourceRef src = source;
-        String dst = dstTxHash;
+        TxHash dst = dstTxHash;
         String failure = failureReason;
         long seen = confirmationsSeen;
         if (event instanceof TransferEvent.Finalized f) {

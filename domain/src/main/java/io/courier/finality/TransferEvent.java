@@ -1,6 +1,6 @@
 package io.courier.finality;
 
-import io.courier.chain.message.Hex;
+import io.courier.chain.message.TxHash;
 
 import java.math.BigInteger;
 import java.util.Objects;
@@ -115,9 +115,9 @@ public sealed interface TransferEvent {
      * hash of a signed transaction is known before it is sent, so this is persisted <em>before</em> the
      * broadcast (see {@link TransferStateMachine}).
      */
-    record Submitted(String txHash, long nonce) implements TransferEvent {
+    record Submitted(TxHash txHash, long nonce) implements TransferEvent {
         public Submitted {
-            txHash = Hex.hash("Submitted txHash", txHash);
+            Objects.requireNonNull(txHash, "Submitted txHash");
             requireNonNegative("nonce", nonce);
         }
 
@@ -128,9 +128,9 @@ public sealed interface TransferEvent {
     }
 
     /** A fee bump replaced the pending transaction (same {@code nonce}) by {@code newTxHash}. */
-    record Replaced(String newTxHash, long nonce) implements TransferEvent {
+    record Replaced(TxHash newTxHash, long nonce) implements TransferEvent {
         public Replaced {
-            newTxHash = Hex.hash("Replaced newTxHash", newTxHash);
+            Objects.requireNonNull(newTxHash, "Replaced newTxHash");
             requireNonNegative("nonce", nonce);
         }
 
@@ -141,9 +141,9 @@ public sealed interface TransferEvent {
     }
 
     /** The destination transaction {@code txHash} succeeded in {@code blockNumber}, now final there. */
-    record Delivered(String txHash, long blockNumber) implements TransferEvent {
+    record Delivered(TxHash txHash, long blockNumber) implements TransferEvent {
         public Delivered {
-            txHash = Hex.hash("Delivered txHash", txHash);
+            Objects.requireNonNull(txHash, "Delivered txHash");
             requireNonNegative("blockNumber", blockNumber);
         }
 
@@ -154,10 +154,10 @@ public sealed interface TransferEvent {
     }
 
     /** Destination execution in {@code txHash} reverted with {@code reason}, which retries cannot fix. */
-    record ExecutionFailed(String reason, String txHash) implements TransferEvent {
+    record ExecutionFailed(String reason, TxHash txHash) implements TransferEvent {
         public ExecutionFailed {
             requireText("reason", reason);
-            txHash = Hex.hash("ExecutionFailed txHash", txHash);
+            Objects.requireNonNull(txHash, "ExecutionFailed txHash");
         }
 
         @Override

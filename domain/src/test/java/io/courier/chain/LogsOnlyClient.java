@@ -1,5 +1,9 @@
 package io.courier.chain;
 
+import io.courier.chain.message.Address;
+import io.courier.chain.message.BlockHash;
+import io.courier.chain.message.TxHash;
+
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -15,7 +19,7 @@ import java.util.function.Function;
  */
 final class LogsOnlyClient implements ChainClient {
 
-    static final String ADDRESS = "0x00000000000000000000000000000000000000aa";
+    static final Address ADDRESS = Address.fromHex("0x00000000000000000000000000000000000000aa");
 
     private final long maxSpan;
     final List<BlockRange> queries = new ArrayList<>();
@@ -27,7 +31,7 @@ final class LogsOnlyClient implements ChainClient {
 
     static ChainLog logAt(long block) {
         String hash = String.format("0x%064x", block);
-        return new ChainLog(ADDRESS, List.of(hash), "0x", block, hash, hash, 0, false);
+        return new ChainLog(ADDRESS, List.of(hash), "0x", block, BlockHash.fromHex(hash), TxHash.fromHex(hash), 0, false);
     }
 
     static ChainRpcException error(ChainRpcException.Kind kind, BlockRange range) {
@@ -36,7 +40,9 @@ final class LogsOnlyClient implements ChainClient {
     }
 
     @Override
-    public CompletionStage<List<ChainLog>> logs(String address, List<String> topic0s, long fromBlock, long toBlock) {
+    public CompletionStage<List<ChainLog>> logs(LogFilter filter) {
+        long fromBlock = filter.fromBlock();
+        long toBlock = filter.toBlock();
         BlockRange range = new BlockRange(fromBlock, toBlock);
         queries.add(range);
         ChainRpcException injected = failure.apply(range);
@@ -59,14 +65,14 @@ final class LogsOnlyClient implements ChainClient {
     @Override public CompletionStage<BlockHeader> head() { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<Optional<BlockHeader>> blockByNumber(long number) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<Optional<BlockHeader>> blockByTag(String tag) { throw new UnsupportedOperationException(); }
-    @Override public CompletionStage<Optional<TxReceipt>> receipt(String txHash) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<Optional<TxReceipt>> receipt(TxHash tx) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> maxPriorityFeePerGas() { throw new UnsupportedOperationException(); }
-    @Override public CompletionStage<Long> nonce(String address, boolean pending) { throw new UnsupportedOperationException(); }
-    @Override public CompletionStage<Optional<Long>> transactionNonce(String txHash) { throw new UnsupportedOperationException(); }
-    @Override public CompletionStage<BigInteger> balance(String address) { throw new UnsupportedOperationException(); }
-    @Override public CompletionStage<String> call(String to, String data, String from) { throw new UnsupportedOperationException(); }
-    @Override public CompletionStage<BigInteger> estimateGas(String from, String to, String data, BigInteger value) { throw new UnsupportedOperationException(); }
-    @Override public CompletionStage<String> sendRawTransaction(String signedHex) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<Long> nonce(Address account, boolean pending) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<Optional<Long>> transactionNonce(TxHash tx) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<BigInteger> balance(Address account) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<String> call(CallRequest call) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<BigInteger> estimateGas(CallRequest call) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<TxHash> sendRawTransaction(String signedHex) { throw new UnsupportedOperationException(); }
     @Override public void close() { }
 }

@@ -34,7 +34,7 @@ class MessageSentDecoderTest {
         assertThat(accepted.message()).isEqualTo(
                 new CrossChainMessage(SRC_CHAIN, GATEWAY, NONCE, DST_CHAIN, SENDER, RECIPIENT, PAYLOAD));
         assertThat(accepted.id()).isEqualTo(MessageId.fromHex(ID));
-        assertThat(accepted.message().srcGateway()).isEqualTo(log.address());
+        assertThat(accepted.message().srcGateway()).isEqualTo(log.address().toHex());
         assertThat(accepted.log()).isSameAs(log);
     }
 

@@ -1,5 +1,9 @@
 package io.courier.chain;
 
+import io.courier.chain.message.Address;
+import io.courier.chain.message.BlockHash;
+import io.courier.chain.message.TxHash;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -46,7 +50,12 @@ final class MessageSentLogs {
     }
 
     static ChainLog log(String emitter, List<String> topics, String data) {
-        return new ChainLog(emitter, topics, data, 77, "0x" + "b".repeat(64), "0x" + "c".repeat(64), 3, false);
+        return log(Address.fromHex(emitter), topics, data);
+    }
+
+    static ChainLog log(Address emitter, List<String> topics, String data) {
+        return new ChainLog(emitter, topics, data, 77, BlockHash.fromHex("0x" + "b".repeat(64)),
+                TxHash.fromHex("0x" + "c".repeat(64)), 3, false);
     }
 
     static ChainLog valid() {

@@ -1,6 +1,8 @@
 package io.courier.finality;
 
+import io.courier.chain.message.BlockHash;
 import io.courier.chain.message.CrossChainMessage;
+import io.courier.chain.message.TxHash;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -36,8 +38,16 @@ public final class Fixtures {
         return "0x" + HexFormat.of().formatHex(bytes);
     }
 
+    public static TxHash txHash() {
+        return TxHash.fromHex(hash());
+    }
+
+    public static BlockHash blockHash() {
+        return BlockHash.fromHex(hash());
+    }
+
     public static SourceRef source(long blockNumber) {
-        return new SourceRef(hash(), blockNumber, hash(), 0);
+        return new SourceRef(txHash(), blockNumber, blockHash(), 0);
     }
 
     public static Transfer observed(long nonce, long blockNumber, Instant at) {
@@ -53,10 +63,10 @@ public final class Fixtures {
                 new TransferEvent.Underpaid(BigInteger.ONE, BigInteger.TEN),
                 new TransferEvent.TopUpSeen(BigInteger.TEN),
                 new TransferEvent.Attested(3),
-                new TransferEvent.Submitted(hash(), 5),
-                new TransferEvent.Replaced(hash(), 5),
-                new TransferEvent.Delivered(hash(), 77),
-                new TransferEvent.ExecutionFailed("Gateway: handler reverted", hash()),
+                new TransferEvent.Submitted(txHash(), 5),
+                new TransferEvent.Replaced(txHash(), 5),
+                new TransferEvent.Delivered(txHash(), 77),
+                new TransferEvent.ExecutionFailed("Gateway: handler reverted", txHash()),
                 new TransferEvent.RetryRequested("ops@courier"));
     }
 }

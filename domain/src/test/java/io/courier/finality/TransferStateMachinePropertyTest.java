@@ -6,6 +6,8 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import io.courier.chain.message.BlockHash;
+import io.courier.chain.message.TxHash;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
@@ -126,21 +128,24 @@ class TransferStateMachinePropertyTest {
 
     static Gen<TransferEvent> events() {
         Gen<String> hashes = strings("0123456789abcdef", 64, 64).map(h -> "0x" + h);
+        Gen<TxHash> txs = hashes.map(TxHash::fromHex);
+        Gen<BlockHash> blocks = hashes.map(BlockHash::fromHex);
         Gen<Long> counts = longs().between(0, 1_000_000);
         Gen<BigInteger> wei = wei();
         Gen<String> words = strings("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", 1, 20);
         return oneOf(List.of(
                 counts.map(TransferEvent.Finalized::new),
                 words.map(TransferEvent.Reorged::new),
-                hashes.zip(hashes, counts, (tx, block, n) ->
-                        new TransferEvent.Relocated(new SourceRef(tx, n, block, 0), new SourceRef(tx, n + 1, tx, 1))),
+                txs.zip(blocks, counts, (tx, block, n) ->
+                        new TransferEvent.Relocated(new SourceRef(tx, n, block, 0),
+                                new SourceRef(tx, n + 1, new BlockHash(tx.value()), 1))),
                 wei.zip(wei, TransferEvent.Underpaid::new),
                 wei.map(TransferEvent.TopUpSeen::new),
                 integers().between(1, 100).map(TransferEvent.Attested::new),
-                hashes.zip(counts, TransferEvent.Submitted::new),
-                hashes.zip(counts, TransferEvent.Replaced::new),
-                hashes.zip(counts, TransferEvent.Delivered::new),
-                words.zip(hashes, TransferEvent.ExecutionFailed::new),
+                txs.zip(counts, TransferEvent.Submitted::new),
+                txs.zip(counts, TransferEvent.Replaced::new),
+                txs.zip(counts, TransferEvent.Delivered::new),
+                words.zip(txs, TransferEvent.ExecutionFailed::new),
                 words.map(TransferEvent.RetryRequested::new)));
     }
 

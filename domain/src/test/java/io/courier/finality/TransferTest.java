@@ -3,6 +3,7 @@ package io.courier.finality;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.courier.chain.message.TxHash;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -25,8 +26,8 @@ class TransferTest {
 
     @Test
     void nextCarriesTheEventsFields() {
-        String tx = Fixtures.hash();
-        String bumped = Fixtures.hash();
+        TxHash tx = Fixtures.txHash();
+        TxHash bumped = Fixtures.txHash();
         Transfer t = sent.next(new TransferEvent.Finalized(12), at(1))
                 .next(new TransferEvent.Attested(3), at(2))
                 .next(new TransferEvent.Submitted(tx, 4), at(3));
@@ -82,14 +83,17 @@ class TransferTest {
     @Test
     void hashesAreNormalised() {
         String upper = "0x" + "AB".repeat(32);
-        assertThat(new TransferEvent.Submitted(upper, 1).txHash()).isEqualTo(upper.toLowerCase());
-        assertThatThrownBy(() -> new TransferEvent.Delivered("0x1234", 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Delivered txHash");
+        assertThat(new TransferEvent.Submitted(TxHash.fromHex(upper), 1).txHash().toHex()).isEqualTo(upper.toLowerCase());
+        assertThat(TxHash.fromHex(upper)).isEqualTo(TxHash.fromHex(upper.toLowerCase()));
+        assertThatThrownBy(() -> TxHash.fromHex("0x1234"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("transaction hash");
+        assertThatThrownBy(() -> new TransferEvent.Delivered(null, 1))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("Delivered txHash");
     }
 
     @Test
     void relocationMovesTheSourceKeepsTheStatusAndResetsTheCount() {
-        SourceRef reincluded = new SourceRef(sent.source().txHash(), 101, Fixtures.hash(), 3);
+        SourceRef reincluded = new SourceRef(sent.source().txHash(), 101, Fixtures.blockHash(), 3);
         Transfer counted = sent.withConfirmationsSeen(5);
         TransferEvent.Relocated event = new TransferEvent.Relocated(sent.source(), reincluded);
 

@@ -1,5 +1,7 @@
 package io.courier.e2e;
 
+import io.courier.chain.message.TxHash;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -139,7 +141,7 @@ class FaultIT {
                 Set<String> reorgedIds = new HashSet<>();
                 Map<TransferStatus, Integer> reorgedStates = new HashMap<>();
                 for (SentLock s : reorgedOut) {
-                    store.findBySourceTx(s.src(), s.txHash()).toCompletableFuture().get().forEach(t -> {
+                    store.findBySourceTx(s.src(), TxHash.fromHex(s.txHash())).toCompletableFuture().get().forEach(t -> {
                         reorgedIds.add(t.id().toHex());
                         reorgedStates.merge(t.status(), 1, Integer::sum);
                     });

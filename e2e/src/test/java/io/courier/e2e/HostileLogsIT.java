@@ -1,5 +1,7 @@
 package io.courier.e2e;
 
+import io.courier.chain.message.TxHash;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
@@ -53,7 +55,7 @@ class HostileLogsIT {
                 List<TokenTraffic.Sent> real = List.of(net.traffic.lock(RelayNetwork.ALPHA, RelayNetwork.BETA, RelayNetwork.UNIT));
                 RelayNetwork.awaitDelivered(node.transfers(), real, Duration.ofSeconds(90));
                 assertThat(node.transfers().find(forged.id()).toCompletableFuture().get()).isEmpty();
-                assertThat(node.transfers().findBySourceTx(RelayNetwork.ALPHA, fake.getTransactionHash()).toCompletableFuture().get()).isEmpty();
+                assertThat(node.transfers().findBySourceTx(RelayNetwork.ALPHA, TxHash.fromHex(fake.getTransactionHash())).toCompletableFuture().get()).isEmpty();
             }
 
             // 2. the emitter configured as alpha's gateway: a log whose id does not match its fields is rejected and counted

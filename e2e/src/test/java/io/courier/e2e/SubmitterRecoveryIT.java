@@ -1,5 +1,9 @@
 package io.courier.e2e;
 
+import io.courier.chain.message.Address;
+
+import io.courier.chain.message.TxHash;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -71,13 +75,13 @@ class SubmitterRecoveryIT {
             // B: recorded, then the crash (still ATTESTED). C: recorded, SUBMITTED and broadcast (the chain queues it)
             stores.submissions().record(submission(tb, signer, n, rawB, now)).toCompletableFuture().get();
             stores.submissions().record(submission(tc, signer, n + 1, rawC, now)).toCompletableFuture().get();
-            transfers.transition(tc.id(), TransferStatus.ATTESTED, new TransferEvent.Submitted(Hash.sha3(rawC), n + 1), now)
+            transfers.transition(tc.id(), TransferStatus.ATTESTED, new TransferEvent.Submitted(TxHash.fromHex(Hash.sha3(rawC)), n + 1), now)
                     .toCompletableFuture().get();
             assertThat(net.beta.web3j().ethSendRawTransaction(rawC).send().hasError()).isFalse();
 
             restartWithBetaUpUntilDelivered(betaProxy, config, port, log, transfers, List.of(b, c));
-            assertThat(find(transfers, b).destinationTx()).contains(Hash.sha3(rawB)); // adopted, not signed again
-            assertThat(find(transfers, c).destinationTx()).contains(Hash.sha3(rawC));
+            assertThat(find(transfers, b).destinationTx()).contains(TxHash.fromHex(Hash.sha3(rawB))); // adopted, not signed again
+            assertThat(find(transfers, c).destinationTx()).contains(TxHash.fromHex(Hash.sha3(rawC)));
             Map<String, Integer> executions = net.executionsOnDestinations();
             assertThat(executions.get(b.messageId())).isEqualTo(1);
             assertThat(executions.get(c.messageId())).isEqualTo(1);
@@ -111,7 +115,7 @@ class SubmitterRecoveryIT {
             String rawD = signedExecute(stores, td, gateway, signer, n);
             Instant now = Instant.now();
             stores.submissions().record(submission(td, signer, n, rawD, now)).toCompletableFuture().get();
-            transfers.transition(td.id(), TransferStatus.ATTESTED, new TransferEvent.Submitted(Hash.sha3(rawD), n), now)
+            transfers.transition(td.id(), TransferStatus.ATTESTED, new TransferEvent.Submitted(TxHash.fromHex(Hash.sha3(rawD)), n), now)
                     .toCompletableFuture().get();
             // nonce n goes to something else (an operator's manual transaction, another tool sharing the key)
             RawTransaction other = RawTransaction.createTransaction(RelayNetwork.BETA, BigInteger.valueOf(n),
@@ -158,7 +162,7 @@ class SubmitterRecoveryIT {
             awaitMined(net.beta, theirs, Duration.ofSeconds(30));
 
             restartWithBetaUpUntilDelivered(betaProxy, config, port, log, transfers, List.of(e));
-            assertThat(find(transfers, e).destinationTx()).contains(theirs);
+            assertThat(find(transfers, e).destinationTx()).contains(TxHash.fromHex(theirs));
             assertThat(net.executionsOnDestinations().get(e.messageId())).isEqualTo(1);
             assertThat(Files.readString(log)).contains("already executed on").contains(theirs);
         }
@@ -240,7 +244,7 @@ class SubmitterRecoveryIT {
     }
 
     private static Submission submission(Transfer t, Credentials signer, long nonce, String raw, Instant at) {
-        return new Submission(RelayNetwork.BETA, signer.getAddress(), nonce, Hash.sha3(raw), List.of(t.id()),
+        return new Submission(RelayNetwork.BETA, Address.fromHex(signer.getAddress()), nonce, TxHash.fromHex(Hash.sha3(raw)), List.of(t.id()),
                 BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L), 1_000_000, at, null, raw);
     }
 

@@ -1,5 +1,10 @@
 package io.courier.chain.web3j;
 
+import io.courier.chain.CallRequest;
+import io.courier.chain.LogFilter;
+import io.courier.chain.message.Address;
+import io.courier.chain.message.TxHash;
+
 import io.courier.chain.message.Hex;
 
 import io.courier.chain.RpcFailure;
@@ -162,43 +167,29 @@ public final class Web3jChainClient implements ChainClient {
     }
 
     @Override
-    public CompletionStage<List<ChainLog>> logs(String address, List<String> topic0s, long fromBlock, long toBlock) {
-        RpcCall call = RpcCall.blocks("eth_getLogs", fromBlock, toBlock);
-        if (address == null || fromBlock < 0 || toBlock < fromBlock) {
-            return invalid(call, "need an address and 0 <= fromBlock <= toBlock");
+    public CompletionStage<List<ChainLog>> logs(LogFilter f) {
+        RpcCall call = RpcCall.blocks("eth_getLogs", f.fromBlock(), f.toBlock());
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(f.fromBlock())),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(f.toBlock())), f.address().toHex());
+        if (!f.topic0s().isEmpty()) {
+            filter.addOptionalTopics(f.topic0s().toArray(String[]::new)); // one position, any of these values
+        } else if (f.topic1().isPresent()) {
+            filter.addNullTopic();
         }
-        return invoker.invoke(call, w -> w.ethGetLogs(filter(address, topic0s, fromBlock, toBlock)), Web3jResponses::logs);
+        f.topic1().ifPresent(filter::addSingleTopic);
+        return invoker.invoke(call, w -> w.ethGetLogs(filter), Web3jResponses::logs);
     }
 
     @Override
-    public CompletionStage<List<ChainLog>> logs(String address, List<String> topic0s, String topic1, long fromBlock, long toBlock) {
-        RpcCall call = RpcCall.blocks("eth_getLogs", fromBlock, toBlock);
-        if (address == null || topic1 == null || fromBlock < 0 || toBlock < fromBlock) {
-            return invalid(call, "need an address, a topic 1 and 0 <= fromBlock <= toBlock");
-        }
-        return invoker.invoke(call, w -> w.ethGetLogs(filter(address, topic0s, fromBlock, toBlock).addSingleTopic(topic1)),
-                Web3jResponses::logs);
-    }
-
-    @Override
-    public CompletionStage<Optional<Long>> transactionNonce(String txHash) {
-        return invoker.invoke(RpcCall.tx("eth_getTransactionByHash", txHash), w -> w.ethGetTransactionByHash(txHash),
+    public CompletionStage<Optional<Long>> transactionNonce(TxHash tx) {
+        return invoker.invoke(RpcCall.tx("eth_getTransactionByHash", tx.toHex()), w -> w.ethGetTransactionByHash(tx.toHex()),
                 r -> r.getTransaction().map(t -> t.getNonce().longValueExact()));
     }
 
-    private static EthFilter filter(String address, List<String> topic0s, long fromBlock, long toBlock) {
-        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)), address);
-        if (!topic0s.isEmpty()) {
-            filter.addOptionalTopics(topic0s.toArray(String[]::new)); // one position, any of these values
-        }
-        return filter;
-    }
-
     @Override
-    public CompletionStage<Optional<TxReceipt>> receipt(String txHash) {
-        return invoker.invoke(RpcCall.tx("eth_getTransactionReceipt", txHash),
-                w -> w.ethGetTransactionReceipt(txHash),
+    public CompletionStage<Optional<TxReceipt>> receipt(TxHash tx) {
+        return invoker.invoke(RpcCall.tx("eth_getTransactionReceipt", tx.toHex()),
+                w -> w.ethGetTransactionReceipt(tx.toHex()),
                 r -> r.getTransactionReceipt().map(Web3jResponses::receipt));
     }
 
@@ -219,38 +210,41 @@ public final class Web3jChainClient implements ChainClient {
     }
 
     @Override
-    public CompletionStage<Long> nonce(String address, boolean pending) {
+    public CompletionStage<Long> nonce(Address account, boolean pending) {
         DefaultBlockParameterName tag = pending ? DefaultBlockParameterName.PENDING : DefaultBlockParameterName.LATEST;
-        return invoker.invoke(RpcCall.of("eth_getTransactionCount"), w -> w.ethGetTransactionCount(address, tag),
+        return invoker.invoke(RpcCall.of("eth_getTransactionCount"), w -> w.ethGetTransactionCount(account.toHex(), tag),
                 r -> r.getTransactionCount().longValueExact());
     }
 
     @Override
-    public CompletionStage<BigInteger> balance(String address) {
+    public CompletionStage<BigInteger> balance(Address account) {
         return invoker.invoke(RpcCall.of("eth_getBalance"),
-                w -> w.ethGetBalance(address, DefaultBlockParameterName.LATEST), r -> r.getBalance());
+                w -> w.ethGetBalance(account.toHex(), DefaultBlockParameterName.LATEST), r -> r.getBalance());
     }
 
     @Override
-    public CompletionStage<String> call(String to, String data, String from) {
+    public CompletionStage<String> call(CallRequest call) {
+        String from = call.from().map(Address::toHex).orElse(null);
         return invoker.invoke(RpcCall.of("eth_call"),
-                w -> w.ethCall(Transaction.createEthCallTransaction(from, to, data), DefaultBlockParameterName.LATEST),
+                w -> w.ethCall(Transaction.createEthCallTransaction(from, call.to().toHex(), call.data()), DefaultBlockParameterName.LATEST),
                 Web3jResponses::callResult);
     }
 
     @Override
-    public CompletionStage<BigInteger> estimateGas(String from, String to, String data, BigInteger value) {
+    public CompletionStage<BigInteger> estimateGas(CallRequest call) {
+        String from = call.from().map(Address::toHex).orElse(null);
         return invoker.invoke(RpcCall.of("eth_estimateGas"),
-                w -> w.ethEstimateGas(Transaction.createFunctionCallTransaction(from, null, null, null, to, value, data)),
+                w -> w.ethEstimateGas(Transaction.createFunctionCallTransaction(from, null, null, null,
+                        call.to().toHex(), call.value(), call.data())),
                 r -> r.getAmountUsed());
     }
 
     @Override
-    public CompletionStage<String> sendRawTransaction(String signedHex) {
+    public CompletionStage<TxHash> sendRawTransaction(String signedHex) {
         // the hash is known before sending, so every error can name the transaction
         String txHash = Hash.sha3(signedHex);
         return invoker.invoke(RpcCall.tx("eth_sendRawTransaction", txHash), w -> w.ethSendRawTransaction(signedHex),
-                        r -> r.getTransactionHash() == null ? txHash : Hex.normalize(r.getTransactionHash()))
+                        r -> Web3jResponses.txHash(r.getTransactionHash() == null ? txHash : r.getTransactionHash()))
                 .exceptionallyCompose(error -> confirmAlreadyKnown(txHash, error));
     }
 
@@ -261,7 +255,7 @@ public final class Web3jChainClient implements ChainClient {
      * transaction, so on those two answers one lookup by hash decides: if the node has this very transaction,
      * the kind is {@link Kind#ALREADY_KNOWN}; otherwise the original error stands.
      */
-    private CompletionStage<String> confirmAlreadyKnown(String txHash, Throwable error) {
+    private CompletionStage<TxHash> confirmAlreadyKnown(String txHash, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (!(cause instanceof ChainRpcException rpc) || (rpc.kind() != Kind.UNDERPRICED && rpc.kind() != Kind.NONCE_TOO_LOW)) {
             return CompletableFuture.failedFuture(cause);

@@ -1,5 +1,11 @@
 package io.courier.chain.web3j;
 
+import io.courier.chain.message.Address;
+import io.courier.chain.message.BlockHash;
+import io.courier.chain.message.Hex;
+import io.courier.chain.message.TxHash;
+import java.util.function.Supplier;
+
 import io.courier.chain.RpcFailure;
 
 import io.courier.chain.BlockHeader;
@@ -33,7 +39,7 @@ final class Web3jResponses {
         if (block == null) {
             return Optional.empty();
         }
-        return Optional.of(new BlockHeader(block.getNumber().longValueExact(), block.getHash(), block.getParentHash(),
+        return Optional.of(new BlockHeader(block.getNumber().longValueExact(), blockHash(block.getHash()), blockHash(block.getParentHash()),
                 block.getTimestamp().longValueExact()));
     }
 
@@ -49,16 +55,17 @@ final class Web3jResponses {
         if (log.getBlockNumber() == null || log.getBlockHash() == null || log.getLogIndex() == null) {
             throw new FailureSignal(RpcFailure.of(Kind.BAD_RESPONSE, "log without block number, block hash or index (pending?)"));
         }
-        return new ChainLog(log.getAddress(), log.getTopics(), log.getData(), log.getBlockNumber().longValueExact(),
-                log.getBlockHash(), log.getTransactionHash(), log.getLogIndex().longValueExact(), log.isRemoved());
+        return new ChainLog(address(log.getAddress()), log.getTopics(), log.getData(), log.getBlockNumber().longValueExact(),
+                blockHash(log.getBlockHash()), txHash(log.getTransactionHash()), log.getLogIndex().longValueExact(), log.isRemoved());
     }
 
     static TxReceipt receipt(TransactionReceipt r) {
         TxReceipt.Status status = r.isStatusOK() ? TxReceipt.Status.SUCCESS : TxReceipt.Status.REVERTED;
         BigInteger price = r.getEffectiveGasPrice() == null ? null : Numeric.decodeQuantity(r.getEffectiveGasPrice());
         List<ChainLog> logs = r.getLogs() == null ? List.of() : r.getLogs().stream().map(Web3jResponses::chainLog).toList();
-        return new TxReceipt(r.getTransactionHash(), status, r.getBlockNumber().longValueExact(), r.getBlockHash(),
-                r.getGasUsed(), price, logs, r.getRevertReason(), r.getFrom());
+        return new TxReceipt(txHash(r.getTransactionHash()), status, r.getBlockNumber().longValueExact(),
+                blockHash(r.getBlockHash()), r.getGasUsed(), price, logs, r.getRevertReason(),
+                r.getFrom() == null ? null : address(r.getFrom()));
     }
 
     static FeeHistory feeHistory(EthFeeHistory response) {
@@ -80,5 +87,26 @@ final class Web3jResponses {
             throw new FailureSignal(new RpcFailure(Kind.REVERTED, "reverted: " + response.getRevertReason(), null, response.getValue()));
         }
         return response.getValue();
+    }
+
+    /** A hash or address the node sent that is not one is a bad answer from that node, not a bug of ours. */
+    static TxHash txHash(String hex) {
+        return parsed(() -> TxHash.fromHex(hex == null ? null : Hex.normalize(hex)));
+    }
+
+    static BlockHash blockHash(String hex) {
+        return parsed(() -> BlockHash.fromHex(hex == null ? null : Hex.normalize(hex)));
+    }
+
+    static Address address(String hex) {
+        return parsed(() -> Address.fromHex(hex == null ? null : Hex.normalize(hex)));
+    }
+
+    private static <T> T parsed(Supplier<T> value) {
+        try {
+            return value.get();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new FailureSignal(RpcFailure.of(Kind.BAD_RESPONSE, e.getMessage()));
+        }
     }
 }

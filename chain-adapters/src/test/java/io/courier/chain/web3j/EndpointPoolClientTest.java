@@ -1,5 +1,9 @@
 package io.courier.chain.web3j;
 
+import io.courier.chain.CallRequest;
+
+import io.courier.chain.message.Address;
+
 import io.courier.chain.ChainRpcException;
 import io.courier.chain.EndpointHealth;
 
@@ -28,7 +32,7 @@ import org.web3j.protocol.Web3j;
 class EndpointPoolClientTest {
 
     private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, 0.0, 3);
-    private static final String ADDRESS = "0x00000000000000000000000000000000000000aa";
+    private static final Address ADDRESS = Address.fromHex("0x00000000000000000000000000000000000000aa");
 
     private final FakeTime time = new FakeTime();
     private final TimeShiftingScheduler scheduler = new TimeShiftingScheduler(time);
@@ -161,7 +165,7 @@ class EndpointPoolClientTest {
         client(2);
         node(0).always(error(-32000, "execution reverted", "\"0x\""));
         for (int i = 0; i < 10; i++) {
-            assertThat(failure(client.call(ADDRESS, "0x", null)).kind()).isEqualTo(Kind.REVERTED);
+            assertThat(failure(client.call(CallRequest.to(ADDRESS, "0x"))).kind()).isEqualTo(Kind.REVERTED);
         }
         node(0).then(error(-32000, "nonce too low")).then(result("null"));
         assertThat(failure(client.sendRawTransaction("0x01")).kind()).isEqualTo(Kind.NONCE_TOO_LOW);

@@ -1,5 +1,7 @@
 package io.courier.chain.web3j;
 
+import io.courier.chain.message.Address;
+
 import io.courier.chain.ChainRpcException;
 import io.courier.chain.EndpointHealth;
 
@@ -39,7 +41,7 @@ class EndpointPoolIT {
 
     private static final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     private static final Backoff QUICK = new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), 2.0, 0.5, 4);
-    private static final String ADDRESS = "0x00000000000000000000000000000000000000aa";
+    private static final Address ADDRESS = Address.fromHex("0x00000000000000000000000000000000000000aa");
 
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
     private final List<String> observed = new CopyOnWriteArrayList<>();

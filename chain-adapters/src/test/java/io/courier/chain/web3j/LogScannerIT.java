@@ -1,5 +1,11 @@
 package io.courier.chain.web3j;
 
+import io.courier.chain.LogFilter;
+
+import io.courier.chain.message.TxHash;
+
+import io.courier.chain.message.Address;
+
 import io.courier.chain.ChainLog;
 import io.courier.chain.LogRangePlanner;
 import io.courier.chain.LogScanner;
@@ -40,9 +46,9 @@ class LogScannerIT {
         try (Web3jChainClient client = Web3jChainClient.create(ChainClientSettings.of("ganache", 1003, chain.rpcUrl()), scheduler)) {
             TestSigner signer = new TestSigner(client, LocalChain.account(0));
             TxReceipt deployed = signer.sendAndWait(signer.transaction("", EMITTER_INIT, 200_000));
-            String emitter = chain.web3j().ethGetTransactionReceipt(deployed.txHash()).send()
+            String emitter = chain.web3j().ethGetTransactionReceipt(deployed.txHash().toHex()).send()
                     .getTransactionReceipt().orElseThrow().getContractAddress();
-            List<String> txs = new ArrayList<>();
+            List<TxHash> txs = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 TxReceipt ping = signer.sendAndWait(signer.transaction(emitter, "0x", 50_000));
                 assertThat(ping.logs()).hasSize(1);
@@ -54,15 +60,15 @@ class LogScannerIT {
             long head = await(client.head()).number();
 
             LogScanner scanner = new LogScanner(client, new LogRangePlanner(8, 2));
-            List<ChainLog> logs = await(scanner.scan(emitter, List.of(TOPIC), 0, head));
+            List<ChainLog> logs = await(scanner.scan(Address.fromHex(emitter), List.of(TOPIC), 0, head));
 
             assertThat(logs).extracting(ChainLog::txHash).containsExactlyElementsOf(txs);
             assertThat(logs).allSatisfy(log -> {
-                assertThat(log.address()).isEqualTo(emitter.toLowerCase());
+                assertThat(log.address()).isEqualTo(Address.fromHex(emitter));
                 assertThat(log.topic0()).hasValue(TOPIC);
             });
             assertThat(logs).extracting(ChainLog::blockNumber).isSorted();
-            assertThat(await(client.logs(emitter, List.of(Hash.sha3String("Other()")), 0, head))).isEmpty();
+            assertThat(await(client.logs(LogFilter.of(Address.fromHex(emitter), List.of(Hash.sha3String("Other()")), 0, head)))).isEmpty();
         }
     }
 }

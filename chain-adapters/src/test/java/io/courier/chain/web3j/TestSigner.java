@@ -1,5 +1,9 @@
 package io.courier.chain.web3j;
 
+import io.courier.chain.message.TxHash;
+
+import io.courier.chain.message.Address;
+
 import io.courier.chain.ChainClient;
 import io.courier.chain.FeeHistory;
 import io.courier.chain.TxReceipt;
@@ -48,7 +52,7 @@ final class TestSigner {
     }
 
     BigInteger nextNonce() {
-        return BigInteger.valueOf(await(client.nonce(credentials.getAddress(), true)));
+        return BigInteger.valueOf(await(client.nonce(Address.fromHex(credentials.getAddress()), true)));
     }
 
     String sign(BigInteger nonce, String to, BigInteger value, String data, BigInteger gasLimit) {
@@ -61,7 +65,7 @@ final class TestSigner {
 
     /** Sends and waits for the receipt (Ganache mines each transaction at once; a few polls at most). */
     TxReceipt sendAndWait(String signed) throws InterruptedException {
-        String hash = await(client.sendRawTransaction(signed));
+        TxHash hash = await(client.sendRawTransaction(signed));
         for (int i = 0; i < 100; i++) {
             Optional<TxReceipt> receipt = await(client.receipt(hash));
             if (receipt.isPresent()) {

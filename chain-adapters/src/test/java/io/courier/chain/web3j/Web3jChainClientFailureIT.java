@@ -1,5 +1,7 @@
 package io.courier.chain.web3j;
 
+import io.courier.chain.message.Address;
+
 import io.courier.chain.ChainRpcException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,7 +61,7 @@ class Web3jChainClientFailureIT {
                     .withBackoff(QUICK.withMaxAttempts(2));
             try (Web3jChainClient client = Web3jChainClient.create(settings, scheduler)) {
                 ChainRpcException e = catchThrowableOfType(ChainRpcException.class,
-                        () -> TestSigner.await(client.balance("0x00000000000000000000000000000000000000aa")));
+                        () -> TestSigner.await(client.balance(Address.fromHex("0x00000000000000000000000000000000000000aa"))));
                 assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
                 assertThat(e.attempts()).isEqualTo(2);
             }

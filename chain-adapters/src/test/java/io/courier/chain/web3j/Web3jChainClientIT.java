@@ -1,5 +1,9 @@
 package io.courier.chain.web3j;
 
+import io.courier.chain.CallRequest;
+
+import io.courier.chain.message.Address;
+
 import io.courier.chain.BlockHeader;
 import io.courier.chain.ChainRpcException;
 import io.courier.chain.FeeHistory;
@@ -69,7 +73,7 @@ class Web3jChainClientIT {
             assertThat(fees.nextBaseFee()).isPositive();
             assertThat(await(client.maxPriorityFeePerGas())).isPositive();
 
-            String idle = LocalChain.account(9).getAddress();
+            Address idle = Address.fromHex(LocalChain.account(9).getAddress());
             assertThat(await(client.nonce(idle, false))).isZero();
             assertThat(await(client.nonce(idle, true))).isZero();
             assertThat(await(client.balance(idle))).isEqualTo(BigInteger.TEN.pow(18).multiply(BigInteger.valueOf(1_000_000)));
@@ -91,8 +95,9 @@ class Web3jChainClientIT {
         try (Web3jChainClient client = clientOf(chain)) {
             TestSigner signer = new TestSigner(client, LocalChain.account(1));
             String to = LocalChain.account(2).getAddress();
+            Address toAccount = Address.fromHex(to);
             spendNonceZero(signer, to);
-            BigInteger before = await(client.balance(to));
+            BigInteger before = await(client.balance(toAccount));
             String signed = signer.transfer(to, BigInteger.valueOf(12_345));
 
             TxReceipt receipt = signer.sendAndWait(signed);
@@ -101,8 +106,8 @@ class Web3jChainClientIT {
             assertThat(receipt.gasUsed()).isEqualTo(BigInteger.valueOf(21_000));
             assertThat(receipt.effectiveGasPrice()).isPositive();
             assertThat(receipt.blockHash()).isEqualTo(await(client.blockByNumber(receipt.blockNumber())).orElseThrow().hash());
-            assertThat(await(client.balance(to))).isEqualTo(before.add(BigInteger.valueOf(12_345)));
-            assertThat(await(client.nonce(signer.address(), false))).isEqualTo(2L);
+            assertThat(await(client.balance(toAccount))).isEqualTo(before.add(BigInteger.valueOf(12_345)));
+            assertThat(await(client.nonce(Address.fromHex(signer.address()), false))).isEqualTo(2L);
 
             // The same bytes again. Ganache judges a mined transaction by its spent nonce ("the tx doesn't have the
             // correct nonce. account has nonce of: 2 tx has nonce of: 1", code -32000); the client finds the very
@@ -116,7 +121,7 @@ class Web3jChainClientIT {
             assertThat(resend.attempts()).isEqualTo(1);
             assertThat(resend.call().tx()).hasValue(Hash.sha3(signed));
             assertThat(chain.blockNumber()).isEqualTo(height);
-            assertThat(await(client.balance(to))).isEqualTo(before.add(BigInteger.valueOf(12_345)));
+            assertThat(await(client.balance(toAccount))).isEqualTo(before.add(BigInteger.valueOf(12_345)));
 
             // Another transaction reusing the spent nonce: unknown to the node, so the nonce error stands
             String replacement = signer.sign(BigInteger.ONE, to, BigInteger.TWO, "", BigInteger.valueOf(21_000));
@@ -132,6 +137,7 @@ class Web3jChainClientIT {
         try (Web3jChainClient client = clientOf(chain)) {
             TestSigner signer = new TestSigner(client, LocalChain.account(4));
             String to = LocalChain.account(5).getAddress();
+            Address toAccount = Address.fromHex(to);
             spendNonceZero(signer, to);
             String signed = signer.transfer(to, BigInteger.ONE);
             chain.stopMining(); // keep the transaction in the pool
@@ -162,20 +168,20 @@ class Web3jChainClientIT {
             TestSigner signer = new TestSigner(client, LocalChain.account(3));
             TxReceipt deployed = signer.sendAndWait(signer.transaction("", REVERTER_INIT, 200_000));
             assertThat(deployed.succeeded()).isTrue();
-            String reverter = contractAddress(chain, deployed.txHash());
+            String reverter = contractAddress(chain, deployed.txHash().toHex());
 
             ChainRpcException call = catchThrowableOfType(ChainRpcException.class,
-                    () -> await(client.call(reverter, "0x", signer.address())));
+                    () -> await(client.call(CallRequest.to(Address.fromHex(reverter), "0x").from(Address.fromHex(signer.address())))));
             assertThat(call.kind()).isEqualTo(Kind.REVERTED);
             assertThat(call.revertData()).hasValue("0xdeadbeef");
             assertThat(call.attempts()).isEqualTo(1);
 
             ChainRpcException estimate = catchThrowableOfType(ChainRpcException.class,
-                    () -> await(client.estimateGas(signer.address(), reverter, "0x", BigInteger.ZERO)));
+                    () -> await(client.estimateGas(CallRequest.to(Address.fromHex(reverter), "0x").from(Address.fromHex(signer.address())))));
             assertThat(estimate.kind()).isEqualTo(Kind.REVERTED);
             assertThat(estimate.revertData()).hasValue("0xdeadbeef");
 
-            assertThat(await(client.estimateGas(signer.address(), LocalChain.account(6).getAddress(), "0x", BigInteger.ONE)))
+            assertThat(await(client.estimateGas(new CallRequest(Address.fromHex(LocalChain.account(6).getAddress()), "0x", java.util.Optional.of(Address.fromHex(signer.address())), BigInteger.ONE))))
                     .isEqualTo(BigInteger.valueOf(21_000));
             TxReceipt failed = signer.sendAndWait(signer.transaction(reverter, "0x", 100_000));
             assertThat(failed.status()).isEqualTo(TxReceipt.Status.REVERTED);
@@ -190,7 +196,7 @@ class Web3jChainClientIT {
             String address = LocalChain.account(7).getAddress();
             List<CompletableFuture<BigInteger>> calls = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                calls.add(client.balance(address).toCompletableFuture());
+                calls.add(client.balance(Address.fromHex(address)).toCompletableFuture());
             }
             CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
 

@@ -1,5 +1,13 @@
 package io.courier.chain.web3j;
 
+import io.courier.chain.LogFilter;
+
+import io.courier.chain.CallRequest;
+
+import io.courier.chain.message.TxHash;
+
+import io.courier.chain.message.Address;
+
 import io.courier.chain.ChainLog;
 import io.courier.chain.ChainRpcException;
 import io.courier.chain.TxReceipt;
@@ -10,6 +18,7 @@ import static io.courier.chain.web3j.ScriptedService.result;
 import static io.courier.chain.web3j.ClientStages.await;
 import static io.courier.chain.web3j.ClientStages.failure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.courier.chain.ChainRpcException.Kind;
 import java.math.BigInteger;
@@ -63,7 +72,7 @@ class Web3jChainClientTest {
         node.then(fail(new ConnectException("Connection refused")))
                 .then(error(-32000, "header not found"))
                 .then(result("\"0x10\""));
-        assertThat(await(client().nonce("0x00000000000000000000000000000000000000aa", false))).isEqualTo(16L);
+        assertThat(await(client().nonce(Address.fromHex("0x00000000000000000000000000000000000000aa"), false))).isEqualTo(16L);
         assertThat(node.requests).hasSize(3);
         assertThat(scheduler.delaysNanos).containsExactly(100_000_000L, 200_000_000L);
         assertThat(observed).containsExactly(
@@ -88,14 +97,14 @@ class Web3jChainClientTest {
     @Test
     void rateLimitsAreRetried() {
         node.then(fail(new ClientConnectionException("Invalid response received: 429; slow down"))).then(result("\"0x1\""));
-        assertThat(await(client().balance("0x00000000000000000000000000000000000000aa"))).isEqualTo(BigInteger.ONE);
+        assertThat(await(client().balance(Address.fromHex("0x00000000000000000000000000000000000000aa")))).isEqualTo(BigInteger.ONE);
         assertThat(observed).first().asString().endsWith("rate_limited");
     }
 
     @Test
     void revertsAreNotRetriedAndCarryTheirData() {
         node.always(error(-32000, "VM Exception while processing transaction: revert", "\"0xdeadbeef\""));
-        ChainRpcException e = failure(client().call("0x00000000000000000000000000000000000000aa", "0x", null));
+        ChainRpcException e = failure(client().call(CallRequest.to(Address.fromHex("0x00000000000000000000000000000000000000aa"), "0x")));
         assertThat(e.kind()).isEqualTo(Kind.REVERTED);
         assertThat(e.revertData()).hasValue("0xdeadbeef");
         assertThat(e.attempts()).isEqualTo(1);
@@ -107,7 +116,7 @@ class Web3jChainClientTest {
     void aRevertReturnedAsAResultIsStillARevert() {
         String revert = "0x08c379a0" + FunctionEncoder.encodeConstructor(List.of(new Utf8String("nope")));
         node.then(result("\"" + revert + "\""));
-        ChainRpcException e = failure(client().call("0x00000000000000000000000000000000000000aa", "0x", null));
+        ChainRpcException e = failure(client().call(CallRequest.to(Address.fromHex("0x00000000000000000000000000000000000000aa"), "0x")));
         assertThat(e.kind()).isEqualTo(Kind.REVERTED);
         assertThat(e.revertReason()).hasValue("nope");
     }
@@ -154,8 +163,12 @@ class Web3jChainClientTest {
 
     @Test
     void sendReturnsTheNodesHash() {
+        String hash = "0x" + "AB".repeat(32);
+        node.then(result("\"" + hash + "\""));
+        assertThat(await(client().sendRawTransaction("0x01"))).isEqualTo(TxHash.fromHex(hash.toLowerCase()));
+        // a node answering something that is not a transaction hash is a bad answer, named as such
         node.then(result("\"0xABCDEF\""));
-        assertThat(await(client().sendRawTransaction("0x01"))).isEqualTo("0xabcdef");
+        assertThat(failure(client().sendRawTransaction("0x01")).kind()).isEqualTo(Kind.BAD_RESPONSE);
     }
 
     @Test
@@ -176,21 +189,24 @@ class Web3jChainClientTest {
 
     @Test
     void logsAreMappedNormalisedAndInChainOrder() {
-        String logB = "{\"address\":\"0xAA00000000000000000000000000000000000001\",\"topics\":[\"0xAB\"],\"data\":\"0x\","
-                + "\"blockNumber\":\"0x5\",\"blockHash\":\"0x05\",\"transactionHash\":\"0x0F\",\"logIndex\":\"0x1\",\"removed\":false}";
+        String topic = "0x" + "ab".repeat(32);
+        String logB = "{\"address\":\"0xAA00000000000000000000000000000000000001\",\"topics\":[\"" + topic.toUpperCase().replace("0X", "0x")
+                + "\"],\"data\":\"0x\",\"blockNumber\":\"0x5\",\"blockHash\":\"0x" + "05".repeat(32)
+                + "\",\"transactionHash\":\"0x" + "0F".repeat(32) + "\",\"logIndex\":\"0x1\",\"removed\":false}";
         String logA = logB.replace("\"logIndex\":\"0x1\"", "\"logIndex\":\"0x0\"");
         node.then(result("[" + logB + "," + logA + "]"));
-        List<ChainLog> logs = await(client().logs("0xaa00000000000000000000000000000000000001", List.of("0xab"), 5, 5));
+        List<ChainLog> logs = await(client().logs(LogFilter.of(Address.fromHex("0xaa00000000000000000000000000000000000001"), List.of(topic), 5, 5)));
         assertThat(logs).extracting(ChainLog::logIndex).containsExactly(0L, 1L);
-        assertThat(logs.get(0).address()).isEqualTo("0xaa00000000000000000000000000000000000001");
-        assertThat(logs.get(0).topics()).containsExactly("0xab");
-        assertThat(node.requests.get(0)).contains("\"fromBlock\":\"0x5\"").contains("\"topics\":[[\"0xab\"]]");
+        assertThat(logs.get(0).address()).isEqualTo(Address.fromHex("0xaa00000000000000000000000000000000000001"));
+        assertThat(logs.get(0).topics()).containsExactly(topic);
+        assertThat(logs.get(0).txHash()).isEqualTo(TxHash.fromHex("0x" + "0f".repeat(32)));
+        assertThat(node.requests.get(0)).contains("\"fromBlock\":\"0x5\"").contains("\"topics\":[[\"" + topic + "\"]]");
     }
 
     @Test
     void tooLargeLogRangesAreReportedForThePlanner() {
         node.always(error(-32005, "query returned more than 10000 results"));
-        ChainRpcException e = failure(client().logs("0xaa00000000000000000000000000000000000001", List.of(), 0, 99_999));
+        ChainRpcException e = failure(client().logs(LogFilter.of(Address.fromHex("0xaa00000000000000000000000000000000000001"), List.of(), 0, 99_999)));
         assertThat(e.kind()).isEqualTo(Kind.RANGE_TOO_LARGE);
         assertThat(e).hasMessageContaining("eth_getLogs blocks 0..99999");
         assertThat(node.requests).hasSize(1);
@@ -198,22 +214,24 @@ class Web3jChainClientTest {
 
     @Test
     void invalidArgumentsFailWithoutARequest() {
-        assertThat(failure(client().logs("0xaa00000000000000000000000000000000000001", List.of(), 10, 9)).kind())
-                .isEqualTo(Kind.INVALID_REQUEST);
+        // an inverted block range cannot even be expressed: the filter refuses it before any client sees it
+        assertThatThrownBy(() -> LogFilter.of(Address.fromHex("0xaa00000000000000000000000000000000000001"), List.of(), 10, 9))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10..9");
         assertThat(failure(client().feeHistory(0, List.of())).kind()).isEqualTo(Kind.INVALID_REQUEST);
         assertThat(node.requests).isEmpty();
     }
 
     @Test
     void receiptsAreMapped() {
-        node.then(result("{\"transactionHash\":\"0x01\",\"blockHash\":\"0x02\",\"blockNumber\":\"0x7\",\"gasUsed\":\"0x5208\","
+        String tx = "0x" + "01".repeat(32);
+        node.then(result("{\"transactionHash\":\"" + tx + "\",\"blockHash\":\"0x" + "02".repeat(32) + "\",\"blockNumber\":\"0x7\",\"gasUsed\":\"0x5208\","
                 + "\"effectiveGasPrice\":\"0x3b9aca00\",\"status\":\"0x0\",\"logs\":[]}"));
-        TxReceipt receipt = await(client().receipt("0x01")).orElseThrow();
+        TxReceipt receipt = await(client().receipt(TxHash.fromHex(tx))).orElseThrow();
         assertThat(receipt.status()).isEqualTo(TxReceipt.Status.REVERTED);
         assertThat(receipt.blockNumber()).isEqualTo(7);
         assertThat(receipt.feePaid()).hasValue(BigInteger.valueOf(21_000L * 1_000_000_000L));
         node.then(result("null"));
-        assertThat(await(client().receipt("0x01"))).isEqualTo(Optional.empty());
+        assertThat(await(client().receipt(TxHash.fromHex(tx)))).isEqualTo(Optional.empty());
     }
 
     @Test
@@ -224,9 +242,9 @@ class Web3jChainClientTest {
             awaitQuietly(release);
             return "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x1\"}";
         });
-        CompletableFuture<BigInteger> first = client().balance("0x00000000000000000000000000000000000000aa").toCompletableFuture();
-        CompletableFuture<BigInteger> queued = client().balance("0x00000000000000000000000000000000000000aa").toCompletableFuture();
-        CompletableFuture<BigInteger> refused = client().balance("0x00000000000000000000000000000000000000aa").toCompletableFuture();
+        CompletableFuture<BigInteger> first = client().balance(Address.fromHex("0x00000000000000000000000000000000000000aa")).toCompletableFuture();
+        CompletableFuture<BigInteger> queued = client().balance(Address.fromHex("0x00000000000000000000000000000000000000aa")).toCompletableFuture();
+        CompletableFuture<BigInteger> refused = client().balance(Address.fromHex("0x00000000000000000000000000000000000000aa")).toCompletableFuture();
 
         assertThat(refused).isCompletedExceptionally();
         ChainRpcException e = failure(refused);
@@ -260,7 +278,7 @@ class Web3jChainClientTest {
             throw new IllegalStateException("metrics down");
         });
         node.then(result("\"0x2\""));
-        assertThat(await(client().nonce("0x00000000000000000000000000000000000000aa", true))).isEqualTo(2L);
+        assertThat(await(client().nonce(Address.fromHex("0x00000000000000000000000000000000000000aa"), true))).isEqualTo(2L);
         assertThat(node.requests.get(0)).contains("\"pending\"");
     }
 

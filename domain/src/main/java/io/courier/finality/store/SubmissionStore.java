@@ -1,5 +1,6 @@
 package io.courier.finality.store;
 
+import io.courier.chain.message.Address;
 import io.courier.finality.Submission;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -21,8 +22,8 @@ public interface SubmissionStore {
     CompletionStage<Void> replace(Submission previous, Submission replacement);
 
     /** Every attempt with this nonce, oldest first; the current one has no {@code replacedBy}. */
-    CompletionStage<List<Submission>> findByNonce(long dstChain, String signer, long nonce);
+    CompletionStage<List<Submission>> findByNonce(long dstChain, Address signer, long nonce);
 
     /** The attempts of {@code signer} on {@code dstChain} with nonces {@code >= fromNonce}, at most {@code limit}, by nonce. */
-    CompletionStage<List<Submission>> list(long dstChain, String signer, long fromNonce, int limit);
+    CompletionStage<List<Submission>> list(long dstChain, Address signer, long fromNonce, int limit);
 }

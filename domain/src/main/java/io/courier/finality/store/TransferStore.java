@@ -1,5 +1,7 @@
 package io.courier.finality.store;
 
+import io.courier.chain.message.Address;
+import io.courier.chain.message.TxHash;
 
 import io.courier.chain.message.MessageId;
 import io.courier.finality.SourceRef;
@@ -97,7 +99,7 @@ public interface TransferStore {
     CompletionStage<Optional<Transfer>> find(MessageId id);
 
     /** The transfers whose {@code MessageSent} log is in source transaction {@code txHash}, by log index. */
-    CompletionStage<List<Transfer>> findBySourceTx(long srcChain, String txHash);
+    CompletionStage<List<Transfer>> findBySourceTx(long srcChain, TxHash txHash);
 
     /**
      * Puts {@code t} on the pages of each of {@code addresses} ({@code 0x} + 40 hex digits, any case): the message's
@@ -105,7 +107,7 @@ public interface TransferStore {
      * Plain idempotent upserts into {@code transfers_by_address}, keyed by address and month of {@code createdAt};
      * written before the transfer itself, like the other index rows, so a row may briefly name an unknown id.
      */
-    CompletionStage<Void> indexAddresses(Transfer t, java.util.Set<String> addresses);
+    CompletionStage<Void> indexAddresses(Transfer t, java.util.Set<Address> addresses);
 
     /**
      * A page of {@code address}'s transfers, newest first: at most {@code limit} that pass {@code filter}, starting
@@ -115,7 +117,7 @@ public interface TransferStore {
      *
      * @throws IllegalArgumentException (in the stage) for a malformed address or cursor
      */
-    CompletionStage<AddressPage> byAddress(String address, java.time.YearMonth newest, int months, Optional<String> cursor,
+    CompletionStage<AddressPage> byAddress(Address address, java.time.YearMonth newest, int months, Optional<String> cursor,
                                            int limit, java.util.function.Predicate<Transfer> filter);
 
     /** The history of {@code id}, oldest first (the first entry is the observation); empty if unknown. */

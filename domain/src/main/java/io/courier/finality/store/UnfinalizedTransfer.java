@@ -1,5 +1,6 @@
 package io.courier.finality.store;
 
+import io.courier.chain.message.BlockHash;
 import io.courier.chain.message.MessageId;
 
 /**
@@ -16,5 +17,5 @@ import io.courier.chain.message.MessageId;
  * harmless (the relayer checks the row's block against the canonical chain, and the old block is orphaned), but
  * marking it {@code REORGED} must go through {@link TransferStore#markReorged}, which checks the block.
  */
-public record UnfinalizedTransfer(long srcChain, long blockNumber, MessageId id, String blockHash,
+public record UnfinalizedTransfer(long srcChain, long blockNumber, MessageId id, BlockHash blockHash,
                                   int confirmationsRequired) {}

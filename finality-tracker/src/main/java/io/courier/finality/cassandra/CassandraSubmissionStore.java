@@ -1,9 +1,5 @@
 package io.courier.finality.cassandra;
 
-import io.courier.chain.message.EvmAddress;
-
-import io.courier.finality.store.SubmissionStore;
-
 import static io.courier.finality.cassandra.Async.described;
 import static io.courier.finality.cassandra.Async.done;
 import static io.courier.finality.cassandra.Async.failed;
@@ -12,8 +8,10 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import io.courier.chain.message.Hex;
+import io.courier.chain.message.Address;
+import io.courier.chain.message.TxHash;
 import io.courier.finality.Submission;
+import io.courier.finality.store.SubmissionStore;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -72,20 +70,20 @@ public final class CassandraSubmissionStore implements SubmissionStore {
                     + "hash: " + describe(previous) + " vs " + describe(replacement)));
         }
         BoundStatement mark = ctx.idempotent(markReplaced)
-                .setString(0, replacement.txHash())
+                .setString(0, replacement.txHash().toHex())
                 .setLong(1, previous.dstChainId())
-                .setString(2, previous.signer())
+                .setString(2, previous.signer().toHex())
                 .setLong(3, bucket(previous.nonce()))
                 .setLong(4, previous.nonce())
-                .setString(5, previous.txHash())
+                .setString(5, previous.txHash().toHex())
                 .build();
         return described(ctx.session.executeAsync(ctx.partitionBatch(insert(replacement), mark)).thenApply(rs -> (Void) null),
                 () -> describe(previous) + ": replace by " + replacement.txHash());
     }
 
     @Override
-    public CompletionStage<List<Submission>> findByNonce(long dstChain, String signer, long nonce) {
-        String who = EvmAddress.normalize("signer on chain " + dstChain, signer);
+    public CompletionStage<List<Submission>> findByNonce(long dstChain, Address signer, long nonce) {
+        String who = signer.toHex();
         return described(Async.allRows(ctx.session.executeAsync(ctx.idempotent(selectNonce).setLong(0, dstChain)
                                 .setString(1, who).setLong(2, bucket(nonce)).setLong(3, nonce).build()),
                         CassandraSubmissionStore::submission)
@@ -94,8 +92,8 @@ public final class CassandraSubmissionStore implements SubmissionStore {
     }
 
     @Override
-    public CompletionStage<List<Submission>> list(long dstChain, String signer, long fromNonce, int limit) {
-        String who = EvmAddress.normalize("signer on chain " + dstChain, signer);
+    public CompletionStage<List<Submission>> list(long dstChain, Address signer, long fromNonce, int limit) {
+        String who = signer.toHex();
         if (fromNonce < 0 || limit < 1) {
             return failed(new IllegalArgumentException("chain " + dstChain + " signer " + who
                     + ": list needs fromNonce >= 0 and limit >= 1, got " + fromNonce + ", " + limit));
@@ -129,17 +127,17 @@ public final class CassandraSubmissionStore implements SubmissionStore {
     private BoundStatement insert(Submission s) {
         BoundStatementBuilder b = ctx.idempotent(upsert)
                 .setLong("dst_chain", s.dstChainId())
-                .setString("signer", s.signer())
+                .setString("signer", s.signer().toHex())
                 .setLong("nonce_bucket", bucket(s.nonce()))
                 .setLong("nonce", s.nonce())
-                .setString("tx_hash", s.txHash())
+                .setString("tx_hash", s.txHash().toHex())
                 .setList("message_ids", s.messageIds().stream().map(TransferRows::key).toList(), ByteBuffer.class)
                 .setBigInteger("max_fee_per_gas", s.maxFeePerGas())
                 .setBigInteger("max_priority_fee_per_gas", s.maxPriorityFeePerGas())
                 .setLong("gas_limit", s.gasLimit())
                 .setInstant("submitted_at", TransferRows.millis(s.submittedAt()));
         if (s.replacedBy() != null) {
-            b.setString("replaced_by", s.replacedBy());
+            b.setString("replaced_by", s.replacedBy().toHex());
         }
         if (s.rawTransaction() != null) {
             b.setByteBuffer("raw_tx", ByteBuffer.wrap(org.web3j.utils.Numeric.hexStringToByteArray(s.rawTransaction())));
@@ -148,11 +146,11 @@ public final class CassandraSubmissionStore implements SubmissionStore {
     }
 
     private static Submission submission(Row row) {
-        return new Submission(row.getLong("dst_chain"), row.getString("signer"), row.getLong("nonce"),
-                row.getString("tx_hash"),
+        return new Submission(row.getLong("dst_chain"), Address.fromHex(row.getString("signer")), row.getLong("nonce"),
+                TxHash.fromHex(row.getString("tx_hash")),
                 row.getList("message_ids", ByteBuffer.class).stream().map(TransferRows::id).toList(),
                 row.get("max_fee_per_gas", BigInteger.class), row.get("max_priority_fee_per_gas", BigInteger.class),
-                row.getLong("gas_limit"), row.getInstant("submitted_at"), row.getString("replaced_by"),
+                row.getLong("gas_limit"), row.getInstant("submitted_at"), TransferRows.txHash(row.getString("replaced_by")),
                 row.getByteBuffer("raw_tx") == null ? null : org.web3j.utils.Numeric.toHexString(bytes(row.getByteBuffer("raw_tx"))));
     }
 
@@ -164,7 +162,7 @@ public final class CassandraSubmissionStore implements SubmissionStore {
 
     private static List<Submission> oldestFirst(List<Submission> attempts) {
         List<Submission> sorted = new ArrayList<>(attempts);
-        sorted.sort(Comparator.comparing(Submission::submittedAt).thenComparing(Submission::txHash));
+        sorted.sort(Comparator.comparing(Submission::submittedAt).thenComparing(s -> s.txHash().toHex()));
         return List.copyOf(sorted);
     }
 

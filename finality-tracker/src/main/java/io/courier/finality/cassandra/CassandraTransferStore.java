@@ -1,12 +1,5 @@
 package io.courier.finality.cassandra;
 
-import io.courier.chain.message.EvmAddress;
-
-import io.courier.finality.store.AddressPage;
-import io.courier.finality.store.TransferStore;
-import io.courier.finality.store.TransitionOutcome;
-import io.courier.finality.store.UnfinalizedTransfer;
-
 import static io.courier.finality.cassandra.Async.described;
 import static io.courier.finality.cassandra.Async.done;
 import static io.courier.finality.cassandra.Async.failed;
@@ -17,8 +10,10 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.courier.chain.message.Address;
+import io.courier.chain.message.BlockHash;
 import io.courier.chain.message.MessageId;
-import io.courier.chain.message.Hex;
+import io.courier.chain.message.TxHash;
 import io.courier.finality.SourceRef;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferEvent;
@@ -27,6 +22,10 @@ import io.courier.finality.TransferStateMachine;
 import io.courier.finality.TransferStatus;
 import io.courier.finality.Transition;
 import io.courier.finality.TransitionRejectedException;
+import io.courier.finality.store.AddressPage;
+import io.courier.finality.store.TransferStore;
+import io.courier.finality.store.TransitionOutcome;
+import io.courier.finality.store.UnfinalizedTransfer;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -159,12 +158,12 @@ public final class CassandraTransferStore implements TransferStore {
             }
             return Async.all(List.of(
                     execute(ctx.idempotent(insertBySource).setLong(0, t.message().srcChainId())
-                            .setString(1, t.source().txHash()).setByteBuffer(2, TransferRows.key(t.id())).build()),
+                            .setString(1, t.source().txHash().toHex()).setByteBuffer(2, TransferRows.key(t.id())).build()),
                     execute(ctx.idempotent(insertOpen).setLong(0, t.message().dstChainId()).setLocalDate(1, day(t.createdAt()))
                             .setInstant(2, t.createdAt()).setByteBuffer(3, TransferRows.key(t.id())).build()),
                     execute(ctx.idempotent(insertUnfinalized).setLong(0, t.message().srcChainId())
                             .setLong(1, t.source().blockNumber()).setByteBuffer(2, TransferRows.key(t.id()))
-                            .setString(3, t.source().blockHash()).setInt(4, t.confirmationsRequired()).build())))
+                            .setString(3, t.source().blockHash().toHex()).setInt(4, t.confirmationsRequired()).build())))
                     .thenCompose(indexed -> ctx.session.executeAsync(ctx.conditionalBatch(observeStatement(t),
                             history(t.id(), t.createdAt(), null, TransferStatus.SENT, t.observationCause()))))
                     .thenApply(AsyncResultSet::wasApplied);
@@ -343,12 +342,12 @@ public final class CassandraTransferStore implements TransferStore {
     }
 
     @Override
-    public CompletionStage<Void> indexAddresses(Transfer t, java.util.Set<String> addresses) {
+    public CompletionStage<Void> indexAddresses(Transfer t, java.util.Set<Address> addresses) {
         Objects.requireNonNull(t, "transfer");
         List<CompletionStage<AsyncResultSet>> writes = new ArrayList<>();
         Instant createdAt = TransferRows.millis(t.createdAt());
-        for (String address : addresses) {
-            String a = EvmAddress.normalize("transfer " + t.id() + ": address to index", address);
+        for (Address address : addresses) {
+            String a = address.toHex();
             writes.add(execute(ctx.idempotent(insertByAddress).setString(0, a).setString(1, AddressCursor.month(createdAt))
                     .setInstant(2, createdAt).setByteBuffer(3, TransferRows.key(t.id())).build()));
         }
@@ -356,12 +355,12 @@ public final class CassandraTransferStore implements TransferStore {
     }
 
     @Override
-    public CompletionStage<AddressPage> byAddress(String address, java.time.YearMonth newest, int months,
+    public CompletionStage<AddressPage> byAddress(Address address, java.time.YearMonth newest, int months,
                                                   Optional<String> cursor, int limit, java.util.function.Predicate<Transfer> filter) {
         String a;
         Optional<AddressCursor> after;
         try {
-            a = EvmAddress.normalize("address", address);
+            a = address.toHex();
             after = cursor.map(AddressCursor::parse);
             if (limit < 1 || months < 1) {
                 throw new IllegalArgumentException("limit and months must be >= 1, got " + limit + " and " + months);
@@ -410,15 +409,15 @@ public final class CassandraTransferStore implements TransferStore {
     }
 
     @Override
-    public CompletionStage<List<Transfer>> findBySourceTx(long srcChain, String txHash) {
-        String hash = Hex.hash("source tx hash on chain " + srcChain, txHash);
+    public CompletionStage<List<Transfer>> findBySourceTx(long srcChain, TxHash txHash) {
+        String hash = txHash.toHex();
         CompletionStage<List<Transfer>> found = Async.allRows(
                         execute(ctx.idempotent(selectBySource).setLong(0, srcChain).setString(1, hash).build()),
                         row -> TransferRows.id(row.getByteBuffer("message_id")))
                 .thenCompose(ids -> Async.all(ids.stream().map(this::find).toList()))
                 .thenApply(transfers -> transfers.stream().flatMap(Optional::stream)
                         // a transfer relocated to another transaction keeps a stale row here until cleaned up
-                        .filter(t -> t.source().txHash().equals(hash))
+                        .filter(t -> t.source().txHash().equals(txHash))
                         .sorted(Comparator.comparingInt(t -> t.source().logIndex())).toList());
         return described(found, () -> "chain " + srcChain + " tx " + hash + ": find transfers");
     }
@@ -435,7 +434,7 @@ public final class CassandraTransferStore implements TransferStore {
         return described(Async.allRows(
                 execute(ctx.idempotent(selectUnfinalized).setLong(0, srcChain).setLong(1, fromBlock).build()),
                 row -> new UnfinalizedTransfer(srcChain, row.getLong("block_number"),
-                        TransferRows.id(row.getByteBuffer("message_id")), row.getString("block_hash"),
+                        TransferRows.id(row.getByteBuffer("message_id")), BlockHash.fromHex(row.getString("block_hash")),
                         row.getInt("confirmations_required"))),
                 () -> "chain " + srcChain + ": unfinalized transfers from block " + fromBlock);
     }
@@ -473,12 +472,12 @@ public final class CassandraTransferStore implements TransferStore {
     }
 
     /** The conditional batch of a move; {@code expectedBlockHash}, when given, also guards the source block. */
-    private BatchStatement moveStatement(Transfer current, Transfer next, TransferEvent event, String expectedBlockHash) {
+    private BatchStatement moveStatement(Transfer current, Transfer next, TransferEvent event, BlockHash expectedBlockHash) {
         BoundStatementBuilder update;
         if (event instanceof TransferEvent.Replaced) {
             update = replace.boundStatementBuilder()
-                    .setString("dst_tx_hash", next.dstTxHash())
-                    .setString("replaced_tx_hash", current.dstTxHash());
+                    .setString("dst_tx_hash", TransferRows.hex(next.dstTxHash()))
+                    .setString("replaced_tx_hash", TransferRows.hex(current.dstTxHash()));
         } else {
             update = (expectedBlockHash == null ? move : moveFromBlock).boundStatementBuilder()
                     .setString("new_status", next.status().name())
@@ -486,7 +485,7 @@ public final class CassandraTransferStore implements TransferStore {
                     .setInstant("stage_at", next.updatedAt());
             // only what changed is bound: an unset value leaves the column alone and writes no tombstone
             if (!Objects.equals(current.dstTxHash(), next.dstTxHash())) {
-                update.setString("dst_tx_hash", next.dstTxHash());
+                update.setString("dst_tx_hash", TransferRows.hex(next.dstTxHash()));
             }
             if (!Objects.equals(current.failureReason(), next.failureReason())) {
                 update.setString("failure_reason", next.failureReason());
@@ -495,7 +494,7 @@ public final class CassandraTransferStore implements TransferStore {
                 update.setLong("confirmations_seen", next.confirmationsSeen());
             }
             if (expectedBlockHash != null) {
-                update.setString("expected_block_hash", expectedBlockHash);
+                update.setString("expected_block_hash", expectedBlockHash.toHex());
             }
         }
         BoundStatement changed = update.setByteBuffer("message_id", TransferRows.key(current.id()))
@@ -510,14 +509,14 @@ public final class CassandraTransferStore implements TransferStore {
         BoundStatement changed = relocateSource.boundStatementBuilder()
                 .setByteBuffer("message_id", TransferRows.key(current.id()))
                 .setString("status", next.status().name())
-                .setString("src_tx_hash", next.source().txHash())
+                .setString("src_tx_hash", next.source().txHash().toHex())
                 .setLong("src_block_number", next.source().blockNumber())
-                .setString("src_block_hash", next.source().blockHash())
+                .setString("src_block_hash", next.source().blockHash().toHex())
                 .setInt("src_log_index", next.source().logIndex())
                 .setLong("confirmations_seen", next.confirmationsSeen())
                 .setInstant("updated_at", next.updatedAt())
                 .setString("expected_status", current.status().name())
-                .setString("expected_block_hash", current.source().blockHash())
+                .setString("expected_block_hash", current.source().blockHash().toHex())
                 .build();
         return ctx.conditionalBatch(changed, history(current.id(), next.updatedAt(), current.status(), next.status(),
                 event.cause()));
@@ -533,9 +532,9 @@ public final class CassandraTransferStore implements TransferStore {
         return Async.all(List.of(
                 execute(ctx.idempotent(insertUnfinalized).setLong(0, t.message().srcChainId())
                         .setLong(1, t.source().blockNumber()).setByteBuffer(2, TransferRows.key(t.id()))
-                        .setString(3, t.source().blockHash()).setInt(4, t.confirmationsRequired()).build()),
+                        .setString(3, t.source().blockHash().toHex()).setInt(4, t.confirmationsRequired()).build()),
                 execute(ctx.idempotent(insertBySource).setLong(0, t.message().srcChainId())
-                        .setString(1, t.source().txHash()).setByteBuffer(2, TransferRows.key(t.id())).build())));
+                        .setString(1, t.source().txHash().toHex()).setByteBuffer(2, TransferRows.key(t.id())).build())));
     }
 
     /**
@@ -551,7 +550,7 @@ public final class CassandraTransferStore implements TransferStore {
         }
         if (!old.txHash().equals(now.txHash())) {
             deletes.add(execute(ctx.idempotent(deleteBySource).setLong(0, t.message().srcChainId())
-                    .setString(1, old.txHash()).setByteBuffer(2, TransferRows.key(t.id())).build()));
+                    .setString(1, old.txHash().toHex()).setByteBuffer(2, TransferRows.key(t.id())).build()));
         }
         return logged(Async.all(deletes), t, "the index rows of its former source " + old);
     }
@@ -566,7 +565,7 @@ public final class CassandraTransferStore implements TransferStore {
      * found: the unfinalized row of its source (if still {@code SENT}; otherwise the usual clean-up by status), and
      * no rows for {@code attempted} (a source it is not in), when given.
      */
-    private CompletionStage<Void> repairSourceRows(Transfer actual, SourceRef attempted, String staleBlockHash) {
+    private CompletionStage<Void> repairSourceRows(Transfer actual, SourceRef attempted, BlockHash staleBlockHash) {
         CompletionStage<?> restore = actual.status() == TransferStatus.SENT
                 ? indexSource(actual)
                 : maintainIndexes(actual, null, actual.status());
@@ -607,9 +606,9 @@ public final class CassandraTransferStore implements TransferStore {
                 .setString("sender", t.message().sender())
                 .setString("recipient", t.message().recipient())
                 .setByteBuffer("payload", ByteBuffer.wrap(t.message().payload()))
-                .setString("src_tx_hash", t.source().txHash())
+                .setString("src_tx_hash", t.source().txHash().toHex())
                 .setLong("src_block_number", t.source().blockNumber())
-                .setString("src_block_hash", t.source().blockHash())
+                .setString("src_block_hash", t.source().blockHash().toHex())
                 .setInt("src_log_index", t.source().logIndex())
                 .setInt("confirmations_required", t.confirmationsRequired())
                 .setLong("confirmations_seen", t.confirmationsSeen())

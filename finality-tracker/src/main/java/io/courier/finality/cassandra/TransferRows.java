@@ -1,8 +1,10 @@
 package io.courier.finality.cassandra;
 
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.courier.chain.message.BlockHash;
 import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.MessageId;
+import io.courier.chain.message.TxHash;
 import io.courier.finality.SourceRef;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferHistoryEntry;
@@ -57,13 +59,13 @@ final class TransferRows {
         CrossChainMessage message = new CrossChainMessage(row.getLong("src_chain"), row.getString("src_gateway"),
                 row.getLong("msg_nonce"), row.getLong("dst_chain"), row.getString("sender"), row.getString("recipient"),
                 payloadBytes);
-        SourceRef source = new SourceRef(row.getString("src_tx_hash"), row.getLong("src_block_number"),
-                row.getString("src_block_hash"), row.getInt("src_log_index"));
+        SourceRef source = new SourceRef(TxHash.fromHex(row.getString("src_tx_hash")), row.getLong("src_block_number"),
+                BlockHash.fromHex(row.getString("src_block_hash")), row.getInt("src_log_index"));
         Map<TransferStatus, Instant> times = new EnumMap<>(TransferStatus.class);
         row.getMap("stage_times", String.class, Instant.class)
                 .forEach((stage, at) -> times.put(status(id, stage), at));
         return Optional.of(new Transfer(id, message, status(id, statusName), source, row.getInt("confirmations_required"),
-                row.getLong("confirmations_seen"), times, row.getString("dst_tx_hash"), row.getString("failure_reason"),
+                row.getLong("confirmations_seen"), times, txHash(row.getString("dst_tx_hash")), row.getString("failure_reason"),
                 row.getInstant("created_at"), row.getInstant("updated_at")));
     }
 
@@ -104,5 +106,14 @@ final class TransferRows {
         t.stageTimes().forEach((stage, at) -> times.put(stage, millis(at)));
         return new Transfer(t.id(), t.message(), t.status(), t.source(), t.confirmationsRequired(), t.confirmationsSeen(),
                 times, t.dstTxHash(), t.failureReason(), millis(t.createdAt()), millis(t.updatedAt()));
+    }
+
+    /** The hex a column keeps for an optional hash ({@code null} stays {@code null}). */
+    static String hex(TxHash tx) {
+        return tx == null ? null : tx.toHex();
+    }
+
+    static TxHash txHash(String hex) {
+        return hex == null ? null : TxHash.fromHex(hex);
     }
 }

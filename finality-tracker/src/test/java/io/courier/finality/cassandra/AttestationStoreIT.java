@@ -1,7 +1,5 @@
 package io.courier.finality.cassandra;
 
-import io.courier.finality.store.AttestationStore;
-
 import static io.courier.finality.cassandra.Stages.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,6 +11,7 @@ import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.ValidatorSignature;
 import io.courier.finality.Attestation;
 import io.courier.finality.Fixtures;
+import io.courier.finality.store.AttestationStore;
 import io.courier.testkit.CassandraExtension.Keyspace;
 import io.courier.testkit.CassandraTest;
 import java.math.BigInteger;

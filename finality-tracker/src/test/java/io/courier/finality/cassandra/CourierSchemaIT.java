@@ -1,10 +1,9 @@
 package io.courier.finality.cassandra;
 
-import io.courier.finality.store.CursorStore;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.courier.finality.store.CursorStore;
 import io.courier.testkit.CassandraExtension.Keyspace;
 import io.courier.testkit.CassandraTest;
 import io.courier.testkit.LocalCassandra;

@@ -1,13 +1,12 @@
 package io.courier.finality.cassandra;
 
-import io.courier.finality.store.CursorStore;
-
 import static io.courier.finality.cassandra.Stages.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.courier.finality.ChainCursor;
 import io.courier.finality.Fixtures;
+import io.courier.finality.store.CursorStore;
 import io.courier.testkit.CassandraExtension.Keyspace;
 import io.courier.testkit.CassandraTest;
 import java.time.Instant;

@@ -1,21 +1,21 @@
 package io.courier.finality.cassandra;
 
-import io.courier.finality.store.TransferStore;
-import io.courier.finality.store.TransitionOutcome;
-import io.courier.finality.store.UnfinalizedTransfer;
-
 import static io.courier.finality.Fixtures.DST_CHAIN;
 import static io.courier.finality.Fixtures.T0;
 import static io.courier.finality.cassandra.Stages.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.courier.chain.message.TxHash;
 import io.courier.finality.Fixtures;
 import io.courier.finality.SourceRef;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferEvent;
 import io.courier.finality.TransferHistoryEntry;
 import io.courier.finality.TransferStatus;
+import io.courier.finality.store.TransferStore;
+import io.courier.finality.store.TransitionOutcome;
+import io.courier.finality.store.UnfinalizedTransfer;
 import io.courier.testkit.CassandraExtension.Keyspace;
 import io.courier.testkit.CassandraTest;
 import io.courier.testkit.LocalCassandra;
@@ -59,10 +59,10 @@ class TransferRelocationIT {
 
     @Test
     void aReincludedLogMovesTheTransferAndItsIndexRow() {
-        Transfer t = observedIn(new SourceRef(Fixtures.hash(), 200, Fixtures.hash(), 0));
+        Transfer t = observedIn(new SourceRef(Fixtures.txHash(), 200, Fixtures.blockHash(), 0));
         long src = t.message().srcChainId();
         await(store.updateConfirmations(t.id(), 4));
-        SourceRef reincluded = new SourceRef(t.source().txHash(), 202, Fixtures.hash(), 3);
+        SourceRef reincluded = new SourceRef(t.source().txHash(), 202, Fixtures.blockHash(), 3);
 
         Transfer moved = applied(store.relocate(t.id(), reincluded, at(10)));
 
@@ -83,9 +83,9 @@ class TransferRelocationIT {
 
     @Test
     void aReinclusionAtTheSameHeightRewritesTheRowInPlace() {
-        Transfer t = observedIn(new SourceRef(Fixtures.hash(), 300, Fixtures.hash(), 1));
+        Transfer t = observedIn(new SourceRef(Fixtures.txHash(), 300, Fixtures.blockHash(), 1));
         long src = t.message().srcChainId();
-        SourceRef sibling = new SourceRef(t.source().txHash(), 300, Fixtures.hash(), 1);
+        SourceRef sibling = new SourceRef(t.source().txHash(), 300, Fixtures.blockHash(), 1);
 
         applied(store.relocate(t.id(), sibling, at(1)));
 
@@ -95,9 +95,9 @@ class TransferRelocationIT {
 
     @Test
     void anotherTransactionMovesTheSourceTxRow() {
-        Transfer t = observedIn(new SourceRef(Fixtures.hash(), 400, Fixtures.hash(), 0));
+        Transfer t = observedIn(new SourceRef(Fixtures.txHash(), 400, Fixtures.blockHash(), 0));
         long src = t.message().srcChainId();
-        SourceRef otherTx = new SourceRef(Fixtures.hash(), 401, Fixtures.hash(), 0);
+        SourceRef otherTx = new SourceRef(Fixtures.txHash(), 401, Fixtures.blockHash(), 0);
 
         Transfer moved = applied(store.relocate(t.id(), otherTx, at(1)));
 
@@ -109,8 +109,8 @@ class TransferRelocationIT {
 
     @Test
     void aReplayIsAlreadyAppliedAndOnlySentTransfersMove() {
-        Transfer t = observedIn(new SourceRef(Fixtures.hash(), 500, Fixtures.hash(), 0));
-        SourceRef b = new SourceRef(t.source().txHash(), 501, Fixtures.hash(), 0);
+        Transfer t = observedIn(new SourceRef(Fixtures.txHash(), 500, Fixtures.blockHash(), 0));
+        SourceRef b = new SourceRef(t.source().txHash(), 501, Fixtures.blockHash(), 0);
         Transfer moved = applied(store.relocate(t.id(), b, at(1)));
 
         assertThat(await(otherNode.relocate(t.id(), b, at(2)))).isEqualTo(new TransitionOutcome.AlreadyApplied(moved));
@@ -118,7 +118,7 @@ class TransferRelocationIT {
         Transfer finalized = applied(store.transition(t.id(), TransferStatus.SENT, new TransferEvent.Finalized(12), at(3)));
         // a late replay of the same move is still recognised; a move elsewhere is refused
         assertThat(await(store.relocate(t.id(), b, at(4)))).isEqualTo(new TransitionOutcome.AlreadyApplied(finalized));
-        SourceRef c = new SourceRef(t.source().txHash(), 502, Fixtures.hash(), 0);
+        SourceRef c = new SourceRef(t.source().txHash(), 502, Fixtures.blockHash(), 0);
         assertThat(await(store.relocate(t.id(), c, at(4))))
                 .isEqualTo(new TransitionOutcome.Conflict(t.id(), TransferStatus.FINALIZED));
         assertThat(await(store.history(t.id()))).hasSize(3);
@@ -129,10 +129,10 @@ class TransferRelocationIT {
 
     @Test
     void twoNodesRelocatingToDifferentBlocksOneWinsAndTheRowsFollowTheWinner() {
-        Transfer t = observedIn(new SourceRef(Fixtures.hash(), 600, Fixtures.hash(), 0));
+        Transfer t = observedIn(new SourceRef(Fixtures.txHash(), 600, Fixtures.blockHash(), 0));
         long src = t.message().srcChainId();
-        SourceRef b = new SourceRef(t.source().txHash(), 601, Fixtures.hash(), 0);
-        SourceRef c = new SourceRef(t.source().txHash(), 602, Fixtures.hash(), 0);
+        SourceRef b = new SourceRef(t.source().txHash(), 601, Fixtures.blockHash(), 0);
+        SourceRef c = new SourceRef(t.source().txHash(), 602, Fixtures.blockHash(), 0);
 
         // both saw the log leave block 600 and move on; the guarded form names the block it moves from
         CompletableFuture<TransitionOutcome> first = store.transition(t.id(), TransferStatus.SENT,
@@ -153,9 +153,9 @@ class TransferRelocationIT {
 
     @Test
     void aRelocatedEventThroughTransitionIsGuardedByItsFromBlock() {
-        Transfer t = observedIn(new SourceRef(Fixtures.hash(), 700, Fixtures.hash(), 0));
-        SourceRef b = new SourceRef(t.source().txHash(), 701, Fixtures.hash(), 0);
-        SourceRef notWhereItIs = new SourceRef(t.source().txHash(), 699, Fixtures.hash(), 0);
+        Transfer t = observedIn(new SourceRef(Fixtures.txHash(), 700, Fixtures.blockHash(), 0));
+        SourceRef b = new SourceRef(t.source().txHash(), 701, Fixtures.blockHash(), 0);
+        SourceRef notWhereItIs = new SourceRef(t.source().txHash(), 699, Fixtures.blockHash(), 0);
 
         assertThat(await(store.transition(t.id(), TransferStatus.SENT, new TransferEvent.Relocated(notWhereItIs, b), at(1))))
                 .isEqualTo(new TransitionOutcome.Conflict(t.id(), TransferStatus.SENT));
@@ -166,7 +166,7 @@ class TransferRelocationIT {
 
     @Test
     void markReorgedMovesASentTransferInTheRowsBlock() {
-        Transfer t = observedIn(new SourceRef(Fixtures.hash(), 800, Fixtures.hash(), 0));
+        Transfer t = observedIn(new SourceRef(Fixtures.txHash(), 800, Fixtures.blockHash(), 0));
         long src = t.message().srcChainId();
         UnfinalizedTransfer row = await(store.unfinalized(src)).get(0);
 
@@ -180,14 +180,14 @@ class TransferRelocationIT {
 
     @Test
     void aReorgedTransferWhoseLogIsCanonicalAgainIsRevivedAsSentWithItsWorkRows() {
-        Transfer t = observedIn(new SourceRef(Fixtures.hash(), 850, Fixtures.hash(), 0));
+        Transfer t = observedIn(new SourceRef(Fixtures.txHash(), 850, Fixtures.blockHash(), 0));
         long src = t.message().srcChainId();
         java.time.LocalDate day = java.time.LocalDate.ofInstant(t.createdAt(), java.time.ZoneOffset.UTC);
         UnfinalizedTransfer row = await(store.unfinalized(src)).get(0);
         applied(store.markReorged(row, new TransferEvent.Reorged("block 850 orphaned"), at(1)));
         assertThat(await(store.open(t.message().dstChainId(), day, day, 10_000))).extracting(Transfer::id).doesNotContain(t.id());
         // the same transaction, back from the mempool, mined in a later block
-        SourceRef back = new SourceRef(t.source().txHash(), 857, Fixtures.hash(), 0);
+        SourceRef back = new SourceRef(t.source().txHash(), 857, Fixtures.blockHash(), 0);
 
         Transfer revived = applied(store.relocate(t.id(), back, at(2)));
 
@@ -201,16 +201,16 @@ class TransferRelocationIT {
         // a replay is AlreadyApplied; a SENT transfer cannot be "revived" from REORGED
         assertThat(await(otherNode.relocate(t.id(), back, at(3)))).isEqualTo(new TransitionOutcome.AlreadyApplied(revived));
         assertThat(await(store.transition(t.id(), TransferStatus.REORGED,
-                new TransferEvent.Relocated(back, new SourceRef(t.source().txHash(), 858, Fixtures.hash(), 0)), at(4))))
+                new TransferEvent.Relocated(back, new SourceRef(t.source().txHash(), 858, Fixtures.blockHash(), 0)), at(4))))
                 .isEqualTo(new TransitionOutcome.Conflict(t.id(), TransferStatus.SENT));
     }
 
     @Test
     void aStaleRowLeftByARelocationCannotReorgTheTransferAndIsRepaired() {
-        Transfer t = observedIn(new SourceRef(Fixtures.hash(), 900, Fixtures.hash(), 0));
+        Transfer t = observedIn(new SourceRef(Fixtures.txHash(), 900, Fixtures.blockHash(), 0));
         long src = t.message().srcChainId();
         UnfinalizedTransfer oldRow = await(store.unfinalized(src)).get(0);
-        SourceRef b = new SourceRef(t.source().txHash(), 903, Fixtures.hash(), 0);
+        SourceRef b = new SourceRef(t.source().txHash(), 903, Fixtures.blockHash(), 0);
         applied(store.relocate(t.id(), b, at(1)));
         // the clean-up of the old row was missed (the node stopped right after the relocation)
         insertUnfinalizedRow(oldRow);
@@ -225,10 +225,10 @@ class TransferRelocationIT {
 
     @Test
     void aStaleRowAtTheSameHeightIsRewrittenNotDeleted() {
-        Transfer t = observedIn(new SourceRef(Fixtures.hash(), 1_000, Fixtures.hash(), 0));
+        Transfer t = observedIn(new SourceRef(Fixtures.txHash(), 1_000, Fixtures.blockHash(), 0));
         long src = t.message().srcChainId();
         UnfinalizedTransfer oldRow = await(store.unfinalized(src)).get(0);
-        SourceRef sibling = new SourceRef(t.source().txHash(), 1_000, Fixtures.hash(), 0);
+        SourceRef sibling = new SourceRef(t.source().txHash(), 1_000, Fixtures.blockHash(), 0);
         applied(store.relocate(t.id(), sibling, at(1)));
         insertUnfinalizedRow(oldRow); // as if the row had been read before the relocation rewrote it
 
@@ -241,7 +241,7 @@ class TransferRelocationIT {
 
     @Test
     void markReorgedLeavesTransfersThatMovedOnAlone() {
-        Transfer t = observedIn(new SourceRef(Fixtures.hash(), 1_100, Fixtures.hash(), 0));
+        Transfer t = observedIn(new SourceRef(Fixtures.txHash(), 1_100, Fixtures.blockHash(), 0));
         long src = t.message().srcChainId();
         UnfinalizedTransfer row = await(store.unfinalized(src)).get(0);
         applied(store.transition(t.id(), TransferStatus.SENT, new TransferEvent.Finalized(12), at(1)));
@@ -251,7 +251,7 @@ class TransferRelocationIT {
                 .isEqualTo(new TransitionOutcome.Conflict(t.id(), TransferStatus.FINALIZED));
         assertThat(await(store.unfinalized(src))).isEmpty();
         Transfer unknown = Fixtures.observed(2, 100, T0);
-        UnfinalizedTransfer orphanRow = new UnfinalizedTransfer(src, 5, unknown.id(), Fixtures.hash(), 12);
+        UnfinalizedTransfer orphanRow = new UnfinalizedTransfer(src, 5, unknown.id(), Fixtures.blockHash(), 12);
         assertThat(await(store.markReorged(orphanRow, new TransferEvent.Reorged("x"), at(3))))
                 .isEqualTo(new TransitionOutcome.NotFound(unknown.id()));
     }
@@ -271,7 +271,7 @@ class TransferRelocationIT {
                 ByteBuffer.wrap(row.id().bytes()), row.blockHash(), row.confirmationsRequired());
     }
 
-    private static long bySourceRows(long src, String tx) {
+    private static long bySourceRows(long src, TxHash tx) {
         return session.execute("SELECT count(*) FROM transfers_by_source_tx WHERE src_chain = ? AND src_tx_hash = ?",
                 src, tx).one().getLong(0);
     }

@@ -1,10 +1,5 @@
 package io.courier.finality.cassandra;
 
-import io.courier.finality.store.AddressPage;
-import io.courier.finality.store.TransferStore;
-import io.courier.finality.store.TransitionOutcome;
-import io.courier.finality.store.UnfinalizedTransfer;
-
 import static io.courier.finality.Fixtures.DST_CHAIN;
 import static io.courier.finality.Fixtures.SRC_CHAIN;
 import static io.courier.finality.Fixtures.T0;
@@ -15,7 +10,10 @@ import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.courier.chain.message.Address;
+import io.courier.chain.message.BlockHash;
 import io.courier.chain.message.MessageId;
+import io.courier.chain.message.TxHash;
 import io.courier.finality.Fixtures;
 import io.courier.finality.SourceRef;
 import io.courier.finality.Transfer;
@@ -23,6 +21,10 @@ import io.courier.finality.TransferEvent;
 import io.courier.finality.TransferHistoryEntry;
 import io.courier.finality.TransferStatus;
 import io.courier.finality.TransitionRejectedException;
+import io.courier.finality.store.AddressPage;
+import io.courier.finality.store.TransferStore;
+import io.courier.finality.store.TransitionOutcome;
+import io.courier.finality.store.UnfinalizedTransfer;
 import io.courier.testkit.CassandraExtension.Keyspace;
 import io.courier.testkit.CassandraTest;
 import io.courier.testkit.LocalCassandra;
@@ -33,6 +35,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -85,8 +88,8 @@ class TransferStoreIT {
     void happyPathWritesHistoryInOrderWithStageTimes() {
         Transfer t = observed(T0);
         await(store.recordObserved(t));
-        String tx = Fixtures.hash();
-        String bumped = Fixtures.hash();
+        TxHash tx = Fixtures.txHash();
+        TxHash bumped = Fixtures.txHash();
 
         Transfer finalized = applied(store.transition(t.id(), TransferStatus.SENT, new TransferEvent.Finalized(12), at(10)));
         assertThat(finalized.confirmationsSeen()).isEqualTo(12);
@@ -138,7 +141,7 @@ class TransferStoreIT {
         await(store.recordObserved(t));
 
         assertThatThrownBy(() -> await(store.transition(t.id(), TransferStatus.SENT,
-                new TransferEvent.Delivered(Fixtures.hash(), 5), at(1))))
+                new TransferEvent.Delivered(Fixtures.txHash(), 5), at(1))))
                 .isInstanceOf(TransitionRejectedException.class)
                 .hasMessageContaining(t.id().toHex()).hasMessageContaining("SENT").hasMessageContaining("Delivered");
         assertThat(await(store.history(t.id()))).hasSize(1);
@@ -170,9 +173,9 @@ class TransferStoreIT {
 
     @Test
     void feeBumpReplacementIsAGuardedSelfLoop() {
-        Transfer t = submitted(Fixtures.hash());
-        String b = Fixtures.hash();
-        String c = Fixtures.hash();
+        Transfer t = submitted(Fixtures.txHash());
+        TxHash b = Fixtures.txHash();
+        TxHash c = Fixtures.txHash();
 
         applied(store.transition(t.id(), TransferStatus.SUBMITTED, new TransferEvent.Replaced(b, 4), at(40)));
         assertThat(await(store.transition(t.id(), TransferStatus.SUBMITTED, new TransferEvent.Replaced(b, 4), at(41))))
@@ -214,7 +217,7 @@ class TransferStoreIT {
     @Test
     void openTransfersLoseTheRowOnDelivery() {
         Instant created = Instant.parse("2026-10-05T23:59:00Z");
-        Transfer t = submitted(Fixtures.hash(), created);
+        Transfer t = submitted(Fixtures.txHash(), created);
         LocalDate day = LocalDate.of(2026, 10, 5);
         assertThat(await(store.open(DST_CHAIN, day, day))).extracting(Transfer::id).containsExactly(t.id());
 
@@ -228,7 +231,7 @@ class TransferStoreIT {
     @Test
     void failedTransfersStayOpenAndRetryClearsTheReason() {
         Instant created = Instant.parse("2026-10-06T08:00:00Z");
-        Transfer t = submitted(Fixtures.hash(), created);
+        Transfer t = submitted(Fixtures.txHash(), created);
         Transfer failed = applied(store.transition(t.id(), TransferStatus.SUBMITTED,
                 new TransferEvent.ExecutionFailed("Gateway: recipient reverted", t.dstTxHash()), created.plusSeconds(60)));
         assertThat(failed.failure()).contains("Gateway: recipient reverted");
@@ -305,8 +308,8 @@ class TransferStoreIT {
 
     @Test
     void findsTransfersBySourceTransaction() {
-        String tx = Fixtures.hash();
-        String blockHash = Fixtures.hash();
+        TxHash tx = Fixtures.txHash();
+        BlockHash blockHash = Fixtures.blockHash();
         Transfer first = Transfer.observed(Fixtures.message(NONCES.getAndIncrement()),
                 new SourceRef(tx, 300, blockHash, 4), 12, T0);
         Transfer second = Transfer.observed(Fixtures.message(NONCES.getAndIncrement()),
@@ -315,9 +318,9 @@ class TransferStoreIT {
         await(store.recordObserved(first));
 
         assertThat(await(store.findBySourceTx(SRC_CHAIN, tx))).containsExactly(first, second);
-        assertThat(await(store.findBySourceTx(SRC_CHAIN, tx.toUpperCase().replace("0X", "0x")))).hasSize(2);
+        assertThat(await(store.findBySourceTx(SRC_CHAIN, TxHash.fromHex(tx.toHex().toUpperCase().replace("0X", "0x"))))).hasSize(2);
         assertThat(await(store.findBySourceTx(SRC_CHAIN + 1, tx))).isEmpty();
-        assertThat(await(store.findBySourceTx(SRC_CHAIN, Fixtures.hash()))).isEmpty();
+        assertThat(await(store.findBySourceTx(SRC_CHAIN, Fixtures.txHash()))).isEmpty();
     }
 
     @Test
@@ -369,15 +372,15 @@ class TransferStoreIT {
 
     @Test
     void anAddressPagesNewestFirstAcrossMonthsWithACursorAndAFilter() {
-        String wallet = "0x" + "5a".repeat(20);
-        String other = "0x" + "6b".repeat(20);
+        Address wallet = Address.fromHex("0x" + "5a".repeat(20));
+        Address other = Address.fromHex("0x" + "6b".repeat(20));
         // five transfers over three months (Sept, Oct, Nov 2026), plus one in August beyond the look-back
         List<Transfer> mine = new java.util.ArrayList<>();
         for (Instant at : List.of(Instant.parse("2026-08-20T00:00:00Z"), Instant.parse("2026-09-03T10:00:00Z"),
                 Instant.parse("2026-10-01T00:00:00Z"), Instant.parse("2026-10-31T23:59:59Z"),
                 Instant.parse("2026-11-02T08:00:00Z"), Instant.parse("2026-11-15T09:30:00Z"))) {
             Transfer t = observed(at);
-            await(store.indexAddresses(t, java.util.Set.of(wallet.toUpperCase().replace("0X", "0x"), t.message().sender())));
+            await(store.indexAddresses(t, java.util.Set.of(Address.fromHex(wallet.toHex().toUpperCase().replace("0X", "0x")), Address.fromHex(t.message().sender()))));
             await(store.recordObserved(t));
             mine.add(t);
         }
@@ -412,11 +415,11 @@ class TransferStoreIT {
         return Fixtures.observed(NONCES.getAndIncrement(), 100, at);
     }
 
-    private Transfer submitted(String tx) {
+    private Transfer submitted(TxHash tx) {
         return submitted(tx, T0);
     }
 
-    private Transfer submitted(String tx, Instant created) {
+    private Transfer submitted(TxHash tx, Instant created) {
         Transfer t = Fixtures.observed(NONCES.getAndIncrement(), 100, created);
         await(store.recordObserved(t));
         applied(store.transition(t.id(), TransferStatus.SENT, new TransferEvent.Finalized(12), created.plusSeconds(1)));

@@ -1,11 +1,12 @@
 package io.courier.relayer.api;
 
-import io.courier.relayer.status.StuckTransfers;
-
+import io.courier.chain.message.Address;
 import io.courier.chain.message.MessageId;
+import io.courier.chain.message.TxHash;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferHistoryEntry;
 import io.courier.finality.store.TransferStore;
+import io.courier.relayer.status.StuckTransfers;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,7 +43,7 @@ public final class StoreTransferQueries implements TransferQueries {
     }
 
     @Override
-    public CompletionStage<List<Transfer>> findBySourceTx(long chainId, String txHash) {
+    public CompletionStage<List<Transfer>> findBySourceTx(long chainId, TxHash txHash) {
         return store.findBySourceTx(chainId, txHash);
     }
 
@@ -50,7 +51,7 @@ public final class StoreTransferQueries implements TransferQueries {
     static final int ADDRESS_MONTHS = 24;
 
     @Override
-    public CompletionStage<io.courier.finality.store.AddressPage> byAddress(String address,
+    public CompletionStage<io.courier.finality.store.AddressPage> byAddress(Address address,
             Optional<io.courier.finality.TransferStatus> status, int limit, Optional<String> cursor) {
         return store.byAddress(address, java.time.YearMonth.now(java.time.ZoneOffset.UTC), ADDRESS_MONTHS, cursor, limit,
                 t -> status.map(s -> t.status() == s).orElse(true));

@@ -1,6 +1,8 @@
 package io.courier.relayer.api;
 
+import io.courier.chain.message.Address;
 import io.courier.chain.message.MessageId;
+import io.courier.chain.message.TxHash;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferHistoryEntry;
 import java.util.List;
@@ -21,7 +23,7 @@ public interface TransferQueries {
      * The transfers whose {@code MessageSent} log was in transaction {@code txHash} ({@code 0x} + 64 lowercase hex
      * digits) of chain {@code chainId}; empty when none.
      */
-    CompletionStage<List<Transfer>> findBySourceTx(long chainId, String txHash);
+    CompletionStage<List<Transfer>> findBySourceTx(long chainId, TxHash txHash);
 
     /** The status changes of the transfer, oldest first; empty when the transfer is unknown. */
     CompletionStage<List<TransferHistoryEntry>> history(MessageId id);
@@ -30,7 +32,7 @@ public interface TransferQueries {
      * A page of the transfers of {@code address} (0x + 40 lowercase hex): those it sent or receives, or whose source
      * transaction it signed; newest first, only {@code status} ones if given, continuing after {@code cursor}.
      */
-    CompletionStage<io.courier.finality.store.AddressPage> byAddress(String address, Optional<io.courier.finality.TransferStatus> status,
+    CompletionStage<io.courier.finality.store.AddressPage> byAddress(Address address, Optional<io.courier.finality.TransferStatus> status,
                                                                     int limit, Optional<String> cursor);
 
     /** At most {@code limit} stuck transfers, oldest first, as the long-horizon monitor last saw them. */

@@ -1,6 +1,8 @@
 package io.courier.relayer.api;
 
+import io.courier.chain.message.Address;
 import io.courier.chain.message.MessageId;
+import io.courier.chain.message.TxHash;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferStatus;
 import java.time.Duration;
@@ -154,14 +156,14 @@ public final class TransferRoutes extends ApiDirectives {
     }
 
     private Route bySourceTx(Map<String, String> query) {
-        String txHash = ApiParams.hash32("sourceTx", query.get("sourceTx"));
+        TxHash txHash = TxHash.fromHex(ApiParams.hash32("sourceTx", query.get("sourceTx")));
         long chain = ApiParams.chainId("chain", query.get("chain"));
         return onSuccess(queries.findBySourceTx(chain, txHash), transfers -> complete(json.ok(
                 new TransferView.ListView(transfers.stream().map(t -> TransferView.of(t, payloads)).toList()))));
     }
 
     private Route byAddress(Map<String, String> query) {
-        String address = ApiParams.address("address", query.get("address"));
+        Address address = Address.fromHex(ApiParams.address("address", query.get("address")));
         java.util.Optional<io.courier.finality.TransferStatus> status = java.util.Optional.ofNullable(query.get("status"))
                 .map(s -> ApiParams.status("status", s));
         int limit = query.containsKey("limit") ? ApiParams.limit("limit", query.get("limit"), MAX_PAGE) : DEFAULT_PAGE;

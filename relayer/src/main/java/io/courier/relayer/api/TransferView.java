@@ -1,6 +1,7 @@
 package io.courier.relayer.api;
 
 import io.courier.chain.message.CrossChainMessage;
+import io.courier.chain.message.TxHash;
 import io.courier.finality.SourceRef;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferHistoryEntry;
@@ -48,7 +49,7 @@ public record TransferView(
     /** Where the {@code MessageSent} log was seen. */
     public record Source(String txHash, long blockNumber, String blockHash, int logIndex) {
         static Source of(SourceRef ref) {
-            return new Source(ref.txHash(), ref.blockNumber(), ref.blockHash(), ref.logIndex());
+            return new Source(ref.txHash().toHex(), ref.blockNumber(), ref.blockHash().toHex(), ref.logIndex());
         }
     }
 
@@ -112,7 +113,7 @@ public record TransferView(
                 amount,
                 Source.of(transfer.source()),
                 new Confirmations(transfer.confirmationsSeen(), transfer.confirmationsRequired()),
-                transfer.dstTxHash(),
+                transfer.destinationTx().map(TxHash::toHex).orElse(null),
                 transfer.failureReason(),
                 stages,
                 transfer.createdAt(),

@@ -1,5 +1,7 @@
 package io.courier.relayer.config;
 
+import io.courier.chain.message.Address;
+
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -40,7 +42,7 @@ public record NodeConfig(
             String name,
             long chainId,
             List<String> rpcUrls,
-            String gateway,
+            Address gateway,
             io.courier.finality.FinalityPolicy finality,
             long startBlock,
             Duration pollInterval,

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException.Missing;
 import com.typesafe.config.ConfigException.WrongType;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import io.courier.chain.message.Address;
 import io.courier.chain.message.EvmAddress;
 import io.courier.relayer.config.NodeConfig.ApiSettings;
 import io.courier.relayer.config.NodeConfig.CassandraSettings;
@@ -197,7 +198,7 @@ public final class NodeConfigLoader {
                         + "), or a reorg within finality could not be told from a deeper one");
             }
             chains.add(new ChainSettings(name, chainId, List.copyOf(urls),
-                    address(nonBlank(c, "gateway", path + ".gateway"), path + ".gateway"),
+                    Address.fromHex(address(nonBlank(c, "gateway", path + ".gateway"), path + ".gateway")),
                     finality,
                     read(path + ".start-block", () -> c.getLong("start-block")),
                     duration(c, "poll-interval", path),

@@ -163,7 +163,7 @@ public final class CourierNode implements AutoCloseable {
         ChainStatusBoard board = new ChainStatusBoard();
         ValidatorKeys keys = new ValidatorKeys(config.validator().keys(), config.validator().set(), config.validator().threshold());
         Credentials signer = Credentials.create(config.submitter().key().get().hex());
-        Map<Long, String> gateways = config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId, ChainSettings::gateway));
+        Map<Long, String> gateways = config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId, c -> c.gateway().toHex()));
         Set<Long> chainIds = gateways.keySet();
 
         StuckMonitor.Board stuckBoard = new StuckMonitor.Board();
@@ -177,7 +177,7 @@ public final class CourierNode implements AutoCloseable {
                         stores.submissions(), keys, attester, metrics, tracing, clock, halted),
                 (chain, attester) -> new ChainWatcher.Wiring(clients.get(chain.chainId()),
                         new LogScanner(clients.get(chain.chainId()), LogRangePlanner.startingAt(chain.maxLogRange())),
-                        new MessageSentDecoder(chain.chainId(), chain.gateway()), stores.transfers(), stores.cursors(),
+                        new MessageSentDecoder(chain.chainId(), chain.gateway().toHex()), stores.transfers(), stores.cursors(),
                         chainIds.stream().filter(id -> id != chain.chainId()).collect(Collectors.toSet()),
                         board, clock, metrics, tracing, attester, halted),
                 new StuckMonitor.Wiring(List.copyOf(chainIds), stores.transfers(),

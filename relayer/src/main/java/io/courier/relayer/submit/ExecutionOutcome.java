@@ -3,6 +3,7 @@ package io.courier.relayer.submit;
 import io.courier.chain.ChainLog;
 import io.courier.chain.GatewayEvents;
 import io.courier.chain.TxReceipt;
+import io.courier.chain.message.Address;
 import io.courier.chain.message.MessageId;
 import java.util.List;
 import java.util.Optional;
@@ -24,12 +25,12 @@ public sealed interface ExecutionOutcome {
     /** The transaction itself reverted: the message was not executed. */
     record TransactionReverted(String reason) implements ExecutionOutcome {}
 
-    static ExecutionOutcome of(TxReceipt receipt, MessageId id, String gateway) {
+    static ExecutionOutcome of(TxReceipt receipt, MessageId id, Address gateway) {
         if (!receipt.succeeded()) {
             return new TransactionReverted(receipt.revertReasonIfGiven().orElse("execute reverted (gas used " + receipt.gasUsed() + ")"));
         }
         Optional<ChainLog> executed = receipt.logs().stream()
-                .filter(l -> l.address().equalsIgnoreCase(gateway))
+                .filter(l -> l.address().equals(gateway))
                 .filter(l -> l.topics().size() >= 2 && l.topics().get(0).equalsIgnoreCase(GatewayEvents.MESSAGE_EXECUTED_TOPIC)
                         && l.topics().get(1).equalsIgnoreCase(id.toHex()))
                 .findFirst();

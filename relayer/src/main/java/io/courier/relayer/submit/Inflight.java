@@ -1,5 +1,6 @@
 package io.courier.relayer.submit;
 
+import io.courier.chain.message.TxHash;
 import io.courier.finality.Transfer;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +12,7 @@ import java.util.OptionalLong;
  * whether it holds one of the signer's nonces and whether it may be sent again) and when to send it again.
  * Pure values; the submitter actor holds them.
  */
-record Inflight(Transfer transfer, String txHash, Sender sender, Resend resend) {
+record Inflight(Transfer transfer, TxHash txHash, Sender sender, Resend resend) {
 
     /** Whose transaction it is. */
     sealed interface Sender {
@@ -40,7 +41,7 @@ record Inflight(Transfer transfer, String txHash, Sender sender, Resend resend) 
         }
     }
 
-    static Inflight signed(Transfer t, long nonce, String txHash, Optional<String> raw, Resend resend) {
+    static Inflight signed(Transfer t, long nonce, TxHash txHash, Optional<String> raw, Resend resend) {
         return new Inflight(t, txHash, new Sender.Signed(nonce, raw), resend);
     }
 

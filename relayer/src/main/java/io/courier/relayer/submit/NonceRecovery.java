@@ -73,7 +73,7 @@ public final class NonceRecovery {
     private static Step stepFor(long nonce, List<Submission> candidates, Map<MessageId, Transfer> transfers) {
         for (Submission s : candidates) {
             List<Transfer> carrying = carried(s, transfers, TransferStatus.SUBMITTED).stream()
-                    .filter(t -> t.destinationTx().map(s.txHash()::equalsIgnoreCase).orElse(false)).toList();
+                    .filter(t -> t.destinationTx().map(s.txHash()::equals).orElse(false)).toList();
             if (!carrying.isEmpty()) {
                 return new Follow(nonce, s, carrying);
             }

@@ -1,12 +1,16 @@
 package io.courier.relayer.submit;
 
+import io.courier.chain.CallRequest;
 import io.courier.chain.ChainClient;
 import io.courier.chain.ChainLog;
 import io.courier.chain.ChainRpcException;
 import io.courier.chain.FeeHistory;
 import io.courier.chain.GatewayEvents;
+import io.courier.chain.LogFilter;
 import io.courier.chain.TxReceipt;
+import io.courier.chain.message.Address;
 import io.courier.chain.message.MessageId;
+import io.courier.chain.message.TxHash;
 import io.courier.finality.Attestation;
 import io.courier.finality.Submission;
 import io.courier.finality.Transfer;
@@ -35,7 +39,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -99,7 +102,7 @@ public final class Submitter {
 
     private record NoncesChecked(NonceRecovery.Plan plan) implements Command {}
 
-    private record FillSent(long nonce, String txHash, Throwable error) implements Command {}
+    private record FillSent(long nonce, TxHash txHash, Throwable error) implements Command {}
 
     private record SweepLoaded(List<Transfer> open) implements Command {}
 
@@ -114,7 +117,7 @@ public final class Submitter {
      * Someone else's transaction (or one of ours we lost track of) executed the message on the destination;
      * {@code replacing}: our dropped transaction the transfer is SUBMITTED with, empty when it is ATTESTED.
      */
-    private record ExecutedElsewhere(Transfer transfer, String txHash, long nonce, Optional<Inflight> replacing) implements Command {}
+    private record ExecutedElsewhere(Transfer transfer, TxHash txHash, long nonce, Optional<Inflight> replacing) implements Command {}
 
     private record ObservedRecorded(Inflight tx, TransitionOutcome outcome, Throwable error) implements Command {}
 
@@ -165,14 +168,14 @@ public final class Submitter {
     }
 
     /** What the submitter needs. */
-    public record Wiring(long chainId, String chainName, String gateway, ChainClient client, Credentials signer,
+    public record Wiring(long chainId, String chainName, Address gateway, ChainClient client, Credentials signer,
                          SubmitterSettings settings, TransferStore transfers, AttestationStore attestations,
                          SubmissionStore submissions, ValidatorKeys keys, AttestRequests attester,
                          CourierMetrics metrics, TransferTracing tracing, Clock clock,
                          HaltedChains halted, StepDeadlines deadlines) {
 
         /** With {@link StepDeadlines#STAGE_DEADLINE}. */
-        public Wiring(long chainId, String chainName, String gateway, ChainClient client, Credentials signer,
+        public Wiring(long chainId, String chainName, Address gateway, ChainClient client, Credentials signer,
                       SubmitterSettings settings, TransferStore transfers, AttestationStore attestations,
                       SubmissionStore submissions, ValidatorKeys keys, AttestRequests attester,
                       CourierMetrics metrics, TransferTracing tracing, Clock clock, HaltedChains halted) {
@@ -209,7 +212,7 @@ public final class Submitter {
         final Wiring w;
         final SubmitterSettings s;
         final Eip1559FeePolicy feePolicy;
-        final String signer;
+        final Address signer;
 
         Env(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring w) {
             ctx.setLoggerName(Submitter.class); // detected from the stack, the name can come out as ActorCell (kept at WARN)
@@ -218,7 +221,7 @@ public final class Submitter {
             this.w = w;
             this.s = w.settings();
             this.feePolicy = new Eip1559FeePolicy(s.minPriorityFeeGwei(), s.baseFeeMultiplier(), s.maxFeePerGasGwei());
-            this.signer = w.signer().getAddress().toLowerCase();
+            this.signer = Address.fromHex(w.signer().getAddress());
         }
 
         <T> CompletionStage<T> within(CompletionStage<T> stage, String what) {
@@ -274,7 +277,7 @@ public final class Submitter {
     private static void loadNonce(Env env) {
         // every unmined nonce of the signer is accounted for before anything new is signed: see NonceRecovery
         Wiring w = env.w;
-        CompletionStage<Long> handlerGas = w.client().call(w.gateway(), HANDLER_GAS_LIMIT_CALL, env.signer)
+        CompletionStage<Long> handlerGas = w.client().call(CallRequest.to(w.gateway(), HANDLER_GAS_LIMIT_CALL).from(env.signer))
                 .thenApply(hex -> Numeric.toBigInt(hex).longValueExact());
         env.ctx.pipeToSelf(env.within(env.readNoncePlan().thenCombine(handlerGas, NonceLoaded::new), "loading the nonce on " + w.chainName()),
                 (loaded, e) -> e != null ? new StepFailed(Step.LOAD_NONCE, e) : loaded);
@@ -290,7 +293,7 @@ public final class Submitter {
         private final Env env;
         private final Wiring w;
         private final SubmitterSettings s;
-        private final String signer;
+        private final Address signer;
         private final NonceAllocator nonces;
         private final long handlerGasLimit; // the gateway's, read once with the nonce
         private final LinkedHashSet<MessageId> queue = new LinkedHashSet<>();
@@ -415,12 +418,12 @@ public final class Submitter {
         /** A no-op (0 value to itself) at {@code nonce}, so the transactions after it can be mined. */
         private void fill(long nonce) {
             filling.add(nonce);
-            CompletionStage<String> sent = w.client().feeHistory(s.feeHistoryBlocks(), List.of(s.priorityFeePercentile())).thenCompose(fees -> {
+            CompletionStage<TxHash> sent = w.client().feeHistory(s.feeHistoryBlocks(), List.of(s.priorityFeePercentile())).thenCompose(fees -> {
                 FeeQuote q = quote(fees).orElseThrow(() -> new IllegalStateException(aboveCap(fees)));
-                RawTransaction tx = RawTransaction.createTransaction(w.chainId(), BigInteger.valueOf(nonce), FILL_GAS, signer,
+                RawTransaction tx = RawTransaction.createTransaction(w.chainId(), BigInteger.valueOf(nonce), FILL_GAS, signer.toHex(),
                         BigInteger.ZERO, "0x", q.maxPriorityFeePerGas(), q.maxFeePerGas());
                 String raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, w.chainId(), w.signer()));
-                return w.client().sendRawTransaction(raw).thenApply(h -> Hash.sha3(raw));
+                return w.client().sendRawTransaction(raw).thenApply(h -> TxHash.fromHex(Hash.sha3(raw)));
             });
             getContext().pipeToSelf(env.within(sent, "filling nonce " + nonce), (h, e) -> new FillSent(nonce, h, e));
         }
@@ -507,7 +510,7 @@ public final class Submitter {
                 boolean ready = replacing.isEmpty()
                         ? found.isPresent() && found.get().status() == TransferStatus.ATTESTED
                         : found.isPresent() && found.get().status() == TransferStatus.SUBMITTED
-                                && found.get().destinationTx().map(replacing.get().txHash()::equalsIgnoreCase).orElse(false);
+                                && found.get().destinationTx().map(replacing.get().txHash()::equals).orElse(false);
                 if (!ready) {
                     return CompletableFuture.completedFuture(new PrepareFailed(id, "not " + replacing.map(r -> "SUBMITTED with " + r.txHash())
                             .orElse("ATTESTED") + " any more: " + found.map(t -> t.status().name()).orElse("unknown")));
@@ -516,7 +519,7 @@ public final class Submitter {
                 if (w.halted().isHalted(t.message().srcChainId())) {
                     return CompletableFuture.completedFuture(new PrepareFailed(id, haltedReason(t)));
                 }
-                var digest = w.keys().digest(id, t.message().dstChainId(), w.gateway());
+                var digest = w.keys().digest(id, t.message().dstChainId(), w.gateway().toHex());
                 return w.attestations().list(id).thenCompose(all -> {
                     List<Attestation> valid = new ArrayList<>(w.keys().valid(digest, all));
                     if (valid.size() < w.keys().threshold()) {
@@ -531,7 +534,7 @@ public final class Submitter {
                             .min(BigInteger.valueOf(s.maxGasLimit()));
                     // one eth_call as a pre-flight: a message that would revert (already executed, bad signatures)
                     // costs nothing here instead of a mined failure
-                    CompletionStage<BigInteger> gas = w.client().call(w.gateway(), calldata, signer).thenApply(ok -> gasLimit);
+                    CompletionStage<BigInteger> gas = w.client().call(CallRequest.to(w.gateway(), calldata).from(signer)).thenApply(ok -> gasLimit);
                     CompletionStage<FeeHistory> history = w.client().feeHistory(s.feeHistoryBlocks(), List.of(s.priorityFeePercentile()));
                     CompletionStage<Command> priced = gas.thenCombine(history, (limit, fees) ->
                             quote(fees).<Command>map(q -> new Prepared(t, calldata, limit, q, replacing))
@@ -552,7 +555,7 @@ public final class Submitter {
         private CompletionStage<Optional<Command>> executedElsewhere(Transfer t, Optional<Inflight> replacing) {
             String status = org.web3j.abi.FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("messageStatus",
                     List.of(new org.web3j.abi.datatypes.generated.Bytes32(t.id().bytes())), List.of()));
-            return w.client().call(w.gateway(), status, signer).thenCompose(hex -> Numeric.toBigInt(hex).signum() == 0
+            return w.client().call(CallRequest.to(w.gateway(), status).from(signer)).thenCompose(hex -> Numeric.toBigInt(hex).signum() == 0
                     ? CompletableFuture.completedFuture(Optional.<Command>empty())
                     : w.client().head().thenCompose(head -> findExecution(t.id().toHex(), head.number(), 0)).thenCompose(log -> log.isEmpty()
                             ? CompletableFuture.failedFuture(new IllegalStateException("executed on " + w.chainName()
@@ -566,7 +569,7 @@ public final class Submitter {
                 return CompletableFuture.completedFuture(Optional.empty());
             }
             long from = Math.max(0, to - LOOKBACK_BLOCKS + 1);
-            return w.client().logs(w.gateway(), List.of(GatewayEvents.MESSAGE_EXECUTED_TOPIC), id, from, to)
+            return w.client().logs(LogFilter.of(w.gateway(), List.of(GatewayEvents.MESSAGE_EXECUTED_TOPIC), from, to).withTopic1(id))
                     .thenCompose(logs -> logs.isEmpty() ? findExecution(id, from - 1, window + 1)
                             : CompletableFuture.completedFuture(Optional.of(logs.get(logs.size() - 1))));
         }
@@ -626,10 +629,10 @@ public final class Submitter {
             preparing.remove(id);
             replacing.remove(id);
             long nonce = nonces.take();
-            RawTransaction tx = RawTransaction.createTransaction(w.chainId(), BigInteger.valueOf(nonce), p.gasLimit(), w.gateway(),
+            RawTransaction tx = RawTransaction.createTransaction(w.chainId(), BigInteger.valueOf(nonce), p.gasLimit(), w.gateway().toHex(),
                     BigInteger.ZERO, p.calldata(), p.fees().maxPriorityFeePerGas(), p.fees().maxFeePerGas());
             String raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, w.chainId(), w.signer()));
-            String hash = Hash.sha3(raw);
+            TxHash hash = TxHash.fromHex(Hash.sha3(raw));
             Submission record = new Submission(w.chainId(), signer, nonce, hash, List.of(id), p.fees().maxFeePerGas(),
                     p.fees().maxPriorityFeePerGas(), p.gasLimit().longValue(), w.clock().instant(), null, raw);
             p.replacing().ifPresent(old -> {
@@ -644,7 +647,7 @@ public final class Submitter {
         }
 
         /** After {@code recorded}: persist the transfer's move to the transaction, then broadcast it (ADR 004's order). */
-        private void persistAndBroadcast(Transfer t, long nonce, String hash, String raw, CompletionStage<Void> recorded,
+        private void persistAndBroadcast(Transfer t, long nonce, TxHash hash, String raw, CompletionStage<Void> recorded,
                                          TransferStatus from, TransferEvent event) {
             MessageId id = t.id();
             Inflight flight = Inflight.signed(t, nonce, hash, Optional.ofNullable(raw), new Resend.After(w.clock().instant()));
@@ -663,7 +666,7 @@ public final class Submitter {
                     ? new SendResult.NothingRecorded(cause) : new SendResult.NotSent(cause);
         }
 
-        private CompletionStage<SendResult> persistThenSend(MessageId id, TransferStatus from, TransferEvent event, String hash, String raw) {
+        private CompletionStage<SendResult> persistThenSend(MessageId id, TransferStatus from, TransferEvent event, TxHash hash, String raw) {
             return w.transfers().transition(id, from, event, w.clock().instant()).<CompletionStage<SendResult>>handle((outcome, e) -> {
                 if (e != null) {
                     Throwable cause = unwrap(e);
@@ -689,7 +692,7 @@ public final class Submitter {
                 Instant sentAt = tx.resend() instanceof Resend.After after ? after.lastSent() : w.clock().instant();
                 w.tracing().stage(id.toHex(), tx.transfer().route(), "submit",
                         tx.transfer().stageTime(TransferStatus.ATTESTED).orElse(sentAt), w.clock().instant(),
-                        Attributes.builder().put("courier.tx_hash", tx.txHash()).put("courier.nonce", nonce).build(), true);
+                        Attributes.builder().put("courier.tx_hash", tx.txHash().toHex()).put("courier.nonce", nonce).build(), true);
             } else if (b.result() instanceof SendResult.NothingRecorded nothing) {
                 // nothing recorded, nothing sent: the nonce was not used, the next transaction takes it
                 if (tx.sameTx(inflight.get(id))) {
@@ -822,7 +825,7 @@ public final class Submitter {
             CompletionStage<Optional<String>> raw = known.isPresent()
                     ? CompletableFuture.completedFuture(known)
                     : w.client().nonce(signer, false).thenCompose(mined -> w.submissions().list(w.chainId(), signer, mined, 1_000))
-                            .thenApply(subs -> subs.stream().filter(sub -> sub.txHash().equalsIgnoreCase(tx.txHash()))
+                            .thenApply(subs -> subs.stream().filter(sub -> sub.txHash().equals(tx.txHash()))
                                     .findFirst().flatMap(Submission::raw));
             CompletionStage<Boolean> nonceUsed = raw.thenCompose(r -> r.isEmpty()
                     ? CompletableFuture.completedFuture(true)
@@ -930,10 +933,10 @@ public final class Submitter {
     }
 
     /** The write moved the transfer to carry {@code txHash}, now or in an earlier attempt (a replay). */
-    private static boolean carries(TransitionOutcome outcome, String txHash) {
+    private static boolean carries(TransitionOutcome outcome, TxHash txHash) {
         return outcome instanceof TransitionOutcome.Applied
                 || outcome instanceof TransitionOutcome.AlreadyApplied done
-                && done.current().destinationTx().map(txHash::equalsIgnoreCase).orElse(false);
+                && done.current().destinationTx().map(txHash::equals).orElse(false);
     }
 
     private static Throwable unwrap(Throwable e) {

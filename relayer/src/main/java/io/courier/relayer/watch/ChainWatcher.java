@@ -7,7 +7,9 @@ import io.courier.chain.GatewayEvents;
 import io.courier.chain.LogScanner;
 import io.courier.chain.MessageSentDecoder;
 import io.courier.chain.TxReceipt;
+import io.courier.chain.message.Address;
 import io.courier.chain.message.MessageId;
+import io.courier.chain.message.TxHash;
 import io.courier.finality.CanonicalWindow;
 import io.courier.finality.ChainCursor;
 import io.courier.finality.ChainTip;
@@ -276,17 +278,17 @@ public final class ChainWatcher {
             return CompletableFuture.completedFuture(new Start(c.lastScannedBlock(), c.finalizedHeight(), Optional.of(c.haltReason())));
         }
         return w.client().blockByNumber(c.lastScannedBlock()).thenCompose(scanned -> {
-            if (scanned.map(b -> b.hash().equalsIgnoreCase(c.lastScannedHash())).orElse(false)) {
+            if (scanned.map(b -> b.hash().toHex().equals(c.lastScannedHash())).orElse(false)) {
                 return CompletableFuture.completedFuture(new Start(c.lastScannedBlock(), c.finalizedHeight(), Optional.empty()));
             }
-            String now = scanned.map(BlockHeader::hash).orElse("missing");
+            String now = scanned.map(b -> b.hash().toHex()).orElse("missing");
             CompletionStage<Optional<BlockHeader>> finalBlock = c.finalizedBlockHash().isPresent()
                     ? w.client().blockByNumber(c.finalizedHeight()) : CompletableFuture.completedFuture(Optional.empty());
             return finalBlock.thenCompose(fin -> {
-                if (c.finalizedBlockHash().isPresent() && !fin.map(b -> b.hash().equalsIgnoreCase(c.finalizedHash())).orElse(false)) {
+                if (c.finalizedBlockHash().isPresent() && !fin.map(b -> b.hash().toHex().equals(c.finalizedHash())).orElse(false)) {
                     w.metrics().deepReorgs.labelValues(label).inc();
                     String reason = "reorg while this node was away, at or below the final block " + c.finalizedHeight()
-                            + " (was " + c.finalizedHash() + ", now " + fin.map(BlockHeader::hash).orElse("missing")
+                            + " (was " + c.finalizedHash() + ", now " + fin.map(b -> b.hash().toHex()).orElse("missing")
                             + "); last scanned block " + c.lastScannedBlock() + " was " + c.lastScannedHash() + ", now " + now;
                     return halt(reason).thenApply(x -> new Start(c.lastScannedBlock(), c.finalizedHeight(), Optional.of(reason)));
                 }
@@ -608,7 +610,7 @@ public final class ChainWatcher {
             Transfer transfer = found.get();
             return w.client().receipt(transfer.source().txHash()).thenCompose(receipt -> {
                 Optional<ChainLog> again = receipt.flatMap(r -> r.logs().stream()
-                        .filter(l -> l.address().equalsIgnoreCase(chain.gateway()) && l.topics().size() > 1
+                        .filter(l -> l.address().equals(chain.gateway()) && l.topics().size() > 1
                                 && l.topics().get(0).equalsIgnoreCase(GatewayEvents.MESSAGE_SENT_TOPIC)
                                 && l.topics().get(1).equalsIgnoreCase(t.id().toHex()))
                         .findFirst());
@@ -620,7 +622,7 @@ public final class ChainWatcher {
                 // (Ganache does after a revert). Following it would "move" the transfer back into that block every
                 // cycle and it would wait forever; only a receipt in a canonical block is a re-inclusion.
                 return w.client().blockByNumber(moved.blockNumber()).thenCompose(block -> {
-                    if (block.map(b -> b.hash().equalsIgnoreCase(moved.blockHash())).orElse(false)) {
+                    if (block.map(b -> b.hash().equals(moved.blockHash())).orElse(false)) {
                         log.warn("chain {}: transfer {} re-included: block {} -> {}", label, t.id(), t.blockNumber(), moved.blockNumber());
                         return w.transfers().relocate(t.id(), moved, now).thenApply(o -> (Gone) new Moved(moved.blockNumber()));
                     }
@@ -632,7 +634,7 @@ public final class ChainWatcher {
 
     private CompletionStage<Gone> markReorged(UnfinalizedTransfer t, Transfer transfer, Optional<BlockHeader> canonical, Instant now) {
         TransferEvent.Reorged event = new TransferEvent.Reorged("block " + t.blockNumber() + " is now "
-                + canonical.map(BlockHeader::hash).orElse("missing") + ", was " + t.blockHash()
+                + canonical.map(b -> b.hash().toHex()).orElse("missing") + ", was " + t.blockHash()
                 + "; tx " + transfer.source().txHash() + " not on the canonical chain");
         return w.transfers().markReorged(t, event, now).thenApply(o -> o instanceof TransitionOutcome.Applied a
                 ? new MarkedReorged(new Reorged(t, a.updated())) : (Gone) Unchanged.INSTANCE);
@@ -711,7 +713,8 @@ public final class ChainWatcher {
             return signers(accepted).thenCompose(signers -> {
                 List<CompletableFuture<Boolean>> writes = new ArrayList<>();
                 for (Transfer t : accepted) {
-                    java.util.Set<String> addresses = new java.util.TreeSet<>(List.of(t.message().sender(), t.message().recipient()));
+                    java.util.Set<Address> addresses = new java.util.LinkedHashSet<>(List.of(Address.fromHex(t.message().sender()),
+                            Address.fromHex(t.message().recipient())));
                     Optional.ofNullable(signers.get(t.source().txHash())).ifPresent(addresses::add);
                     writes.add(w.transfers().indexAddresses(t, addresses).thenCompose(x -> record(t)).toCompletableFuture());
                 }
@@ -725,8 +728,8 @@ public final class ChainWatcher {
      * The account that signed each source transaction (a wallet looks its transfers up by it: for a token transfer
      * the message's sender is the bridge contract). One receipt per transaction; a vanished one has no signer.
      */
-    private CompletionStage<java.util.Map<String, String>> signers(List<Transfer> transfers) {
-        java.util.Map<String, String> signers = new java.util.concurrent.ConcurrentHashMap<>();
+    private CompletionStage<java.util.Map<TxHash, Address>> signers(List<Transfer> transfers) {
+        java.util.Map<TxHash, Address> signers = new java.util.concurrent.ConcurrentHashMap<>();
         CompletableFuture<?>[] reads = transfers.stream().map(t -> t.source().txHash()).distinct()
                 .map(tx -> w.client().receipt(tx).thenAccept(r -> r.flatMap(TxReceipt::sender)
                         .ifPresent(signer -> signers.put(tx, signer))).toCompletableFuture())
@@ -753,7 +756,7 @@ public final class ChainWatcher {
                             .thenApply(o -> o instanceof TransitionOutcome.Applied);
                 }
                 if (known.isPresent() && known.get().status() == TransferStatus.SENT
-                        && !known.get().source().blockHash().equalsIgnoreCase(observed.source().blockHash())) {
+                        && !known.get().source().blockHash().equals(observed.source().blockHash())) {
                     log.warn("chain {}: transfer {} re-included: block {} -> {}", label, observed.id(),
                             known.get().source().blockNumber(), observed.source().blockNumber());
                     return w.transfers().relocate(observed.id(), observed.source(), w.clock().instant()).thenApply(o -> false);
@@ -793,11 +796,11 @@ public final class ChainWatcher {
 
     private CompletionStage<String> hashOf(long number, BlockHeader head, CanonicalWindow window) {
         if (number == head.number()) {
-            return CompletableFuture.completedFuture(head.hash());
+            return CompletableFuture.completedFuture(head.hash().toHex());
         }
         Optional<Header> known = window.at(number);
         return known.isPresent() ? CompletableFuture.completedFuture(known.get().hash())
-                : w.client().blockByNumber(number).thenApply(b -> b.map(BlockHeader::hash).orElseThrow(() ->
+                : w.client().blockByNumber(number).thenApply(b -> b.map(x -> x.hash().toHex()).orElseThrow(() ->
                         new IllegalStateException("chain " + label + ": block " + number + " vanished while saving the cursor")));
     }
 
@@ -806,7 +809,7 @@ public final class ChainWatcher {
     }
 
     private static Header header(BlockHeader b) {
-        return new Header(b.number(), b.hash(), b.parentHash());
+        return new Header(b.number(), b.hash().toHex(), b.parentHash().toHex());
     }
 
     private static String describe(List<Header> headers) {

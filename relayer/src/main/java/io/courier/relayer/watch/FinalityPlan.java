@@ -54,7 +54,7 @@ record FinalityPlan(List<Finalize> toFinalize, List<Orphaned> orphaned, List<Con
                 }
                 continue;
             }
-            if (!canonical.map(b -> b.hash().equalsIgnoreCase(row.blockHash())).orElse(false)) {
+            if (!canonical.map(b -> b.hash().equals(row.blockHash())).orElse(false)) {
                 orphaned.add(new Orphaned(row, canonical));
             } else if (policy.isFinal(block, Instant.ofEpochSecond(canonical.get().timestamp()), tip, now)) {
                 finalize.add(new Finalize(row, Math.max(1, head.number() - block + 1)));

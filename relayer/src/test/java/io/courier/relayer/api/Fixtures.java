@@ -1,5 +1,9 @@
 package io.courier.relayer.api;
 
+import io.courier.chain.message.BlockHash;
+
+import io.courier.chain.message.TxHash;
+
 import io.courier.chain.message.CrossChainMessage;
 import io.courier.finality.SourceRef;
 import io.courier.finality.Transfer;
@@ -45,7 +49,7 @@ final class Fixtures {
     }
 
     static Stored sent(long nonce, int logIndex) {
-        Transfer t = Transfer.observed(message(nonce), new SourceRef(SOURCE_TX, 120, BLOCK_HASH, logIndex), 12, T0);
+        Transfer t = Transfer.observed(message(nonce), new SourceRef(TxHash.fromHex(SOURCE_TX), 120, BlockHash.fromHex(BLOCK_HASH), logIndex), 12, T0);
         return new Stored(t, List.of(new TransferHistoryEntry(T0, null, TransferStatus.SENT, t.observationCause())));
     }
 
@@ -56,17 +60,17 @@ final class Fixtures {
                 .then(new TransferEvent.Underpaid(java.math.BigInteger.ONE, java.math.BigInteger.TEN), T0.plusSeconds(31))
                 .then(new TransferEvent.TopUpSeen(java.math.BigInteger.TEN), T0.plusSeconds(40))
                 .then(new TransferEvent.Attested(3), T0.plusSeconds(41))
-                .then(new TransferEvent.Submitted(DEST_TX, 5), T0.plusSeconds(42))
-                .then(new TransferEvent.Replaced(BUMPED_TX, 5), T0.plusSeconds(60))
-                .then(new TransferEvent.Delivered(BUMPED_TX, 900), T0.plusMillis(75_123));
+                .then(new TransferEvent.Submitted(TxHash.fromHex(DEST_TX), 5), T0.plusSeconds(42))
+                .then(new TransferEvent.Replaced(TxHash.fromHex(BUMPED_TX), 5), T0.plusSeconds(60))
+                .then(new TransferEvent.Delivered(TxHash.fromHex(BUMPED_TX), 900), T0.plusMillis(75_123));
     }
 
     static Stored failed(long nonce) {
         return sent(nonce, 0)
                 .then(new TransferEvent.Finalized(12), T0.plusSeconds(30))
                 .then(new TransferEvent.Attested(3), T0.plusSeconds(31))
-                .then(new TransferEvent.Submitted(DEST_TX, 6), T0.plusSeconds(32))
-                .then(new TransferEvent.ExecutionFailed("recipient reverted: paused", DEST_TX), T0.plusSeconds(50));
+                .then(new TransferEvent.Submitted(TxHash.fromHex(DEST_TX), 6), T0.plusSeconds(32))
+                .then(new TransferEvent.ExecutionFailed("recipient reverted: paused", TxHash.fromHex(DEST_TX)), T0.plusSeconds(50));
     }
 
     static Stored reorged(long nonce) {

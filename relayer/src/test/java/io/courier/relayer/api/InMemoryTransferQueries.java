@@ -1,5 +1,9 @@
 package io.courier.relayer.api;
 
+import io.courier.chain.message.Address;
+
+import io.courier.chain.message.TxHash;
+
 import io.courier.chain.message.MessageId;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferHistoryEntry;
@@ -57,7 +61,7 @@ final class InMemoryTransferQueries implements TransferQueries {
     }
 
     @Override
-    public CompletionStage<List<Transfer>> findBySourceTx(long chainId, String txHash) {
+    public CompletionStage<List<Transfer>> findBySourceTx(long chainId, TxHash txHash) {
         sourceTxQueries.add(chainId + ":" + txHash);
         return answer(() -> {
             List<Transfer> found = new ArrayList<>();
@@ -73,11 +77,11 @@ final class InMemoryTransferQueries implements TransferQueries {
 
     /** Sender or recipient; newest first (then by id); the cursor is the index of the next one, as "2000-01.<i>.<id>". */
     @Override
-    public CompletionStage<io.courier.finality.store.AddressPage> byAddress(String address,
+    public CompletionStage<io.courier.finality.store.AddressPage> byAddress(Address address,
             Optional<io.courier.finality.TransferStatus> status, int limit, Optional<String> cursor) {
         return answer(() -> {
             List<Transfer> all = transfers.values().stream()
-                    .filter(t -> t.message().sender().equalsIgnoreCase(address) || t.message().recipient().equalsIgnoreCase(address))
+                    .filter(t -> t.message().sender().equalsIgnoreCase(address.toHex()) || t.message().recipient().equalsIgnoreCase(address.toHex()))
                     .filter(t -> status.map(s -> t.status() == s).orElse(true))
                     .sorted(java.util.Comparator.comparing(Transfer::createdAt).reversed().thenComparing(t -> t.id().toHex()))
                     .toList();

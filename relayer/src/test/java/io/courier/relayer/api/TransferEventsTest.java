@@ -1,5 +1,7 @@
 package io.courier.relayer.api;
 
+import io.courier.chain.message.TxHash;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,7 +56,7 @@ class TransferEventsTest {
         // and after the stream has read the unchanged transfer once more (which must not repeat the event):
         // lockstep instead of sleeps, so every status is seen on its own however slowly the machine runs
         List<TransferEvent> moves = List.of(new TransferEvent.Finalized(12), new TransferEvent.Attested(2),
-                new TransferEvent.Submitted(Fixtures.DEST_TX, 3), new TransferEvent.Delivered(Fixtures.DEST_TX, 77));
+                new TransferEvent.Submitted(TxHash.fromHex(Fixtures.DEST_TX), 3), new TransferEvent.Delivered(TxHash.fromHex(Fixtures.DEST_TX), 77));
         Fixtures.Stored current = sent;
         List<String> statuses = new ArrayList<>();
         Iterator<String> lines = response.body().iterator();

@@ -53,7 +53,7 @@ class AttesterTest {
     /** An attester holding {@code localKeys} of the three validators (threshold 2). */
     private ActorRef<Attester.Command> attester(int localKeys) {
         Attester.Wiring wiring = new Attester.Wiring(Transfers.keys(localKeys), transfers, attestations,
-                Map.of(Transfers.DST, Transfers.DST_GATEWAY), (dst, id) -> delivered.add(new Handover(dst, id)),
+                Map.of(Transfers.DST, Transfers.DST_GATEWAY.toHex()), (dst, id) -> delivered.add(new Handover(dst, id)),
                 new CourierMetrics(new PrometheusRegistry()), new TransferTracing(OpenTelemetry.noop()),
                 new ManualClock(Transfers.T0.plusSeconds(40)), halted);
         return kit.spawn(Attester.create(wiring));

@@ -1,5 +1,15 @@
 package io.courier.relayer.fakes;
 
+import io.courier.chain.LogFilter;
+
+import io.courier.chain.CallRequest;
+
+import io.courier.chain.message.Address;
+
+import io.courier.chain.message.BlockHash;
+
+import io.courier.chain.message.TxHash;
+
 import io.courier.chain.BlockHeader;
 import io.courier.chain.ChainClient;
 import io.courier.chain.ChainLog;
@@ -40,13 +50,13 @@ public final class FakeChain implements ChainClient {
     private final long dstChainId;
     private final List<BlockHeader> blocks = new ArrayList<>();
     private final Map<Long, List<ChainLog>> logsByBlock = new ConcurrentHashMap<>();
-    private final Map<String, TxReceipt> receipts = new ConcurrentHashMap<>();
+    private final Map<TxHash, TxReceipt> receipts = new ConcurrentHashMap<>();
     private int branch;
 
     public FakeChain(long chainId, long dstChainId, long head) {
         this.chainId = chainId;
         this.dstChainId = dstChainId;
-        blocks.add(new BlockHeader(0, hash(0, 0), "0x" + "0".repeat(64), 1_700_000_000L));
+        blocks.add(new BlockHeader(0, BlockHash.fromHex(hash(0, 0)), BlockHash.fromHex("0x" + "0".repeat(64)), 1_700_000_000L));
         mine(head);
     }
 
@@ -55,7 +65,7 @@ public final class FakeChain implements ChainClient {
         while (blocks.size() <= head) {
             BlockHeader parent = blocks.get(blocks.size() - 1);
             long n = parent.number() + 1;
-            blocks.add(new BlockHeader(n, hash(n, branch), parent.hash(), parent.timestamp() + 12));
+            blocks.add(new BlockHeader(n, BlockHash.fromHex(hash(n, branch)), parent.hash(), parent.timestamp() + 12));
         }
     }
 
@@ -97,13 +107,13 @@ public final class FakeChain implements ChainClient {
         CrossChainMessage m = new CrossChainMessage(chainId, GATEWAY, nonce, dstChainId, SENDER, RECIPIENT,
                 ("payload " + nonce).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         BlockHeader b = block(number);
-        String tx = String.format("0x%056x%08x", nonce, branch);
+        TxHash tx = TxHash.fromHex(String.format("0x%056x%08x", nonce, branch));
         List<ChainLog> inBlock = logsByBlock.computeIfAbsent(number, n -> new CopyOnWriteArrayList<>());
-        ChainLog log = new ChainLog(GATEWAY, List.of(GatewayEvents.MESSAGE_SENT_TOPIC, m.id().toHex(),
+        ChainLog log = new ChainLog(Address.fromHex(GATEWAY), List.of(GatewayEvents.MESSAGE_SENT_TOPIC, m.id().toHex(),
                 "0x" + word(dstChainId), "0x" + addressWord(RECIPIENT)), data(m), number, b.hash(), tx, inBlock.size(), false);
         inBlock.add(log);
         receipts.put(tx, new TxReceipt(tx, TxReceipt.Status.SUCCESS, number, b.hash(), BigInteger.valueOf(50_000), null,
-                List.of(log), null, SENDER));
+                List.of(log), null, Address.fromHex(SENDER)));
         return m.id();
     }
 
@@ -127,7 +137,9 @@ public final class FakeChain implements ChainClient {
     }
 
     @Override
-    public CompletionStage<List<ChainLog>> logs(String address, List<String> topic0s, long fromBlock, long toBlock) {
+    public CompletionStage<List<ChainLog>> logs(LogFilter filter) {
+        long fromBlock = filter.fromBlock();
+        long toBlock = filter.toBlock();
         return script.call("logs", () -> {
             logQueries.add(new LogQuery(fromBlock, toBlock));
             List<ChainLog> found = new ArrayList<>();
@@ -139,7 +151,7 @@ public final class FakeChain implements ChainClient {
     }
 
     @Override
-    public CompletionStage<Optional<TxReceipt>> receipt(String txHash) {
+    public CompletionStage<Optional<TxReceipt>> receipt(TxHash txHash) {
         return CompletableFuture.completedFuture(Optional.ofNullable(receipts.get(txHash)));
     }
 
@@ -147,14 +159,14 @@ public final class FakeChain implements ChainClient {
     @Override public String name() { return "fake-" + chainId; }
     @Override public CompletionStage<Void> verifyChainId() { return CompletableFuture.completedFuture(null); }
     @Override public CompletionStage<Optional<BlockHeader>> blockByTag(String tag) { throw new UnsupportedOperationException(); }
-    @Override public CompletionStage<Optional<Long>> transactionNonce(String txHash) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<Optional<Long>> transactionNonce(TxHash txHash) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> maxPriorityFeePerGas() { throw new UnsupportedOperationException(); }
-    @Override public CompletionStage<Long> nonce(String address, boolean pending) { throw new UnsupportedOperationException(); }
-    @Override public CompletionStage<BigInteger> balance(String address) { throw new UnsupportedOperationException(); }
-    @Override public CompletionStage<String> call(String to, String data, String from) { throw new UnsupportedOperationException(); }
-    @Override public CompletionStage<BigInteger> estimateGas(String from, String to, String data, BigInteger value) { throw new UnsupportedOperationException(); }
-    @Override public CompletionStage<String> sendRawTransaction(String signedHex) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<Long> nonce(Address account, boolean pending) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<BigInteger> balance(Address account) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<String> call(CallRequest request) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<BigInteger> estimateGas(CallRequest request) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<TxHash> sendRawTransaction(String signedHex) { throw new UnsupportedOperationException(); }
     @Override public void close() {}
 
     private static String hash(long number, int branch) {

@@ -1,5 +1,9 @@
 package io.courier.relayer.fakes;
 
+import io.courier.chain.message.Address;
+
+import io.courier.chain.message.TxHash;
+
 import io.courier.chain.message.MessageId;
 import io.courier.finality.SourceRef;
 import io.courier.finality.Transfer;
@@ -102,7 +106,7 @@ public final class FakeTransferStore implements TransferStore {
         if (t == null) {
             return CompletableFuture.completedFuture(new TransitionOutcome.NotFound(row.id()));
         }
-        if (t.status() != TransferStatus.SENT || !t.source().blockHash().equalsIgnoreCase(row.blockHash())) {
+        if (t.status() != TransferStatus.SENT || !t.source().blockHash().equals(row.blockHash())) {
             return CompletableFuture.completedFuture(new TransitionOutcome.Conflict(row.id(), t.status()));
         }
         Transfer next = t.next(event, at);
@@ -125,7 +129,7 @@ public final class FakeTransferStore implements TransferStore {
     }
 
     @Override
-    public CompletionStage<Void> indexAddresses(Transfer t, Set<String> addresses) {
+    public CompletionStage<Void> indexAddresses(Transfer t, Set<Address> addresses) {
         return CompletableFuture.completedFuture(null);
     }
 
@@ -146,12 +150,12 @@ public final class FakeTransferStore implements TransferStore {
     // ── not used by the watcher ──────────────────────────────────────────────────────────────────────────
 
     @Override
-    public CompletionStage<List<Transfer>> findBySourceTx(long srcChain, String txHash) {
+    public CompletionStage<List<Transfer>> findBySourceTx(long srcChain, TxHash txHash) {
         throw new UnsupportedOperationException();
     }
 
     @Override
-    public CompletionStage<AddressPage> byAddress(String address, YearMonth newest, int months, Optional<String> cursor,
+    public CompletionStage<AddressPage> byAddress(Address address, YearMonth newest, int months, Optional<String> cursor,
                                                   int limit, Predicate<Transfer> filter) {
         throw new UnsupportedOperationException();
     }

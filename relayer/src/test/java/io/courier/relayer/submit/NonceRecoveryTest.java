@@ -1,5 +1,11 @@
 package io.courier.relayer.submit;
 
+import io.courier.chain.message.Address;
+
+import io.courier.chain.message.BlockHash;
+
+import io.courier.chain.message.TxHash;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -34,7 +40,7 @@ import org.quicktheories.core.Gen;
 class NonceRecoveryTest {
 
     private static final long DST = 1002;
-    private static final String SIGNER = "0x" + "44".repeat(20);
+    private static final Address SIGNER = Address.fromHex("0x" + "44".repeat(20));
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
     @Test
@@ -65,7 +71,7 @@ class NonceRecoveryTest {
         Submission s5 = submission(5, a, true);
         Submission s6 = submission(6, b, true);
         // a was delivered by another transaction; b is SUBMITTED with s6
-        Transfer aDelivered = submitted(a, submission(9, a, true)).next(new TransferEvent.Delivered(hash(), 40), T0);
+        Transfer aDelivered = submitted(a, submission(9, a, true)).next(new TransferEvent.Delivered(TxHash.fromHex(hash()), 40), T0);
         Plan plan = NonceRecovery.plan(5, 5, List.of(s5, s6), Map.of(a.id(), aDelivered, b.id(), submitted(b, s6)));
         assertThat(plan.steps()).extracting(Step::nonce).containsExactly(5L, 6L);
         assertThat(plan.steps().get(0)).isEqualTo(new Fill(5));
@@ -191,7 +197,7 @@ class NonceRecoveryTest {
     private static Transfer attested(long nonce) {
         CrossChainMessage m = new CrossChainMessage(1001, "0x" + "11".repeat(20), nonce, DST, "0x" + "22".repeat(20),
                 "0x" + "33".repeat(20), ("payload " + nonce).getBytes(StandardCharsets.UTF_8));
-        return Transfer.observed(m, new SourceRef(hash(), 10, hash(), 0), 1, T0)
+        return Transfer.observed(m, new SourceRef(TxHash.fromHex(hash()), 10, BlockHash.fromHex(hash()), 0), 1, T0)
                 .next(new TransferEvent.Finalized(1), T0).next(new TransferEvent.Attested(2), T0);
     }
 
@@ -200,7 +206,7 @@ class NonceRecoveryTest {
     }
 
     private static Submission submission(long nonce, Transfer t, boolean withRaw) {
-        return new Submission(DST, SIGNER, nonce, hash(), List.of(t.id()), BigInteger.TEN, BigInteger.ONE, 100_000, T0,
+        return new Submission(DST, SIGNER, nonce, TxHash.fromHex(hash()), List.of(t.id()), BigInteger.TEN, BigInteger.ONE, 100_000, T0,
                 null, withRaw ? "0x02f8" + HexFormat.of().formatHex(t.id().bytes()) : null);
     }
 

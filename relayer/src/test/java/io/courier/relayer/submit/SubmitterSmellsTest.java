@@ -1,5 +1,7 @@
 package io.courier.relayer.submit;
 
+import io.courier.chain.message.TxHash;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -39,7 +41,7 @@ class SubmitterSmellsTest {
     private static final String ROUTE = "1001->1002";
 
     /** Different transactions recorded at one nonce: only one of them can ever be mined. */
-    private static Map<Long, Set<String>> txsByNonce(List<Submission> recorded) {
+    private static Map<Long, Set<TxHash>> txsByNonce(List<Submission> recorded) {
         return recorded.stream().collect(Collectors.groupingBy(Submission::nonce,
                 Collectors.mapping(Submission::txHash, Collectors.toSet())));
     }
@@ -51,7 +53,7 @@ class SubmitterSmellsTest {
         // another node moves A to SUBMITTED with its own transaction between our record and our SUBMITTED write
         h.transfers.onTransition = call -> {
             if (call.id().equals(a.id()) && call.event() instanceof TransferEvent.Submitted) {
-                h.transfers.apply(a.id(), TransferStatus.ATTESTED, new TransferEvent.Submitted("0x" + "99".repeat(32), 40), h.clock.instant());
+                h.transfers.apply(a.id(), TransferStatus.ATTESTED, new TransferEvent.Submitted(TxHash.fromHex("0x" + "99".repeat(32)), 40), h.clock.instant());
             }
             return null;
         };

@@ -1,5 +1,7 @@
 package io.courier.relayer.submit;
 
+import io.courier.chain.message.TxHash;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -95,7 +97,7 @@ class SubmitterTest {
         // the next poll sends A's recorded transaction, unchanged
         submitter.tell(Submitter.PollReceipts.INSTANCE);
         await().until(() -> h.chain.sent.size() == 2);
-        String aTx = recordOf(h, a).txHash();
+        TxHash aTx = recordOf(h, a).txHash();
         assertThat(h.chain.sentHashes().get(1)).isEqualTo(aTx);
 
         // once mined, SUBMITTED is written first (the state machine has no ATTESTED → DELIVERED), then DELIVERED
@@ -116,7 +118,7 @@ class SubmitterTest {
         AtomicBoolean first = new AtomicBoolean(true);
         h.chain.onSend = raw -> first.getAndSet(false)
                 ? CompletableFuture.failedFuture(FakeChainClient.rpcError(ChainRpcException.Kind.TRANSIENT, "eth_sendRawTransaction"))
-                : CompletableFuture.completedFuture(org.web3j.crypto.Hash.sha3(raw));
+                : CompletableFuture.completedFuture(TxHash.fromHex(org.web3j.crypto.Hash.sha3(raw)));
         ActorRef<Submitter.Command> submitter = h.start(kit);
         submitter.tell(new Submitter.Ready(a.id()));
         await().until(() -> submissionsCounter(h, "broadcast_failed") == 1);
@@ -220,7 +222,7 @@ class SubmitterTest {
         ActorRef<Submitter.Command> submitter = h.start(kit);
         submitter.tell(new Submitter.Ready(a.id()));
         await().until(() -> h.chain.sent.size() == 1);
-        String aTx = recordOf(h, a).txHash();
+        TxHash aTx = recordOf(h, a).txHash();
         assertThat(h.transfers.findCalls.get()).isEqualTo(1);
 
         h.halted.halt(Transfers.SRC, "reorg beyond finality");
@@ -264,7 +266,7 @@ class SubmitterTest {
         // someone else delivers A between our record and our SUBMITTED write
         h.transfers.onTransition = call -> {
             if (call.id().equals(a.id()) && call.event() instanceof TransferEvent.Submitted s && !s.txHash().equals("0x" + "99".repeat(32))) {
-                h.transfers.apply(a.id(), TransferStatus.ATTESTED, new TransferEvent.Submitted("0x" + "99".repeat(32), 40), h.clock.instant());
+                h.transfers.apply(a.id(), TransferStatus.ATTESTED, new TransferEvent.Submitted(TxHash.fromHex("0x" + "99".repeat(32)), 40), h.clock.instant());
             }
             return null;
         };
@@ -287,7 +289,7 @@ class SubmitterTest {
         ActorRef<Submitter.Command> submitter = h.start(kit);
         submitter.tell(new Submitter.Ready(a.id()));
         await().until(() -> h.chain.sent.size() == 1);
-        String aTx = recordOf(h, a).txHash();
+        TxHash aTx = recordOf(h, a).txHash();
         // mined above the head: not confirmed yet
         TxReceipt early = FakeChainClient.delivered(aTx, a.id(), Transfers.DST_GATEWAY, h.chain.head.get() + 5);
         h.chain.receipts.put(aTx, early);

@@ -1,5 +1,15 @@
 package io.courier.relayer.submitfakes;
 
+import io.courier.chain.LogFilter;
+
+import io.courier.chain.CallRequest;
+
+import io.courier.chain.message.Address;
+
+import io.courier.chain.message.BlockHash;
+
+import io.courier.chain.message.TxHash;
+
 import io.courier.chain.BlockHeader;
 import io.courier.chain.ChainClient;
 import io.courier.chain.ChainLog;
@@ -45,12 +55,12 @@ public final class FakeChainClient implements ChainClient {
     /** Raw transactions handed to {@link #sendRawTransaction}, in order. */
     public final List<String> sent = new CopyOnWriteArrayList<>();
     /** Transaction hashes asked for a receipt, in order. */
-    public final List<String> receiptCalls = new CopyOnWriteArrayList<>();
+    public final List<TxHash> receiptCalls = new CopyOnWriteArrayList<>();
     /** Pre-flight {@code eth_call}s of execute calldata, in order. */
     public final List<String> preflights = new CopyOnWriteArrayList<>();
-    public final Map<String, TxReceipt> receipts = new ConcurrentHashMap<>();
-    public volatile Function<String, CompletionStage<String>> onSend = raw -> CompletableFuture.completedFuture(Hash.sha3(raw));
-    public volatile Function<String, CompletionStage<Optional<TxReceipt>>> onReceipt =
+    public final Map<TxHash, TxReceipt> receipts = new ConcurrentHashMap<>();
+    public volatile Function<String, CompletionStage<TxHash>> onSend = raw -> CompletableFuture.completedFuture(TxHash.fromHex(Hash.sha3(raw)));
+    public volatile Function<TxHash, CompletionStage<Optional<TxReceipt>>> onReceipt =
             hash -> CompletableFuture.completedFuture(Optional.ofNullable(receipts.get(hash)));
     public volatile Function<String, CompletionStage<String>> onPreflight = data -> CompletableFuture.completedFuture("0x");
     public volatile Function<String, CompletionStage<Long>> onNonce = null;
@@ -64,17 +74,17 @@ public final class FakeChainClient implements ChainClient {
     }
 
     /** A successful execute of {@code id} by the gateway in {@code block}: what makes a transfer DELIVERED. */
-    public static TxReceipt delivered(String txHash, MessageId id, String gateway, long block) {
+    public static TxReceipt delivered(TxHash txHash, MessageId id, Address gateway, long block) {
         String data = "0x" + FunctionEncoder.encodeConstructor(List.of(new Uint64(1), new Bool(true), new DynamicBytes(new byte[0])));
         ChainLog executed = new ChainLog(gateway, List.of(GatewayEvents.MESSAGE_EXECUTED_TOPIC, id.toHex(),
-                Numeric.toHexStringWithPrefixZeroPadded(BigInteger.ONE, 64)), data, block, "0x" + "ee".repeat(32), txHash, 0, false);
-        return new TxReceipt(txHash, TxReceipt.Status.SUCCESS, block, "0x" + "ee".repeat(32), BigInteger.valueOf(90_000),
+                Numeric.toHexStringWithPrefixZeroPadded(BigInteger.ONE, 64)), data, block, BlockHash.fromHex("0x" + "ee".repeat(32)), txHash, 0, false);
+        return new TxReceipt(txHash, TxReceipt.Status.SUCCESS, block, BlockHash.fromHex("0x" + "ee".repeat(32)), BigInteger.valueOf(90_000),
                 BigInteger.ONE, List.of(executed), null, null);
     }
 
     /** The hashes of the transactions broadcast, in order. */
-    public List<String> sentHashes() {
-        return sent.stream().map(Hash::sha3).toList();
+    public List<TxHash> sentHashes() {
+        return sent.stream().map(raw -> TxHash.fromHex(Hash.sha3(raw))).toList();
     }
 
     @Override
@@ -95,7 +105,7 @@ public final class FakeChainClient implements ChainClient {
     @Override
     public CompletionStage<BlockHeader> head() {
         long n = head.get();
-        return CompletableFuture.completedFuture(new BlockHeader(n, hash(n), hash(n - 1), 1_700_000_000L + n));
+        return CompletableFuture.completedFuture(new BlockHeader(n, BlockHash.fromHex(hash(n)), BlockHash.fromHex(hash(n - 1)), 1_700_000_000L + n));
     }
 
     private static String hash(long n) {
@@ -113,17 +123,17 @@ public final class FakeChainClient implements ChainClient {
     }
 
     @Override
-    public CompletionStage<List<ChainLog>> logs(String address, List<String> topic0s, long fromBlock, long toBlock) {
+    public CompletionStage<List<ChainLog>> logs(LogFilter filter) {
         return CompletableFuture.completedFuture(List.of());
     }
 
     @Override
-    public CompletionStage<Optional<Long>> transactionNonce(String txHash) {
+    public CompletionStage<Optional<Long>> transactionNonce(TxHash txHash) {
         return CompletableFuture.completedFuture(Optional.empty());
     }
 
     @Override
-    public CompletionStage<Optional<TxReceipt>> receipt(String txHash) {
+    public CompletionStage<Optional<TxReceipt>> receipt(TxHash txHash) {
         receiptCalls.add(txHash);
         return onReceipt.apply(txHash);
     }
@@ -140,7 +150,7 @@ public final class FakeChainClient implements ChainClient {
     }
 
     @Override
-    public CompletionStage<Long> nonce(String address, boolean pending) {
+    public CompletionStage<Long> nonce(Address account, boolean pending) {
         if (onNonce != null) {
             return onNonce.apply(pending ? "pending" : "latest");
         }
@@ -148,12 +158,13 @@ public final class FakeChainClient implements ChainClient {
     }
 
     @Override
-    public CompletionStage<BigInteger> balance(String address) {
+    public CompletionStage<BigInteger> balance(Address account) {
         return CompletableFuture.completedFuture(BigInteger.TEN.pow(20));
     }
 
     @Override
-    public CompletionStage<String> call(String to, String data, String from) {
+    public CompletionStage<String> call(CallRequest request) {
+        String data = request.data();
         if (data.equalsIgnoreCase(HANDLER_GAS_LIMIT_SELECTOR)) {
             return CompletableFuture.completedFuture(Numeric.toHexStringWithPrefix(BigInteger.valueOf(200_000)));
         }
@@ -165,12 +176,12 @@ public final class FakeChainClient implements ChainClient {
     }
 
     @Override
-    public CompletionStage<BigInteger> estimateGas(String from, String to, String data, BigInteger value) {
+    public CompletionStage<BigInteger> estimateGas(CallRequest request) {
         return CompletableFuture.completedFuture(BigInteger.valueOf(150_000));
     }
 
     @Override
-    public CompletionStage<String> sendRawTransaction(String signedHex) {
+    public CompletionStage<TxHash> sendRawTransaction(String signedHex) {
         sent.add(signedHex);
         return onSend.apply(signedHex);
     }

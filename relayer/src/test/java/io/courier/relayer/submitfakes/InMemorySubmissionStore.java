@@ -1,5 +1,7 @@
 package io.courier.relayer.submitfakes;
 
+import io.courier.chain.message.Address;
+
 import io.courier.finality.Submission;
 import io.courier.finality.store.SubmissionStore;
 import java.util.ArrayList;
@@ -49,15 +51,15 @@ public final class InMemorySubmissionStore implements SubmissionStore {
     }
 
     @Override
-    public CompletionStage<List<Submission>> findByNonce(long dstChain, String signer, long nonce) {
+    public CompletionStage<List<Submission>> findByNonce(long dstChain, Address signer, long nonce) {
         return CompletableFuture.completedFuture(rows.stream()
-                .filter(r -> r.dstChainId() == dstChain && r.signer().equalsIgnoreCase(signer) && r.nonce() == nonce).toList());
+                .filter(r -> r.dstChainId() == dstChain && r.signer().equals(signer) && r.nonce() == nonce).toList());
     }
 
     @Override
-    public CompletionStage<List<Submission>> list(long dstChain, String signer, long fromNonce, int limit) {
+    public CompletionStage<List<Submission>> list(long dstChain, Address signer, long fromNonce, int limit) {
         List<Submission> out = new ArrayList<>(rows.stream()
-                .filter(r -> r.dstChainId() == dstChain && r.signer().equalsIgnoreCase(signer) && r.nonce() >= fromNonce).toList());
+                .filter(r -> r.dstChainId() == dstChain && r.signer().equals(signer) && r.nonce() >= fromNonce).toList());
         out.sort(Comparator.comparingLong(Submission::nonce));
         return CompletableFuture.completedFuture(out.subList(0, Math.min(limit, out.size())));
     }

@@ -1,5 +1,9 @@
 package io.courier.relayer.submitfakes;
 
+import io.courier.chain.message.Address;
+
+import io.courier.chain.message.TxHash;
+
 import io.courier.chain.message.MessageId;
 import io.courier.finality.SourceRef;
 import io.courier.finality.Transfer;
@@ -130,17 +134,17 @@ public final class InMemoryTransferStore implements TransferStore {
     }
 
     @Override
-    public CompletionStage<List<Transfer>> findBySourceTx(long srcChain, String txHash) {
+    public CompletionStage<List<Transfer>> findBySourceTx(long srcChain, TxHash txHash) {
         return unsupported("findBySourceTx");
     }
 
     @Override
-    public CompletionStage<Void> indexAddresses(Transfer t, Set<String> addresses) {
+    public CompletionStage<Void> indexAddresses(Transfer t, Set<Address> addresses) {
         return unsupported("indexAddresses");
     }
 
     @Override
-    public CompletionStage<AddressPage> byAddress(String address, YearMonth newest, int months, Optional<String> cursor,
+    public CompletionStage<AddressPage> byAddress(Address address, YearMonth newest, int months, Optional<String> cursor,
                                                   int limit, Predicate<Transfer> filter) {
         return unsupported("byAddress");
     }

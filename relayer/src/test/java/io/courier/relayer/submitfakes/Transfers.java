@@ -1,5 +1,11 @@
 package io.courier.relayer.submitfakes;
 
+import io.courier.chain.message.BlockHash;
+
+import io.courier.chain.message.TxHash;
+
+import io.courier.chain.message.Address;
+
 import io.courier.chain.message.CrossChainMessage;
 import io.courier.finality.Attestation;
 import io.courier.finality.SourceRef;
@@ -18,7 +24,7 @@ public final class Transfers {
     public static final long SRC = 1001;
     public static final long DST = 1002;
     public static final String SRC_GATEWAY = "0x" + "11".repeat(20);
-    public static final String DST_GATEWAY = "0x" + "12".repeat(20);
+    public static final Address DST_GATEWAY = Address.fromHex("0x" + "12".repeat(20));
     public static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
     private static final List<String> VALIDATOR_KEYS = List.of(
             "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318",
@@ -48,7 +54,7 @@ public final class Transfers {
     public static Transfer finalizedFrom(long src, long nonce) {
         CrossChainMessage m = new CrossChainMessage(src, SRC_GATEWAY, nonce, DST, "0x" + "22".repeat(20), "0x" + "33".repeat(20),
                 ("hello " + nonce).getBytes(StandardCharsets.UTF_8));
-        return Transfer.observed(m, new SourceRef("0x" + "aa".repeat(32), 120, "0x" + "bb".repeat(32), (int) nonce), 12, T0)
+        return Transfer.observed(m, new SourceRef(TxHash.fromHex("0x" + "aa".repeat(32)), 120, BlockHash.fromHex("0x" + "bb".repeat(32)), (int) nonce), 12, T0)
                 .next(new TransferEvent.Finalized(12), T0.plusSeconds(30));
     }
 
@@ -59,6 +65,6 @@ public final class Transfers {
     /** Valid signatures of every validator over the transfer's digest for {@link #DST_GATEWAY}. */
     public static List<Attestation> signatures(Transfer t) {
         ValidatorKeys all = keys(3);
-        return all.sign(t.id(), all.digest(t.id(), t.message().dstChainId(), DST_GATEWAY), T0);
+        return all.sign(t.id(), all.digest(t.id(), t.message().dstChainId(), DST_GATEWAY.toHex()), T0);
     }
 }

@@ -1,5 +1,7 @@
 package io.courier.relayer.watch;
 
+import io.courier.chain.message.Address;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
@@ -164,7 +166,7 @@ class ChainWatcherTest {
     void startingWithACursorWhoseBlockWasReplacedRescansAboveTheFinalBlock() {
         chain = new FakeChain(SRC, DST, 12);
         MessageId id = chain.send(9, 0);
-        cursors.put(new ChainCursor(SRC, 10, "0x" + "ab".repeat(32), 6, clock.instant(), chain.block(6).hash()));
+        cursors.put(new ChainCursor(SRC, 10, "0x" + "ab".repeat(32), 6, clock.instant(), chain.block(6).hash().toHex()));
         watch();
 
         runUntil("the transfer in the new block 9 is recorded", () -> transfers.get(id).isPresent());
@@ -178,7 +180,7 @@ class ChainWatcherTest {
     void aChainHaltedAtStartScansButFinalizesNothingUntilAnOperatorResumesIt() {
         chain = new FakeChain(SRC, DST, 20);
         MessageId id = chain.send(11, 0);
-        cursors.put(new ChainCursor(SRC, 10, chain.block(10).hash(), 8, clock.instant(), chain.block(8).hash())
+        cursors.put(new ChainCursor(SRC, 10, chain.block(10).hash().toHex(), 8, clock.instant(), chain.block(8).hash().toHex())
                 .haltedFor("reorg below block 8", clock.instant()));
         watch();
 
@@ -258,7 +260,7 @@ class ChainWatcherTest {
     // ── harness ──────────────────────────────────────────────────────────────────────────────────────────
 
     private void watch() {
-        ChainSettings settings = new ChainSettings("src", SRC, List.of(), FakeChain.GATEWAY, new FinalityPolicy.Confirmations(3),
+        ChainSettings settings = new ChainSettings("src", SRC, List.of(), Address.fromHex(FakeChain.GATEWAY), new FinalityPolicy.Confirmations(3),
                 1, POLL, 100, Duration.ofSeconds(5), 10, 10, null, null, 16);
         ChainWatcher.Wiring wiring = new ChainWatcher.Wiring(chain,
                 new LogScanner(chain, LogRangePlanner.startingAt(100)), new MessageSentDecoder(SRC, FakeChain.GATEWAY),
