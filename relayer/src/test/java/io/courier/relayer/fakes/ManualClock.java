@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A {@link Clock} that moves only when a test moves it. */
+/** A {@link Clock} that moves only when a test moves it. Read from actor threads, so the instant is volatile. */
 public final class ManualClock extends Clock {
 
     private volatile Instant now;
