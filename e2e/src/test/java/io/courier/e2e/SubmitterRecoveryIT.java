@@ -127,7 +127,7 @@ class SubmitterRecoveryIT {
 
             restartWithBetaUpUntilDelivered(betaProxy, config, port, log, transfers, List.of(d));
             Transfer delivered = find(transfers, d);
-            assertThat(delivered.destinationTx()).isPresent().get().isNotEqualTo(Hash.sha3(rawD));
+            assertThat(delivered.destinationTx()).isPresent().get().isNotEqualTo(TxHash.fromHex(Hash.sha3(rawD)));
             assertThat(transfers.history(td.id()).toCompletableFuture().get())
                     .anySatisfy(h -> assertThat(h.cause()).startsWith("replaced by tx " + delivered.destinationTx().get()));
             assertThat(net.executionsOnDestinations().get(d.messageId())).isEqualTo(1);

@@ -1,28 +1,26 @@
 package io.courier.chain.web3j;
 
-import io.courier.chain.CallRequest;
-
-import io.courier.chain.message.Address;
-
-import io.courier.chain.BlockHeader;
-import io.courier.chain.ChainRpcException;
-import io.courier.chain.FeeHistory;
-import io.courier.chain.TxReceipt;
-
 import static io.courier.chain.web3j.TestSigner.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.courier.chain.BlockHeader;
+import io.courier.chain.CallRequest;
 import io.courier.chain.ChainRpcException.Kind;
+import io.courier.chain.ChainRpcException;
+import io.courier.chain.FeeHistory;
+import io.courier.chain.TxReceipt;
+import io.courier.chain.message.Address;
+import io.courier.chain.message.TxHash;
 import io.courier.testkit.Chain;
 import io.courier.testkit.LocalChain;
 import io.courier.testkit.LocalChainExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -101,7 +99,7 @@ class Web3jChainClientIT {
             String signed = signer.transfer(to, BigInteger.valueOf(12_345));
 
             TxReceipt receipt = signer.sendAndWait(signed);
-            assertThat(receipt.txHash()).isEqualTo(Hash.sha3(signed));
+            assertThat(receipt.txHash()).isEqualTo(TxHash.fromHex(Hash.sha3(signed)));
             assertThat(receipt.succeeded()).isTrue();
             assertThat(receipt.gasUsed()).isEqualTo(BigInteger.valueOf(21_000));
             assertThat(receipt.effectiveGasPrice()).isPositive();
@@ -142,7 +140,7 @@ class Web3jChainClientIT {
             String signed = signer.transfer(to, BigInteger.ONE);
             chain.stopMining(); // keep the transaction in the pool
             try {
-                assertThat(await(client.sendRawTransaction(signed))).isEqualTo(Hash.sha3(signed));
+                assertThat(await(client.sendRawTransaction(signed))).isEqualTo(TxHash.fromHex(Hash.sha3(signed)));
                 // Ganache answers "transaction underpriced" (code -32003): to it, an equal-fee replacement
                 ChainRpcException duplicate = catchThrowableOfType(ChainRpcException.class,
                         () -> await(client.sendRawTransaction(signed)));

@@ -268,12 +268,12 @@ class TransferRelocationIT {
     private static void insertUnfinalizedRow(UnfinalizedTransfer row) {
         session.execute("INSERT INTO unfinalized_transfers (src_chain, block_number, message_id, block_hash, "
                 + "confirmations_required) VALUES (?, ?, ?, ?, ?)", row.srcChain(), row.blockNumber(),
-                ByteBuffer.wrap(row.id().bytes()), row.blockHash(), row.confirmationsRequired());
+                ByteBuffer.wrap(row.id().bytes()), row.blockHash().toHex(), row.confirmationsRequired());
     }
 
     private static long bySourceRows(long src, TxHash tx) {
         return session.execute("SELECT count(*) FROM transfers_by_source_tx WHERE src_chain = ? AND src_tx_hash = ?",
-                src, tx).one().getLong(0);
+                src, tx.toHex()).one().getLong(0);
     }
 
     private static Transfer applied(CompletionStage<TransitionOutcome> stage) {
