@@ -14,9 +14,7 @@ export const INFRA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const REPO_DIR = path.resolve(INFRA_DIR, '..');
 
 /** Paths a configuration may reference before they exist, with the issue that brings them. */
-export const PENDING_PATHS = {
-  'dashboards/grafana': 'the Grafana dashboards arrive with the observability issue (dashboards/README.md)',
-};
+export const PENDING_PATHS = {};
 
 /** Module meta-arguments: never variables of the called module. */
 const MODULE_META_ARGS = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
