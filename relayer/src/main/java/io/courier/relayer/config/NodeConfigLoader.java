@@ -191,7 +191,10 @@ public final class NodeConfigLoader {
                     read(path + ".endpoint-pool.requests-per-second", () -> pool.getDouble("requests-per-second")),
                     positive(pool, "max-head-lag", path + ".endpoint-pool"),
                     duration(pool, "max-wait", path + ".endpoint-pool"));
-            io.courier.finality.FinalityPolicy finality = finality(c.getConfig("finality"), path + ".finality");
+            // a chain's own finality block replaces the default as a whole: merged, "confirmations" and "tag" would mix
+            Config own = entries.get(i);
+            io.courier.finality.FinalityPolicy finality = finality(
+                    (own.hasPath("finality") ? own : defaults).getConfig("finality"), path + ".finality");
             int window = positive(c, "window-size", path);
             if (finality instanceof io.courier.finality.FinalityPolicy.Confirmations conf && window <= conf.n()) {
                 throw new ConfigException(path + ".window-size", "must exceed the finality depth (" + conf.n()
@@ -219,6 +222,9 @@ public final class NodeConfigLoader {
 
     /** {@code confirmations = N}, or {@code tag = "safe" | "finalized"} with an optional {@code min-age}. */
     private static io.courier.finality.FinalityPolicy finality(Config f, String path) {
+        if (f.hasPath("tag") && f.hasPath("confirmations")) {
+            throw new ConfigException(path, "set either confirmations or tag, not both");
+        }
         if (f.hasPath("tag")) {
             String tag = read(path + ".tag", () -> f.getString("tag"));
             if (!tag.equals("safe") && !tag.equals("finalized")) {

@@ -35,12 +35,25 @@ class NodeConfigLoaderTest {
         NodeConfig config = new NodeConfigLoader(Map.of()).load(valid(key));
         assertThat(config.chains()).hasSize(2);
         assertThat(config.chain(1).orElseThrow().confirmations()).isEqualTo(5);
-        assertThat(config.chain(2).orElseThrow().confirmations()).isEqualTo(12);
+        // a chain without its own finality block waits for the node's finalized tag
+        assertThat(config.chain(2).orElseThrow().finality()).isEqualTo(new io.courier.finality.FinalityPolicy.Tag("finalized", java.time.Duration.ZERO));
         assertThat(config.chain(2).orElseThrow().pollInterval().toMillis()).isEqualTo(1000);
         assertThat(config.validator().threshold()).isEqualTo(2);
         assertThat(config.validator().keys()).hasSize(1);
         assertThat(config.submitter().key()).isPresent();
         assertThat(config.api().port()).isEqualTo(8080);
+    }
+
+    @Test
+    void aChainsOwnFinalityReplacesTheDefaultAsAWhole(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY);
+        NodeConfig config = new NodeConfigLoader(Map.of()).load(valid(key));
+        // chain a sets confirmations: the default's tag must not leak into it (merged, the tag would win)
+        assertThat(config.chain(1).orElseThrow().finality()).isEqualTo(new io.courier.finality.FinalityPolicy.Confirmations(5));
+        Config both = ConfigFactory.parseString("courier.chain-defaults.finality { confirmations = 3, tag = safe }")
+                .withFallback(valid(key));
+        assertThatThrownBy(() -> new NodeConfigLoader(Map.of()).load(both))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("either confirmations or tag");
     }
 
     @Test
