@@ -767,6 +767,13 @@ public final class ChainWatcher {
     }
 
     private Optional<Transfer> accept(ChainLog entry) {
+        if (entry.logIndex() < 0 || entry.logIndex() > Integer.MAX_VALUE) {
+            // no block holds 2^31 logs: a hostile or broken endpoint; this log is refused, the cycle goes on
+            w.metrics().messagesRejected.labelValues(label, "bad_log_index").inc();
+            log.warn("chain {}: rejected log in block {} tx {}: log index {} is not a real position", label,
+                    entry.blockNumber(), entry.txHash(), entry.logIndex());
+            return Optional.empty();
+        }
         MessageSentDecoder.Decoded decoded = w.decoder().decode(entry, chain.chainId());
         if (decoded instanceof MessageSentDecoder.Rejected rejected) {
             w.metrics().messagesRejected.labelValues(label, rejected.reason().name().toLowerCase()).inc();

@@ -104,13 +104,19 @@ public final class FakeChain implements ChainClient {
 
     /** Puts a valid {@code MessageSent} log with {@code nonce} in block {@code number} (in its own transaction). */
     public synchronized MessageId send(long number, long nonce) {
+        return send(number, nonce, -1);
+    }
+
+    /** As {@link #send(long, long)}, with the log index an endpoint claims ({@code -1}: its real position). */
+    public synchronized MessageId send(long number, long nonce, long claimedLogIndex) {
         CrossChainMessage m = new CrossChainMessage(chainId, GATEWAY, nonce, dstChainId, SENDER, RECIPIENT,
                 ("payload " + nonce).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         BlockHeader b = block(number);
         TxHash tx = TxHash.fromHex(String.format("0x%056x%08x", nonce, branch));
         List<ChainLog> inBlock = logsByBlock.computeIfAbsent(number, n -> new CopyOnWriteArrayList<>());
         ChainLog log = new ChainLog(Address.fromHex(GATEWAY), List.of(GatewayEvents.MESSAGE_SENT_TOPIC, m.id().toHex(),
-                "0x" + word(dstChainId), "0x" + addressWord(RECIPIENT)), data(m), number, b.hash(), tx, inBlock.size(), false);
+                "0x" + word(dstChainId), "0x" + addressWord(RECIPIENT)), data(m), number, b.hash(), tx,
+                claimedLogIndex < 0 ? inBlock.size() : claimedLogIndex, false);
         inBlock.add(log);
         receipts.put(tx, new TxReceipt(tx, TxReceipt.Status.SUCCESS, number, b.hash(), BigInteger.valueOf(50_000), null,
                 List.of(log), null, Address.fromHex(SENDER)));

@@ -257,6 +257,17 @@ class ChainWatcherTest {
         assertThat(attested).isEmpty();
     }
 
+    @Test
+    void aLogWithAnImpossibleLogIndexIsRefusedAndTheCycleGoesOn() {
+        chain = new FakeChain(SRC, DST, 20);
+        MessageId hostile = chain.send(12, 0, Integer.MAX_VALUE + 1L); // an endpoint's answer no block can hold
+        MessageId honest = chain.send(12, 1);
+        watch();
+        runUntil("the honest transfer in the same block is recorded", () -> transfers.get(honest).isPresent());
+        assertThat(transfers.get(hostile)).isEmpty();
+        assertThat(status().healthy()).isTrue();
+    }
+
     // ── harness ──────────────────────────────────────────────────────────────────────────────────────────
 
     private void watch() {
