@@ -45,7 +45,10 @@ import org.web3j.utils.Numeric;
  * Issue 9 on real Ganache and Cassandra: on the alpha→beta route, ordinary token transfers interleaved with poison
  * messages, and a node restart in the middle. The node's {@code max-gas-limit} is set low (500,000: an ordinary
  * transfer's execute needs ~415k with the demo gateway's 300k handler gas) so that a payload the gateway still
- * accepts is over the cap. What each poison message is, and where it must end:
+ * accepts is over the cap. The over-cap messages go to a contract (beta's token bridge): the gateway gives a contract
+ * recipient its full handler gas or reverts the whole execute ({@code InsufficientGas}), so under the cap they cannot
+ * execute at all. (To an account without code the gateway calls nothing, and the submitter's bound, which always
+ * counts the handler gas, is conservative there.) What each poison message is, and where it must end:
  * <ul>
  *   <li>a payload one byte over the gateway's {@code MAX_PAYLOAD_BYTES}: refused by {@code Gateway.send} itself
  *       ({@code PayloadTooLarge}), so there is no message at all;</li>
@@ -91,9 +94,9 @@ class PoisonMessageIT {
             long firstDelivered;
             try (CourierNode node = CourierNode.start(config, Clock.systemUTC())) {
                 ordinary.add(lock(net, 1));
-                overCap.add(send(gateway, net.traffic.recipient(), payload(16_000))); // (a)
+                overCap.add(send(gateway, bridgeOnBeta, payload(16_000))); // (a)
                 ordinary.add(lock(net, 2));
-                overCap.add(send(gateway, net.traffic.recipient(), payload(8_000))); // (b)
+                overCap.add(send(gateway, bridgeOnBeta, payload(8_000))); // (b)
                 ordinary.add(lock(net, 3));
                 reverting.add(send(gateway, bridgeOnBeta, bridgePayload(net.traffic.recipient()))); // (c)
                 ordinary.add(lock(net, 4));
@@ -102,7 +105,7 @@ class PoisonMessageIT {
             } // the restart in the middle: whatever was in flight is picked up from Cassandra
 
             ordinary.add(lock(net, 5));
-            overCap.add(send(gateway, net.traffic.recipient(), payload(12_000)));
+            overCap.add(send(gateway, bridgeOnBeta, payload(12_000)));
             ordinary.add(lock(net, 6));
             try (CourierNode node = CourierNode.start(config, Clock.systemUTC())) {
                 ordinary.add(lock(net, 7));
