@@ -37,6 +37,15 @@ contract Gateway {
     ///         recipient cannot make the relayer pay for a huge log or memory copy.
     uint256 public constant MAX_REVERT_DATA = 256;
 
+    /// @notice Largest payload `send` accepts, in bytes. Chosen from the destination's gas: `execute` pays 16 gas
+    ///         per calldata byte, so 16 KiB of non-zero payload costs ~262k gas of calldata; with the intrinsic
+    ///         21k, ~60k of bookkeeping, 8k per signature and a 200k handler (with its 63/64 reserve) one
+    ///         execute needs ~570k gas, well under the relayer's default `max-gas-limit` (1.5M) and any block
+    ///         gas limit (30M on mainnet), and far below geth's 128 KiB transaction size limit. A larger
+    ///         payload could be sent but never executed (issue 9: a 100 KB payload stalled a route).
+    ///         The relayer's watcher holds the same number (`MessageSentDecoder.MAX_PAYLOAD_BYTES`).
+    uint256 public constant MAX_PAYLOAD_BYTES = 16_384;
+
     /// @notice Upper bound of the validator set; signature checks loop over at most this many signers.
     uint256 public constant MAX_VALIDATORS = 32;
 
@@ -115,6 +124,8 @@ contract Gateway {
     error RetryFailed(bytes32 id, bytes revertData);
     /// @notice `send` to this chain itself or to chain id 0.
     error WrongDestination(uint256 dstChainId);
+    /// @notice `send` was given a payload of `length` bytes, above `MAX_PAYLOAD_BYTES` (`max`).
+    error PayloadTooLarge(uint256 length, uint256 max);
     /// @notice Too little gas left to give the recipient `handlerGasLimit`; attach more gas.
     error InsufficientGas(bytes32 id, uint256 gasLeft, uint256 gasRequired);
     error NotOwner(address caller);
@@ -157,6 +168,7 @@ contract Gateway {
         returns (bytes32 id)
     {
         if (dstChainId == block.chainid || dstChainId == 0) revert WrongDestination(dstChainId);
+        if (payload.length > MAX_PAYLOAD_BYTES) revert PayloadTooLarge(payload.length, MAX_PAYLOAD_BYTES);
         uint64 nonce = outboundNonce;
         outboundNonce = nonce + 1;
         id = _messageId(block.chainid, address(this), nonce, dstChainId, msg.sender, recipient, keccak256(payload));

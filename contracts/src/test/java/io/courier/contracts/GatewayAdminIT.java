@@ -99,6 +99,24 @@ class GatewayAdminIT {
     }
 
     @Test
+    void sendTakesAPayloadAtTheCapAndRefusesOneByteMore() throws Exception {
+        Gateway gateway = Deployments.gateway(chain);
+        int max = gateway.MAX_PAYLOAD_BYTES().send().intValueExact();
+        // the relayer's watcher rejects bigger logs of older deployments by the same number
+        assertThat(max).isEqualTo(io.courier.chain.MessageSentDecoder.MAX_PAYLOAD_BYTES);
+        byte[] over = new byte[max + 1];
+        java.util.Arrays.fill(over, (byte) 0x5a);
+        EthCall call = Reverts.call(chain.web3j(), OWNER.getAddress(), gateway.getContractAddress(),
+                gateway.send(BigInteger.valueOf(4004), STRANGER.getAddress(), over, BigInteger.ZERO).encodeFunctionCall());
+        assertCustomError(call, "PayloadTooLarge(uint256,uint256)", max + 1, max);
+
+        byte[] atCap = java.util.Arrays.copyOf(over, max);
+        TransactionReceipt sent = gateway.send(BigInteger.valueOf(4004), STRANGER.getAddress(), atCap, BigInteger.ZERO).send();
+        assertThat(sent.isStatusOK()).isTrue();
+        assertThat(gateway.outboundNonce().send()).isOne();
+    }
+
+    @Test
     void feesArePaidWithSendAndWithdrawnByTheOwner() throws Exception {
         Gateway gateway = Deployments.gateway(chain);
         BigInteger fee = BigInteger.valueOf(123_456_789);

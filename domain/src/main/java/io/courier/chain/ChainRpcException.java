@@ -53,7 +53,12 @@ public final class ChainRpcException extends RuntimeException {
         /** A node error no rule above recognises. Not retried: every retry must be justified. */
         REJECTED,
         /** The client was closed. */
-        CLOSED;
+        CLOSED,
+        /**
+         * The node refused a transaction for a reason sending it again cannot fix: intrinsic gas too low, oversized
+         * data, a gas limit above the block's, an invalid transaction. Never retried; the sender frees its nonce.
+         */
+        TX_REJECTED;
 
         /** The label used for metrics: {@code rate_limited}. */
         public String label() {

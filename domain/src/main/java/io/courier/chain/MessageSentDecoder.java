@@ -27,8 +27,16 @@ public final class MessageSentDecoder {
         /** The destination is the source chain itself (the gateway refuses that, so the log is suspect). */
         WRONG_DESTINATION,
         /** The node marked the log removed: it left the canonical chain. */
-        REMOVED
+        REMOVED,
+        /**
+         * The payload is larger than {@link #MAX_PAYLOAD_BYTES}: the gateway refuses it at {@code send} now; a log of an
+         * older deployment that let it through is not relayed (its execute would exceed the destination's gas caps).
+         */
+        PAYLOAD_TOO_LARGE
     }
+
+    /** The gateway's {@code MAX_PAYLOAD_BYTES} (contracts/src/main/solidity/Gateway.sol): keep the two equal. */
+    public static final int MAX_PAYLOAD_BYTES = 16_384;
 
     /** The outcome of decoding one log. */
     public sealed interface Decoded permits Accepted, Rejected {}
@@ -104,6 +112,10 @@ public final class MessageSentDecoder {
         byte[] payload = data.dynamicBytesAt("payload", 2, HEAD_WORDS);
         if (dstChainId == chainId || dstChainId == 0) {
             return new Rejected(Reason.WRONG_DESTINATION, where + " is addressed to chain " + dstChainId);
+        }
+        if (payload.length > MAX_PAYLOAD_BYTES) {
+            return new Rejected(Reason.PAYLOAD_TOO_LARGE, where + " carries a payload of " + payload.length
+                    + " bytes, above the gateway's cap of " + MAX_PAYLOAD_BYTES);
         }
         CrossChainMessage message = new CrossChainMessage(chainId, log.address().toHex(), nonce, dstChainId, sender, recipient, payload);
         MessageId recomputed = message.id();

@@ -107,6 +107,8 @@ public record Transfer(MessageId id, CrossChainMessage message, TransferStatus s
         } else if (event instanceof TransferEvent.ExecutionFailed e) {
             dst = e.txHash();
             failure = e.reason();
+        } else if (event instanceof TransferEvent.Undeliverable u) {
+            failure = u.reason();
         } else if (event instanceof TransferEvent.RetryRequested) {
             failure = null;
         } else if (event instanceof TransferEvent.Relocated r) {

@@ -178,6 +178,28 @@ public sealed interface TransferEvent {
         }
     }
 
+    /**
+     * The message cannot be delivered within the destination's limits: {@code obstacle} says which, {@code detail}
+     * names the numbers (sizes, gas, the node's words). Decided before a nonce is taken, or after the node rejected
+     * the broadcast for good.
+     */
+    record Undeliverable(DeliveryObstacle obstacle, String detail) implements TransferEvent {
+        public Undeliverable {
+            Objects.requireNonNull(obstacle, "obstacle");
+            requireText("detail", detail);
+        }
+
+        /** What the transfer's failure reason holds: {@code "<OBSTACLE>: <detail>"}. */
+        public String reason() {
+            return obstacle.name() + ": " + detail;
+        }
+
+        @Override
+        public String cause() {
+            return "undeliverable: " + reason();
+        }
+    }
+
     private static void requireText(String name, String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(name + " must not be blank");

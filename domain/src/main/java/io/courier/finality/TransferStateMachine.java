@@ -11,6 +11,7 @@ import io.courier.finality.TransferEvent.RetryRequested;
 import io.courier.finality.TransferEvent.Submitted;
 import io.courier.finality.TransferEvent.TopUpSeen;
 import io.courier.finality.TransferEvent.Underpaid;
+import io.courier.finality.TransferEvent.Undeliverable;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -33,6 +34,9 @@ import java.util.Set;
  *   SUBMITTED  --Delivered-------&gt; DELIVERED (terminal)
  *   SUBMITTED  --ExecutionFailed-&gt; FAILED         SUBMITTED --Replaced--------&gt; SUBMITTED (fee bump)
  *   FAILED     --RetryRequested--&gt; ATTESTED
+ *   ATTESTED   --Undeliverable---&gt; UNDELIVERABLE  (over a limit: decided before a nonce is taken)
+ *   SUBMITTED  --Undeliverable---&gt; UNDELIVERABLE  (the node rejected the broadcast for good; its nonce is filled)
+ *   UNDELIVERABLE --RetryRequested--&gt; ATTESTED (an operator's retry, e.g. after raising a cap)
  * </pre>
  *
  * <h2>Why there is no ATTESTED → DELIVERED shortcut</h2>
@@ -115,6 +119,9 @@ public final class TransferStateMachine {
         t.get(TransferStatus.SUBMITTED).put(ExecutionFailed.class, TransferStatus.FAILED);
         t.get(TransferStatus.SUBMITTED).put(Replaced.class, TransferStatus.SUBMITTED);
         t.get(TransferStatus.FAILED).put(RetryRequested.class, TransferStatus.ATTESTED);
+        t.get(TransferStatus.ATTESTED).put(Undeliverable.class, TransferStatus.UNDELIVERABLE);
+        t.get(TransferStatus.SUBMITTED).put(Undeliverable.class, TransferStatus.UNDELIVERABLE);
+        t.get(TransferStatus.UNDELIVERABLE).put(RetryRequested.class, TransferStatus.ATTESTED);
         t.replaceAll((status, row) -> Collections.unmodifiableMap(row));
         return Collections.unmodifiableMap(t);
     }

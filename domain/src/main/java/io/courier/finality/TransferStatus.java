@@ -24,12 +24,19 @@ public enum TransferStatus {
     /** Destination execution reverted for a reason retries cannot fix; an admin retry moves it back to ATTESTED. */
     FAILED,
     /** The source log left the canonical chain before finality and did not come back. */
-    REORGED;
+    REORGED,
+    /**
+     * The message cannot be delivered within the destination's limits (too large, over the gas cap or the block gas
+     * limit, rejected by the node for good, or its pre-flight keeps reverting): never given a nonce, or its rejected
+     * broadcast's nonce filled. The reason ({@link DeliveryObstacle}: detail) is in the failure reason. Waits for an
+     * operator like {@link #FAILED}: a retry (after raising a cap, say) moves it back to {@link #ATTESTED}.
+     */
+    UNDELIVERABLE;
 
     /**
      * Whether no work follows this status: it leaves the work indexes and the stuck monitor. {@link #FAILED} is
      * deliberately not terminal: an authenticated admin retry moves it back to {@link #ATTESTED}, so a failed
-     * transfer stays in the work index. {@link #REORGED} is terminal, but if the very same log shows up on the
+     * transfer stays in the work index (and counts as stuck once older than its SLA); so is {@link #UNDELIVERABLE}. {@link #REORGED} is terminal, but if the very same log shows up on the
      * canonical chain again the watcher revives it to {@link #SENT} (see {@link TransferStateMachine}).
      */
     public boolean isTerminal() {

@@ -60,6 +60,21 @@ class MessageSentDecoderTest {
     }
 
     @Test
+    void aPayloadAboveTheGatewaysCapIsRejectedAndOneAtTheCapIsAccepted() {
+        byte[] atCap = new byte[MessageSentDecoder.MAX_PAYLOAD_BYTES];
+        CrossChainMessage fits = new CrossChainMessage(SRC_CHAIN, GATEWAY, 1, DST_CHAIN, SENDER, RECIPIENT, atCap);
+        assertThat(decoder.decode(log(GATEWAY, topics(fits.id().toHex(), DST_CHAIN, RECIPIENT), data(1, SENDER, atCap))))
+                .isInstanceOf(Accepted.class);
+
+        // an older gateway without the cap let this one through: its id is right, it is still not relayed
+        byte[] over = new byte[MessageSentDecoder.MAX_PAYLOAD_BYTES + 1];
+        CrossChainMessage big = new CrossChainMessage(SRC_CHAIN, GATEWAY, 2, DST_CHAIN, SENDER, RECIPIENT, over);
+        Rejected r = rejected(decoder.decode(log(GATEWAY, topics(big.id().toHex(), DST_CHAIN, RECIPIENT), data(2, SENDER, over))));
+        assertThat(r.reason()).isEqualTo(Reason.PAYLOAD_TOO_LARGE);
+        assertThat(r.detail()).contains("16385").contains("16384");
+    }
+
+    @Test
     void idMismatchWhenTheTopicIdIsNotTheFieldsId() {
         ChainLog forged = withTopic(1, "0x" + "ab".repeat(32));
         Rejected r = rejected(decoder.decode(forged, SRC_CHAIN));

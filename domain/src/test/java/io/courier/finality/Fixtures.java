@@ -67,6 +67,7 @@ public final class Fixtures {
                 new TransferEvent.Replaced(txHash(), 5),
                 new TransferEvent.Delivered(txHash(), 77),
                 new TransferEvent.ExecutionFailed("Gateway: handler reverted", txHash()),
-                new TransferEvent.RetryRequested("ops@courier"));
+                new TransferEvent.RetryRequested("ops@courier"),
+                new TransferEvent.Undeliverable(DeliveryObstacle.OVER_GAS_CAP, "execute needs 1200000 gas, max-gas-limit is 1000000"));
     }
 }

@@ -45,7 +45,7 @@ class TransferStateMachinePropertyTest {
                     assertThat(event).isInstanceOf(TransferEvent.Relocated.class);
                     assertThat(moved.to()).isEqualTo(TransferStatus.SENT);
                 }
-                if (status == TransferStatus.FAILED) {
+                if (status == TransferStatus.FAILED || status == TransferStatus.UNDELIVERABLE) {
                     assertThat(event).isInstanceOf(TransferEvent.RetryRequested.class);
                     assertThat(moved.to()).isEqualTo(TransferStatus.ATTESTED);
                 }
@@ -67,9 +67,10 @@ class TransferStateMachinePropertyTest {
     }
 
     @Test
-    void onlyARetryLeavesFailed() {
-        qt().withExamples(1000).forAll(events()).checkAssert(event -> {
-            Transition transition = machine.apply(TransferStatus.FAILED, event);
+    void onlyARetryLeavesFailedOrUndeliverable() {
+        qt().withExamples(1000).forAll(Generate.pick(List.of(TransferStatus.FAILED, TransferStatus.UNDELIVERABLE)), events())
+                .checkAssert((waiting, event) -> {
+            Transition transition = machine.apply(waiting, event);
             assertThat(transition instanceof Transition.Moved)
                     .isEqualTo(event instanceof TransferEvent.RetryRequested);
         });
@@ -101,7 +102,11 @@ class TransferStateMachinePropertyTest {
                 if (next.status() == TransferStatus.SUBMITTED || next.status() == TransferStatus.DELIVERED) {
                     assertThat(next.destinationTx()).isPresent();
                 }
-                assertThat(next.failure().isPresent()).isEqualTo(next.status() == TransferStatus.FAILED);
+                assertThat(next.failure().isPresent())
+                        .isEqualTo(next.status() == TransferStatus.FAILED || next.status() == TransferStatus.UNDELIVERABLE);
+                if (event instanceof TransferEvent.Undeliverable u) {
+                    assertThat(next.failure()).contains(u.obstacle().name() + ": " + u.detail());
+                }
                 if (event instanceof TransferEvent.Relocated r) {
                     assertThat(next.source()).isEqualTo(r.to());
                     assertThat(next.confirmationsSeen()).isZero();
@@ -146,7 +151,8 @@ class TransferStateMachinePropertyTest {
                 txs.zip(counts, TransferEvent.Replaced::new),
                 txs.zip(counts, TransferEvent.Delivered::new),
                 words.zip(txs, TransferEvent.ExecutionFailed::new),
-                words.map(TransferEvent.RetryRequested::new)));
+                words.map(TransferEvent.RetryRequested::new),
+                Generate.enumValues(DeliveryObstacle.class).zip(words, TransferEvent.Undeliverable::new)));
     }
 
     /** One of the generators, each equally likely; shrinks towards the first. */

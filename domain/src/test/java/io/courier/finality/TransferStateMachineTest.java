@@ -32,7 +32,10 @@ class TransferStateMachineTest {
             "SUBMITTED  Delivered        DELIVERED",
             "SUBMITTED  ExecutionFailed  FAILED",
             "SUBMITTED  Replaced         SUBMITTED",
-            "FAILED     RetryRequested   ATTESTED");
+            "FAILED     RetryRequested   ATTESTED",
+            "ATTESTED   Undeliverable    UNDELIVERABLE",
+            "SUBMITTED  Undeliverable    UNDELIVERABLE",
+            "UNDELIVERABLE RetryRequested ATTESTED");
 
     static final Map<String, TransferStatus> ALLOWED = TABLE.stream().map(line -> line.trim().split("\\s+"))
             .collect(Collectors.toMap(p -> p[0] + "/" + p[1], p -> TransferStatus.valueOf(p[2])));
@@ -79,16 +82,21 @@ class TransferStateMachineTest {
                 .isEqualTo(Set.of(TransferStatus.FINALIZED, TransferStatus.REORGED, TransferStatus.SENT));
         assertThat(m.successors(TransferStatus.FINALIZED)).isEqualTo(Set.of(TransferStatus.ATTESTED, TransferStatus.UNDERPAID));
         assertThat(m.successors(TransferStatus.UNDERPAID)).isEqualTo(Set.of(TransferStatus.FINALIZED));
-        assertThat(m.successors(TransferStatus.ATTESTED)).isEqualTo(Set.of(TransferStatus.SUBMITTED));
-        assertThat(m.successors(TransferStatus.SUBMITTED))
-                .isEqualTo(Set.of(TransferStatus.DELIVERED, TransferStatus.FAILED, TransferStatus.SUBMITTED));
+        assertThat(m.successors(TransferStatus.ATTESTED)).isEqualTo(Set.of(TransferStatus.SUBMITTED, TransferStatus.UNDELIVERABLE));
+        assertThat(m.successors(TransferStatus.SUBMITTED)).isEqualTo(Set.of(TransferStatus.DELIVERED, TransferStatus.FAILED,
+                TransferStatus.SUBMITTED, TransferStatus.UNDELIVERABLE));
         assertThat(m.successors(TransferStatus.FAILED)).isEqualTo(Set.of(TransferStatus.ATTESTED));
+        // waits for an operator, like FAILED: only a retry leaves it
+        assertThat(m.successors(TransferStatus.UNDELIVERABLE)).isEqualTo(Set.of(TransferStatus.ATTESTED));
+        assertThat(TransferStatus.UNDELIVERABLE.isTerminal()).isFalse();
     }
 
     @Test
     void statusNamesAreTheStoredOnes() {
         // persisted by name: this list may only grow at the end
         assertThat(Arrays.stream(TransferStatus.values()).map(Enum::name)).containsExactly(
-                "SENT", "FINALIZED", "UNDERPAID", "ATTESTED", "SUBMITTED", "DELIVERED", "FAILED", "REORGED");
+                "SENT", "FINALIZED", "UNDERPAID", "ATTESTED", "SUBMITTED", "DELIVERED", "FAILED", "REORGED", "UNDELIVERABLE");
+        assertThat(Arrays.stream(DeliveryObstacle.values()).map(Enum::name)).containsExactly(
+                "TOO_LARGE", "OVER_GAS_CAP", "OVER_BLOCK_GAS_LIMIT", "REJECTED_BY_NODE", "PREFLIGHT_KEEPS_REVERTING");
     }
 }

@@ -50,6 +50,11 @@ public final class RpcErrorClassifier {
                     "oldnonce")),
             new Rule(ALREADY_KNOWN, List.of("already known", "known transaction", "already imported",
                     "already exists", "already in mempool", "already in the pool", "alreadyknown")),
+            // before RATE_LIMITED ("limit") and INVALID_REQUEST ("invalid"): geth's and Ganache's words for a
+            // transaction no resend can get in (core/error.go, txpool/errors.go; Ganache 7 says the same)
+            new Rule(TX_REJECTED, List.of("intrinsic gas too low", "oversized data", "exceeds block gas limit",
+                    "gas limit reached", "tx size limit", "transaction size limit", "max initcode size exceeded",
+                    "gas limit too high", "invalid transaction", "invalid sender")),
             new Rule(UNDERPRICED, List.of("underpriced", "fee too low", "less than block base fee",
                     "max fee per gas less than", "feecap too low")),
             new Rule(INSUFFICIENT_FUNDS, List.of("insufficient funds")),
@@ -127,7 +132,7 @@ public final class RpcErrorClassifier {
 
     /**
      * Whether an attempt counts for or against its endpoint's health. Caller faults (REVERTED, NONCE_TOO_LOW,
-     * ALREADY_KNOWN, UNDERPRICED, INSUFFICIENT_FUNDS, INVALID_REQUEST, RANGE_TOO_LARGE) prove the endpoint works,
+     * ALREADY_KNOWN, UNDERPRICED, INSUFFICIENT_FUNDS, INVALID_REQUEST, RANGE_TOO_LARGE, TX_REJECTED) prove the endpoint works,
      * except an HTTP 401/403/404/405: that is a bad key or path, the endpoint's problem, although the request
      * must not be retried as it is.
      *
@@ -143,7 +148,7 @@ public final class RpcErrorClassifier {
         return switch (failure.kind()) {
             case TRANSIENT, TIMEOUT, RATE_LIMITED -> EndpointImpact.FAILED;
             case REVERTED, NONCE_TOO_LOW, ALREADY_KNOWN, UNDERPRICED, INSUFFICIENT_FUNDS, INVALID_REQUEST,
-                    RANGE_TOO_LARGE -> EndpointImpact.ANSWERED;
+                    RANGE_TOO_LARGE, TX_REJECTED -> EndpointImpact.ANSWERED;
             case WRONG_CHAIN -> EndpointImpact.WRONG_CHAIN;
             case OVERLOADED, NOT_FOUND, BAD_RESPONSE, REJECTED, CLOSED -> EndpointImpact.UNKNOWN;
         };

@@ -39,8 +39,11 @@ final class Web3jResponses {
         if (block == null) {
             return Optional.empty();
         }
+        // the gas limit bounds what one transaction can need; a node that leaves it out gives no such bound
+        java.util.OptionalLong gasLimit = block.getGasLimitRaw() == null || block.getGasLimitRaw().isBlank()
+                ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(block.getGasLimit().min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact());
         return Optional.of(new BlockHeader(block.getNumber().longValueExact(), blockHash(block.getHash()), blockHash(block.getParentHash()),
-                block.getTimestamp().longValueExact()));
+                block.getTimestamp().longValueExact(), gasLimit));
     }
 
     static List<ChainLog> logs(EthLog response) {

@@ -61,6 +61,13 @@ class RpcErrorClassifierTest {
             -32602 | invalid argument 0: hex string has length 3, want 40 for common.Address             | INVALID_REQUEST
             -32700 | Cannot wrap string value "0xzz" as a json-rpc type                                   | INVALID_REQUEST
             -32000 | some new complaint nobody has seen                                                  | REJECTED
+            -32000 | intrinsic gas too low                                                               | TX_REJECTED
+            -32000 | intrinsic gas too low: have 21000, want 1623764                                      | TX_REJECTED
+            -32000 | oversized data                                                                      | TX_REJECTED
+            -32000 | exceeds block gas limit                                                             | TX_REJECTED
+            -32000 | gas limit reached                                                                   | TX_REJECTED
+            -32000 | invalid transaction v, r, s values                                                  | TX_REJECTED
+            -32000 | invalid sender                                                                      | TX_REJECTED
             """)
     void jsonRpcErrors(int code, String message, Kind expected) {
         assertThat(classifier.classify(new Response.Error(code, message)).kind()).isEqualTo(expected);

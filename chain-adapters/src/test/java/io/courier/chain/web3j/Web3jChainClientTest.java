@@ -172,6 +172,17 @@ class Web3jChainClientTest {
     }
 
     @Test
+    void theHeadCarriesTheBlockGasLimitWhenTheNodeGivesIt() {
+        String hash = "\"0x" + "11".repeat(32) + "\"";
+        String parent = "\"0x" + "22".repeat(32) + "\"";
+        node.then(result("{\"number\":\"0x10\",\"hash\":" + hash + ",\"parentHash\":" + parent
+                + ",\"timestamp\":\"0x5\",\"gasLimit\":\"0x1c9c380\"}"));
+        assertThat(await(client().head()).gasLimit()).hasValue(30_000_000L);
+        node.then(result("{\"number\":\"0x10\",\"hash\":" + hash + ",\"parentHash\":" + parent + ",\"timestamp\":\"0x5\"}"));
+        assertThat(await(client().head()).gasLimit()).isEmpty();
+    }
+
+    @Test
     void aMissingLatestBlockIsNotFoundButAMissingNumberedBlockIsEmpty() {
         node.then(result("null")).then(result("null"));
         assertThat(failure(client().head()).kind()).isEqualTo(Kind.NOT_FOUND);

@@ -148,7 +148,8 @@ public final class TransferRoutes extends ApiDirectives {
                     Transfer before = last.getAndSet(t);
                     return before == null || before.status() != t.status() || !before.updatedAt().equals(t.updatedAt());
                 })
-                .takeWhile(t -> !t.status().isTerminal() && t.status() != TransferStatus.FAILED, true)
+                .takeWhile(t -> !t.status().isTerminal() && t.status() != TransferStatus.FAILED
+                        && t.status() != TransferStatus.UNDELIVERABLE, true)
                 .takeWithin(events.maxOpen())
                 .map(t -> ServerSentEvent.create(new String(json.bytes(TransferView.of(t, payloads)),
                         java.nio.charset.StandardCharsets.UTF_8), "status"))

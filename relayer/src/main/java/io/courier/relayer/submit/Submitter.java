@@ -12,6 +12,7 @@ import io.courier.chain.message.Address;
 import io.courier.chain.message.MessageId;
 import io.courier.chain.message.TxHash;
 import io.courier.finality.Attestation;
+import io.courier.finality.DeliveryObstacle;
 import io.courier.finality.Submission;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferEvent;
@@ -62,6 +63,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionDecoder;
 import org.web3j.crypto.TransactionEncoder;
 import org.web3j.utils.Numeric;
 
@@ -123,6 +125,18 @@ public final class Submitter {
 
     private record PrepareFailed(MessageId id, String reason) implements Command {}
 
+    /**
+     * Over a destination limit ({@link DeliveryCheck}): moved to UNDELIVERABLE without taking a nonce. {@code from}:
+     * ATTESTED, or SUBMITTED when it was the replacement of a dropped transaction.
+     */
+    private record Blocked(Transfer transfer, TransferStatus from, TransferEvent.Undeliverable event) implements Command {}
+
+    /** The pre-flight {@code eth_call} reverted and nobody executed the message: back off ({@link PreflightBackoff}) or park it. */
+    private record PreflightReverted(Transfer transfer, String reason) implements Command {}
+
+    private record UndeliverableRecorded(Transfer transfer, TransferEvent.Undeliverable event, TransitionOutcome outcome,
+                                         Throwable error) implements Command {}
+
     private record Broadcast(Inflight tx, SendResult result) implements Command {}
 
     /** The head a round of receipt polls counts confirmations from. */
@@ -130,8 +144,21 @@ public final class Submitter {
 
     private record ReceiptChecked(long round, Inflight tx, Optional<TxReceipt> receipt, long head, Throwable error) implements Command {}
 
-    /** A rebroadcast's verdict: {@code dropped} when the nonce was used by another transaction and ours has no receipt. */
-    private record Rebroadcast(Inflight tx, boolean dropped, Throwable error) implements Command {}
+    /**
+     * A rebroadcast's verdict: {@code dropped} when the nonce was used by another transaction and ours has no receipt;
+     * {@code rejected} when the node refused it for good (TX_REJECTED), with its nonce.
+     */
+    private record Rebroadcast(Inflight tx, boolean dropped, Optional<RejectedForGood> rejected, Throwable error) implements Command {}
+
+    /** The node refused a transaction at {@code nonce} for a reason sending it again cannot fix ({@code reason}: its words). */
+    private static final class RejectedForGood extends RuntimeException {
+        final long nonce;
+
+        RejectedForGood(long nonce, String reason) {
+            super(reason, null, false, false);
+            this.nonce = nonce;
+        }
+    }
 
     private record Finished(Inflight tx, TransferStatus status, Throwable error) implements Command {}
 
@@ -256,7 +283,10 @@ public final class Submitter {
                     loadNonce(env);
                     return Behaviors.same();
                 })
-                .onMessage(NonceLoaded.class, loaded -> stash.unstashAll(new Running(env, loaded)))
+                .onMessage(NonceLoaded.class, loaded -> {
+                    Optional<String> overCap = DeliveryCheck.handlerOverCap(loaded.handlerGasLimit(), env.s.maxGasLimit());
+                    return overCap.isPresent() ? refusing(env, overCap.get()) : stash.unstashAll(new Running(env, loaded));
+                })
                 .onMessage(StepFailed.class, failed -> {
                     if (failed.step() == Step.LOAD_NONCE) {
                         env.ctx.getLog().warn("submitter {}: {} failed: {}", env.w.chainName(), failed.step().text, rootMessage(failed.error()));
@@ -272,6 +302,19 @@ public final class Submitter {
                 })
                 .onAnyMessage(other -> Behaviors.same())
                 .build();
+    }
+
+    /**
+     * No execute of this gateway can fit under the cap: every message would fail alike, so none is signed and no nonce
+     * is taken. Transfers stay ATTESTED until an operator raises {@code max-gas-limit} (or redeploys the gateway with
+     * a smaller handler gas) and restarts the node. Said once, as an error naming both numbers.
+     */
+    private static Behavior<Command> refusing(Env env, String reason) {
+        env.ctx.getLog().error("submitter {} ({}): REFUSING to submit to this chain: {}. Nothing is signed for it until "
+                + "submitter.max-gas-limit is raised (or the gateway's handler gas lowered) and the node restarted",
+                env.w.chainName(), env.w.chainId(), reason);
+        env.w.metrics().submissions.labelValues(env.w.chainName(), "refused_handler_over_cap").inc();
+        return Behaviors.receive(Command.class).onAnyMessage(ignored -> Behaviors.same()).build();
     }
 
     private static void loadNonce(Env env) {
@@ -301,6 +344,8 @@ public final class Submitter {
         private final Map<MessageId, Inflight> inflight = new HashMap<>();
         private final Set<Long> filling = new HashSet<>();
         private final Set<MessageId> replacing = new HashSet<>();
+        /** Messages whose pre-flight reverted, waiting before they are prepared again (never holding up the others). */
+        private final Map<MessageId, PreflightBackoff> backingOff = new HashMap<>();
         /** Nonces whose transaction was recorded but never sent: recovery adopts or fills each before it is dropped. */
         private final Set<Long> unsent = new TreeSet<>();
         private Optional<ReceiptRound> receiptRound = Optional.empty();
@@ -340,6 +385,9 @@ public final class Submitter {
                     .onMessage(SweepLoaded.class, this::onSweepLoaded)
                     .onMessage(Prepared.class, this::onPrepared)
                     .onMessage(PrepareFailed.class, this::onPrepareFailed)
+                    .onMessage(Blocked.class, this::onBlocked)
+                    .onMessage(PreflightReverted.class, this::onPreflightReverted)
+                    .onMessage(UndeliverableRecorded.class, this::onUndeliverableRecorded)
                     .onMessage(Broadcast.class, this::onBroadcast)
                     .onMessageEquals(PollReceipts.INSTANCE, this::onPollReceipts)
                     .onMessage(HeadRead.class, this::onHeadRead)
@@ -444,8 +492,14 @@ public final class Submitter {
 
         // ── intake ───────────────────────────────────────────────────────────────────────────────────
 
+        /** Not in flight, not being prepared, and not waiting out a pre-flight backoff. */
+        private boolean admissible(MessageId id) {
+            PreflightBackoff wait = backingOff.get(id);
+            return !inflight.containsKey(id) && !preparing.contains(id) && (wait == null || !wait.waiting(w.clock().instant()));
+        }
+
         private Behavior<Command> onReady(Ready ready) {
-            if (!inflight.containsKey(ready.id()) && !preparing.contains(ready.id())) {
+            if (admissible(ready.id())) {
                 queue.add(ready.id());
             }
             drain();
@@ -472,7 +526,7 @@ public final class Submitter {
                 switch (t.status()) {
                     case FINALIZED -> w.attester().attest(t);
                     case ATTESTED -> {
-                        if (!inflight.containsKey(t.id()) && !preparing.contains(t.id())) {
+                        if (admissible(t.id())) {
                             queue.add(t.id());
                         }
                     }
@@ -530,22 +584,43 @@ public final class Submitter {
                     List<byte[]> signatures = valid.subList(0, w.keys().threshold()).stream()
                             .map(a -> Numeric.hexStringToByteArray(a.signature())).toList();
                     String calldata = ExecuteCall.encode(t.message(), signatures);
-                    BigInteger gasLimit = ExecuteGasLimit.of(Numeric.hexStringToByteArray(calldata), signatures.size(), handlerGas)
-                            .min(BigInteger.valueOf(s.maxGasLimit()));
-                    // one eth_call as a pre-flight: a message that would revert (already executed, bad signatures)
-                    // costs nothing here instead of a mined failure
-                    CompletionStage<BigInteger> gas = w.client().call(CallRequest.to(w.gateway(), calldata).from(signer)).thenApply(ok -> gasLimit);
-                    CompletionStage<FeeHistory> history = w.client().feeHistory(s.feeHistoryBlocks(), List.of(s.priorityFeePercentile()));
-                    CompletionStage<Command> priced = gas.thenCombine(history, (limit, fees) ->
-                            quote(fees).<Command>map(q -> new Prepared(t, calldata, limit, q, replacing))
-                                    .orElseGet(() -> new PrepareFailed(id, aboveCap(fees))));
-                    // a pre-flight revert may mean the message was executed already (execute is permissionless)
-                    return priced.exceptionallyCompose(e -> unwrap(e) instanceof ChainRpcException rpc
-                            && rpc.kind() == ChainRpcException.Kind.REVERTED
-                            ? executedElsewhere(t, replacing).thenApply(seen -> seen.orElseThrow(() -> new CompletionException(unwrap(e))))
-                            : CompletableFuture.failedFuture(unwrap(e)));
+                    byte[] bytes = Numeric.hexStringToByteArray(calldata);
+                    // within the destination's limits, or never signed: a transaction the node must refuse would hold
+                    // its nonce and every later one of this signer (the head gives the block gas limit)
+                    return w.client().head().thenCompose(head -> {
+                        DeliveryCheck.Verdict verdict = DeliveryCheck.of(bytes, signatures.size(), handlerGas, s.maxGasLimit(), head.gasLimit());
+                        if (verdict instanceof DeliveryCheck.Verdict.Blocked blocked) {
+                            return CompletableFuture.<Command>completedFuture(new Blocked(t, replacing.isEmpty() ? TransferStatus.ATTESTED
+                                    : TransferStatus.SUBMITTED, new TransferEvent.Undeliverable(blocked.obstacle(), blocked.detail())));
+                        }
+                        return preflightAndPrice(t, calldata, ((DeliveryCheck.Verdict.Fits) verdict).gasLimit(), replacing);
+                    });
                 });
             });
+        }
+
+        private CompletionStage<Command> preflightAndPrice(Transfer t, String calldata, BigInteger gasLimit, Optional<Inflight> replacing) {
+            // one eth_call as a pre-flight: a message that would revert (already executed, bad signatures)
+            // costs nothing here instead of a mined failure
+            CompletionStage<BigInteger> gas = w.client().call(CallRequest.to(w.gateway(), calldata).from(signer)).thenApply(ok -> gasLimit);
+            CompletionStage<FeeHistory> history = w.client().feeHistory(s.feeHistoryBlocks(), List.of(s.priorityFeePercentile()));
+            CompletionStage<Command> priced = gas.thenCombine(history, (limit, fees) ->
+                    quote(fees).<Command>map(q -> new Prepared(t, calldata, limit, q, replacing))
+                            .orElseGet(() -> new PrepareFailed(t.id(), aboveCap(fees))));
+            // a pre-flight revert may mean the message was executed already (execute is permissionless); if not, a
+            // first submission backs off (a replacement keeps its old handling: the next drop check tries again)
+            return priced.exceptionallyCompose(e -> unwrap(e) instanceof ChainRpcException rpc
+                    && rpc.kind() == ChainRpcException.Kind.REVERTED
+                    ? executedElsewhere(t, replacing).thenApply(seen -> {
+                        if (seen.isPresent()) {
+                            return seen.get();
+                        }
+                        if (replacing.isEmpty()) {
+                            return new PreflightReverted(t, rpc.revertReason().or(rpc::revertData).orElse(rootMessage(rpc)));
+                        }
+                        throw new CompletionException(rpc);
+                    })
+                    : CompletableFuture.failedFuture(unwrap(e)));
         }
 
         /**
@@ -582,6 +657,7 @@ public final class Submitter {
             MessageId id = seen.transfer().id();
             preparing.remove(id);
             replacing.remove(id);
+            backingOff.remove(id);
             w.metrics().submissions.labelValues(w.chainName(), "executed_elsewhere").inc();
             getContext().getLog().warn("transfer {}: already executed on {} by transaction {} (not one this node is tracking); "
                     + "recording it", id, w.chainName(), seen.txHash());
@@ -618,6 +694,83 @@ public final class Submitter {
             return this;
         }
 
+        // ── undeliverable: over a limit, rejected for good, or a pre-flight that keeps reverting ──────
+
+        private Behavior<Command> onBlocked(Blocked blocked) {
+            MessageId id = blocked.transfer().id();
+            preparing.remove(id);
+            replacing.remove(id);
+            if (blocked.from() == TransferStatus.SUBMITTED) {
+                inflight.remove(id); // the dropped transaction it replaced holds no nonce of ours any more
+            }
+            recordUndeliverable(blocked.transfer(), blocked.from(), blocked.event());
+            drain();
+            return this;
+        }
+
+        private Behavior<Command> onPreflightReverted(PreflightReverted reverted) {
+            Transfer t = reverted.transfer();
+            preparing.remove(t.id());
+            Optional<PreflightBackoff> next = PreflightBackoff.after(Optional.ofNullable(backingOff.get(t.id())), w.clock().instant());
+            if (next.isPresent()) {
+                backingOff.put(t.id(), next.get());
+                getContext().getLog().warn("transfer {} to {}: pre-flight reverted ({}), attempt {} of {}; not prepared again before {}",
+                        t.id(), w.chainName(), reverted.reason(), next.get().failures(), PreflightBackoff.MAX_ATTEMPTS, next.get().notBefore());
+            } else {
+                backingOff.remove(t.id());
+                recordUndeliverable(t, TransferStatus.ATTESTED, new TransferEvent.Undeliverable(DeliveryObstacle.PREFLIGHT_KEEPS_REVERTING,
+                        "pre-flight eth_call reverted " + PreflightBackoff.MAX_ATTEMPTS + " times: " + reverted.reason()));
+            }
+            drain();
+            return this;
+        }
+
+        /**
+         * The node refused our transaction at {@code nonce} for good (SUBMITTED with it): it is never sent again, its nonce
+         * is filled with a no-op at once (a recorded transaction's nonce never goes to another transaction: ADR 004), and
+         * the transfer is UNDELIVERABLE. Were the fill lost, the nonce check fills it: its transfer is neither SUBMITTED
+         * nor ATTESTED any more.
+         */
+        private Behavior<Command> onRejectedByNode(Inflight tx, long nonce, String reason) {
+            MessageId id = tx.transfer().id();
+            if (tx.sameTx(inflight.get(id))) {
+                inflight.remove(id);
+            }
+            w.metrics().submissions.labelValues(w.chainName(), "rejected_by_node").inc();
+            getContext().getLog().warn("transfer {}: {} (nonce {}) rejected by {} for good: {}; filling the nonce", id, tx.txHash(),
+                    nonce, w.chainName(), reason);
+            if (!filling.contains(nonce)) {
+                fill(nonce);
+            }
+            recordUndeliverable(tx.transfer(), TransferStatus.SUBMITTED,
+                    new TransferEvent.Undeliverable(DeliveryObstacle.REJECTED_BY_NODE, "node refused " + tx.txHash() + ": " + reason));
+            drain();
+            return this;
+        }
+
+        private void recordUndeliverable(Transfer t, TransferStatus from, TransferEvent.Undeliverable event) {
+            getContext().pipeToSelf(env.within(w.transfers().transition(t.id(), from, event, w.clock().instant()),
+                            "recording " + t.id() + " undeliverable"),
+                    (o, e) -> new UndeliverableRecorded(t, event, o, e));
+        }
+
+        private Behavior<Command> onUndeliverableRecorded(UndeliverableRecorded r) {
+            Transfer t = r.transfer();
+            if (r.error() != null || !(r.outcome() instanceof TransitionOutcome.Applied)) {
+                // moved on meanwhile, or the write failed: a replay is quiet (logged once), a failure is found by the sweep
+                if (r.error() != null || !(r.outcome() instanceof TransitionOutcome.AlreadyApplied)) {
+                    getContext().getLog().warn("transfer {}: could not record it UNDELIVERABLE ({}): {}", t.id(), r.event().reason(),
+                            r.error() != null ? rootMessage(r.error()) : r.outcome());
+                }
+                return this;
+            }
+            w.metrics().transfersUndeliverable.labelValues(t.route(), r.event().obstacle().label()).inc();
+            w.metrics().transfersCompleted.labelValues(TransferStatus.UNDELIVERABLE.name(), t.route()).inc();
+            getContext().getLog().error("transfer {} ({}) is UNDELIVERABLE to {}: {}. No nonce holds it; an operator may retry it "
+                    + "once the cause is fixed", t.id(), t.route(), w.chainName(), r.event().reason());
+            return this;
+        }
+
         // ── sign, persist, broadcast ─────────────────────────────────────────────────────────────────
 
         private Behavior<Command> onPrepared(Prepared p) {
@@ -628,6 +781,7 @@ public final class Submitter {
             }
             preparing.remove(id);
             replacing.remove(id);
+            backingOff.remove(id);
             long nonce = nonces.take();
             RawTransaction tx = RawTransaction.createTransaction(w.chainId(), BigInteger.valueOf(nonce), p.gasLimit(), w.gateway().toHex(),
                     BigInteger.ZERO, p.calldata(), p.fees().maxPriorityFeePerGas(), p.fees().maxFeePerGas());
@@ -713,6 +867,9 @@ public final class Submitter {
             } else if (b.result() instanceof SendResult.NotSent notSent) {
                 if (unwrap(notSent.cause()) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.ALREADY_KNOWN) {
                     return this; // the node has it: fine
+                }
+                if (unwrap(notSent.cause()) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.TX_REJECTED) {
+                    return onRejectedByNode(tx, nonce, rootMessage(rpc)); // sending it again cannot help
                 }
                 // persisted as SUBMITTED (or perhaps) but the broadcast failed (transient RPC error, nonce clash):
                 // the receipt poll sends it again
@@ -840,6 +997,10 @@ public final class Submitter {
                             if (rpc.kind() == ChainRpcException.Kind.ALREADY_KNOWN || rpc.kind() == ChainRpcException.Kind.UNDERPRICED) {
                                 return false; // the node holds it (some nodes call a duplicate "underpriced")
                             }
+                            if (rpc.kind() == ChainRpcException.Kind.TX_REJECTED) {
+                                // never sent again; the nonce is read from the transaction itself (a recovered one has it only there)
+                                throw new RejectedForGood(TransactionDecoder.decode(r.get()).getNonce().longValueExact(), rootMessage(rpc));
+                            }
                         }
                         throw new CompletionException(unwrap(e));
                     }));
@@ -847,7 +1008,9 @@ public final class Submitter {
                     ? w.client().receipt(tx.txHash()).thenApply(Optional::isEmpty)
                     : CompletableFuture.completedFuture(false));
             getContext().pipeToSelf(env.within(dropped, "rebroadcast of " + tx.txHash()),
-                    (d, e) -> new Rebroadcast(again, Boolean.TRUE.equals(d), e));
+                    (d, e) -> unwrap(e) instanceof RejectedForGood rejected
+                            ? new Rebroadcast(again, false, Optional.of(rejected), null)
+                            : new Rebroadcast(again, Boolean.TRUE.equals(d), Optional.empty(), e));
             getContext().getLog().info("transfer {}: no receipt for {} yet, broadcast again", tx.transfer().id(), tx.txHash());
         }
 
@@ -855,6 +1018,10 @@ public final class Submitter {
             if (r.error() != null) {
                 getContext().getLog().warn("submitter {}: rebroadcast {} failed: {}", w.chainName(), r.tx().txHash(), rootMessage(r.error()));
                 return this;
+            }
+            if (r.rejected().isPresent()) {
+                return r.tx().sameTx(inflight.get(r.tx().transfer().id()))
+                        ? onRejectedByNode(r.tx(), r.rejected().get().nonce, r.rejected().get().getMessage()) : this;
             }
             return r.dropped() ? onDropped(new Dropped(r.tx())) : this;
         }

@@ -27,6 +27,8 @@ public final class CourierMetrics {
     public final Counter messagesRejected;
     public final Gauge transfers;
     public final Counter transfersCompleted;
+    /** Transfers moved to UNDELIVERABLE, by route and {@code DeliveryObstacle} label (a closed set: bounded). */
+    public final Counter transfersUndeliverable;
     public final Histogram deliveryDuration;
     public final Histogram stageDuration;
     public final Counter gasUsed;
@@ -67,6 +69,9 @@ public final class CourierMetrics {
         transfersCompleted = Counter.builder().name("courier_transfers_completed_total")
                 .help("Transfers that reached a terminal or failed state on this node")
                 .labelNames("state", "route").register(registry);
+        transfersUndeliverable = Counter.builder().name("courier_transfers_undeliverable_total")
+                .help("Transfers that cannot be delivered within the destination's limits (UNDELIVERABLE), by reason")
+                .labelNames("route", "reason").register(registry);
         deliveryDuration = Histogram.builder().name("courier_delivery_duration_seconds")
                 .help("Time from SENT to DELIVERED").labelNames("route")
                 .classicUpperBounds(1, 2, 5, 10, 20, 30, 60, 120, 300, 900, 1800, 3600, 7200)

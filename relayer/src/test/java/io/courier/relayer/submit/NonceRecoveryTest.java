@@ -65,6 +65,17 @@ class NonceRecoveryTest {
     }
 
     @Test
+    void theNonceOfATransactionTheNodeRefusedForGoodIsFilledNotFollowed() {
+        // a's transaction at 7 was refused (TX_REJECTED) and a moved SUBMITTED -> UNDELIVERABLE: nothing will mine 7 but a no-op
+        Transfer a = attested(1);
+        Submission s7 = submission(7, a, true);
+        Transfer refused = submitted(a, s7).next(new TransferEvent.Undeliverable(io.courier.finality.DeliveryObstacle.REJECTED_BY_NODE,
+                "intrinsic gas too low"), T0);
+        Plan plan = NonceRecovery.plan(7, 7, List.of(s7), Map.of(a.id(), refused));
+        assertThat(plan.steps()).containsExactly(new Fill(7));
+    }
+
+    @Test
     void aNonceWhoseTransferMovedOnIsFilled() {
         Transfer a = attested(1);
         Transfer b = attested(2);

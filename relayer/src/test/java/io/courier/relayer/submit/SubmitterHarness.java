@@ -65,6 +65,14 @@ final class SubmitterHarness {
         return t;
     }
 
+    /** An ATTESTED transfer carrying {@code payload}, in the store with every validator's signature. */
+    Transfer attested(long nonce, byte[] payload) {
+        Transfer t = Transfers.attested(nonce, payload);
+        transfers.put(t);
+        Transfers.signatures(t).forEach(attestations::put);
+        return t;
+    }
+
     TransferStatus status(Transfer t) {
         return transfers.get(t.id()).status();
     }

@@ -52,6 +52,8 @@ public final class FakeChainClient implements ChainClient {
     public final AtomicLong minedNonce = new AtomicLong();
     public final AtomicLong pendingNonce = new AtomicLong();
     public final AtomicLong head = new AtomicLong(100);
+    /** The head block's gas limit; empty: the node does not say. */
+    public volatile java.util.OptionalLong blockGasLimit = java.util.OptionalLong.empty();
     /** Raw transactions handed to {@link #sendRawTransaction}, in order. */
     public final List<String> sent = new CopyOnWriteArrayList<>();
     /** Transaction hashes asked for a receipt, in order. */
@@ -64,6 +66,8 @@ public final class FakeChainClient implements ChainClient {
             hash -> CompletableFuture.completedFuture(Optional.ofNullable(receipts.get(hash)));
     public volatile Function<String, CompletionStage<String>> onPreflight = data -> CompletableFuture.completedFuture("0x");
     public volatile Function<String, CompletionStage<Long>> onNonce = null;
+    /** What the gateway answers to {@code handlerGasLimit()}. */
+    public volatile long handlerGasLimit = 200_000;
 
     public FakeChainClient(long chainId) {
         this.chainId = chainId;
@@ -105,7 +109,8 @@ public final class FakeChainClient implements ChainClient {
     @Override
     public CompletionStage<BlockHeader> head() {
         long n = head.get();
-        return CompletableFuture.completedFuture(new BlockHeader(n, BlockHash.fromHex(hash(n)), BlockHash.fromHex(hash(n - 1)), 1_700_000_000L + n));
+        return CompletableFuture.completedFuture(new BlockHeader(n, BlockHash.fromHex(hash(n)), BlockHash.fromHex(hash(n - 1)),
+                1_700_000_000L + n, blockGasLimit));
     }
 
     private static String hash(long n) {
@@ -166,7 +171,7 @@ public final class FakeChainClient implements ChainClient {
     public CompletionStage<String> call(CallRequest request) {
         String data = request.data();
         if (data.equalsIgnoreCase(HANDLER_GAS_LIMIT_SELECTOR)) {
-            return CompletableFuture.completedFuture(Numeric.toHexStringWithPrefix(BigInteger.valueOf(200_000)));
+            return CompletableFuture.completedFuture(Numeric.toHexStringWithPrefix(BigInteger.valueOf(handlerGasLimit)));
         }
         if (data.toLowerCase().startsWith(MESSAGE_STATUS_SELECTOR)) {
             return CompletableFuture.completedFuture("0x0"); // never executed by anyone else

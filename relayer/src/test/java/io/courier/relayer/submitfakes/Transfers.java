@@ -62,6 +62,13 @@ public final class Transfers {
         return finalized(nonce).next(new TransferEvent.Attested(2), T0.plusSeconds(31));
     }
 
+    /** An ATTESTED transfer from {@link #SRC} to {@link #DST} carrying {@code payload}. */
+    public static Transfer attested(long nonce, byte[] payload) {
+        CrossChainMessage m = new CrossChainMessage(SRC, SRC_GATEWAY, nonce, DST, "0x" + "22".repeat(20), "0x" + "33".repeat(20), payload);
+        return Transfer.observed(m, new SourceRef(TxHash.fromHex("0x" + "aa".repeat(32)), 120, BlockHash.fromHex("0x" + "bb".repeat(32)), (int) nonce), 12, T0)
+                .next(new TransferEvent.Finalized(12), T0.plusSeconds(30)).next(new TransferEvent.Attested(2), T0.plusSeconds(31));
+    }
+
     /** Valid signatures of every validator over the transfer's digest for {@link #DST_GATEWAY}. */
     public static List<Attestation> signatures(Transfer t) {
         ValidatorKeys all = keys(3);
