@@ -7,6 +7,7 @@ import io.courier.chain.message.MessageId;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferEvent;
 import io.courier.finality.TransferStatus;
+import io.courier.relayer.fakes.ActorTestSupport;
 import io.courier.relayer.fakes.ManualClock;
 import io.courier.relayer.status.HaltedChains;
 import io.courier.relayer.submitfakes.InMemoryAttestationStore;
@@ -16,30 +17,16 @@ import io.courier.relayer.telemetry.CourierMetrics;
 import io.courier.relayer.telemetry.TransferTracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** The attester over in-memory stores; assertions on signatures stored, states and hand-overs, never on timings. */
-class AttesterTest {
+class AttesterTest extends ActorTestSupport {
 
-    private static final ActorTestKit kit = ActorTestKit.create();
-
-    static {
-        Awaitility.setDefaultTimeout(Duration.ofMinutes(1)); // a bound on a busy machine, not a timing assertion
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
 
     private static final long OTHER_SOURCE = 1003;
 

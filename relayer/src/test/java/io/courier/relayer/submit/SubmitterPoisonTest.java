@@ -9,6 +9,7 @@ import io.courier.finality.DeliveryObstacle;
 import io.courier.finality.Submission;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferStatus;
+import io.courier.relayer.fakes.ActorTestSupport;
 import io.courier.relayer.submitfakes.FakeChainClient;
 import io.courier.relayer.submitfakes.Transfers;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +20,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.TransactionDecoder;
@@ -32,18 +30,8 @@ import org.web3j.crypto.TransactionDecoder;
  * a transaction the node refuses for good gives its nonce to a no-op at once, and a message whose pre-flight keeps
  * reverting backs off on its own. In every case the ordinary messages behind it are delivered with gap-free nonces.
  */
-class SubmitterPoisonTest {
+class SubmitterPoisonTest extends ActorTestSupport {
 
-    private static final ActorTestKit kit = ActorTestKit.create();
-
-    static {
-        Awaitility.setDefaultTimeout(Duration.ofMinutes(1)); // a bound on a busy machine, not a timing assertion
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
 
     private static byte[] filled(int size, int value) {
         byte[] b = new byte[size];

@@ -1,15 +1,15 @@
 package io.courier.relayer.submit;
 
-import io.courier.chain.message.TxHash;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.courier.chain.message.TxHash;
 import io.courier.finality.Submission;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferEvent;
 import io.courier.finality.TransferStatus;
 import io.courier.finality.TransitionRejectedException;
+import io.courier.relayer.fakes.ActorTestSupport;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,26 +17,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
-import java.time.Duration;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.awaitility.Awaitility;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** Review findings on the submitter, each pinned by a test that failed before its fix. */
-class SubmitterSmellsTest {
+class SubmitterSmellsTest extends ActorTestSupport {
 
-    private static final ActorTestKit kit = ActorTestKit.create();
-
-    static {
-        Awaitility.setDefaultTimeout(Duration.ofMinutes(1)); // a bound on a busy machine, not a timing assertion
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
 
     private static final String ROUTE = "1001->1002";
 

@@ -1,47 +1,33 @@
 package io.courier.relayer.submit;
 
-import io.courier.chain.message.TxHash;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.courier.chain.ChainRpcException;
 import io.courier.chain.TxReceipt;
+import io.courier.chain.message.TxHash;
 import io.courier.finality.Submission;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferEvent;
 import io.courier.finality.TransferStatus;
 import io.courier.finality.store.StoreException;
 import io.courier.finality.store.TransitionOutcome;
+import io.courier.relayer.fakes.ActorTestSupport;
 import io.courier.relayer.submitfakes.FakeChainClient;
 import io.courier.relayer.submitfakes.InMemoryTransferStore.TransitionCall;
 import io.courier.relayer.submitfakes.Transfers;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The submitter actor over fakes: scripted chain, in-memory stores, a manual clock and deadlines that pass only
  * when the test expires them. Assertions are on effects (records, broadcasts, states), never on timings.
  */
-class SubmitterTest {
+class SubmitterTest extends ActorTestSupport {
 
-    private static final ActorTestKit kit = ActorTestKit.create();
-
-    static {
-        Awaitility.setDefaultTimeout(Duration.ofMinutes(1)); // a bound on a busy machine, not a timing assertion
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
 
     private static List<Long> recordedNonces(SubmitterHarness h) {
         return h.submissions.recordCalls.stream().map(Submission::nonce).toList();
