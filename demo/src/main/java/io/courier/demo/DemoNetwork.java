@@ -1,5 +1,6 @@
 package io.courier.demo;
 
+import io.courier.chain.message.Address;
 import io.courier.contracts.Gateway;
 import io.courier.contracts.TestToken;
 import io.courier.contracts.TokenBridge;
@@ -13,7 +14,6 @@ import java.util.Map;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Hash;
-import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.TransactionManager;
@@ -62,7 +62,7 @@ public final class DemoNetwork {
     }
 
     public static List<String> addresses(List<ECKeyPair> keys) {
-        return keys.stream().map(k -> "0x" + Keys.getAddress(k)).toList();
+        return keys.stream().map(k -> Address.of(k).toHex()).toList();
     }
 
     /** Deploys on every chain and links every pair of bridges. */

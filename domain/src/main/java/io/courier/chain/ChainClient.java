@@ -32,8 +32,7 @@ public interface ChainClient extends AutoCloseable {
 
     /**
      * Logs matching {@code filter}, in chain order. A range the node finds too large fails with
-     * {@link ChainRpcException.Kind#RANGE_TOO_LARGE}; {@link LogScanner} adapts the range for you. Clients that
-     * cannot filter on topic 1 at the node filter after fetching ({@link LogFilter#matchesTopics}).
+     * {@link ChainRpcException.Kind#RANGE_TOO_LARGE}; {@link LogScanner} adapts the range for you.
      */
     CompletionStage<List<ChainLog>> logs(LogFilter filter);
 

@@ -1,6 +1,8 @@
 package io.courier.chain;
 
+import io.courier.chain.message.MessageId;
 import java.util.List;
+import java.util.Optional;
 import org.web3j.abi.EventEncoder;
 import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Address;
@@ -58,4 +60,16 @@ public final class GatewayEvents {
     public static final String MESSAGE_EXECUTED_TOPIC = EventEncoder.encode(MESSAGE_EXECUTED);
     /** Topic 0 of {@code GasPaid}. */
     public static final String GAS_PAID_TOPIC = EventEncoder.encode(GAS_PAID);
+
+    /**
+     * The first log among {@code logs} (a receipt's) that {@code gateway} emitted as event {@code topic0} for message
+     * {@code id} (its first indexed argument). Topics are kept lower case ({@link ChainLog}), so they compare as is.
+     */
+    public static Optional<ChainLog> find(List<ChainLog> logs, io.courier.chain.message.Address gateway, String topic0, MessageId id) {
+        String idTopic = id.toHex();
+        return logs.stream()
+                .filter(l -> l.address().equals(gateway) && l.topics().size() > 1
+                        && l.topics().get(0).equals(topic0) && l.topics().get(1).equals(idTopic))
+                .findFirst();
+    }
 }

@@ -31,17 +31,4 @@ public record LogFilter(Address address, List<String> topic0s, Optional<String> 
     public LogFilter withTopic1(String topic1) {
         return new LogFilter(address, topic0s, Optional.of(topic1), fromBlock, toBlock);
     }
-
-    /** The same filter over other blocks. */
-    public LogFilter blocks(long from, long to) {
-        return new LogFilter(address, topic0s, topic1, from, to);
-    }
-
-    /** Whether {@code log} passes the topic filters (the emitter and blocks are the node's to check). */
-    public boolean matchesTopics(ChainLog log) {
-        if (!topic0s.isEmpty() && !log.topic0().map(topic0s::contains).orElse(false)) {
-            return false;
-        }
-        return topic1.map(want -> log.topics().size() > 1 && log.topics().get(1).equals(want)).orElse(true);
-    }
 }

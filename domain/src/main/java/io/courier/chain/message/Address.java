@@ -1,6 +1,7 @@
 package io.courier.chain.message;
 
 import java.util.Objects;
+import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
 
 /**
@@ -15,27 +16,18 @@ public record Address(String hex) {
         hex = EvmAddress.normalize("address", hex);
     }
 
-    /** Parses an address; {@code what} names it in the error ("gateway of chain 1001", "sender", ...). */
-    public static Address of(String what, String hex) {
-        return new Address(EvmAddress.normalize(what, hex));
-    }
-
     public static Address fromHex(String hex) {
         return new Address(hex);
     }
 
-    public byte[] bytes() {
-        return Hex.parse("address", hex, EvmAddress.SIZE);
+    /** The account a private key controls (the last 20 bytes of the keccak of its public key). */
+    public static Address of(ECKeyPair key) {
+        return new Address("0x" + Keys.getAddress(key));
     }
 
     /** {@code 0x} + 40 lowercase hex digits. */
     public String toHex() {
         return hex;
-    }
-
-    /** The EIP-55 mixed-case form, for people. */
-    public String toChecksum() {
-        return Keys.toChecksumAddress(hex);
     }
 
     @Override

@@ -269,7 +269,7 @@ public final class NodeConfigLoader {
         boolean unsafe = read("courier.validator.unsafe-allow-threshold-keys", () -> c.getBoolean("unsafe-allow-threshold-keys"));
         Set<String> own = new HashSet<>();
         for (Secret key : keys) {
-            own.add("0x" + org.web3j.crypto.Keys.getAddress(org.web3j.crypto.ECKeyPair.create(new java.math.BigInteger(key.hex(), 16))));
+            own.add(Address.of(org.web3j.crypto.ECKeyPair.create(new java.math.BigInteger(key.hex(), 16))).toHex());
         }
         own.retainAll(set);
         if (own.size() >= threshold && !unsafe) {

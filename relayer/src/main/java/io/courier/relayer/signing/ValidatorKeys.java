@@ -1,5 +1,6 @@
 package io.courier.relayer.signing;
 
+import io.courier.chain.message.Address;
 import io.courier.chain.message.AttestationDigest;
 import io.courier.chain.message.MessageId;
 import io.courier.chain.message.ValidatorSignature;
@@ -28,7 +29,7 @@ public final class ValidatorKeys {
 
     public ValidatorKeys(List<Secret> secrets, List<String> validatorSet, int threshold) {
         this.keys = secrets.stream().map(s -> ECKeyPair.create(new BigInteger(s.hex(), 16))).toList();
-        this.addresses = keys.stream().map(k -> "0x" + Keys.getAddress(k).toLowerCase(Locale.ROOT)).toList();
+        this.addresses = keys.stream().map(k -> Address.of(k).toHex()).toList();
         this.validatorSet = new HashSet<>();
         validatorSet.forEach(v -> this.validatorSet.add(v.toLowerCase(Locale.ROOT)));
         this.threshold = threshold;

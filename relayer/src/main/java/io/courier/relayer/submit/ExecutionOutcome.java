@@ -29,11 +29,7 @@ public sealed interface ExecutionOutcome {
         if (!receipt.succeeded()) {
             return new TransactionReverted(receipt.revertReasonIfGiven().orElse("execute reverted (gas used " + receipt.gasUsed() + ")"));
         }
-        Optional<ChainLog> executed = receipt.logs().stream()
-                .filter(l -> l.address().equals(gateway))
-                .filter(l -> l.topics().size() >= 2 && l.topics().get(0).equalsIgnoreCase(GatewayEvents.MESSAGE_EXECUTED_TOPIC)
-                        && l.topics().get(1).equalsIgnoreCase(id.toHex()))
-                .findFirst();
+        Optional<ChainLog> executed = GatewayEvents.find(receipt.logs(), gateway, GatewayEvents.MESSAGE_EXECUTED_TOPIC, id);
         if (executed.isEmpty()) {
             return new TransactionReverted("receipt has no MessageExecuted for " + id);
         }

@@ -609,11 +609,8 @@ public final class ChainWatcher {
             }
             Transfer transfer = found.get();
             return w.client().receipt(transfer.source().txHash()).thenCompose(receipt -> {
-                Optional<ChainLog> again = receipt.flatMap(r -> r.logs().stream()
-                        .filter(l -> l.address().equals(chain.gateway()) && l.topics().size() > 1
-                                && l.topics().get(0).equalsIgnoreCase(GatewayEvents.MESSAGE_SENT_TOPIC)
-                                && l.topics().get(1).equalsIgnoreCase(t.id().toHex()))
-                        .findFirst());
+                Optional<ChainLog> again = receipt.flatMap(r ->
+                        GatewayEvents.find(r.logs(), chain.gateway(), GatewayEvents.MESSAGE_SENT_TOPIC, t.id()));
                 if (again.isEmpty()) {
                     return markReorged(t, transfer, canonical, now);
                 }
@@ -621,7 +618,10 @@ public final class ChainWatcher {
                 // a receipt is only as good as its block: a node may still answer the receipt of an orphaned block
                 // (Ganache does after a revert). Following it would "move" the transfer back into that block every
                 // cycle and it would wait forever; only a receipt in a canonical block is a re-inclusion.
-                return w.client().blockByNumber(moved.blockNumber()).thenCompose(block -> {
+                // (re-mined at the same height: the cycle already fetched that block's canonical header)
+                CompletionStage<Optional<BlockHeader>> atMoved = moved.blockNumber() == t.blockNumber()
+                        ? CompletableFuture.completedFuture(canonical) : w.client().blockByNumber(moved.blockNumber());
+                return atMoved.thenCompose(block -> {
                     if (block.map(b -> b.hash().equals(moved.blockHash())).orElse(false)) {
                         log.warn("chain {}: transfer {} re-included: block {} -> {}", label, t.id(), t.blockNumber(), moved.blockNumber());
                         return w.transfers().relocate(t.id(), moved, now).thenApply(o -> (Gone) new Moved(moved.blockNumber()));
