@@ -195,6 +195,7 @@ final class ProxyHandler implements HttpHandler {
         TagView view = new TagView(frozen, claim == null ? 0 : claim.blocks());
         if ((frozen >= 0 || claim != null) && "eth_blockNumber".equals(method)) {
             long head = view.head();
+            view.usedFrozen = frozen >= 0;
             count(view, claim != null);
             slot.localReply = result(id, JsonNodeFactory.instance.textNode(BlockTags.quantity(head)));
             return;
@@ -279,7 +280,6 @@ final class ProxyHandler implements HttpHandler {
         /** The head the node really has (or the frozen one of a stale view). */
         long base() {
             if (frozen >= 0) {
-                usedFrozen = true;
                 return frozen;
             }
             if (base < 0) {
@@ -295,12 +295,14 @@ final class ProxyHandler implements HttpHandler {
 
         @Override
         public String resolve(String tag) {
-            return switch (tag) {
+            String number = switch (tag) {
                 case "latest" -> frozen >= 0 || ahead > 0 ? BlockTags.quantity(head()) : null;
                 case "finalized" -> below(proxy.finalizedDepthOrNone());
                 case "safe" -> below(proxy.safeDepthOrNone());
                 default -> null;
             };
+            usedFrozen |= number != null && frozen >= 0;
+            return number;
         }
 
         private String below(int depth) {

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.courier.testkit.Chain;
 import io.courier.testkit.LocalChain;
+import io.courier.testkit.LocalChainExtension;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -18,11 +20,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
@@ -43,6 +44,7 @@ import org.web3j.utils.Convert;
  * one pointed at the chain, ends when switched off, and a test's inventor or rewriter that fails costs its own call
  * an error and nothing else. The chain mines only when a test sends a transaction, so heads are exact.
  */
+@ExtendWith(LocalChainExtension.class)
 class RpcProxyLiesIT {
 
     private static final long CHAIN_ID = 4271;
@@ -52,29 +54,18 @@ class RpcProxyLiesIT {
     private static final String TOPIC_ID = "0x" + "1d".repeat(32);
     private static final String OTHER_ADDRESS = "0x" + "ab".repeat(20);
 
-    private static LocalChain chain;
-    private static Web3j honest;
-    private static HttpClient http;
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
+    private LocalChain chain;
+    private Web3j honest;
     private RpcProxy proxy;
     private Web3j client;
 
-    @BeforeAll
-    static void startChain() {
-        chain = LocalChain.start(LocalChain.Options.chainId(CHAIN_ID).name("rpc-proxy-lies-it"));
-        honest = chain.web3j();
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-    }
-
-    @AfterAll
-    static void stopChain() {
-        if (chain != null) {
-            chain.close();
-        }
-    }
-
     @BeforeEach
-    void startProxy() {
+    void startProxy(@Chain(id = CHAIN_ID) LocalChain localChain) {
+        chain = localChain;
+        honest = chain.web3j();
         proxy = RpcProxy.start(chain.rpcUrl());
         client = Web3j.build(new HttpService(proxy.url()));
     }
@@ -298,7 +289,7 @@ class RpcProxyLiesIT {
         return DefaultBlockParameter.valueOf(BigInteger.valueOf(number));
     }
 
-    private static EthBlock.Block realBlock(long number) throws IOException {
+    private EthBlock.Block realBlock(long number) throws IOException {
         return honest.ethGetBlockByNumber(at(number), false).send().getBlock();
     }
 
@@ -326,14 +317,14 @@ class RpcProxyLiesIT {
     private HttpResponse<String> post(String body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(proxy.url())).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /**
      * Deploys a contract whose constructor emits one log with {@code topic} ({@code PUSH32 topic PUSH1 0 PUSH1 0 LOG1
      * STOP}): a real log in a real block without a compiled contract. The receipt names the block and the address.
      */
-    private static TransactionReceipt emitLog(Credentials from, String topic) throws Exception {
+    private TransactionReceipt emitLog(Credentials from, String topic) throws Exception {
         var sent = new RawTransactionManager(honest, from, CHAIN_ID).sendTransaction(BigInteger.valueOf(20_000_000_000L),
                 BigInteger.valueOf(100_000), null, "0x7f" + topic.substring(2) + "60006000a100", BigInteger.ZERO, true);
         assertThat(sent.hasError()).as("deploy error %s", sent.getError() == null ? null : sent.getError().getMessage()).isFalse();
