@@ -1,8 +1,13 @@
 package io.courier.dist;
 
+import static io.courier.dist.Release.exampleEnvironment;
+import static io.courier.dist.Release.onlyJava;
+import static io.courier.dist.Release.run;
+import static io.courier.dist.Release.toolsOnly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.courier.dist.Release.Result;
 import io.courier.relayer.api.HealthRoutes;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,7 +16,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,35 +41,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReleaseTarballIT {
 
-    private static final Duration BOUND = Duration.ofSeconds(90);
-    private static final String VERSION = property("courier.dist.version");
-    private static final Path TARBALL = Path.of(property("courier.dist.tarball"));
-    private static final Path DOCKER = Path.of(property("courier.dist.docker"));
-    private static final Path JAVA_HOME = Path.of(System.getProperty("java.home"));
+    private static final String VERSION = Release.VERSION;
+    private static final Path DOCKER = Release.DOCKER;
+    private static final Path JAVA_HOME = Release.JAVA_HOME;
 
     @TempDir
     static Path extracted;
 
     static Path home;
 
-    private static String property(String name) {
-        String value = System.getProperty(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("system property " + name + " is not set: run through failsafe (dist/pom.xml)");
-        }
-        return value;
-    }
-
     @BeforeAll
     static void unpack() throws Exception {
-        assertThat(TARBALL).as("the tarball `mvn package` makes").isRegularFile();
-        Result tar = run(List.of("tar", "-xzf", TARBALL.toString(), "-C", extracted.toString()), Map.of("PATH", "/usr/bin:/bin"), extracted);
-        assertThat(tar.code()).as("tar: %s", tar.err()).isZero();
-        try (Stream<Path> top = Files.list(extracted)) {
-            // one folder named after the release, so unpacking next to another release cannot mix them
-            assertThat(top.map(p -> p.getFileName().toString())).containsExactly("courier-" + VERSION);
-        }
-        home = extracted.resolve("courier-" + VERSION);
+        home = Release.unpack(extracted);
     }
 
     // ---- layout
@@ -90,7 +76,7 @@ class ReleaseTarballIT {
         Set<String> jars = fileNames(home.resolve("lib"));
         // the relayer's own runtime classpath (written by its build), and the relayer jar itself
         Set<String> expected = new TreeSet<>();
-        for (String entry : Files.readString(Path.of(property("courier.relayer.classpath"))).trim().split(java.io.File.pathSeparator)) {
+        for (String entry : Files.readString(Path.of(Release.property("courier.relayer.classpath"))).trim().split(java.io.File.pathSeparator)) {
             expected.add(Path.of(entry).getFileName().toString());
         }
         expected.add("courier-relayer-" + VERSION + ".jar");
@@ -161,7 +147,7 @@ class ReleaseTarballIT {
     @Test
     void theExampleConfigIsValidWithTheExampleEnvironment(@TempDir Path dir) throws Exception {
         Map<String, String> env = onlyJava(dir);
-        Map<String, String> example = exampleEnvironment();
+        Map<String, String> example = exampleEnvironment(home);
         env.putAll(example);
         Result r = courier(env, dir, "config", "validate", "--config", home.resolve("conf/node.conf.example").toString());
         assertThat(r.err()).isEmpty();
@@ -188,7 +174,7 @@ class ReleaseTarballIT {
         assertThat(example).contains("threshold = 2");
         Path broken = Files.writeString(dir.resolve("node.conf"), example.replace("threshold = 2", "threshold = 5"));
         Map<String, String> env = onlyJava(dir);
-        env.putAll(exampleEnvironment());
+        env.putAll(exampleEnvironment(home));
         for (String command : List.of("config validate", "run")) {
             List<String> args = new ArrayList<>(List.of(command.split(" ")));
             args.addAll(List.of("--config", broken.toString()));
@@ -257,7 +243,7 @@ class ReleaseTarballIT {
     @Test
     void theEntrypointRunsTheRealRelease(@TempDir Path dir) throws Exception {
         Map<String, String> env = onlyJava(dir);
-        env.putAll(exampleEnvironment());
+        env.putAll(exampleEnvironment(home));
         env.put("COURIER_HOME", home.toString());
         env.put("COURIER_CONFIG", home.resolve("conf/node.conf.example").toString());
         Result version = entrypoint(env, dir, List.of("--version"));
@@ -323,8 +309,6 @@ class ReleaseTarballIT {
 
     // ---- helpers
 
-    record Result(int code, String out, String err) {}
-
     private static Result courier(Map<String, String> env, Path cwd, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/courier").toString()));
         command.addAll(List.of(args));
@@ -335,37 +319,6 @@ class ReleaseTarballIT {
         List<String> command = new ArrayList<>(List.of(DOCKER.resolve("docker-entrypoint.sh").toString()));
         command.addAll(args);
         return run(command, env, cwd);
-    }
-
-    /** A cleared environment whose PATH has a java and the few tools the launcher uses, nothing of the build. */
-    private static Map<String, String> onlyJava(Path dir) throws IOException {
-        return new HashMap<>(Map.of("HOME", dir.toString(), "PATH", JAVA_HOME.resolve("bin") + ":" + toolsOnly(dir)));
-    }
-
-    /** A folder with the POSIX tools the launcher calls and no java (this machine's /usr/bin has one). */
-    private static Path toolsOnly(Path dir) throws IOException {
-        Path tools = dir.resolve("tools");
-        if (!Files.isDirectory(tools)) {
-            Files.createDirectories(tools);
-            for (String tool : List.of("dirname", "ls")) {
-                Files.createSymbolicLink(tools.resolve(tool), Path.of("/usr/bin", tool).toRealPath());
-            }
-        }
-        return tools;
-    }
-
-    /** conf/courier.env.example as a map: the documented example environment. */
-    private static Map<String, String> exampleEnvironment() throws IOException {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(home.resolve("conf/courier.env.example"))) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                int eq = line.indexOf('=');
-                env.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
-        assertThat(env).containsKeys("COURIER_VALIDATOR_KEYS", "COURIER_SUBMITTER_KEY", "COURIER_ADMIN_TOKEN",
-                "COURIER_RPC_URL_SEPOLIA", "COURIER_RPC_URL_BASE_SEPOLIA");
-        return env;
     }
 
     private static final String MARKER = "stub-courier";
@@ -390,27 +343,6 @@ class ReleaseTarballIT {
     private static Set<String> fileNames(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
-        }
-    }
-
-    /** Runs a process in a cleared environment, output to files (no pipe to fill), killed past {@link #BOUND}. */
-    static Result run(List<String> command, Map<String, String> env, Path cwd) throws Exception {
-        Path out = Files.createTempFile("courier-dist-", ".out");
-        Path err = Files.createTempFile("courier-dist-", ".err");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().clear();
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            if (!p.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError(command + " did not end within " + BOUND + "; output:\n" + Files.readString(out) + Files.readString(err));
-            }
-            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
         }
     }
 }
