@@ -142,9 +142,14 @@ public final class NodeConfigLoader {
             throw new ConfigException(token.get().source(), "the admin token must be at least 16 characters");
         }
         Config events = c.getConfig("events");
+        Config cql = c.getConfig("cassandra");
         return new ApiSettings(nonBlank(c, "host", "courier.api.host"), port, token,
                 positive(events, "max-streams", "courier.api.events"),
-                positive(events, "max-streams-per-client", "courier.api.events"));
+                positive(events, "max-streams-per-client", "courier.api.events"),
+                new NodeConfig.ApiCassandraSettings(positive(cql, "max-requests-in-flight", "courier.api.cassandra"),
+                        positive(cql, "max-requests-queued", "courier.api.cassandra"),
+                        duration(cql, "request-timeout", "courier.api.cassandra")),
+                positive(c, "address-pages.max-rows-examined", "courier.api"));
     }
 
     private List<ChainSettings> chains(Config root) {
