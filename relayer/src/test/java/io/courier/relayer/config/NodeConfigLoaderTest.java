@@ -121,6 +121,8 @@ class NodeConfigLoaderTest {
                 .hasMessageStartingWith("courier.api.port");
         assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.api.cassandra.max-requests-queued = 0").withFallback(valid(key))))
                 .hasMessageStartingWith("courier.api.cassandra.max-requests-queued");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.api.cassandra { max-requests-in-flight = 8, max-requests-queued = 100 }").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.api.cassandra.max-requests-queued").hasMessageContaining("at least 128");
         assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.api.address-pages.max-rows-examined = 0").withFallback(valid(key))))
                 .hasMessageStartingWith("courier.api.address-pages.max-rows-examined");
         assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.chains = []").withFallback(valid(key))))
