@@ -66,6 +66,7 @@ public final class CourierNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CourierNode.class);
 
     private final CqlSession session;
+    private final CqlSession apiSession;
     private final CassandraStores stores;
     private final Map<Long, ChainClient> clients;
     private final ScheduledExecutorService scheduler;
@@ -75,10 +76,11 @@ public final class CourierNode implements AutoCloseable {
     private final ChainStatusBoard board;
     private final CourierMetrics metrics;
 
-    private CourierNode(CqlSession session, CassandraStores stores, Map<Long, ChainClient> clients,
+    private CourierNode(CqlSession session, CqlSession apiSession, CassandraStores stores, Map<Long, ChainClient> clients,
                         ScheduledExecutorService scheduler, ActorSystem<Void> system, ServerBinding binding,
                         OpenTelemetrySdk openTelemetry, ChainStatusBoard board, CourierMetrics metrics) {
         this.session = session;
+        this.apiSession = apiSession;
         this.stores = stores;
         this.clients = clients;
         this.scheduler = scheduler;
@@ -139,6 +141,9 @@ public final class CourierNode implements AutoCloseable {
         log.info("cassandra keyspace {} at schema version {} (applied now: {})", config.cassandra().keyspace(),
                 migrated.version(), migrated.appliedNow());
         CassandraStores stores = CassandraStores.prepare(session, config.cassandra().keyspace());
+        CqlSession apiSession = ApiSession.connect(config.cassandra(), config.api()); // the API's own budget
+        opened.push(apiSession);
+        TransferStore apiReads = ApiSession.transfers(apiSession, config.cassandra().keyspace(), config.api());
 
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "courier-rpc-scheduler");
@@ -207,8 +212,8 @@ public final class CourierNode implements AutoCloseable {
                         return true;
                     })
                     : java.util.concurrent.CompletableFuture.completedFuture(false);
-            StatusApi api = new StatusApi(new StoreTransferQueries(stores.transfers(), stuckBoard), board,
-                    ReadinessProbe.all(List.of(new CassandraReadiness(session), ReadinessProbe.chains(board))), registry)
+            StatusApi api = new StatusApi(new StoreTransferQueries(apiReads, stuckBoard), board,
+                    ReadinessProbe.all(List.of(new CassandraReadiness(apiSession), ReadinessProbe.chains(board))), registry)
                     .withAdmin(admin, config.api().adminToken().map(NodeConfig.Secret::hex))
                     .withEventSettings(new TransferRoutes.EventSettings(TransferRoutes.EventSettings.DEFAULT.poll(),
                             TransferRoutes.EventSettings.DEFAULT.maxOpen(), TransferRoutes.EventSettings.DEFAULT.heartbeat(),
@@ -219,7 +224,7 @@ public final class CourierNode implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         log.info("courier node {} up: {} chains, API on {}", config.nodeName(), clients.size(), binding.localAddress());
-        return new CourierNode(session, stores, clients, scheduler, system, binding, otel, board, metrics);
+        return new CourierNode(session, apiSession, stores, clients, scheduler, system, binding, otel, board, metrics);
     }
 
     /**
@@ -253,11 +258,17 @@ public final class CourierNode implements AutoCloseable {
 
     /** A session as the node opens it (the CLI's operator commands use the same settings). */
     public static CqlSession connect(NodeConfig.CassandraSettings c) {
+        return connect(c, "courier", c.requestTimeout(), c.maxRequestsInFlight(), 10_000);
+    }
+
+    /** A session named {@code name} whose throttler keeps {@code inFlight} requests in flight and {@code queued} waiting. */
+    static CqlSession connect(NodeConfig.CassandraSettings c, String name, Duration requestTimeout, int inFlight, int queued) {
         DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, c.requestTimeout())
+                .withString(DefaultDriverOption.SESSION_NAME, name)
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
                 .withString(DefaultDriverOption.REQUEST_THROTTLER_CLASS, ConcurrencyLimitingRequestThrottler.class.getSimpleName())
-                .withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_CONCURRENT_REQUESTS, c.maxRequestsInFlight())
-                .withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_QUEUE_SIZE, 10_000)
+                .withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_CONCURRENT_REQUESTS, inFlight)
+                .withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_QUEUE_SIZE, queued)
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(20))
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(20))
@@ -311,6 +322,7 @@ public final class CourierNode implements AutoCloseable {
         }
         clients.values().forEach(ChainClient::close);
         scheduler.shutdownNow();
+        apiSession.close();
         session.close();
         openTelemetry.close();
         log.info("courier node stopped");
