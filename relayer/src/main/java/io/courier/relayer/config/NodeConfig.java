@@ -62,7 +62,8 @@ public record NodeConfig(
             int maxRequestsQueued,
             RetrySettings retry,
             io.courier.chain.web3j.EndpointPoolSettings endpointPool,
-            int windowSize) {
+            int windowSize,
+            int quorum) {
 
         /** What a transfer shows as "confirmations required": N, or 1 for a tag policy (the tag decides). */
         public int confirmations() {

@@ -212,6 +212,11 @@ public final class NodeConfigLoader {
                 throw new ConfigException(path + ".window-size", "must exceed the finality depth (" + conf.n()
                         + "), or a reorg within finality could not be told from a deeper one");
             }
+            int quorum = positive(c, "quorum", path);
+            if (quorum > urls.size()) {
+                throw new ConfigException(path + ".quorum", quorum + " exceeds the " + urls.size()
+                        + " RPC endpoint(s) configured: no message could ever be confirmed");
+            }
             chains.add(new ChainSettings(name, chainId, List.copyOf(urls),
                     Address.fromHex(address(nonBlank(c, "gateway", path + ".gateway"), path + ".gateway")),
                     finality,
@@ -224,7 +229,7 @@ public final class NodeConfigLoader {
                     new RetrySettings(positive(c, "retry.max-attempts", path),
                             duration(c, "retry.initial-backoff", path),
                             duration(c, "retry.max-backoff", path)),
-                    poolSettings, window));
+                    poolSettings, window, quorum));
         }
         if (chains.isEmpty()) {
             throw new ConfigException("courier.chains", "no chains configured: a node needs at least two to relay between");

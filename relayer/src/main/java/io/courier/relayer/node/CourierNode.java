@@ -12,6 +12,7 @@ import io.courier.chain.web3j.ChainClientSettings;
 import io.courier.chain.LogRangePlanner;
 import io.courier.chain.LogScanner;
 import io.courier.chain.MessageSentDecoder;
+import io.courier.chain.quorum.SourceWitnesses;
 import io.courier.chain.web3j.Web3jChainClient;
 import io.courier.finality.cassandra.CassandraStores;
 import io.courier.finality.cassandra.CourierSchema;
@@ -164,6 +165,13 @@ public final class CourierNode implements AutoCloseable {
             clients.put(chain.chainId(), client);
         }
         verifyChainIds(clients);
+        Map<Long, SourceWitnesses> witnesses = new LinkedHashMap<>();
+        for (ChainSettings chain : config.chains()) {
+            List<SourceWitnesses.Witness> endpoints = clients.get(chain.chainId()).perEndpoint().entrySet().stream()
+                    .map(e -> new SourceWitnesses.Witness(e.getKey(), e.getValue())).toList();
+            witnesses.put(chain.chainId(), new SourceWitnesses(chain.name(), endpoints, chain.quorum(),
+                    new MessageSentDecoder(chain.chainId(), chain.gateway().toHex())));
+        }
 
         ChainStatusBoard board = new ChainStatusBoard();
         ValidatorKeys keys = new ValidatorKeys(config.validator().keys(), config.validator().set(), config.validator().threshold());
@@ -176,7 +184,7 @@ public final class CourierNode implements AutoCloseable {
         NodeGuardian.Blueprint blueprint = new NodeGuardian.Blueprint(
                 config.chains(),
                 submitters -> new Attester.Wiring(keys, stores.transfers(), stores.attestations(), gateways, submitters,
-                        metrics, tracing, clock, halted),
+                        metrics, tracing, clock, halted, witnesses),
                 (chain, attester) -> new Submitter.Wiring(chain.chainId(), chain.name(), chain.gateway(),
                         clients.get(chain.chainId()), signer, config.submitter(), stores.transfers(), stores.attestations(),
                         stores.submissions(), keys, attester, metrics, tracing, clock, halted),
@@ -184,7 +192,7 @@ public final class CourierNode implements AutoCloseable {
                         new LogScanner(clients.get(chain.chainId()), LogRangePlanner.startingAt(chain.maxLogRange())),
                         new MessageSentDecoder(chain.chainId(), chain.gateway().toHex()), stores.transfers(), stores.cursors(),
                         chainIds.stream().filter(id -> id != chain.chainId()).collect(Collectors.toSet()),
-                        board, clock, metrics, tracing, attester, halted),
+                        board, clock, metrics, tracing, attester, halted, witnesses.get(chain.chainId())),
                 new StuckMonitor.Wiring(List.copyOf(chainIds), stores.transfers(),
                         new StuckRule(config.monitor().slaByRoute(), config.monitor().defaultSla()), config.monitor().interval(),
                         config.monitor().lookbackDays(), config.monitor().maxPerDestination(), metrics, clock),
