@@ -188,10 +188,8 @@ public final class SourceWitnesses {
         if (!(decoder.decode(log.get()) instanceof MessageSentDecoder.Accepted accepted) || !accepted.id().equals(message.id())) {
             return Optional.of("the MessageSent log of " + message.id() + " in tx " + source.txHash() + " does not decode to it");
         }
-        if (log.get().logIndex() != source.logIndex()) {
-            return Optional.of("the MessageSent log of " + message.id() + " has index " + log.get().logIndex()
-                    + ", recorded " + source.logIndex());
-        }
+        // the log index is not compared: nodes disagree on it in receipts (Ganache numbers a receipt's logs from 0
+        // per transaction, geth per block), and the id already pins the message to this transaction
         return Optional.empty();
     }
 
