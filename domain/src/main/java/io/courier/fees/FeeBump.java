@@ -56,6 +56,8 @@ public final class FeeBump {
             throw new IllegalArgumentException("bumps done must not be negative, was " + bumpsDone);
         }
         Ask ask = FeePricer.ask(market, settings);
+        // checked before the bump count: a transaction that pays what the market asks is not stuck on price, so there
+        // is nothing to raise and nothing to alert about, however many bumps were made
         if (inFlight.tipAt(ask.baseFee()).compareTo(ask.tip()) >= 0) {
             return new NotNeeded();
         }
