@@ -49,6 +49,9 @@ public interface ChainClient extends AutoCloseable {
     /** The node's suggested priority fee (tip) in wei. */
     CompletionStage<BigInteger> maxPriorityFeePerGas();
 
+    /** {@code eth_gasPrice}: the node's suggested gas price in wei, what a chain without a base fee is priced by. */
+    CompletionStage<BigInteger> gasPrice();
+
     /** Transactions sent by {@code account}: mined only, or including those in the node's pool. */
     CompletionStage<Long> nonce(Address account, boolean pending);
 

@@ -216,6 +216,11 @@ public final class Web3jChainClient implements ChainClient {
     }
 
     @Override
+    public CompletionStage<BigInteger> gasPrice() {
+        return invoker.invoke(RpcCall.of("eth_gasPrice"), w -> w.ethGasPrice(), r -> r.getGasPrice());
+    }
+
+    @Override
     public CompletionStage<Long> nonce(Address account, boolean pending) {
         DefaultBlockParameterName tag = pending ? DefaultBlockParameterName.PENDING : DefaultBlockParameterName.LATEST;
         return invoker.invoke(RpcCall.of("eth_getTransactionCount"), w -> w.ethGetTransactionCount(account.toHex(), tag),

@@ -246,6 +246,14 @@ class Web3jChainClientTest {
     }
 
     @Test
+    void theGasPriceIsTheNodesAnswerInWeiAndIsRetriedLikeAnyRead() {
+        node.then(error(-32000, "header not found")).then(result("\"0x4a817c800\""));
+        assertThat(await(client().gasPrice())).isEqualTo(BigInteger.valueOf(20_000_000_000L));
+        assertThat(node.requests).hasSize(2).allSatisfy(request -> assertThat(request).contains("\"method\":\"eth_gasPrice\""));
+        assertThat(observed).containsExactly("testnet scripted eth_gasPrice transient", "testnet scripted eth_gasPrice ok");
+    }
+
+    @Test
     void callsBeyondTheBoundAndQueueAreRefusedAtOnce() throws Exception {
         settings = settings.withLimits(1, 1);
         CountDownLatch release = new CountDownLatch(1);

@@ -76,6 +76,7 @@ public final class SourceRecords implements ChainClient {
     @Override public CompletionStage<Optional<Long>> transactionNonce(TxHash tx) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> maxPriorityFeePerGas() { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<BigInteger> gasPrice() { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<Long> nonce(Address account, boolean pending) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> balance(Address account) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<String> call(CallRequest request) { throw new UnsupportedOperationException(); }

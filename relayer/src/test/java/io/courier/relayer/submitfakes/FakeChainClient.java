@@ -154,6 +154,12 @@ public final class FakeChainClient implements ChainClient {
         return CompletableFuture.completedFuture(BigInteger.TEN.pow(9));
     }
 
+    /** Base fee + tip of the fee history above: what a node would suggest. */
+    @Override
+    public CompletionStage<BigInteger> gasPrice() {
+        return CompletableFuture.completedFuture(BigInteger.TWO.multiply(BigInteger.TEN.pow(9)));
+    }
+
     @Override
     public CompletionStage<Long> nonce(Address account, boolean pending) {
         if (onNonce != null) {
