@@ -66,7 +66,7 @@ class FailedMessageRetryIT {
         assertThat(executed.success).isFalse();
         assertThat(Reverts.decodeArguments("Refused(uint256,address,string)", Numeric.toHexString(executed.revertData)))
                 .containsExactly(BigInteger.valueOf(SRC_CHAIN), SENDER, "recipient switched off");
-        assertThat(gateway.messageStatus(id).send()).isEqualTo(FAILED);
+        assertThat(Deployments.status(gateway, message)).isEqualTo(FAILED);
         log.info("GAS execute 2-of-3 to a reverting recipient: {}", receipt.getGasUsed());
 
         // Not executable again, whatever signatures come with it.
@@ -81,7 +81,7 @@ class FailedMessageRetryIT {
         Gateway.MessageExecutedEventResponse delivered = Deployments.executed(retried);
         assertThat(delivered.id).isEqualTo(id);
         assertThat(delivered.success).isTrue();
-        assertThat(gateway.messageStatus(id).send()).isEqualTo(DELIVERED);
+        assertThat(Deployments.status(gateway, message)).isEqualTo(DELIVERED);
         assertThat(recipient.handled().send()).isEqualTo(BigInteger.ONE);
         assertThat(recipient.lastPayload().send()).isEqualTo(message.payload());
         assertThat(recipient.lastSrcChainId().send()).isEqualTo(BigInteger.valueOf(SRC_CHAIN));
@@ -125,12 +125,12 @@ class FailedMessageRetryIT {
         List<Object> args = Reverts.decodeArguments("InsufficientGas(bytes32,uint256,uint256)", Reverts.revertData(starved));
         BigInteger required = (BigInteger) args.get(2);
         assertThat(required).isGreaterThan(BigInteger.valueOf(Deployments.HANDLER_GAS_LIMIT));
-        assertThat(gateway.messageStatus(message.id().bytes()).send()).isEqualTo(NONE);
+        assertThat(Deployments.status(gateway, message)).isEqualTo(NONE);
 
         // With enough gas the handler gets its full limit, burns it and the message is Failed: its own fault.
         TransactionReceipt receipt = Deployments.execute(gateway, message, signatures);
         assertThat(Deployments.executed(receipt).success).isFalse();
-        assertThat(gateway.messageStatus(message.id().bytes()).send()).isEqualTo(FAILED);
+        assertThat(Deployments.status(gateway, message)).isEqualTo(FAILED);
         assertThat(receipt.getGasUsed()).isGreaterThan(BigInteger.valueOf(Deployments.HANDLER_GAS_LIMIT));
     }
 
@@ -141,7 +141,7 @@ class FailedMessageRetryIT {
         TransactionReceipt receipt = Deployments.execute(gateway, message,
                 TestValidators.signatures(message, gateway.getContractAddress(), KEYS.get(0), KEYS.get(1)));
         assertThat(Deployments.executed(receipt).success).isTrue();
-        assertThat(gateway.messageStatus(message.id().bytes()).send()).isEqualTo(DELIVERED);
+        assertThat(Deployments.status(gateway, message)).isEqualTo(DELIVERED);
     }
 
     private static TestRecipient recipient(BigInteger mode) throws Exception {

@@ -68,7 +68,7 @@ class GatewayExecuteIT {
             assertThat(executed.nonce).isEqualTo(BigInteger.valueOf(message.nonce()));
             assertThat(executed.success).isTrue();
             assertThat(executed.revertData).isEmpty();
-            assertThat(gateway.messageStatus(message.id().bytes()).send()).isEqualTo(BigInteger.ONE);
+            assertThat(Deployments.status(gateway, message)).isEqualTo(BigInteger.ONE);
             log.info("GAS execute 2-of-3, 96-byte payload ({} bytes), EOA recipient: {}",
                     payload == dense ? "nonzero" : "zero", receipt.getGasUsed());
         }
@@ -194,7 +194,7 @@ class GatewayExecuteIT {
         List<String> validators = gateway.validators().send();
         assertThat(validators).map(String::toLowerCase).containsExactlyElementsOf(TestValidators.addresses());
         assertThat(gateway.isValidator(address(OUTSIDER)).send()).isFalse();
-        assertThat(gateway.messageStatus(new byte[32]).send()).isZero();
+        assertThat(gateway.messageStatus(BigInteger.ONE, "0x" + "00".repeat(20), BigInteger.ZERO, new byte[32]).send()).isZero();
     }
 
     private static CrossChainMessage message(byte[] payload) {

@@ -74,7 +74,7 @@ class MessageIdPropertyIT {
             assertThat(message.recipient()).isEqualTo(recipient);
             assertThat(message.payload()).isEqualTo(payload);
             assertThat(MessageId.of(sent.id)).isEqualTo(message.id());
-            assertThat(sent.nonce.add(BigInteger.ONE)).isEqualTo(call(() -> gateway.outboundNonce().send()));
+            assertThat(sent.nonce.add(BigInteger.ONE)).isEqualTo(call(() -> gateway.outboundNonce(sent.dstChainId).send()));
         });
     }
 
