@@ -76,6 +76,10 @@ contract Gateway {
     mapping(bytes32 => uint256) private _executedWords;
     /// @dev Ids whose recipient reverted, the only ones `retry` accepts; cleared by a successful retry.
     mapping(bytes32 => bool) private _failed;
+    /// @dev keccak256(threshold (1 byte) ‖ validators (20 bytes each, configured order)). The batched paths take the
+    ///      set in calldata and check it against this one slot: one cold read instead of one per signer and one for
+    ///      the threshold (2,100 gas each), which is most of what a lone message can still save.
+    bytes32 private _validatorSetHash;
 
     /// @notice Gas given to `IMessageRecipient.handle` by `execute`.
     uint256 public immutable handlerGasLimit;
@@ -116,6 +120,9 @@ contract Gateway {
         bytes32 root,
         uint256 failed
     );
+    /// @notice `executeBatch` delivered message `id` (a failure is a `MessageExecuted(success = false)` instead).
+    ///         Leaner than `MessageExecuted` by its data: the nonce and an empty revert data cost ~1,000 gas a message.
+    event MessageDelivered(bytes32 indexed id, uint256 indexed srcChainId);
     event ValidatorsChanged(address[] validators, uint8 threshold);
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
     event FeesWithdrawn(address indexed to, uint256 amount);
@@ -146,6 +153,8 @@ contract Gateway {
     /// @notice The root recomputed from a checkpoint's messages is not the root given (a message forged,
     ///         left out, added or reordered).
     error RootMismatch(bytes32 given, bytes32 computed);
+    /// @notice The validator set passed to a batched path is not the current one (`validatorSet()`).
+    error ValidatorSetMismatch(bytes32 given, bytes32 current);
     /// @notice Packed messages of `executeBatch`/`executeCheckpoint` end inside message `index` (at `offset`), or
     ///         a checkpoint holds none or runs past the largest nonce.
     error MalformedMessages(uint256 index, uint256 offset);
@@ -226,27 +235,30 @@ contract Gateway {
             _messageId(srcChainId, srcGateway, nonce, block.chainid, sender, recipient, keccak256(payload));
         _markExecuted(srcChainId, srcGateway, nonce, id);
         _verifyAttestation(_attestationDigest(id), signatures);
-        return _deliver(id, srcChainId, nonce, sender, recipient, payload);
+        return _deliver(id, srcChainId, nonce, sender, recipient, payload, false);
     }
 
     /// @notice Executes several messages of one source route in one transaction, each with its own attestation
     ///         (what `execute` checks, per message). Each outcome is isolated: a reverting recipient marks its
     ///         message Failed and the batch goes on. A replayed or badly signed message reverts the whole call.
+    ///         A delivered message emits `MessageDelivered`, a failed one `MessageExecuted(success = false)`.
+    /// @param set the current `validatorSet()`: threshold (1 byte) ‖ validators (20 bytes each)
     /// @param messages packed, per message: nonce (8 bytes) ‖ sender (20) ‖ recipient (20) ‖ payload length
     ///        (2, big-endian) ‖ payload ‖ signature count (1) ‖ count × 65-byte signatures (r ‖ s ‖ v, signers
-    ///        ascending). `io.courier.chain.message.GatewayCalldata` writes it.
+    ///        ascending). `io.courier.chain.GatewayCalldata` writes it.
     /// @return failed how many recipients reverted
-    function executeBatch(uint256 srcChainId, address srcGateway, bytes calldata messages)
+    function executeBatch(uint256 srcChainId, address srcGateway, bytes calldata set, bytes calldata messages)
         external
         returns (uint256 failed)
     {
+        _requireValidatorSet(set);
         uint256 end = messages.length;
         if (end == 0) revert MalformedMessages(0, 0);
         uint256 offset;
         uint256 index;
         while (offset < end) {
             uint256 next = _batchMessageEnd(messages, offset, index);
-            if (!_executeOne(srcChainId, srcGateway, messages[offset:next])) ++failed;
+            if (!_executeOne(srcChainId, srcGateway, set, messages[offset:next])) ++failed;
             offset = next;
             ++index;
         }
@@ -257,6 +269,7 @@ contract Gateway {
     ///         messages given, so no proofs travel. Every nonce of the range must be new (else `AlreadyExecuted`
     ///         or `AlreadyFailed` of the first clash); each recipient's outcome is isolated as in `executeBatch`.
     /// @param root the checkpoint's Merkle root over the range's message ids (`checkpointRoot`)
+    /// @param set the current `validatorSet()`: threshold (1 byte) ‖ validators (20 bytes each)
     /// @param signatures packed 65-byte signatures (r ‖ s ‖ v, signers ascending) over `checkpointDigest`
     /// @param messages packed, per message in nonce order: sender (20) ‖ recipient (20) ‖ payload length (2,
     ///        big-endian) ‖ payload; the nonce is implied by the position
@@ -266,15 +279,19 @@ contract Gateway {
         address srcGateway,
         uint64 firstNonce,
         bytes32 root,
+        bytes calldata set,
         bytes calldata signatures,
         bytes calldata messages
     ) external returns (uint256 failed) {
         bytes32[] memory ids = _checkpointIds(srcChainId, srcGateway, firstNonce, messages);
         uint256 lastNonce = firstNonce + ids.length - 1;
         if (lastNonce > type(uint64).max) revert MalformedMessages(ids.length - 1, messages.length);
-        bytes32 computed = _merkleRoot(ids);
-        if (computed != root) revert RootMismatch(root, computed);
-        _verifyPacked(_checkpointDigest(srcChainId, srcGateway, firstNonce, uint64(lastNonce), root), signatures);
+        {
+            bytes32 computed = _merkleRoot(ids);
+            if (computed != root) revert RootMismatch(root, computed);
+        }
+        _requireValidatorSet(set);
+        _verifyPacked(_checkpointDigest(srcChainId, srcGateway, firstNonce, uint64(lastNonce), root), signatures, set);
         _markRange(srcChainId, srcGateway, firstNonce, lastNonce, ids);
         failed = _deliverRange(srcChainId, firstNonce, ids, messages);
         emit CheckpointExecuted(srcChainId, srcGateway, firstNonce, uint64(lastNonce), root, failed);
@@ -380,6 +397,12 @@ contract Gateway {
         return _messageId(srcChainId, srcGateway, nonce, dstChainId, sender, recipient, keccak256(payload));
     }
 
+    /// @notice What the batched paths take as `validatorSet`: threshold (1 byte) ‖ validators (20 bytes each, in the
+    ///         order they were configured).
+    function validatorSet() external view returns (bytes memory) {
+        return _packValidatorSet(_validators, threshold);
+    }
+
     /// @notice The current validator set, in the order it was configured.
     function validators() external view returns (address[] memory) {
         return _validators;
@@ -482,7 +505,10 @@ contract Gateway {
     }
 
     /// @dev One message of `executeBatch`, bounds already checked: what `execute` does.
-    function _executeOne(uint256 srcChainId, address srcGateway, bytes calldata m) private returns (bool) {
+    function _executeOne(uint256 srcChainId, address srcGateway, bytes calldata set, bytes calldata m)
+        private
+        returns (bool)
+    {
         uint64 nonce = uint64(bytes8(m[0:8]));
         address sender = address(bytes20(m[8:28]));
         address recipient = address(bytes20(m[28:48]));
@@ -491,8 +517,8 @@ contract Gateway {
         bytes32 id =
             _messageId(srcChainId, srcGateway, nonce, block.chainid, sender, recipient, keccak256(payload));
         _markExecuted(srcChainId, srcGateway, nonce, id);
-        _verifyPacked(_attestationDigest(id), m[signaturesAt + 1:]);
-        return _deliver(id, srcChainId, nonce, sender, recipient, payload);
+        _verifyPacked(_attestationDigest(id), m[signaturesAt + 1:], set);
+        return _deliver(id, srcChainId, nonce, sender, recipient, payload, true);
     }
 
     /// @dev Every signature given must be valid, not just the first `threshold`: a submission carries no
@@ -513,20 +539,50 @@ contract Gateway {
         }
     }
 
-    /// @dev `_verifyAttestation` for signatures packed back to back, 65 bytes each.
-    function _verifyPacked(bytes32 digest, bytes calldata signatures) private view {
+    /// @dev `_verifyAttestation` for signatures packed back to back, 65 bytes each, against the validator set given in
+    ///      calldata (already checked by `_requireValidatorSet`): its threshold, and membership by a scan of its
+    ///      addresses (a few hundred gas) instead of a cold storage read per signer.
+    function _verifyPacked(bytes32 digest, bytes calldata signatures, bytes calldata set) private pure {
         uint256 count = signatures.length / 65;
         if (signatures.length % 65 != 0) revert SignatureLength(count);
-        uint256 required = threshold;
+        uint256 required = uint8(set[0]);
         if (count < required) revert BelowThreshold(count, required);
-        address previous = address(0);
         uint256 offset;
+        uint256 setStart;
+        uint256 setEnd;
         assembly ("memory-safe") {
             offset := signatures.offset
+            setStart := add(set.offset, 1)
+            setEnd := add(set.offset, set.length)
         }
+        address previous = address(0);
         for (uint256 i = 0; i < count; ++i) {
-            previous = _checkSignature(digest, offset + i * 65, i, previous);
+            address signer = _recover(digest, offset + i * 65, i);
+            bool member;
+            assembly ("memory-safe") {
+                for { let p := setStart } lt(p, setEnd) { p := add(p, 20) } {
+                    if eq(shr(96, calldataload(p)), signer) {
+                        member := 1
+                        break
+                    }
+                }
+            }
+            if (!member) revert NotValidator(i, signer);
+            _requireAscending(i, signer, previous);
+            previous = signer;
         }
+    }
+
+    /// @dev Reverts unless `set` is the current validator set (its hash is the stored one).
+    function _requireValidatorSet(bytes calldata set) private view {
+        bytes32 given;
+        assembly ("memory-safe") {
+            let buf := mload(0x40)
+            calldatacopy(buf, set.offset, set.length)
+            given := keccak256(buf, set.length)
+        }
+        bytes32 current = _validatorSetHash;
+        if (given != current) revert ValidatorSetMismatch(given, current);
     }
 
     /// @dev Signature `index` at calldata `offset` (r ‖ s ‖ v) over `digest`: its signer, a validator above `previous`.
@@ -535,6 +591,15 @@ contract Gateway {
         view
         returns (address signer)
     {
+        signer = _recover(digest, offset, index);
+        // Membership first: a signature for another domain recovers to a random address, and
+        // "not a validator" is the useful diagnosis for it, not its position.
+        if (!_isValidator[signer]) revert NotValidator(index, signer);
+        _requireAscending(index, signer, previous);
+    }
+
+    /// @dev The signer of signature `index` at calldata `offset` (r ‖ s ‖ v): low s, v 27 or 28, recoverable.
+    function _recover(bytes32 digest, uint256 offset, uint256 index) private pure returns (address signer) {
         bytes32 r;
         bytes32 s;
         uint8 v;
@@ -547,40 +612,37 @@ contract Gateway {
         if (v != 27 && v != 28) revert InvalidSignature(index);
         signer = ecrecover(digest, v, r, s);
         if (signer == address(0)) revert InvalidSignature(index);
-        // Membership first: a signature for another domain recovers to a random address, and
-        // "not a validator" is the useful diagnosis for it, not its position.
-        if (!_isValidator[signer]) revert NotValidator(index, signer);
+    }
+
+    /// @dev Ascending signers make duplicates detectable with one comparison per signature.
+    function _requireAscending(uint256 index, address signer, address previous) private pure {
         if (signer == previous) revert DuplicateSigner(index, signer);
         if (signer < previous) revert SignersNotAscending(index, signer);
     }
 
     /// @dev Calls the recipient with `handlerGasLimit`; a revert marks the id Failed. The replay bit is already
-    ///      set. Only reverts for `InsufficientGas`.
+    ///      set. Only reverts for `InsufficientGas`. `batched`: a success is announced by `MessageDelivered`.
     function _deliver(
         bytes32 id,
         uint256 srcChainId,
         uint64 nonce,
         address sender,
         address recipient,
-        bytes calldata payload
+        bytes calldata payload,
+        bool batched
     ) private returns (bool success) {
         bytes memory revertData;
         if (recipient.code.length == 0) {
             // Nothing to call: a message to an account without code is delivered by being recorded.
             success = true;
         } else {
-            bytes memory data = abi.encodeCall(IMessageRecipient.handle, (srcChainId, sender, payload));
-            uint256 gasLimit = handlerGasLimit;
-            // EIP-150: a CALL passes on at most 63/64 of the gas left. Without this check a relayer could
-            // attach just enough gas for the handler to run out and the message to be marked Failed,
-            // although it would succeed with its full limit. Here the recipient surely gets `gasLimit`.
-            uint256 required = (gasLimit + CALL_OVERHEAD) * 64 / 63 + 1;
-            uint256 left = gasleft();
-            if (left < required) revert InsufficientGas(id, left, required);
-            (success, revertData) = _callHandler(recipient, gasLimit, data);
+            (success, revertData) = _callGuarded(
+                id, recipient, abi.encodeCall(IMessageRecipient.handle, (srcChainId, sender, payload))
+            );
             if (!success) _failed[id] = true;
         }
-        emit MessageExecuted(id, srcChainId, nonce, success, revertData);
+        if (success && batched) emit MessageDelivered(id, srcChainId);
+        else emit MessageExecuted(id, srcChainId, nonce, success, revertData);
     }
 
     /// @dev Ids of a checkpoint's packed messages, nonces `firstNonce, firstNonce + 1, …`. One pass checks the
@@ -707,6 +769,21 @@ contract Gateway {
         emit MessageExecuted(id, srcChainId, nonce, false, revertData);
     }
 
+    /// @dev `_callHandler` with `handlerGasLimit`, after checking that the recipient surely gets all of it.
+    function _callGuarded(bytes32 id, address recipient, bytes memory data)
+        private
+        returns (bool success, bytes memory revertData)
+    {
+        uint256 gasLimit = handlerGasLimit;
+        // EIP-150: a CALL passes on at most 63/64 of the gas left. Without this check a relayer could
+        // attach just enough gas for the handler to run out and the message to be marked Failed,
+        // although it would succeed with its full limit. Here the recipient surely gets `gasLimit`.
+        uint256 required = (gasLimit + CALL_OVERHEAD) * 64 / 63 + 1;
+        uint256 left = gasleft();
+        if (left < required) revert InsufficientGas(id, left, required);
+        return _callHandler(recipient, gasLimit, data);
+    }
+
     /// @dev Calls without copying return data into memory (a recipient could return megabytes to burn the
     ///      relayer's gas); on failure copies at most `MAX_REVERT_DATA` bytes of it.
     function _callHandler(address recipient, uint256 gasLimit, bytes memory data)
@@ -745,7 +822,16 @@ contract Gateway {
         if (threshold_ == 0 || threshold_ > count) revert InvalidThreshold(threshold_, count);
         _validators = validators_;
         threshold = threshold_;
+        _validatorSetHash = keccak256(_packValidatorSet(validators_, threshold_));
         emit ValidatorsChanged(validators_, threshold_);
+    }
+
+    /// @dev threshold (1 byte) ‖ validators (20 bytes each), what `_validatorSetHash` hashes.
+    function _packValidatorSet(address[] memory validators_, uint8 threshold_) private pure returns (bytes memory packed) {
+        packed = abi.encodePacked(threshold_);
+        for (uint256 i = 0; i < validators_.length; ++i) {
+            packed = bytes.concat(packed, bytes20(validators_[i]));
+        }
     }
 
     function _domainSeparator() private view returns (bytes32) {

@@ -44,6 +44,9 @@ class CheckpointIT {
     private static final BigInteger DELIVERED = BigInteger.ONE;
     private static final BigInteger FAILED = BigInteger.TWO;
     private static final AtomicLong ROUTES = new AtomicLong(1);
+    /** The test gateway's set as configured (TestValidators order), threshold 2. */
+    private static final GatewayCalldata.ValidatorSet SET = new GatewayCalldata.ValidatorSet(TestValidators.THRESHOLD,
+            TestValidators.addresses());
 
     private static LocalChain chain;
     private static Gateway gateway;
@@ -113,13 +116,15 @@ class CheckpointIT {
                 List.of(TestValidators.sign(m, gateway.getContractAddress(), KEYS.get(0)),
                         TestValidators.sign(m, gateway.getContractAddress(), KEYS.get(1))))).toList();
 
-        TransactionReceipt receipt = Deployments.transact(chain, gateway, GatewayCalldata.executeBatch(batch));
+        TransactionReceipt receipt = Deployments.transact(chain, gateway, GatewayCalldata.executeBatch(SET, batch));
 
         assertThat(receipt.isStatusOK()).as("a reverting recipient does not revert the batch").isTrue();
-        List<Gateway.MessageExecutedEventResponse> events = Gateway.getMessageExecutedEvents(receipt);
-        assertThat(events).extracting(e -> Numeric.toHexString(e.id))
-                .containsExactlyElementsOf(messages.stream().map(m -> m.id().toHex()).toList());
-        assertThat(events).extracting(e -> e.success).containsExactly(true, false, true);
+        // successes are announced lean, the failure with its revert data
+        assertThat(Gateway.getMessageDeliveredEvents(receipt)).extracting(e -> Numeric.toHexString(e.id))
+                .containsExactly(messages.get(0).id().toHex(), messages.get(2).id().toHex());
+        Gateway.MessageExecutedEventResponse failure = Deployments.executed(receipt);
+        assertThat(failure.id).isEqualTo(messages.get(1).id().bytes());
+        assertThat(failure.success).isFalse();
         assertThat(accepting.handled().send()).isEqualTo(BigInteger.TWO);
         assertThat(Deployments.status(gateway, messages.get(0))).isEqualTo(DELIVERED);
         assertThat(Deployments.status(gateway, messages.get(1))).isEqualTo(FAILED);
@@ -129,11 +134,11 @@ class CheckpointIT {
         assertCustomError(dryRun(Deployments.executeCalldata(gateway, messages.get(0),
                 TestValidators.signatures(messages.get(0), gateway.getContractAddress(), KEYS.get(0), KEYS.get(1)))),
                 "AlreadyExecuted(bytes32)", messages.get(0).id().bytes());
-        assertCustomError(dryRun(GatewayCalldata.executeBatch(batch.subList(1, 2))), "AlreadyFailed(bytes32)", messages.get(1).id().bytes());
+        assertCustomError(dryRun(GatewayCalldata.executeBatch(SET, batch.subList(1, 2))), "AlreadyFailed(bytes32)", messages.get(1).id().bytes());
         // one badly signed message reverts the whole batch
         CrossChainMessage next = message(src, 8, EOA, "d");
         GatewayCalldata.Signed alone = new GatewayCalldata.Signed(next, List.of(TestValidators.sign(next, gateway.getContractAddress(), KEYS.get(0))));
-        assertCustomError(dryRun(GatewayCalldata.executeBatch(List.of(alone))), "BelowThreshold(uint256,uint256)", 1, 2);
+        assertCustomError(dryRun(GatewayCalldata.executeBatch(SET, List.of(alone))), "BelowThreshold(uint256,uint256)", 1, 2);
     }
 
     @Test
@@ -149,10 +154,10 @@ class CheckpointIT {
         CrossChainMessage original = range.get(2);
         forged.set(2, new CrossChainMessage(original.srcChainId(), src, 2, original.dstChainId(), original.sender(), original.recipient(),
                 "pay 1000000".getBytes(StandardCharsets.UTF_8)));
-        assertCustomError(dryRun(GatewayCalldata.executeCheckpoint(forged, root, signatures)), "RootMismatch(bytes32,bytes32)",
+        assertCustomError(dryRun(GatewayCalldata.executeCheckpoint(forged, root, SET, signatures)), "RootMismatch(bytes32,bytes32)",
                 root.value().bytes(), CheckpointRoot.ofMessages(forged).value().bytes());
         // the forger sends the root of the forged range: the validators never signed it
-        String withForgedRoot = GatewayCalldata.executeCheckpoint(forged, CheckpointRoot.ofMessages(forged), signatures);
+        String withForgedRoot = GatewayCalldata.executeCheckpoint(forged, CheckpointRoot.ofMessages(forged), SET, signatures);
         assertThat(Reverts.revertData(dryRun(withForgedRoot))).startsWith(Reverts.selector("NotValidator(uint256,address)"));
 
         // two messages swapped: their nonces are their positions, so the ids (and the root) change
@@ -161,14 +166,14 @@ class CheckpointIT {
             CrossChainMessage m = range.get(i == 1 ? 3 : i == 3 ? 1 : i);
             reordered.add(new CrossChainMessage(m.srcChainId(), src, i, m.dstChainId(), m.sender(), m.recipient(), m.payload()));
         }
-        assertThat(Reverts.revertData(dryRun(GatewayCalldata.executeCheckpoint(reordered, root, signatures))))
+        assertThat(Reverts.revertData(dryRun(GatewayCalldata.executeCheckpoint(reordered, root, SET, signatures))))
                 .startsWith(Reverts.selector("RootMismatch(bytes32,bytes32)"));
         // a message left out
-        assertThat(Reverts.revertData(dryRun(GatewayCalldata.executeCheckpoint(range.subList(0, 3), root, signatures))))
+        assertThat(Reverts.revertData(dryRun(GatewayCalldata.executeCheckpoint(range.subList(0, 3), root, SET, signatures))))
                 .startsWith(Reverts.selector("RootMismatch(bytes32,bytes32)"));
 
         // the genuine range goes through
-        assertThat(Deployments.transact(chain, gateway, GatewayCalldata.executeCheckpoint(range, root, signatures)).isStatusOK()).isTrue();
+        assertThat(Deployments.transact(chain, gateway, GatewayCalldata.executeCheckpoint(range, root, SET, signatures)).isStatusOK()).isTrue();
         assertThat(Deployments.status(gateway, range.get(3))).isEqualTo(DELIVERED);
     }
 
@@ -230,20 +235,20 @@ class CheckpointIT {
         CheckpointRoot root = CheckpointRoot.ofMessages(range);
         String otherGateway = "0x00000000000000000000000000000000000dead1";
         List<ValidatorSignature> forOtherGateway = sign(CheckpointDigest.of(SRC_CHAIN, src, 0, 2, root, chain.chainId(), otherGateway));
-        assertThat(Reverts.revertData(dryRun(GatewayCalldata.executeCheckpoint(range, root, forOtherGateway))))
+        assertThat(Reverts.revertData(dryRun(GatewayCalldata.executeCheckpoint(range, root, SET, forOtherGateway))))
                 .startsWith(Reverts.selector("NotValidator(uint256,address)"));
         List<ValidatorSignature> forOtherChain = sign(CheckpointDigest.of(SRC_CHAIN, src, 0, 2, root, 4242, gateway.getContractAddress()));
-        assertThat(Reverts.revertData(dryRun(GatewayCalldata.executeCheckpoint(range, root, forOtherChain))))
+        assertThat(Reverts.revertData(dryRun(GatewayCalldata.executeCheckpoint(range, root, SET, forOtherChain))))
                 .startsWith(Reverts.selector("NotValidator(uint256,address)"));
         // the same range claimed for another source gateway: its ids, hence its root, are not the ones signed
         List<CrossChainMessage> otherSource = range.stream().map(m -> new CrossChainMessage(m.srcChainId(), otherGateway, m.nonce(),
                 m.dstChainId(), m.sender(), m.recipient(), m.payload())).toList();
-        assertThat(Reverts.revertData(dryRun(GatewayCalldata.executeCheckpoint(otherSource, root,
+        assertThat(Reverts.revertData(dryRun(GatewayCalldata.executeCheckpoint(otherSource, root, SET,
                 sign(CheckpointDigest.of(range, gateway.getContractAddress()))))))
                 .startsWith(Reverts.selector("RootMismatch(bytes32,bytes32)"));
         // a first or last nonce other than signed: the digest differs
         List<ValidatorSignature> shifted = sign(CheckpointDigest.of(SRC_CHAIN, src, 0, 3, root, chain.chainId(), gateway.getContractAddress()));
-        assertThat(Reverts.revertData(dryRun(GatewayCalldata.executeCheckpoint(range, root, shifted))))
+        assertThat(Reverts.revertData(dryRun(GatewayCalldata.executeCheckpoint(range, root, SET, shifted))))
                 .startsWith(Reverts.selector("NotValidator(uint256,address)"));
     }
 
@@ -259,13 +264,14 @@ class CheckpointIT {
         assertThat(Reverts.revertData(dryRun(duplicate))).startsWith(Reverts.selector("DuplicateSigner(uint256,address)"));
         List<ValidatorSignature> withOutsider = TestValidators.signCheckpoint(range, gateway.getContractAddress(), KEYS.get(0),
                 TestValidators.OUTSIDER);
-        assertThat(Reverts.revertData(dryRun(GatewayCalldata.executeCheckpoint(range, CheckpointRoot.ofMessages(range), withOutsider))))
+        assertThat(Reverts.revertData(dryRun(GatewayCalldata.executeCheckpoint(range, CheckpointRoot.ofMessages(range), SET, withOutsider))))
                 .startsWith(Reverts.selector("NotValidator(uint256,address)"));
 
         // a messages argument cut inside the last message
         String whole = checkpoint(range, KEYS.get(0), KEYS.get(1));
         byte[] packed = GatewayCalldata.checkpointMessages(range);
         String cut = gateway.executeCheckpoint(BigInteger.valueOf(SRC_CHAIN), src, BigInteger.ZERO, CheckpointRoot.ofMessages(range).value().bytes(),
+                SET.packed(),
                 GatewayCalldata.packedSignatures(TestValidators.signCheckpoint(range, gateway.getContractAddress(), KEYS.get(0), KEYS.get(1))),
                 java.util.Arrays.copyOf(packed, packed.length - 1)).encodeFunctionCall();
         int lastStart = packed.length - (42 + range.get(2).payloadLength());
@@ -273,6 +279,31 @@ class CheckpointIT {
         // the packed encoding is the wrapper's ABI encoding of the same arguments
         assertThat(cut.substring(0, 10)).isEqualTo(whole.substring(0, 10));
         assertThat(Deployments.status(gateway, range.get(0))).isEqualTo(NONE);
+    }
+
+    @Test
+    void validatorSetInCalldataMustBeTheCurrentOne() throws Exception {
+        assertThat(gateway.validatorSet().send()).isEqualTo(SET.packed());
+        String src = freshSourceGateway();
+        List<CrossChainMessage> range = range(src, 0, 2);
+        List<ValidatorSignature> one = TestValidators.signCheckpoint(range, gateway.getContractAddress(), KEYS.get(0));
+        // a relayer cannot lower the threshold, add a signer of its own or reorder the set
+        GatewayCalldata.ValidatorSet lowered = new GatewayCalldata.ValidatorSet(1, TestValidators.addresses());
+        EthCall call = dryRun(GatewayCalldata.executeCheckpoint(range, CheckpointRoot.ofMessages(range), lowered, one));
+        assertThat(Reverts.revertData(call)).startsWith(Reverts.selector("ValidatorSetMismatch(bytes32,bytes32)"));
+        List<String> withOutsider = new ArrayList<>(TestValidators.addresses());
+        withOutsider.add(TestValidators.address(TestValidators.OUTSIDER));
+        List<ValidatorSignature> outsiderToo = TestValidators.signCheckpoint(range, gateway.getContractAddress(), KEYS.get(0),
+                TestValidators.OUTSIDER);
+        call = dryRun(GatewayCalldata.executeCheckpoint(range, CheckpointRoot.ofMessages(range),
+                new GatewayCalldata.ValidatorSet(2, withOutsider), outsiderToo));
+        assertThat(Reverts.revertData(call)).startsWith(Reverts.selector("ValidatorSetMismatch(bytes32,bytes32)"));
+        List<String> reversed = new ArrayList<>(TestValidators.addresses());
+        java.util.Collections.reverse(reversed);
+        call = dryRun(GatewayCalldata.executeBatch(new GatewayCalldata.ValidatorSet(2, reversed), List.of(new GatewayCalldata.Signed(range.get(0),
+                TestValidators.signatures(range.get(0), gateway.getContractAddress(), KEYS.get(0), KEYS.get(1)).stream()
+                        .map(ValidatorSignature::fromBytes).toList()))));
+        assertThat(Reverts.revertData(call)).startsWith(Reverts.selector("ValidatorSetMismatch(bytes32,bytes32)"));
     }
 
     @Test
@@ -316,7 +347,7 @@ class CheckpointIT {
     }
 
     private static String checkpoint(List<CrossChainMessage> range, ECKeyPair... keys) {
-        return GatewayCalldata.executeCheckpoint(range, CheckpointRoot.ofMessages(range),
+        return GatewayCalldata.executeCheckpoint(range, CheckpointRoot.ofMessages(range), SET,
                 TestValidators.signCheckpoint(range, gateway.getContractAddress(), keys));
     }
 

@@ -21,12 +21,15 @@ import org.web3j.abi.datatypes.generated.Uint64;
  * Calldata of the gateway's batched paths, with their messages packed (ADR 007): calldata is the largest
  * per-message cost once signatures are shared, and the ABI's padded {@code bytes[]}/tuples would double it.
  * <pre>
- * executeCheckpoint(uint256 srcChainId, address srcGateway, uint64 firstNonce, bytes32 root, bytes signatures, bytes messages)
+ * executeCheckpoint(uint256 srcChainId, address srcGateway, uint64 firstNonce, bytes32 root, bytes set, bytes signatures, bytes messages)
+ *   set:        the gateway's current validatorSet(): threshold (1) ‖ validators (20 each, configured order)
  *   signatures: k × (r ‖ s ‖ v), 65 bytes each, signers ascending
  *   messages:   per message, nonce order: sender (20) ‖ recipient (20) ‖ payload length (2, big-endian) ‖ payload
- * executeBatch(uint256 srcChainId, address srcGateway, bytes messages)
+ * executeBatch(uint256 srcChainId, address srcGateway, bytes set, bytes messages)
  *   messages:   per message: nonce (8) ‖ sender (20) ‖ recipient (20) ‖ payload length (2) ‖ payload ‖ count (1) ‖ count × 65
  * </pre>
+ * The validator set travels in calldata (checked against one stored hash) because reading membership from storage
+ * costs 2,100 gas per signer, more than the 20 bytes a validator costs in calldata.
  * Pure: the caller sorts signatures by signer (the gateway's order) and checks the gas the result needs.
  */
 public final class GatewayCalldata {
@@ -37,6 +40,27 @@ public final class GatewayCalldata {
     public static final int MAX_SIGNATURES_PER_MESSAGE = 0xff;
 
     private GatewayCalldata() {}
+
+    /**
+     * The gateway's validator set as its batched paths take it ({@code Gateway.validatorSet()}): the threshold and the
+     * validators in the order they were configured (not sorted: the gateway hashes them as configured).
+     */
+    public record ValidatorSet(int threshold, List<String> validators) {
+        public ValidatorSet {
+            validators = validators.stream().map(v -> EvmAddress.normalize("validator", v)).toList();
+            if (threshold < 1 || threshold > validators.size() || threshold > 0xff) {
+                throw new IllegalArgumentException("threshold " + threshold + " of " + validators.size() + " validators");
+            }
+        }
+
+        /** threshold (1 byte) ‖ validators (20 bytes each). */
+        public byte[] packed() {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write(threshold);
+            validators.forEach(v -> out.writeBytes(EvmAddress.bytes("validator", v)));
+            return out.toByteArray();
+        }
+    }
 
     /** One message of {@code executeBatch} with its own attestation. */
     public record Signed(CrossChainMessage message, List<ValidatorSignature> signatures) {
@@ -51,18 +75,22 @@ public final class GatewayCalldata {
     }
 
     /** {@code executeCheckpoint} of {@code range} (one route, contiguous nonces) under {@code root}, hex with {@code 0x}. */
-    public static String executeCheckpoint(List<CrossChainMessage> range, CheckpointRoot root, List<ValidatorSignature> signatures) {
+    public static String executeCheckpoint(List<CrossChainMessage> range, CheckpointRoot root, ValidatorSet set,
+                                           List<ValidatorSignature> signatures) {
         Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(set, "validator set");
         byte[] messages = checkpointMessages(range);
         CrossChainMessage first = range.get(0);
         return FunctionEncoder.encode(new Function("executeCheckpoint", List.of(
                 new Uint256(first.srcChainId()), new Address(first.srcGateway()), new Uint64(BigInteger.valueOf(first.nonce())),
-                new Bytes32(root.value().bytes()), new DynamicBytes(packedSignatures(signatures)), new DynamicBytes(messages)),
+                new Bytes32(root.value().bytes()), new DynamicBytes(set.packed()), new DynamicBytes(packedSignatures(signatures)),
+                new DynamicBytes(messages)),
                 List.of()));
     }
 
     /** {@code executeBatch} of {@code batch}: one source route, any nonces, hex with {@code 0x}. */
-    public static String executeBatch(List<Signed> batch) {
+    public static String executeBatch(ValidatorSet set, List<Signed> batch) {
+        Objects.requireNonNull(set, "validator set");
         if (batch == null || batch.isEmpty()) {
             throw new IllegalArgumentException("a batch holds at least one message");
         }
@@ -82,7 +110,8 @@ public final class GatewayCalldata {
             out.writeBytes(packedSignatures(signed.signatures()));
         }
         return FunctionEncoder.encode(new Function("executeBatch", List.of(
-                new Uint256(first.srcChainId()), new Address(first.srcGateway()), new DynamicBytes(out.toByteArray())), List.of()));
+                new Uint256(first.srcChainId()), new Address(first.srcGateway()), new DynamicBytes(set.packed()),
+                new DynamicBytes(out.toByteArray())), List.of()));
     }
 
     /** The {@code messages} argument of {@code executeCheckpoint} (and of the gateway's {@code checkpointIds} view). */

@@ -19,6 +19,8 @@ class GatewayCalldataTest {
     private static final String SRC_GATEWAY = "0x00000000000000000000000000000000c0ffee01";
     private static final String SENDER = "0x" + "22".repeat(20);
     private static final String RECIPIENT = "0x" + "33".repeat(20);
+    private static final GatewayCalldata.ValidatorSet SET = new GatewayCalldata.ValidatorSet(2,
+            List.of("0x" + "aa".repeat(20), "0x" + "BB".repeat(20), "0x" + "01".repeat(20)));
     private static final ValidatorSignature SIGNATURE = ValidatorSignature.fromHex("0x" + "11".repeat(32) + "22".repeat(32) + "1b");
 
     @Test
@@ -33,27 +35,31 @@ class GatewayCalldataTest {
     void checkpointCallCarriesRouteFirstNonceRootSignaturesAndMessages() {
         List<CrossChainMessage> range = range(5, 3, new byte[96]);
         CheckpointRoot root = CheckpointRoot.ofMessages(range);
-        String calldata = GatewayCalldata.executeCheckpoint(range, root, List.of(SIGNATURE, SIGNATURE));
-        assertThat(calldata).startsWith(selector("executeCheckpoint(uint256,address,uint64,bytes32,bytes,bytes)"));
+        String calldata = GatewayCalldata.executeCheckpoint(range, root, SET, List.of(SIGNATURE, SIGNATURE));
+        assertThat(calldata).startsWith(selector("executeCheckpoint(uint256,address,uint64,bytes32,bytes,bytes,bytes)"));
         List<String> words = words(calldata);
         assertThat(words.get(0)).isEqualTo(String.format("%064x", 1001));
         assertThat(words.get(1)).isEqualTo("0".repeat(24) + SRC_GATEWAY.substring(2));
         assertThat(words.get(2)).isEqualTo(String.format("%064x", 5));
         assertThat("0x" + words.get(3)).isEqualTo(root.toHex());
+        // bytes set: threshold then the validators as configured (not sorted), 61 bytes
+        int setAt = Integer.parseInt(words.get(4), 16) / 32;
+        assertThat(Integer.parseInt(words.get(setAt), 16)).isEqualTo(61);
+        assertThat(words.get(setAt + 1) + words.get(setAt + 2)).startsWith("02" + "aa".repeat(20) + "bb".repeat(20) + "01".repeat(20));
         // bytes signatures: two back to back, 130 bytes
-        int signaturesAt = Integer.parseInt(words.get(4), 16) / 32;
+        int signaturesAt = Integer.parseInt(words.get(5), 16) / 32;
         assertThat(Integer.parseInt(words.get(signaturesAt), 16)).isEqualTo(130);
-        int messagesAt = Integer.parseInt(words.get(5), 16) / 32;
+        int messagesAt = Integer.parseInt(words.get(6), 16) / 32;
         assertThat(Integer.parseInt(words.get(messagesAt), 16)).isEqualTo(3 * (42 + 96));
     }
 
     @Test
     void batchMessagesCarryNonceAndTheirOwnSignatures() {
         CrossChainMessage m = range(258, 1, new byte[] {1}).get(0);
-        String calldata = GatewayCalldata.executeBatch(List.of(new GatewayCalldata.Signed(m, List.of(SIGNATURE))));
-        assertThat(calldata).startsWith(selector("executeBatch(uint256,address,bytes)"));
+        String calldata = GatewayCalldata.executeBatch(SET, List.of(new GatewayCalldata.Signed(m, List.of(SIGNATURE))));
+        assertThat(calldata).startsWith(selector("executeBatch(uint256,address,bytes,bytes)"));
         List<String> words = words(calldata);
-        int at = Integer.parseInt(words.get(2), 16) / 32;
+        int at = Integer.parseInt(words.get(3), 16) / 32;
         int length = Integer.parseInt(words.get(at), 16);
         String packed = String.join("", words.subList(at + 1, words.size())).substring(0, 2 * length);
         assertThat(packed).isEqualTo("0000000000000102" + "22".repeat(20) + "33".repeat(20) + "0001" + "01" + "01"
@@ -62,10 +68,11 @@ class GatewayCalldataTest {
 
     @Test
     void refusesWhatTheGatewayCouldNotRead() {
-        assertThatThrownBy(() -> GatewayCalldata.executeBatch(List.of())).hasMessageContaining("at least one");
+        assertThatThrownBy(() -> GatewayCalldata.executeBatch(SET, List.of())).hasMessageContaining("at least one");
+        assertThatThrownBy(() -> new GatewayCalldata.ValidatorSet(3, List.of("0x" + "aa".repeat(20)))).hasMessageContaining("threshold 3 of 1");
         CrossChainMessage a = range(0, 1, new byte[0]).get(0);
         CrossChainMessage otherRoute = new CrossChainMessage(1001, SRC_GATEWAY, 1, 1003, SENDER, RECIPIENT, new byte[0]);
-        assertThatThrownBy(() -> GatewayCalldata.executeBatch(List.of(new GatewayCalldata.Signed(a, List.of()),
+        assertThatThrownBy(() -> GatewayCalldata.executeBatch(SET, List.of(new GatewayCalldata.Signed(a, List.of()),
                 new GatewayCalldata.Signed(otherRoute, List.of())))).hasMessageContaining("the batch's is 1001/" + SRC_GATEWAY + " -> 1002");
         assertThatThrownBy(() -> GatewayCalldata.checkpointMessages(List.of(a, range(2, 1, new byte[0]).get(0))))
                 .hasMessageContaining("nonces must be contiguous");
