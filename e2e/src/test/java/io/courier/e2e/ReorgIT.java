@@ -207,7 +207,7 @@ class ReorgIT {
         var events = Gateway.getMessageSentEvents(receipt);
         assertThat(events).hasSize(1);
         return new TokenTraffic.Sent(Numeric.toHexString(events.get(0).id), RelayNetwork.ALPHA, RelayNetwork.BETA,
-                receipt.getTransactionHash(), BigInteger.ZERO);
+                receipt.getTransactionHash(), BigInteger.ZERO, events.get(0).nonce.longValueExact());
     }
 
     private static Transfer awaitStatus(CourierNode node, TokenTraffic.Sent s, TransferStatus status, Duration timeout) throws Exception {

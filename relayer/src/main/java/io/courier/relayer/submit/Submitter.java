@@ -9,6 +9,7 @@ import io.courier.chain.GatewayEvents;
 import io.courier.chain.LogFilter;
 import io.courier.chain.TxReceipt;
 import io.courier.chain.message.Address;
+import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.MessageId;
 import io.courier.chain.message.TxHash;
 import io.courier.finality.Attestation;
@@ -628,8 +629,12 @@ public final class Submitter {
          * searched back from the head over a bounded range) and its nonce; empty when it was not executed.
          */
         private CompletionStage<Optional<Command>> executedElsewhere(Transfer t, Optional<Inflight> replacing) {
-            String status = org.web3j.abi.FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("messageStatus",
-                    List.of(new org.web3j.abi.datatypes.generated.Bytes32(t.id().bytes())), List.of()));
+            // the gateway keeps replay state per source route and nonce (ADR 007): asked by the message's fields
+            CrossChainMessage m = t.message();
+            String status = org.web3j.abi.FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("messageStatus", List.of(
+                    new org.web3j.abi.datatypes.generated.Uint256(m.srcChainId()), new org.web3j.abi.datatypes.Address(m.srcGateway()),
+                    new org.web3j.abi.datatypes.generated.Uint64(m.nonce()), new org.web3j.abi.datatypes.generated.Bytes32(t.id().bytes())),
+                    List.of()));
             return w.client().call(CallRequest.to(w.gateway(), status).from(signer)).thenCompose(hex -> Numeric.toBigInt(hex).signum() == 0
                     ? CompletableFuture.completedFuture(Optional.<Command>empty())
                     : w.client().head().thenCompose(head -> findExecution(t.id().toHex(), head.number(), 0)).thenCompose(log -> log.isEmpty()
