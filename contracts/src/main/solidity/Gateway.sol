@@ -16,8 +16,9 @@ import {IMessageRecipient} from "./IMessageRecipient.sol";
 ///      route whose Merkle root validators signed once). Replay has one truth for all of them: a bitmap per
 ///      source route (source chain, source gateway), one bit per nonce, 256 nonces per storage slot. Outbound
 ///      nonces count per destination chain, so a route's messages form a contiguous range. A recipient revert
-///      never reverts a batch: that message alone is marked Failed (kept apart for `retry`); only too little gas
-///      from the relayer (`InsufficientGas`) reverts the whole call.
+///      never reverts a batch: that message alone is marked Failed (kept apart for `retry`). The whole call reverts
+///      only for what the relayer can check first: a replay, a bad attestation, malformed messages, or too little
+///      gas for a handler's full limit (`InsufficientGas`).
 contract Gateway {
     /// @notice Delivery state of a message, as `messageStatus` reports it. Values: append only, never renumber.
     enum Status {
@@ -327,6 +328,8 @@ contract Gateway {
 
     /// @notice Delivery status of the message `id` with nonce `nonce` of the route (srcChainId, srcGateway):
     ///         0 None, 1 Delivered, 2 Failed. The route and nonce find its replay bit; `id` tells Failed apart.
+    ///         Delivered means a message of this route and nonce was executed: validators sign one message per
+    ///         nonce, so it is this one unless the source chain reorganised (ADR 007).
     function messageStatus(uint256 srcChainId, address srcGateway, uint64 nonce, bytes32 id)
         external
         view

@@ -2,6 +2,7 @@ package io.courier.contracts;
 
 import static io.courier.contracts.MessageIdPropertyIT.addresses;
 import static io.courier.contracts.MessageIdPropertyIT.bytes;
+import static io.courier.contracts.MessageIdPropertyIT.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.lists;
@@ -81,15 +82,5 @@ class CheckpointPropertyIT {
                     BigInteger.valueOf(first), GatewayCalldata.checkpointMessages(range)).send());
             assertThat(onChain.stream().map(MessageId::of).toList()).isEqualTo(range.stream().map(CrossChainMessage::id).toList());
         });
-    }
-
-    private static <T> T call(MessageIdPropertyIT.Rpc<T> rpc) {
-        try {
-            return rpc.send();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("RPC to " + gateway.getContractAddress() + " failed", e);
-        }
     }
 }

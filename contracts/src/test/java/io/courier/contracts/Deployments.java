@@ -36,6 +36,15 @@ final class Deployments {
                 BigInteger.valueOf(TestValidators.THRESHOLD), BigInteger.valueOf(HANDLER_GAS_LIMIT)).send();
     }
 
+    /** A {@code TestRecipient} deployed by account 0, switched to {@code mode} (0 accepts). */
+    static TestRecipient recipient(LocalChain chain, BigInteger mode) throws Exception {
+        TestRecipient recipient = TestRecipient.deploy(chain.web3j(), signer(chain, LocalChain.account(0)), GAS).send();
+        if (mode.signum() != 0) {
+            recipient.setMode(mode).send();
+        }
+        return recipient;
+    }
+
     /** The same contract seen through another account. */
     static Gateway as(LocalChain chain, Gateway gateway, Credentials who) {
         return Gateway.load(gateway.getContractAddress(), chain.web3j(), signer(chain, who), GAS);

@@ -145,11 +145,7 @@ class FailedMessageRetryIT {
     }
 
     private static TestRecipient recipient(BigInteger mode) throws Exception {
-        TestRecipient recipient = TestRecipient.deploy(chain.web3j(), Deployments.signer(chain, LocalChain.account(0)), Deployments.GAS).send();
-        if (mode.signum() != 0) {
-            recipient.setMode(mode).send();
-        }
-        return recipient;
+        return Deployments.recipient(chain, mode);
     }
 
     private static CrossChainMessage message(TestRecipient recipient, String payload) {
