@@ -11,7 +11,7 @@ import {IMessageRecipient} from "./IMessageRecipient.sol";
 ///      keccak256(abi.encode(srcChainId, srcGateway, nonce, dstChainId, sender, recipient, keccak256(payload))).
 ///      Hashing the payload first keeps the id a fixed 224-byte preimage whatever the payload size.
 ///
-///      Three inbound paths (ADR 007): `execute` (one message, its own signatures), `executeBatch` (many
+///      Three inbound paths (ADR 008): `execute` (one message, its own signatures), `executeBatch` (many
 ///      messages, each with its own signatures) and `executeCheckpoint` (a contiguous nonce range of one source
 ///      route whose Merkle root validators signed once). Replay has one truth for all of them: a bitmap per
 ///      source route (source chain, source gateway), one bit per nonce, 256 nonces per storage slot. Outbound
@@ -329,7 +329,7 @@ contract Gateway {
     /// @notice Delivery status of the message `id` with nonce `nonce` of the route (srcChainId, srcGateway):
     ///         0 None, 1 Delivered, 2 Failed. The route and nonce find its replay bit; `id` tells Failed apart.
     ///         Delivered means a message of this route and nonce was executed: validators sign one message per
-    ///         nonce, so it is this one unless the source chain reorganised (ADR 007).
+    ///         nonce, so it is this one unless the source chain reorganised (ADR 008).
     function messageStatus(uint256 srcChainId, address srcGateway, uint64 nonce, bytes32 id)
         external
         view

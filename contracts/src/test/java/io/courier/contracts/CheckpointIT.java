@@ -29,7 +29,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
 /**
- * The batched paths (ADR 007): {@code executeBatch} (per-message signatures) and {@code executeCheckpoint} (one
+ * The batched paths (ADR 008): {@code executeBatch} (per-message signatures) and {@code executeCheckpoint} (one
  * signed root over a contiguous nonce range, recomputed on chain), with the nonce bitmap as the one replay truth.
  * Each test uses its own source gateway, so its nonces start from a fresh bitmap.
  */

@@ -18,7 +18,7 @@ import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint64;
 
 /**
- * Calldata of the gateway's batched paths, with their messages packed (ADR 007): calldata is the largest
+ * Calldata of the gateway's batched paths, with their messages packed (ADR 008): calldata is the largest
  * per-message cost once signatures are shared, and the ABI's padded {@code bytes[]}/tuples would double it.
  * <pre>
  * executeCheckpoint(uint256 srcChainId, address srcGateway, uint64 firstNonce, bytes32 root, bytes set, bytes signatures, bytes messages)

@@ -629,7 +629,7 @@ public final class Submitter {
          * searched back from the head over a bounded range) and its nonce; empty when it was not executed.
          */
         private CompletionStage<Optional<Command>> executedElsewhere(Transfer t, Optional<Inflight> replacing) {
-            // the gateway keeps replay state per source route and nonce (ADR 007): asked by the message's fields
+            // the gateway keeps replay state per source route and nonce (ADR 008): asked by the message's fields
             CrossChainMessage m = t.message();
             String status = org.web3j.abi.FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("messageStatus", List.of(
                     new org.web3j.abi.datatypes.generated.Uint256(m.srcChainId()), new org.web3j.abi.datatypes.Address(m.srcGateway()),
