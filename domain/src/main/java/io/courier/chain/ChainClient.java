@@ -4,6 +4,7 @@ import io.courier.chain.message.Address;
 import io.courier.chain.message.TxHash;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -81,6 +82,15 @@ public interface ChainClient extends AutoCloseable {
     /** Whether some RPC endpoint is healthy (true when the client keeps no endpoint health). */
     default boolean anyEndpointHealthy() {
         return true;
+    }
+
+    /**
+     * One client per RPC endpoint, by endpoint label, each asking only its endpoint, for reads that must not trust
+     * a single one (docs/adr/007-quorum-reads.md). A client of one endpoint returns itself. The clients are this
+     * client's: closed with it.
+     */
+    default Map<String, ChainClient> perEndpoint() {
+        return Map.of(name(), this);
     }
 
     /** Refuses new calls and releases the connection to the node. */

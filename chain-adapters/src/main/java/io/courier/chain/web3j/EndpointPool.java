@@ -67,7 +67,7 @@ import org.web3j.protocol.http.HttpService;
  *
  * <h2>Heads</h2>
  * The client reports the head of each {@code eth_getBlockByNumber("latest")} answer ({@link #reportHead}). An
- * endpoint more than {@code maxHeadLag} blocks behind the best head seen is stale: used only when no fresh
+ * endpoint more than {@code maxHeadLag} blocks behind or ahead of the median head is stale: used only when no fresh
  * endpoint is usable. While stale and otherwise up, the pool asks it for {@code eth_blockNumber} at most once per
  * {@code cooldownInitial} (within its request budget), so it is promoted again when it catches up.
  */
@@ -416,17 +416,33 @@ public final class EndpointPool implements EndpointSelector {
         updateStaleness();
     }
 
+    /**
+     * Staleness is judged against the reference head: the upper median of the known heads, never the maximum. An
+     * endpoint far <em>ahead</em> of the others is the suspect (a liar claiming a head no one else has, or a fork),
+     * and is demoted like one far behind; with two endpoints the median is the higher one (no majority to tell).
+     */
     private void updateStaleness() {
-        long best = members.stream().filter(m -> m.headKnown && !m.disabled).mapToLong(m -> m.head).max().orElse(-1);
+        long[] heads = members.stream().filter(m -> m.headKnown && !m.disabled).mapToLong(m -> m.head)
+                .sorted().toArray();
+        if (heads.length == 0) {
+            return;
+        }
+        long reference = heads[heads.length / 2];
         for (Member m : members) {
-            boolean stale = m.headKnown && best - m.head > settings.maxHeadLag();
+            long behind = reference - m.head;
+            long ahead = m.head - reference;
+            boolean stale = m.headKnown && (behind > settings.maxHeadLag() || ahead > settings.maxHeadLag());
             if (stale != m.stale) {
                 m.stale = stale;
-                if (stale) {
-                    log.warn("chain {}: endpoint {} is {} blocks behind (head {}, best {}); demoted", chain,
-                            m.endpoint.label(), best - m.head, m.head, best);
+                if (stale && ahead > 0) {
+                    log.warn("chain {}: endpoint {} claims head {}, {} blocks ahead of the others' median {}; suspect, demoted",
+                            chain, m.endpoint.label(), m.head, ahead, reference);
+                } else if (stale) {
+                    log.warn("chain {}: endpoint {} is {} blocks behind (head {}, median {}); demoted", chain,
+                            m.endpoint.label(), behind, m.head, reference);
                 } else {
-                    log.info("chain {}: endpoint {} caught up (head {}); promoted", chain, m.endpoint.label(), m.head);
+                    log.info("chain {}: endpoint {} back within {} blocks of the others (head {}); promoted", chain,
+                            m.endpoint.label(), settings.maxHeadLag(), m.head);
                 }
             }
         }

@@ -22,7 +22,10 @@ import io.courier.chain.TxReceipt;
 
 import io.courier.chain.ChainRpcException.Kind;
 import java.math.BigInteger;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +53,8 @@ public final class Web3jChainClient implements ChainClient {
     private final ChainClientSettings settings;
     private final EndpointSelector endpoints;
     private final RpcInvoker invoker;
+    private final ScheduledExecutorService scheduler;
+    private Map<String, ChainClient> perEndpoint; // made on first use, closed with this client
 
     /**
      * @param scheduler runs retry delays; owned by the caller (shared by clients, not shut down by {@link #close()})
@@ -57,7 +62,8 @@ public final class Web3jChainClient implements ChainClient {
     public Web3jChainClient(ChainClientSettings settings, EndpointSelector endpoints, ScheduledExecutorService scheduler) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
-        this.invoker = new RpcInvoker(settings, endpoints, Objects.requireNonNull(scheduler, "scheduler"),
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.invoker = new RpcInvoker(settings, endpoints, scheduler,
                 new RpcErrorClassifier(), () -> ThreadLocalRandom.current().nextDouble());
     }
 
@@ -293,8 +299,36 @@ public final class Web3jChainClient implements ChainClient {
         return endpoints.anyHealthy();
     }
 
+    /**
+     * One client per endpoint, each pinned to it: no failover and no retry (a quorum read is redundant already, and
+     * a retry would only delay the other endpoints' votes), answers still counted in the pool's health and heads.
+     * With one endpoint: this client, retries included.
+     */
+    @Override
+    public synchronized Map<String, ChainClient> perEndpoint() {
+        if (perEndpoint == null) {
+            List<RpcEndpoint> all = endpoints.endpoints();
+            Map<String, ChainClient> made = new LinkedHashMap<>();
+            if (all.size() == 1) {
+                made.put(all.get(0).label(), this);
+            } else {
+                ChainClientSettings once = settings.withBackoff(settings.backoff().withMaxAttempts(1));
+                for (RpcEndpoint endpoint : all) {
+                    made.put(endpoint.label(), new Web3jChainClient(once, new PinnedEndpoint(endpoint, endpoints), scheduler));
+                }
+            }
+            perEndpoint = Collections.unmodifiableMap(made);
+        }
+        return perEndpoint;
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            if (perEndpoint != null) {
+                perEndpoint.values().stream().filter(c -> c != this).forEach(ChainClient::close);
+            }
+        }
         invoker.close();
         endpoints.close();
     }

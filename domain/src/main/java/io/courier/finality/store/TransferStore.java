@@ -112,8 +112,8 @@ public interface TransferStore {
     /**
      * A page of {@code address}'s transfers, newest first: at most {@code limit} that pass {@code filter}, starting
      * after {@code cursor} (from a previous page's {@link AddressPage#next()}), looking back from {@code newest} over
-     * at most {@code months} months. Work is bounded: a page examines at most 20 × {@code limit} index rows, so a
-     * selective filter may give a short page with a {@code next} cursor.
+     * at most {@code months} months. Work is bounded: a page examines at most a fixed number of index rows (the store's
+     * configuration; ADR 005), so a selective filter may give a short, even empty, page with a {@code next} cursor.
      *
      * @throws IllegalArgumentException (in the stage) for a malformed address or cursor
      */

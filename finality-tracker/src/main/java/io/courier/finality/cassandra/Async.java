@@ -1,8 +1,10 @@
 package io.courier.finality.cassandra;
 
 import io.courier.finality.store.StoreException;
+import io.courier.finality.store.StoreOverloadedException;
 
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.RequestThrottlingException;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.servererrors.CASWriteUnknownException;
@@ -31,7 +33,8 @@ final class Async {
 
     /**
      * Fails with a {@link StoreException} saying {@code what} was being done (message id, chain, ...) when
-     * {@code stage} fails with a driver error; store and domain exceptions pass through unchanged.
+     * {@code stage} fails with a driver error ({@link StoreOverloadedException} when the session's throttler refused
+     * it); store and domain exceptions pass through unchanged.
      */
     static <T> CompletionStage<T> described(CompletionStage<T> stage, Supplier<String> what) {
         return stage.handle((value, error) -> {
@@ -42,6 +45,10 @@ final class Async {
             if (cause instanceof StoreException || cause instanceof TransitionRejectedException
                     || cause instanceof IllegalArgumentException) {
                 return Async.<T>failed(cause);
+            }
+            if (cause instanceof RequestThrottlingException) {
+                // refused before it was sent (the session's throttler queue was full): nothing happened, try later
+                return Async.<T>failed(new StoreOverloadedException(what.get() + " refused: " + cause.getMessage(), cause));
             }
             boolean unknown = cause instanceof WriteTimeoutException || cause instanceof CASWriteUnknownException
                     || cause instanceof DriverTimeoutException;

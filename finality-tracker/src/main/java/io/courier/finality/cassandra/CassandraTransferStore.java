@@ -371,7 +371,7 @@ public final class CassandraTransferStore implements TransferStore {
         java.time.YearMonth oldest = newest.minusMonths(months - 1L);
         AddressCursor start = after.orElse(AddressCursor.startOf(newest));
         List<Transfer> out = new ArrayList<>();
-        return described(pageFrom(a, start, oldest, limit, filter, out, 20 * limit)
+        return described(pageFrom(a, start, oldest, limit, filter, out, ctx.options.maxAddressRows())
                 .thenApply(next -> new AddressPage(out, next.map(AddressCursor::toString))),
                 () -> "address " + address + ": transfers page");
     }

@@ -16,8 +16,14 @@ import java.util.Objects;
  * @param serialConsistency level of the Paxos phase of conditional writes
  * @param pageSize rows per page when walking an index; also the most transfers loaded at once by
  *                 {@link TransferStore#open} and {@link TransferStore#findBySourceTx}
+ * @param maxAddressRows index rows one {@link TransferStore#byAddress} page may examine (ADR 005): a filter that
+ *                 skips most rows ends the page short, with a cursor, instead of scanning on
  */
-public record StoreOptions(ConsistencyLevel consistency, ConsistencyLevel serialConsistency, int pageSize) {
+public record StoreOptions(ConsistencyLevel consistency, ConsistencyLevel serialConsistency, int pageSize,
+                           int maxAddressRows) {
+
+    /** Rows an address page examines unless configured otherwise: five full pages of the API's largest size. */
+    public static final int DEFAULT_MAX_ADDRESS_ROWS = 500;
 
     public StoreOptions {
         Objects.requireNonNull(consistency, "consistency");
@@ -28,13 +34,21 @@ public record StoreOptions(ConsistencyLevel consistency, ConsistencyLevel serial
         if (pageSize < 1 || pageSize > 1000) {
             throw new IllegalArgumentException("pageSize must be 1..1000 (it bounds requests in flight), got " + pageSize);
         }
+        if (maxAddressRows < 1) {
+            throw new IllegalArgumentException("maxAddressRows must be >= 1, got " + maxAddressRows);
+        }
     }
 
     public static StoreOptions defaults() {
-        return new StoreOptions(DefaultConsistencyLevel.LOCAL_QUORUM, DefaultConsistencyLevel.LOCAL_SERIAL, 100);
+        return new StoreOptions(DefaultConsistencyLevel.LOCAL_QUORUM, DefaultConsistencyLevel.LOCAL_SERIAL, 100,
+                DEFAULT_MAX_ADDRESS_ROWS);
     }
 
     public StoreOptions pageSize(int pageSize) {
-        return new StoreOptions(consistency, serialConsistency, pageSize);
+        return new StoreOptions(consistency, serialConsistency, pageSize, maxAddressRows);
+    }
+
+    public StoreOptions maxAddressRows(int maxAddressRows) {
+        return new StoreOptions(consistency, serialConsistency, pageSize, maxAddressRows);
     }
 }

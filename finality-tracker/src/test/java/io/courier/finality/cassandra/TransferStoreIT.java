@@ -409,6 +409,41 @@ class TransferStoreIT {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("page-2");
     }
 
+    @Test
+    void aFilterThatSkipsMoreRowsThanAPageMayExamineGivesShortPagesWithCursorsThatReachTheMatches(Keyspace keyspace) {
+        // a page of this store examines at most 5 index rows
+        TransferStore bounded = CassandraStores.prepare(session, keyspace.name(), StoreOptions.defaults().maxAddressRows(5))
+                .transfers();
+        Address wallet = Address.fromHex("0x" + "7c".repeat(20));
+        // twelve transfers in one month: the two oldest FINALIZED, the ten newer ones SENT
+        List<Transfer> mine = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            Transfer t = observed(Instant.parse("2026-11-01T00:00:00Z").plusSeconds(60L * i));
+            await(store.indexAddresses(t, java.util.Set.of(wallet)));
+            await(store.recordObserved(t));
+            mine.add(i < 2 ? applied(store.transition(t.id(), TransferStatus.SENT, new TransferEvent.Finalized(12),
+                    Instant.parse("2026-11-20T00:00:00Z"))) : t);
+        }
+        java.time.YearMonth nov = java.time.YearMonth.of(2026, 11);
+        java.util.function.Predicate<Transfer> finalized = t -> t.status() == TransferStatus.FINALIZED;
+
+        // the ten SENT rows are newer: the first two pages examine five each, find nothing, and say where to go on
+        AddressPage p1 = await(bounded.byAddress(wallet, nov, 1, Optional.empty(), 5, finalized));
+        assertThat(p1.transfers()).isEmpty();
+        assertThat(p1.next()).isPresent();
+        AddressPage p2 = await(bounded.byAddress(wallet, nov, 1, p1.next(), 5, finalized));
+        assertThat(p2.transfers()).isEmpty();
+        assertThat(p2.next()).isPresent().isNotEqualTo(p1.next());
+        AddressPage p3 = await(bounded.byAddress(wallet, nov, 1, p2.next(), 5, finalized));
+        assertThat(p3.transfers()).containsExactly(mine.get(1), mine.get(0));
+        assertThat(p3.next()).isEmpty();
+
+        // without a filter the bound is never what ends a page: a full page of five, newest first
+        assertThat(await(bounded.byAddress(wallet, nov, 1, Optional.empty(), 5, t -> true)).transfers())
+                .extracting(Transfer::id).containsExactly(mine.get(11).id(), mine.get(10).id(), mine.get(9).id(),
+                        mine.get(8).id(), mine.get(7).id());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static Transfer observed(Instant at) {

@@ -28,6 +28,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static final String NOT_READY = "urn:courier:problem:not-ready";
     public static final String INTERNAL_ERROR = "urn:courier:problem:internal-error";
     public static final String TIMEOUT = "urn:courier:problem:timeout";
+    public static final String BUSY = "urn:courier:problem:busy";
 
     /** Longest piece of client input echoed back in a {@code detail} (hostile input can be kilobytes). */
     static final int ECHO_LIMIT = 80;

@@ -1,13 +1,16 @@
 package io.courier.relayer.api;
 
+import io.courier.finality.store.StoreOverloadedException;
 import io.courier.relayer.api.ApiParams.InvalidParameterException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -24,12 +27,17 @@ import org.slf4j.LoggerFactory;
  *   <li>Rejections (no route for the path, wrong method, ...) keep the status and headers (e.g. {@code Allow} on
  *       a 405) that Pekko's default handler chooses; only the body becomes a problem, type {@code about:blank}.</li>
  *   <li>Exceptions: a parameter problem that escaped a route is its 400; Pekko's own request errors keep their
- *       4xx; anything else is a 500 whose body holds only a correlation id, logged with the stack trace.</li>
+ *       4xx; a read the store refused because the API's request budget is full
+ *       ({@link StoreOverloadedException}) is a 503 with {@code Retry-After}; anything else is a 500 whose body
+ *       holds only a correlation id, logged with the stack trace.</li>
  * </ul>
  */
 public final class ProblemHandlers extends ApiDirectives {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemHandlers.class);
+
+    /** Seconds a refused client should wait: the API's queue drains in well under that once a burst passes. */
+    static final String RETRY_AFTER_SECONDS = "2";
 
     public ProblemHandlers(ApiJson json) {
         super(json);
@@ -47,8 +55,26 @@ public final class ProblemHandlers extends ApiDirectives {
                         e.status().reason(), e.status().intValue(), e.info().summary())))
                 .match(EntityStreamSizeException.class, e -> completeProblem(Problem.of(Problem.ABOUT_BLANK,
                         "Content Too Large", 413, "the request entity is larger than allowed")))
-                .matchAny(this::internalError)
+                .matchAny(this::failed)
                 .build();
+    }
+
+    /** A store's stage may fail with its exception wrapped in a {@link CompletionException}: judge the cause. */
+    private Route failed(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof StoreOverloadedException) {
+            return respondWithHeader(RawHeader.create("Retry-After", RETRY_AFTER_SECONDS), () -> completeProblem(busy()));
+        }
+        return internalError(error);
+    }
+
+    static Problem busy() {
+        return Problem.of(Problem.BUSY, "Service Unavailable", 503,
+                "the node is answering as many status reads as it allows itself (relaying comes first); try again in "
+                        + RETRY_AFTER_SECONDS + " s");
     }
 
     private Route internalError(Throwable error) {

@@ -3,6 +3,8 @@ package io.courier.relayer.attest;
 import io.courier.relayer.signing.ValidatorKeys;
 
 import io.courier.chain.message.MessageId;
+import io.courier.chain.quorum.Corroboration;
+import io.courier.chain.quorum.SourceWitnesses;
 import io.courier.finality.Attestation;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferEvent;
@@ -38,6 +40,12 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * nodes' attesters put theirs), and once {@code threshold} distinct validators of the set have signed —
  * each signature checked by recovering its signer — marks the transfer ATTESTED and hands it to the
  * destination's submitter.
+ *
+ * <p>Immediately before signing it reads the source again, through the source chain's endpoints
+ * ({@link SourceWitnesses}): it signs only when at least the chain's quorum of them hold the transaction's receipt
+ * with the gateway's {@code MessageSent} log of exactly this message (its id recomputed from the log's fields), in
+ * the recorded, canonical block. The row in Cassandra is what the watcher recorded; it is not proof that the message
+ * was sent (docs/adr/007-quorum-reads.md).
  */
 public final class Attester extends AbstractBehavior<Attester.Command> {
 
@@ -55,6 +63,9 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
 
         record WaitingForPeers(int signatures) implements Outcome {}
 
+        /** The re-read of the source through its endpoints did not confirm the message: nothing signed. */
+        record Withheld(Corroboration corroboration) implements Outcome {}
+
         /** Someone else (a peer's attester, or an earlier round) moved it first: nothing to hand over. */
         record AlreadyMoved(TransitionOutcome outcome) implements Outcome {}
     }
@@ -63,7 +74,7 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
     public record Wiring(ValidatorKeys keys, TransferStore transfers, AttestationStore attestations,
                          Map<Long, String> gateways, DeliveryRequests delivery,
                          CourierMetrics metrics, TransferTracing tracing, Clock clock,
-                         HaltedChains halted) {}
+                         HaltedChains halted, Map<Long, SourceWitnesses> sources) {}
 
     public static Behavior<Command> create(Wiring wiring) {
         return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new Attester(ctx, wiring)))
@@ -110,8 +121,19 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
         return this;
     }
 
-    /** Signs, stores, counts and, at the threshold, records ATTESTED; touches no actor state (runs on store threads). */
+    /** Re-reads the source, then signs; touches no actor state. */
     private CompletionStage<Outcome> attest(Transfer t, String gateway) {
+        SourceWitnesses source = w.sources().get(t.message().srcChainId());
+        if (source == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("transfer " + t.id()
+                    + ": no RPC endpoints configured for its source chain " + t.message().srcChainId()));
+        }
+        return source.corroborate(t.message(), t.source()).thenCompose(c -> c.confirmed()
+                ? signAndCount(t, gateway) : CompletableFuture.completedFuture(new Outcome.Withheld(c)));
+    }
+
+    /** Signs, stores, counts and, at the threshold, records ATTESTED; touches no actor state (runs on store threads). */
+    private CompletionStage<Outcome> signAndCount(Transfer t, String gateway) {
         var digest = w.keys().digest(t.id(), t.message().dstChainId(), gateway);
         Instant now = w.clock().instant();
         List<CompletableFuture<Void>> puts = new ArrayList<>();
@@ -141,6 +163,11 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
             w.tracing().stage(t.id().toHex(), t.route(), "attest", attested.finalizedAt(), w.clock().instant(),
                     Attributes.builder().put("courier.signatures", attested.signatures()).build(), true);
             w.delivery().ready(t.message().dstChainId(), attested.attested().id());
+        } else if (done.outcome() instanceof Outcome.Withheld withheld) {
+            w.metrics().attestationsWithheld.labelValues(w.sources().get(t.message().srcChainId()).chain()).inc();
+            getContext().getLog().warn("transfer {}: NOT signed: its source (chain {}, tx {}, block {}) was not confirmed "
+                    + "by the endpoints just before signing; the sweep asks again: {}", t.id(), t.message().srcChainId(),
+                    t.source().txHash(), t.source().blockNumber(), withheld.corroboration().summary());
         } else if (done.outcome() instanceof Outcome.WaitingForPeers waiting) {
             getContext().getLog().debug("transfer {}: waiting for peer signatures ({} valid)", t.id(), waiting.signatures());
         } else if (done.outcome() instanceof Outcome.AlreadyMoved moved) {

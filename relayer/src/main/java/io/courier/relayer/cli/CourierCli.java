@@ -7,7 +7,7 @@ import picocli.CommandLine;
  * {@code courier}: run a node, check a config, operate a chain. The local demo adds its own {@code demo} command
  * from the demo module (see {@link #commandLine()}), so a node installed by an operator carries none of it.
  */
-@Command(name = "courier", mixinStandardHelpOptions = true, version = "courier 0.1.0",
+@Command(name = "courier", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Cross-chain message and token relayer.",
         subcommands = {RunCommand.class, ConfigCommand.class, ChainCommand.class})
 public final class CourierCli implements Runnable {

@@ -19,7 +19,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Optional<NodeConfig> loaded = ConfigFile.load(config);
+        Optional<NodeConfig> loaded = ConfigFile.loadForRun(config, new java.io.PrintWriter(System.err, true));
         if (loaded.isEmpty()) {
             return ConfigFile.INVALID;
         }

@@ -31,10 +31,20 @@ public record NodeConfig(
             int maxRequestsInFlight,
             Duration requestTimeout) {}
 
-    /** {@code adminToken} is a secret: never logged. */
-    /** The status API; {@code maxEventStreams*}: caps on open server-sent-event streams, in all and per client. */
+    /**
+     * The status API; {@code adminToken} is a secret: never logged. {@code maxEventStreams*}: caps on open
+     * server-sent-event streams, in all and per client; {@code cassandra}: the API's own CQL session;
+     * {@code maxAddressRows}: index rows one address page may examine.
+     */
     public record ApiSettings(String host, int port, Optional<Secret> adminToken, int maxEventStreams,
-                              int maxEventStreamsPerClient) {}
+                              int maxEventStreamsPerClient, ApiCassandraSettings cassandra, int maxAddressRows) {}
+
+    /**
+     * The status API's CQL session (same cluster, keyspace and data center as {@link CassandraSettings}), apart from
+     * the relay's so that API load queues in its own throttler and never takes the relay's connections: at most
+     * {@code maxRequestsInFlight} requests in flight, {@code maxRequestsQueued} waiting, beyond that refused (503).
+     */
+    public record ApiCassandraSettings(int maxRequestsInFlight, int maxRequestsQueued, Duration requestTimeout) {}
 
     public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {}
 
@@ -52,7 +62,8 @@ public record NodeConfig(
             int maxRequestsQueued,
             RetrySettings retry,
             io.courier.chain.web3j.EndpointPoolSettings endpointPool,
-            int windowSize) {
+            int windowSize,
+            int quorum) {
 
         /** What a transfer shows as "confirmations required": N, or 1 for a tag policy (the tag decides). */
         public int confirmations() {

@@ -39,6 +39,8 @@ public final class NodeConfigLoader {
 
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
     private static final Pattern PRIVATE_KEY = Pattern.compile("(0x)?[0-9a-fA-F]{64}");
+    /** The API session's smallest budget: the widest single request (an address page of 100, plus its index read). */
+    static final int MIN_API_REQUESTS = 128;
 
     private final Map<String, String> env;
 
@@ -142,9 +144,19 @@ public final class NodeConfigLoader {
             throw new ConfigException(token.get().source(), "the admin token must be at least 16 characters");
         }
         Config events = c.getConfig("events");
+        Config cql = c.getConfig("cassandra");
+        int inFlight = positive(cql, "max-requests-in-flight", "courier.api.cassandra");
+        int queued = positive(cql, "max-requests-queued", "courier.api.cassandra");
+        if (inFlight + queued < MIN_API_REQUESTS) {
+            throw new ConfigException("courier.api.cassandra.max-requests-queued", "max-requests-in-flight + max-requests-queued"
+                    + " must be at least " + MIN_API_REQUESTS + " (an address page of 100 loads its transfers at once; a"
+                    + " smaller budget would refuse every such page), was " + (inFlight + queued));
+        }
         return new ApiSettings(nonBlank(c, "host", "courier.api.host"), port, token,
                 positive(events, "max-streams", "courier.api.events"),
-                positive(events, "max-streams-per-client", "courier.api.events"));
+                positive(events, "max-streams-per-client", "courier.api.events"),
+                new NodeConfig.ApiCassandraSettings(inFlight, queued, duration(cql, "request-timeout", "courier.api.cassandra")),
+                positive(c, "address-pages.max-rows-examined", "courier.api"));
     }
 
     private List<ChainSettings> chains(Config root) {
@@ -200,6 +212,11 @@ public final class NodeConfigLoader {
                 throw new ConfigException(path + ".window-size", "must exceed the finality depth (" + conf.n()
                         + "), or a reorg within finality could not be told from a deeper one");
             }
+            int quorum = positive(c, "quorum", path);
+            if (quorum > urls.size()) {
+                throw new ConfigException(path + ".quorum", quorum + " exceeds the " + urls.size()
+                        + " RPC endpoint(s) configured: no message could ever be confirmed");
+            }
             chains.add(new ChainSettings(name, chainId, List.copyOf(urls),
                     Address.fromHex(address(nonBlank(c, "gateway", path + ".gateway"), path + ".gateway")),
                     finality,
@@ -212,7 +229,7 @@ public final class NodeConfigLoader {
                     new RetrySettings(positive(c, "retry.max-attempts", path),
                             duration(c, "retry.initial-backoff", path),
                             duration(c, "retry.max-backoff", path)),
-                    poolSettings, window));
+                    poolSettings, window, quorum));
         }
         if (chains.isEmpty()) {
             throw new ConfigException("courier.chains", "no chains configured: a node needs at least two to relay between");

@@ -12,6 +12,7 @@ import io.courier.chain.web3j.ChainClientSettings;
 import io.courier.chain.LogRangePlanner;
 import io.courier.chain.LogScanner;
 import io.courier.chain.MessageSentDecoder;
+import io.courier.chain.quorum.SourceWitnesses;
 import io.courier.chain.web3j.Web3jChainClient;
 import io.courier.finality.cassandra.CassandraStores;
 import io.courier.finality.cassandra.CourierSchema;
@@ -65,6 +66,7 @@ public final class CourierNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CourierNode.class);
 
     private final CqlSession session;
+    private final CqlSession apiSession;
     private final CassandraStores stores;
     private final Map<Long, ChainClient> clients;
     private final ScheduledExecutorService scheduler;
@@ -74,10 +76,11 @@ public final class CourierNode implements AutoCloseable {
     private final ChainStatusBoard board;
     private final CourierMetrics metrics;
 
-    private CourierNode(CqlSession session, CassandraStores stores, Map<Long, ChainClient> clients,
+    private CourierNode(CqlSession session, CqlSession apiSession, CassandraStores stores, Map<Long, ChainClient> clients,
                         ScheduledExecutorService scheduler, ActorSystem<Void> system, ServerBinding binding,
                         OpenTelemetrySdk openTelemetry, ChainStatusBoard board, CourierMetrics metrics) {
         this.session = session;
+        this.apiSession = apiSession;
         this.stores = stores;
         this.clients = clients;
         this.scheduler = scheduler;
@@ -138,6 +141,9 @@ public final class CourierNode implements AutoCloseable {
         log.info("cassandra keyspace {} at schema version {} (applied now: {})", config.cassandra().keyspace(),
                 migrated.version(), migrated.appliedNow());
         CassandraStores stores = CassandraStores.prepare(session, config.cassandra().keyspace());
+        CqlSession apiSession = ApiSession.connect(config.cassandra(), config.api()); // the API's own budget
+        opened.push(apiSession);
+        TransferStore apiReads = ApiSession.transfers(apiSession, config.cassandra().keyspace(), config.api());
 
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "courier-rpc-scheduler");
@@ -159,6 +165,13 @@ public final class CourierNode implements AutoCloseable {
             clients.put(chain.chainId(), client);
         }
         verifyChainIds(clients);
+        Map<Long, SourceWitnesses> witnesses = new LinkedHashMap<>();
+        for (ChainSettings chain : config.chains()) {
+            List<SourceWitnesses.Witness> endpoints = clients.get(chain.chainId()).perEndpoint().entrySet().stream()
+                    .map(e -> new SourceWitnesses.Witness(e.getKey(), e.getValue())).toList();
+            witnesses.put(chain.chainId(), new SourceWitnesses(chain.name(), endpoints, chain.quorum(),
+                    new MessageSentDecoder(chain.chainId(), chain.gateway().toHex())));
+        }
 
         ChainStatusBoard board = new ChainStatusBoard();
         ValidatorKeys keys = new ValidatorKeys(config.validator().keys(), config.validator().set(), config.validator().threshold());
@@ -171,7 +184,7 @@ public final class CourierNode implements AutoCloseable {
         NodeGuardian.Blueprint blueprint = new NodeGuardian.Blueprint(
                 config.chains(),
                 submitters -> new Attester.Wiring(keys, stores.transfers(), stores.attestations(), gateways, submitters,
-                        metrics, tracing, clock, halted),
+                        metrics, tracing, clock, halted, witnesses),
                 (chain, attester) -> new Submitter.Wiring(chain.chainId(), chain.name(), chain.gateway(),
                         clients.get(chain.chainId()), signer, config.submitter(), stores.transfers(), stores.attestations(),
                         stores.submissions(), keys, attester, metrics, tracing, clock, halted),
@@ -179,7 +192,7 @@ public final class CourierNode implements AutoCloseable {
                         new LogScanner(clients.get(chain.chainId()), LogRangePlanner.startingAt(chain.maxLogRange())),
                         new MessageSentDecoder(chain.chainId(), chain.gateway().toHex()), stores.transfers(), stores.cursors(),
                         chainIds.stream().filter(id -> id != chain.chainId()).collect(Collectors.toSet()),
-                        board, clock, metrics, tracing, attester, halted),
+                        board, clock, metrics, tracing, attester, halted, witnesses.get(chain.chainId())),
                 new StuckMonitor.Wiring(List.copyOf(chainIds), stores.transfers(),
                         new StuckRule(config.monitor().slaByRoute(), config.monitor().defaultSla()), config.monitor().interval(),
                         config.monitor().lookbackDays(), config.monitor().maxPerDestination(), metrics, clock),
@@ -199,8 +212,8 @@ public final class CourierNode implements AutoCloseable {
                         return true;
                     })
                     : java.util.concurrent.CompletableFuture.completedFuture(false);
-            StatusApi api = new StatusApi(new StoreTransferQueries(stores.transfers(), stuckBoard), board,
-                    ReadinessProbe.all(List.of(new CassandraReadiness(session), ReadinessProbe.chains(board))), registry)
+            StatusApi api = new StatusApi(new StoreTransferQueries(apiReads, stuckBoard), board,
+                    ReadinessProbe.all(List.of(new CassandraReadiness(apiSession), ReadinessProbe.chains(board))), registry)
                     .withAdmin(admin, config.api().adminToken().map(NodeConfig.Secret::hex))
                     .withEventSettings(new TransferRoutes.EventSettings(TransferRoutes.EventSettings.DEFAULT.poll(),
                             TransferRoutes.EventSettings.DEFAULT.maxOpen(), TransferRoutes.EventSettings.DEFAULT.heartbeat(),
@@ -211,7 +224,7 @@ public final class CourierNode implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         log.info("courier node {} up: {} chains, API on {}", config.nodeName(), clients.size(), binding.localAddress());
-        return new CourierNode(session, stores, clients, scheduler, system, binding, otel, board, metrics);
+        return new CourierNode(session, apiSession, stores, clients, scheduler, system, binding, otel, board, metrics);
     }
 
     /**
@@ -245,11 +258,17 @@ public final class CourierNode implements AutoCloseable {
 
     /** A session as the node opens it (the CLI's operator commands use the same settings). */
     public static CqlSession connect(NodeConfig.CassandraSettings c) {
+        return connect(c, "courier", c.requestTimeout(), c.maxRequestsInFlight(), 10_000);
+    }
+
+    /** A session named {@code name} whose throttler keeps {@code inFlight} requests in flight and {@code queued} waiting. */
+    static CqlSession connect(NodeConfig.CassandraSettings c, String name, Duration requestTimeout, int inFlight, int queued) {
         DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, c.requestTimeout())
+                .withString(DefaultDriverOption.SESSION_NAME, name)
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
                 .withString(DefaultDriverOption.REQUEST_THROTTLER_CLASS, ConcurrencyLimitingRequestThrottler.class.getSimpleName())
-                .withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_CONCURRENT_REQUESTS, c.maxRequestsInFlight())
-                .withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_QUEUE_SIZE, 10_000)
+                .withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_CONCURRENT_REQUESTS, inFlight)
+                .withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_QUEUE_SIZE, queued)
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(20))
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(20))
@@ -303,6 +322,7 @@ public final class CourierNode implements AutoCloseable {
         }
         clients.values().forEach(ChainClient::close);
         scheduler.shutdownNow();
+        apiSession.close();
         session.close();
         openTelemetry.close();
         log.info("courier node stopped");

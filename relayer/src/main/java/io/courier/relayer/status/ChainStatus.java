@@ -16,9 +16,19 @@ import java.util.Objects;
  * @param healthy         the RPC answers and the watcher runs
  * @param halted          the watcher stopped on purpose (e.g. a reorg deeper than the finality policy)
  * @param haltReason      why, when {@code halted}; otherwise {@code null}
+ * @param waitingForQuorum what keeps transfers from being finalized because too few of the chain's RPC endpoints
+ *                        agree (docs/adr/007-quorum-reads.md); {@code null} when nothing waits for that
  */
 public record ChainStatus(long chainId, String name, Long headBlock, Long lastScannedBlock, Long finalizedHeight,
-                          Long lagBlocks, Long headAgeSeconds, boolean healthy, boolean halted, String haltReason) {
+                          Long lagBlocks, Long headAgeSeconds, boolean healthy, boolean halted, String haltReason,
+                          String waitingForQuorum) {
+
+    /** A status with nothing waiting for the endpoints' quorum. */
+    public ChainStatus(long chainId, String name, Long headBlock, Long lastScannedBlock, Long finalizedHeight,
+                       Long lagBlocks, Long headAgeSeconds, boolean healthy, boolean halted, String haltReason) {
+        this(chainId, name, headBlock, lastScannedBlock, finalizedHeight, lagBlocks, headAgeSeconds, healthy, halted,
+                haltReason, null);
+    }
 
     public ChainStatus {
         if (chainId <= 0) {
@@ -35,6 +45,6 @@ public record ChainStatus(long chainId, String name, Long headBlock, Long lastSc
 
     /** A chain the watcher has not heard from yet: nothing known, not healthy. */
     public static ChainStatus starting(long chainId, String name) {
-        return new ChainStatus(chainId, name, null, null, null, null, null, false, false, null);
+        return new ChainStatus(chainId, name, null, null, null, null, null, false, false, null, null);
     }
 }

@@ -40,6 +40,12 @@ public final class CourierMetrics {
     public final Counter reorgs;
     public final Counter deepReorgs;
     public final Gauge chainHalted;
+    /** Transfers final by height left SENT for a cycle because too few endpoints vouched for them (ADR 007). */
+    public final Counter quorumUnconfirmed;
+    /** Of those, the ones some endpoint contradicted (a lie, a fork, or a node far behind). */
+    public final Counter quorumDisputes;
+    /** Signatures withheld because the attester's re-read through the endpoints did not confirm the message. */
+    public final Counter attestationsWithheld;
     /** The {@link #transfers} series each destination set at its last sweep, as (state, route). */
     private final Map<Long, Set<List<String>>> openTransferSeries = new ConcurrentHashMap<>();
 
@@ -101,6 +107,15 @@ public final class CourierMetrics {
                 .labelNames("chain").register(registry);
         chainHalted = Gauge.builder().name("courier_chain_halted")
                 .help("1 while the chain is halted (no attesting or delivering from it)").labelNames("chain").register(registry);
+        quorumUnconfirmed = Counter.builder().name("courier_quorum_unconfirmed_total")
+                .help("Transfers final by height kept waiting (one count per cycle) because fewer than the chain's quorum "
+                        + "of RPC endpoints vouched for their source").labelNames("chain").register(registry);
+        quorumDisputes = Counter.builder().name("courier_quorum_disputes_total")
+                .help("Waiting transfers whose source some RPC endpoint contradicted (no receipt, another block, no such "
+                        + "log): a lying endpoint, a fork, or one far behind").labelNames("chain").register(registry);
+        attestationsWithheld = Counter.builder().name("courier_attestations_withheld_total")
+                .help("Signatures withheld because the re-read of the source through the chain's RPC endpoints "
+                        + "did not confirm the message just before signing").labelNames("chain").register(registry);
     }
 
     /**

@@ -24,6 +24,10 @@ import io.courier.finality.store.CursorStore;
 import io.courier.finality.store.TransferStore;
 import io.courier.finality.store.TransitionOutcome;
 import io.courier.finality.store.UnfinalizedTransfer;
+import io.courier.chain.quorum.Corroboration;
+import io.courier.chain.quorum.QuorumHead;
+import io.courier.chain.quorum.QuorumUnreached;
+import io.courier.chain.quorum.SourceWitnesses;
 import io.courier.relayer.config.NodeConfig.ChainSettings;
 import io.courier.relayer.handoff.AttestRequests;
 import io.courier.relayer.stage.StageDeadline;
@@ -41,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -88,6 +93,7 @@ public final class ChainWatcher {
     private static final Duration LOAD_DEADLINE = Duration.ofSeconds(30);
     private static final Duration CYCLE_DEADLINE = Duration.ofSeconds(90);
     private static final String DEADLINE = "deadline";
+    private static final Duration QUORUM_LOG_INTERVAL = Duration.ofSeconds(30);
 
     public sealed interface Command {}
 
@@ -105,7 +111,7 @@ public final class ChainWatcher {
     public record Wiring(ChainClient client, LogScanner scanner, MessageSentDecoder decoder, TransferStore transfers,
                          CursorStore cursors, Set<Long> destinations, ChainStatusBoard board, Clock clock,
                          CourierMetrics metrics, TransferTracing tracing, AttestRequests attester,
-                         HaltedChains halted) {}
+                         HaltedChains halted, SourceWitnesses witnesses) {}
 
     public static Behavior<Command> create(ChainSettings chain, Wiring wiring) {
         Behavior<Command> behavior = Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
@@ -183,9 +189,20 @@ public final class ChainWatcher {
 
     private record Reorged(UnfinalizedTransfer before, Transfer after) {}
 
+    /** A transfer final by height whose source too few endpoints vouched for: it stays SENT (docs/adr/007). */
+    private record Unconfirmed(UnfinalizedTransfer row, Corroboration corroboration) {}
+
+    /** What became of a transfer the plan would finalize. */
+    private sealed interface Finalizing {}
+
+    private record Written(TransitionOutcome outcome) implements Finalizing {}
+
+    private record NotVouchedFor(Unconfirmed unconfirmed) implements Finalizing {}
+
     /** What a cycle's settlement wrote. */
     private record Settlement(List<Transfer> finalized, List<Reorged> reorged, long lowestRelocation,
-                              int confirmationsWritten, List<ConfirmationFailure> confirmationFailures) {}
+                              int confirmationsWritten, List<ConfirmationFailure> confirmationFailures,
+                              List<Unconfirmed> unconfirmed) {}
 
     /** What became of a transfer whose block left the chain. */
     private sealed interface Gone {}
@@ -204,6 +221,8 @@ public final class ChainWatcher {
     private final ReorgPolicy reorgPolicy;
     private final String label;
     private long attempts; // numbers load attempts and cycles, so a late answer of an abandoned one is recognized
+    private Optional<String> quorumShortfall = Optional.empty(); // for the status page; set by each settlement
+    private Instant quorumWarnedAt = Instant.EPOCH; // the shortfall is logged at most once per QUORUM_LOG_INTERVAL
 
     private ChainWatcher(ActorContext<Command> ctx, TimerScheduler<Command> timers, ChainSettings chain, Wiring wiring) {
         ctx.setLoggerName(ChainWatcher.class); // detected from the stack, the name can come out as ActorCell (kept at WARN)
@@ -403,10 +422,38 @@ public final class ChainWatcher {
             ctx.getLog().debug("chain {}: confirmations at head {}: {} recorded, {} failed", label, s.head().number(),
                     r.confirmationsWritten(), r.confirmationFailures().size());
         }
+        long lowestUnconfirmed = noteUnconfirmed(r.unconfirmed(), now);
         // a failed count keeps the mark where it was, so the next cycle writes the counts again, new head or not
         long confirmationsAt = r.confirmationFailures().isEmpty() ? s.head().number() : p.confirmationsAt();
-        long waitingFrom = Math.min(plan.stillWaitingFrom(), r.lowestRelocation());
+        long waitingFrom = Math.min(Math.min(plan.stillWaitingFrom(), r.lowestRelocation()), lowestUnconfirmed);
         return cycleDone(p.settled(waitingFrom, confirmationsAt), s);
+    }
+
+    /**
+     * Transfers the endpoints did not vouch for stay SENT and are asked about again next cycle: counted, shown on
+     * the status page, logged at most once per {@link #QUORUM_LOG_INTERVAL} naming the endpoints and what they said.
+     *
+     * @return the lowest block among them ({@code Long.MAX_VALUE} for none), where the next survey must start
+     */
+    private long noteUnconfirmed(List<Unconfirmed> unconfirmed, Instant now) {
+        if (unconfirmed.isEmpty()) {
+            quorumShortfall = Optional.empty();
+            return Long.MAX_VALUE;
+        }
+        long disputed = unconfirmed.stream().filter(u -> u.corroboration().disputed()).count();
+        w.metrics().quorumUnconfirmed.labelValues(label).inc(unconfirmed.size());
+        if (disputed > 0) {
+            w.metrics().quorumDisputes.labelValues(label).inc(disputed);
+        }
+        Unconfirmed first = unconfirmed.get(0);
+        String shortfall = unconfirmed.size() + " transfer(s) final by height wait for " + w.witnesses().quorum()
+                + " endpoint(s) to vouch; e.g. " + first.row().id() + ": " + first.corroboration().summary();
+        quorumShortfall = Optional.of(shortfall);
+        if (!now.isBefore(quorumWarnedAt.plus(QUORUM_LOG_INTERVAL))) {
+            quorumWarnedAt = now;
+            ctx.getLog().warn("chain {} ({}): {}", label, chain.chainId(), shortfall);
+        }
+        return unconfirmed.stream().mapToLong(u -> u.row().blockNumber()).min().orElse(Long.MAX_VALUE);
     }
 
     /** Publishes the chain's status and schedules the next cycle; back to running, or halted. */
@@ -424,7 +471,8 @@ public final class ChainWatcher {
         w.metrics().chainHeadLagSeconds.labelValues(label).set(Math.max(0, Duration.between(headTime, now).toMillis() / 1000.0));
         ChainStatus status = new ChainStatus(chain.chainId(), label, head.number(), p.lastScanned(), Math.max(0, finalizedHeight),
                 Math.max(0, head.number() - p.lastScanned()), Math.max(0, Duration.between(headTime, now).toSeconds()),
-                w.client().anyEndpointHealthy(), halted, halted ? w.halted().reason(chain.chainId()).orElse("halted") : null);
+                w.client().anyEndpointHealthy(), halted, halted ? w.halted().reason(chain.chainId()).orElse("halted") : null,
+                quorumShortfall.orElse(null));
         w.board().update(status);
         if (p.lastScanned() < head.number()) {
             ctx.getSelf().tell(Tick.INSTANCE); // behind the head: go on at once
@@ -450,7 +498,8 @@ public final class ChainWatcher {
         boolean halted = w.halted().isHalted(chain.chainId());
         w.board().update(new ChainStatus(last.chainId(), last.name(), last.headBlock(), last.lastScannedBlock(),
                 last.finalizedHeight(), last.lagBlocks(), last.headAgeSeconds(), false, halted,
-                halted ? w.halted().reason(chain.chainId()).orElse("halted") : null));
+                halted ? w.halted().reason(chain.chainId()).orElse("halted") : null,
+                cause instanceof QuorumUnreached ? cause.getMessage() : last.waitingForQuorum()));
         // bounded, jittered backoff between failed attempts; the loop itself never stops
         long delayMs = Math.min(30_000, chain.pollInterval().toMillis() * (1L << Math.min(5, failures)));
         delayMs = delayMs / 2 + (long) (Math.random() * delayMs / 2);
@@ -473,7 +522,7 @@ public final class ChainWatcher {
 
     /** Head, tip, window, reorgs; the scan of new logs and the cursor; then what waits for finality. */
     private CompletionStage<Scan> scan(Progress p, boolean halted) {
-        return w.client().head().thenCompose(head -> tip(head).thenCompose(tip ->
+        return agreedHead().thenCompose(head -> tip(head).thenCompose(tip ->
                 track(p.window().apply(header(head)), 0).thenCompose(outcome -> {
                     long scanned = p.lastScanned();
                     CompletionStage<Optional<String>> halting = CompletableFuture.completedFuture(Optional.empty());
@@ -560,10 +609,14 @@ public final class ChainWatcher {
      * counts. A failed count does not fail the cycle (it is progress for the API); it is reported and retried.
      */
     private CompletionStage<Settlement> settle(FinalityPlan plan, Instant now) {
-        List<CompletableFuture<TransitionOutcome>> finalized = new ArrayList<>();
+        // one question per endpoint and distinct receipt or block, for every transfer final by height
+        CompletableFuture<Map<MessageId, Unconfirmed>> vouching = unvouched(plan.toFinalize()).toCompletableFuture();
+        List<CompletableFuture<Finalizing>> finalized = new ArrayList<>();
         for (FinalityPlan.Finalize f : plan.toFinalize()) {
-            finalized.add(w.transfers().transition(f.row().id(), TransferStatus.SENT, new TransferEvent.Finalized(f.seen()), now)
-                    .toCompletableFuture());
+            finalized.add(vouching.thenCompose(unconfirmed -> unconfirmed.containsKey(f.row().id())
+                    ? CompletableFuture.<Finalizing>completedFuture(new NotVouchedFor(unconfirmed.get(f.row().id())))
+                    : w.transfers().transition(f.row().id(), TransferStatus.SENT, new TransferEvent.Finalized(f.seen()), now)
+                            .thenApply(outcome -> (Finalizing) new Written(outcome))));
         }
         List<CompletableFuture<Gone>> gone = new ArrayList<>();
         for (FinalityPlan.Orphaned o : plan.orphaned()) {
@@ -583,7 +636,12 @@ public final class ChainWatcher {
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(x -> {
             // any other outcome: someone else moved it, or a stale index row: the sweep sees its real state
             List<Transfer> applied = finalized.stream().map(CompletableFuture::join)
-                    .flatMap(o -> o instanceof TransitionOutcome.Applied a ? java.util.stream.Stream.of(a.updated())
+                    .flatMap(o -> o instanceof Written written && written.outcome() instanceof TransitionOutcome.Applied a
+                            ? java.util.stream.Stream.of(a.updated())
+                            : java.util.stream.Stream.empty())
+                    .toList();
+            List<Unconfirmed> unconfirmed = finalized.stream().map(CompletableFuture::join)
+                    .flatMap(o -> o instanceof NotVouchedFor n ? java.util.stream.Stream.of(n.unconfirmed())
                             : java.util.stream.Stream.empty())
                     .toList();
             List<Reorged> reorged = new ArrayList<>();
@@ -597,7 +655,33 @@ public final class ChainWatcher {
                 }
             }
             List<ConfirmationFailure> failures = counted.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
-            return new Settlement(applied, reorged, lowestRelocation, counted.size() - failures.size(), failures);
+            return new Settlement(applied, reorged, lowestRelocation, counted.size() - failures.size(), failures, unconfirmed);
+        });
+    }
+
+    /**
+     * Asks the chain's endpoints about the transfers about to become FINALIZED; those too few vouch for, by id. A
+     * transfer gone from the store is left out (its transition then finds nothing to do).
+     */
+    private CompletionStage<Map<MessageId, Unconfirmed>> unvouched(List<FinalityPlan.Finalize> toFinalize) {
+        if (toFinalize.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        List<CompletableFuture<Optional<Transfer>>> reads = toFinalize.stream()
+                .map(f -> w.transfers().find(f.row().id()).toCompletableFuture()).toList();
+        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenCompose(x -> {
+            List<SourceWitnesses.Claim> claims = reads.stream().map(CompletableFuture::join).flatMap(Optional::stream)
+                    .map(t -> new SourceWitnesses.Claim(t.message(), t.source())).toList();
+            return w.witnesses().corroborate(claims);
+        }).thenApply(verdicts -> {
+            Map<MessageId, Unconfirmed> unconfirmed = new LinkedHashMap<>();
+            for (FinalityPlan.Finalize f : toFinalize) {
+                Corroboration c = verdicts.get(f.row().id());
+                if (c != null && !c.confirmed()) {
+                    unconfirmed.put(f.row().id(), new Unconfirmed(f.row(), c));
+                }
+            }
+            return unconfirmed;
         });
     }
 
@@ -640,11 +724,34 @@ public final class ChainWatcher {
                 ? new MarkedReorged(new Reorged(t, a.updated())) : (Gone) Unchanged.INSTANCE);
     }
 
+    /**
+     * The latest block: of the one endpoint, or, with several, the block at the highest height a majority (and at
+     * least the quorum) of them have reached ({@link io.courier.chain.quorum.QuorumHead}), so an endpoint claiming a
+     * head far ahead of the others moves nothing.
+     */
+    private CompletionStage<BlockHeader> agreedHead() {
+        if (w.witnesses().size() == 1) {
+            return w.client().head();
+        }
+        return w.witnesses().headHeight().thenCompose(height -> {
+            if (height.isEmpty()) {
+                throw new QuorumUnreached(label, "their latest block", QuorumHead.needed(w.witnesses().quorum(),
+                        w.witnesses().size()), w.witnesses().size());
+            }
+            return w.client().blockByNumber(height.getAsLong()).thenApply(block -> block.orElseThrow(() ->
+                    new QuorumUnreached(label, "block " + height.getAsLong() + " (the agreed head)",
+                            w.witnesses().quorum(), w.witnesses().size())));
+        });
+    }
+
     /** The chain tip as the policy needs it: head only, or with the node's safe/finalized block for a tag policy. */
     private CompletionStage<ChainTip> tip(BlockHeader head) {
         if (policy instanceof FinalityPolicy.Tag tag) {
-            return w.client().blockByTag(tag.tag()).thenApply(b -> {
-                long height = b.map(BlockHeader::number).orElse(ChainTip.UNKNOWN);
+            CompletionStage<OptionalLong> tagged = w.witnesses().size() == 1
+                    ? w.client().blockByTag(tag.tag()).thenApply(b -> b.map(x -> OptionalLong.of(x.number())).orElse(OptionalLong.empty()))
+                    : w.witnesses().tagHeight(tag.tag());
+            return tagged.thenApply(b -> {
+                long height = b.orElse(ChainTip.UNKNOWN);
                 return tag.tag().equals(FinalityPolicy.Tag.SAFE)
                         ? new ChainTip(head.number(), height, ChainTip.UNKNOWN)
                         : new ChainTip(head.number(), ChainTip.UNKNOWN, height);

@@ -102,7 +102,7 @@ class OpenApiDocumentTest {
         assertThat(propertiesOf("Problem")).containsExactlyInAnyOrder("type", "title", "status", "detail",
                 "instance", "parameter", "correlationId", "notReady", "dependencies");
         for (String type : List.of(Problem.INVALID_PARAMETER, Problem.MISSING_PARAMETER, Problem.UNEXPECTED_PARAMETER,
-                Problem.TRANSFER_NOT_FOUND, Problem.NOT_READY, Problem.TIMEOUT, Problem.INTERNAL_ERROR,
+                Problem.TRANSFER_NOT_FOUND, Problem.NOT_READY, Problem.TIMEOUT, Problem.BUSY, Problem.INTERNAL_ERROR,
                 Problem.ABOUT_BLANK)) {
             assertThat(document).as(type).contains("`" + type + "`");
         }

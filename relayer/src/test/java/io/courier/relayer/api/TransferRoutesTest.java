@@ -299,6 +299,31 @@ class TransferRoutesTest {
     }
 
     @Test
+    void aReadTheStoreRefusedForWantOfBudgetIsA503WithRetryAfterNotA500() {
+        InMemoryTransferQueries refusing = new InMemoryTransferQueries();
+        try (ApiServer busy = new ApiServer(refusing)) {
+            for (boolean synchronously : new boolean[] {false, true}) {
+                refusing.failWith(new io.courier.finality.store.StoreOverloadedException(
+                        "transfer " + UNKNOWN + ": find refused: the session has reached its maximum capacity", null),
+                        synchronously);
+                for (String path : List.of("/v1/transfers/" + UNKNOWN, "/v1/transfers/" + UNKNOWN + "/history",
+                        "/v1/transfers/" + UNKNOWN + "/events", "/v1/transfers?sourceTx=" + UNKNOWN + "&chain=1",
+                        "/v1/transfers?address=" + Fixtures.SENDER + "&status=FAILED")) {
+                    Reply reply = busy.get(path);
+                    assertThat(reply.status()).as(path).isEqualTo(503);
+                    assertThat(reply.contentType()).as(path).isEqualTo("application/problem+json");
+                    assertThat(reply.headers()).as(path).containsEntry("retry-after", "2");
+                    JsonNode p = reply.json();
+                    assertThat(p.get("type").asText()).isEqualTo(Problem.BUSY);
+                    assertThat(p.get("status").asInt()).isEqualTo(503);
+                    assertThat(p.get("instance").asText()).isEqualTo(path.replaceFirst("\\?.*", ""));
+                    assertThat(reply.text()).doesNotContain("maximum capacity", "Exception");
+                }
+            }
+        }
+    }
+
+    @Test
     void manyConcurrentRequestsAreAllAnswered() throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();

@@ -3,12 +3,16 @@ package io.courier.relayer.attest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.courier.chain.MessageSentDecoder;
 import io.courier.chain.message.MessageId;
+import io.courier.chain.quorum.SourceWitnesses.Witness;
+import io.courier.chain.quorum.SourceWitnesses;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferEvent;
 import io.courier.finality.TransferStatus;
 import io.courier.relayer.fakes.ActorTestSupport;
 import io.courier.relayer.fakes.ManualClock;
+import io.courier.relayer.fakes.SourceRecords;
 import io.courier.relayer.status.HaltedChains;
 import io.courier.relayer.submitfakes.InMemoryAttestationStore;
 import io.courier.relayer.submitfakes.InMemoryTransferStore;
@@ -36,19 +40,33 @@ class AttesterTest extends ActorTestSupport {
     private final InMemoryAttestationStore attestations = new InMemoryAttestationStore();
     private final HaltedChains halted = new HaltedChains();
     private final List<Handover> delivered = new CopyOnWriteArrayList<>();
+    /** Two endpoints of the source chain, and one of the other source; each holds what the test tells it. */
+    private final SourceRecords honest = new SourceRecords(Transfers.SRC);
+    private final SourceRecords second = new SourceRecords(Transfers.SRC);
+    private final SourceRecords other = new SourceRecords(OTHER_SOURCE);
+    private final CourierMetrics metrics = new CourierMetrics(new PrometheusRegistry());
 
-    /** An attester holding {@code localKeys} of the three validators (threshold 2). */
+    /** An attester holding {@code localKeys} of the three validators (threshold 2); the source read from one endpoint. */
     private ActorRef<Attester.Command> attester(int localKeys) {
+        return attester(localKeys, new SourceWitnesses("src", List.of(new Witness("honest", honest)), 1,
+                new MessageSentDecoder(Transfers.SRC, Transfers.SRC_GATEWAY)));
+    }
+
+    private ActorRef<Attester.Command> attester(int localKeys, SourceWitnesses source) {
         Attester.Wiring wiring = new Attester.Wiring(Transfers.keys(localKeys), transfers, attestations,
                 Map.of(Transfers.DST, Transfers.DST_GATEWAY.toHex()), (dst, id) -> delivered.add(new Handover(dst, id)),
-                new CourierMetrics(new PrometheusRegistry()), new TransferTracing(OpenTelemetry.noop()),
-                new ManualClock(Transfers.T0.plusSeconds(40)), halted);
+                metrics, new TransferTracing(OpenTelemetry.noop()),
+                new ManualClock(Transfers.T0.plusSeconds(40)), halted,
+                Map.of(Transfers.SRC, source, OTHER_SOURCE, new SourceWitnesses("other", List.of(new Witness("other", other)),
+                        1, new MessageSentDecoder(OTHER_SOURCE, Transfers.SRC_GATEWAY))));
         return kit.spawn(Attester.create(wiring));
     }
 
+    /** A FINALIZED transfer in the store, which the source chain's endpoint holds. */
     private Transfer finalized(long nonce) {
         Transfer t = Transfers.finalized(nonce);
         transfers.put(t);
+        honest.holds(t);
         return t;
     }
 
@@ -65,6 +83,7 @@ class AttesterTest extends ActorTestSupport {
     private void barrier(ActorRef<Attester.Command> attester, long nonce) {
         Transfer probe = probe(nonce);
         transfers.put(probe);
+        other.holds(probe);
         attester.tell(new Attester.Attest(probe));
         await().until(() -> attestations.list(probe.id()).toCompletableFuture().join().size() > 0);
     }
@@ -139,5 +158,35 @@ class AttesterTest extends ActorTestSupport {
 
         assertThat(attestations.list(t.id()).toCompletableFuture().join()).isEmpty();
         assertThat(status(t)).isEqualTo(TransferStatus.FINALIZED);
+    }
+
+    @Test
+    void aTransferTheSourceEndpointDoesNotHoldIsNotSigned() {
+        ActorRef<Attester.Command> attester = attester(2);
+        Transfer forged = Transfers.finalized(7); // recorded (by a lying endpoint, say) but never sent
+        transfers.put(forged);
+        attester.tell(new Attester.Attest(forged));
+        barrier(attester, 99);
+
+        await().until(() -> metrics.attestationsWithheld.labelValues("src").get() == 1.0);
+        assertThat(attestations.list(forged.id()).toCompletableFuture().join()).isEmpty();
+        assertThat(status(forged)).isEqualTo(TransferStatus.FINALIZED);
+        assertThat(delivered).doesNotContain(new Handover(Transfers.DST, forged.id()));
+    }
+
+    @Test
+    void withAQuorumOfTwoOneVouchingEndpointIsNotEnoughAndTwoAre() {
+        ActorRef<Attester.Command> attester = attester(2, new SourceWitnesses("src",
+                List.of(new Witness("honest", honest), new Witness("second", second)), 2,
+                new MessageSentDecoder(Transfers.SRC, Transfers.SRC_GATEWAY)));
+        Transfer t = finalized(1); // only the first endpoint holds it
+        attester.tell(new Attester.Attest(t));
+        barrier(attester, 99);
+        assertThat(attestations.list(t.id()).toCompletableFuture().join()).isEmpty();
+
+        second.holds(t);
+        attester.tell(new Attester.Attest(t)); // the sweep asks again
+        await().until(() -> status(t) == TransferStatus.ATTESTED);
+        assertThat(attestations.list(t.id()).toCompletableFuture().join()).hasSize(2);
     }
 }

@@ -42,6 +42,8 @@ class NodeConfigLoaderTest {
         assertThat(config.validator().keys()).hasSize(1);
         assertThat(config.submitter().key()).isPresent();
         assertThat(config.api().port()).isEqualTo(8080);
+        assertThat(config.api().cassandra()).isEqualTo(new NodeConfig.ApiCassandraSettings(32, 256, java.time.Duration.ofSeconds(5)));
+        assertThat(config.api().maxAddressRows()).isEqualTo(500);
     }
 
     @Test
@@ -117,6 +119,12 @@ class NodeConfigLoaderTest {
                 .hasMessageStartingWith("courier.validator.threshold").hasMessageContaining("exceeds");
         assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.api.port = 70000").withFallback(valid(key))))
                 .hasMessageStartingWith("courier.api.port");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.api.cassandra.max-requests-queued = 0").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.api.cassandra.max-requests-queued");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.api.cassandra { max-requests-in-flight = 8, max-requests-queued = 100 }").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.api.cassandra.max-requests-queued").hasMessageContaining("at least 128");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.api.address-pages.max-rows-examined = 0").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.api.address-pages.max-rows-examined");
         assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.chains = []").withFallback(valid(key))))
                 .hasMessageStartingWith("courier.chains");
         assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.submitter.priority-fee-percentile = 101").withFallback(valid(key))))

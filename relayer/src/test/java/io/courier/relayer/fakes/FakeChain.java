@@ -1,26 +1,19 @@
 package io.courier.relayer.fakes;
 
-import io.courier.chain.LogFilter;
-
-import io.courier.chain.CallRequest;
-
-import io.courier.chain.message.Address;
-
-import io.courier.chain.message.BlockHash;
-
-import io.courier.chain.message.TxHash;
-
 import io.courier.chain.BlockHeader;
+import io.courier.chain.CallRequest;
 import io.courier.chain.ChainClient;
 import io.courier.chain.ChainLog;
 import io.courier.chain.FeeHistory;
-import io.courier.chain.GatewayEvents;
+import io.courier.chain.LogFilter;
 import io.courier.chain.TxReceipt;
+import io.courier.chain.message.Address;
+import io.courier.chain.message.BlockHash;
 import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.MessageId;
+import io.courier.chain.message.TxHash;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,9 +107,7 @@ public final class FakeChain implements ChainClient {
         BlockHeader b = block(number);
         TxHash tx = TxHash.fromHex(String.format("0x%056x%08x", nonce, branch));
         List<ChainLog> inBlock = logsByBlock.computeIfAbsent(number, n -> new CopyOnWriteArrayList<>());
-        ChainLog log = new ChainLog(Address.fromHex(GATEWAY), List.of(GatewayEvents.MESSAGE_SENT_TOPIC, m.id().toHex(),
-                "0x" + word(dstChainId), "0x" + addressWord(RECIPIENT)), data(m), number, b.hash(), tx,
-                claimedLogIndex < 0 ? inBlock.size() : claimedLogIndex, false);
+        ChainLog log = MessageSentLogs.of(m, number, b.hash(), tx, claimedLogIndex < 0 ? inBlock.size() : claimedLogIndex);
         inBlock.add(log);
         receipts.put(tx, new TxReceipt(tx, TxReceipt.Status.SUCCESS, number, b.hash(), BigInteger.valueOf(50_000), null,
                 List.of(log), null, Address.fromHex(SENDER)));
@@ -177,22 +168,5 @@ public final class FakeChain implements ChainClient {
 
     private static String hash(long number, int branch) {
         return String.format("0x%08x%056x", branch + 1, number);
-    }
-
-    private static String word(long value) {
-        return String.format("%064x", value);
-    }
-
-    private static String addressWord(String address) {
-        return "000000000000000000000000" + address.substring(2);
-    }
-
-    /** The ABI encoding of the event's data: nonce, sender, then the payload as dynamic bytes. */
-    private static String data(CrossChainMessage m) {
-        byte[] payload = m.payload();
-        String hex = HexFormat.of().formatHex(payload);
-        int padded = (payload.length + 31) / 32 * 64;
-        return "0x" + word(m.nonce()) + addressWord(m.sender()) + word(96) + word(payload.length)
-                + hex + "0".repeat(padded - hex.length());
     }
 }

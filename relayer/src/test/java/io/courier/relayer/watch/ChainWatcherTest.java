@@ -15,6 +15,8 @@ import io.courier.finality.Transfer;
 import io.courier.finality.TransferStatus;
 import io.courier.relayer.config.NodeConfig.ChainSettings;
 import io.courier.relayer.fakes.FakeChain;
+import io.courier.chain.quorum.SourceWitnesses;
+import io.courier.chain.quorum.SourceWitnesses.Witness;
 import io.courier.relayer.fakes.FakeCursorStore;
 import io.courier.relayer.fakes.FakeTransferStore;
 import io.courier.relayer.fakes.ManualClock;
@@ -111,9 +113,13 @@ class ChainWatcherTest {
         runUntil("the first cycle is done", () -> status().healthy() && Long.valueOf(10).equals(status().lastScannedBlock()));
 
         var gate = chain.script.holdNext("head");
+        // the retry hangs too, so the unhealthy status stays up for a whole deadline, not just the backoff (which a
+        // step of the manual clock could skip over before the test looks)
+        var retryGate = chain.script.holdNext("head");
         chain.mine(12);
         runUntil("the missed deadline is published", () -> !status().healthy());
         assertThat(status().lastScannedBlock()).isEqualTo(10);
+        retryGate.complete(null);
         runUntil("the next cycle catches up", () -> status().healthy() && Long.valueOf(12).equals(status().lastScannedBlock()));
 
         gate.complete(null); // the abandoned cycle's answer arrives late: nothing happens with it
@@ -224,7 +230,8 @@ class ChainWatcherTest {
         watch();
 
         runUntil("block 5's transfers are handed over", () -> attested.size() == 3);
-        assertThat(chain.blockFetchesOf(5)).isEqualTo(1);
+        // once for the survey, once by the endpoint confirming the three transfers (not once per transfer)
+        assertThat(chain.blockFetchesOf(5)).isEqualTo(2);
         assertThat(transfers.unfinalizedFrom.get(0)).isZero(); // after a start: every row, once
 
         chain.mine(21);
@@ -235,7 +242,7 @@ class ChainWatcherTest {
         pollTimes(2);
         assertThat(transfers.unfinalizedFrom.subList(reads, transfers.unfinalizedFrom.size()))
                 .isNotEmpty().allMatch(from -> from > 19); // nothing waits any more: nothing at or below 19 is read
-        assertThat(chain.blockFetchesOf(5)).isEqualTo(1);
+        assertThat(chain.blockFetchesOf(5)).isEqualTo(2);
     }
 
     @Test
@@ -268,20 +275,69 @@ class ChainWatcherTest {
         assertThat(status().healthy()).isTrue();
     }
 
+    // ── quorum reads (docs/adr/007-quorum-reads.md) ────────────────────────────────────────────────────────
+
+    @Test
+    void aTransferOnlyOneOfTwoRequiredEndpointsVouchesForWaitsAndSaysWhy() {
+        chain = new FakeChain(SRC, DST, 20);
+        FakeChain second = new FakeChain(SRC, DST, 20); // an endpoint that never saw the message
+        MessageId id = chain.send(5, 0);
+        watch(List.of(new Witness("first", chain), new Witness("second", second)), 2);
+
+        runUntil("the shortfall is published", () -> status().waitingForQuorum() != null);
+        assertThat(status().waitingForQuorum()).contains(id.toHex()).contains("1 of 2 needed vouch")
+                .contains("second denies (no receipt");
+        pollTimes(3);
+        assertThat(attested).isEmpty();
+        assertThat(transfers.get(id)).map(Transfer::status).contains(TransferStatus.SENT);
+
+        second.send(5, 0); // the second endpoint catches up
+        runUntil("the transfer is handed over", () -> attested.size() == 1);
+        assertThat(status().waitingForQuorum()).isNull();
+    }
+
+    @Test
+    void aHeadClaimedFarAheadByOneEndpointOfThreeMovesNothing() {
+        chain = new FakeChain(SRC, DST, 20);
+        FakeChain honest = new FakeChain(SRC, DST, 20);
+        FakeChain liar = new FakeChain(SRC, DST, 1_020); // claims 1,000 blocks more
+        MessageId id = chain.send(19, 0);
+        honest.send(19, 0);
+        liar.send(19, 0);
+        watch(List.of(new Witness("first", chain), new Witness("honest", honest), new Witness("liar", liar)), 2);
+
+        runUntil("block 20 is scanned", () -> Long.valueOf(20).equals(status().lastScannedBlock()));
+        pollTimes(3);
+        assertThat(status().headBlock()).isEqualTo(20);
+        assertThat(attested).as("block 19 has 2 of 3 confirmations by the honest majority").isEmpty();
+
+        chain.mine(21);
+        honest.mine(21);
+        runUntil("the transfer is final by the majority's head", () -> attested.size() == 1);
+        assertThat(attested).extracting(Transfer::id).containsExactly(id);
+    }
+
     // ── harness ──────────────────────────────────────────────────────────────────────────────────────────
 
     private void watch() {
+        watch(List.of(new Witness("fake", chain)), 1);
+    }
+
+    private void watch(List<Witness> endpoints, int quorum) {
         ChainSettings settings = new ChainSettings("src", SRC, List.of(), Address.fromHex(FakeChain.GATEWAY), new FinalityPolicy.Confirmations(3),
-                1, POLL, 100, Duration.ofSeconds(5), 10, 10, null, null, 16);
+                1, POLL, 100, Duration.ofSeconds(5), 10, 10, null, null, 16, quorum);
         ChainWatcher.Wiring wiring = new ChainWatcher.Wiring(chain,
                 new LogScanner(chain, LogRangePlanner.startingAt(100)), new MessageSentDecoder(SRC, FakeChain.GATEWAY),
                 transfers, cursors, Set.of(DST), board, clock, new CourierMetrics(new PrometheusRegistry()),
-                new TransferTracing(OpenTelemetry.noop()), attested::add, halted);
+                new TransferTracing(OpenTelemetry.noop()), attested::add, halted,
+                new SourceWitnesses("src", endpoints, quorum, new MessageSentDecoder(SRC, FakeChain.GATEWAY)));
         kit.spawn(ChainWatcher.create(settings, wiring));
     }
 
     private ChainStatus status() {
-        return board.chains().toCompletableFuture().join().stream().filter(s -> s.chainId() == SRC).findFirst().orElseThrow();
+        // before the actor's setup has run, the board holds nothing yet: as good as "starting"
+        return board.chains().toCompletableFuture().join().stream().filter(s -> s.chainId() == SRC).findFirst()
+                .orElse(ChainStatus.starting(SRC, "src"));
     }
 
     /** Lets time pass a few seconds at a time (so polls, backoffs and deadlines fire) until {@code done} holds. */

@@ -21,5 +21,13 @@ public enum FaultKind {
     /** An invented block answered for a number above the real head, where the chain answers {@code null}. */
     WRONG_MISSING_BLOCK,
     /** HTTP 503 while the proxy is {@link RpcProxy#down(boolean) down}. */
-    DOWN
+    DOWN,
+    /** An {@code eth_getLogs} answer with at least one invented log merged in (each call counts once). */
+    INVENTED_LOG,
+    /** A head above the real one: {@code eth_blockNumber}, or an invented block between the real and the claimed head. */
+    HEAD_AHEAD,
+    /** A result a {@link ResultRewriter} changed (a rewriter that leaves the result as it was is not counted). */
+    REWRITTEN_RESULT,
+    /** An inventor or rewriter that threw or gave a malformed answer: that call alone got {@code -32603}. */
+    LIE_FAILED
 }

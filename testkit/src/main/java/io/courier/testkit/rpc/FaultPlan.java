@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The faults an {@link RpcProxy} injects, as one immutable value. The proxy swaps whole plans atomically, so each
+ * The faults an {@link RpcProxy} injects and the {@link Lies} it tells, as one immutable value. The proxy swaps whole plans atomically, so each
  * request reads one consistent set of settings even while a test changes them from another thread.
  *
  * <p>Rates are probabilities in [0, 1], drawn independently per request (per call for the JSON-RPC level faults
@@ -23,6 +23,7 @@ import java.util.Set;
  * @param wrongMissingBlock  whether a block above the head is invented instead of answered {@code null}
  * @param down               whether every request is refused with HTTP 503
  * @param methods            the methods the faults apply to; empty means all (down ignores it: an outage is total)
+ * @param lies               the false answers told on purpose ({@link Lies}); they ignore {@code methods}
  */
 public record FaultPlan(
         double errorRate,
@@ -35,7 +36,8 @@ public record FaultPlan(
         long staleHeadAt,
         boolean wrongMissingBlock,
         boolean down,
-        Set<String> methods) {
+        Set<String> methods,
+        Lies lies) {
 
     /** The longest a timed-out request may be held: a test that forgets to clear a fault still ends. */
     public static final Duration MAX_HOLD = Duration.ofMinutes(5);
@@ -45,7 +47,7 @@ public record FaultPlan(
 
     /** No faults: the proxy forwards everything. */
     public static final FaultPlan NONE =
-            new FaultPlan(0, 0, Duration.ofSeconds(1), 0, 0, -1, Duration.ofSeconds(1), -1, false, false, Set.of());
+            new FaultPlan(0, 0, Duration.ofSeconds(1), 0, 0, -1, Duration.ofSeconds(1), -1, false, false, Set.of(), Lies.NONE);
 
     public FaultPlan {
         requireRate("errorRate", errorRate);
@@ -67,6 +69,7 @@ public record FaultPlan(
             throw new IllegalArgumentException("staleHeadAt must be >= 0 (or -1 for live), was " + staleHeadAt);
         }
         methods = Set.copyOf(Objects.requireNonNull(methods, "methods"));
+        Objects.requireNonNull(lies, "lies");
     }
 
     private static void requireRate(String name, double p) {
@@ -90,46 +93,51 @@ public record FaultPlan(
 
     public FaultPlan withErrorRate(double p) {
         return new FaultPlan(p, timeoutRate, timeoutHold, dropRate, headerNotFoundRate, rateLimitPerSecond, retryAfter,
-                staleHeadAt, wrongMissingBlock, down, methods);
+                staleHeadAt, wrongMissingBlock, down, methods, lies);
     }
 
     public FaultPlan withTimeout(double p, Duration hold) {
         return new FaultPlan(errorRate, p, hold, dropRate, headerNotFoundRate, rateLimitPerSecond, retryAfter,
-                staleHeadAt, wrongMissingBlock, down, methods);
+                staleHeadAt, wrongMissingBlock, down, methods, lies);
     }
 
     public FaultPlan withDropRate(double p) {
         return new FaultPlan(errorRate, timeoutRate, timeoutHold, p, headerNotFoundRate, rateLimitPerSecond, retryAfter,
-                staleHeadAt, wrongMissingBlock, down, methods);
+                staleHeadAt, wrongMissingBlock, down, methods, lies);
     }
 
     public FaultPlan withHeaderNotFoundRate(double p) {
         return new FaultPlan(errorRate, timeoutRate, timeoutHold, dropRate, p, rateLimitPerSecond, retryAfter,
-                staleHeadAt, wrongMissingBlock, down, methods);
+                staleHeadAt, wrongMissingBlock, down, methods, lies);
     }
 
     public FaultPlan withRateLimit(int perSecond, Duration newRetryAfter) {
         return new FaultPlan(errorRate, timeoutRate, timeoutHold, dropRate, headerNotFoundRate, perSecond, newRetryAfter,
-                staleHeadAt, wrongMissingBlock, down, methods);
+                staleHeadAt, wrongMissingBlock, down, methods, lies);
     }
 
     public FaultPlan withStaleHeadAt(long head) {
         return new FaultPlan(errorRate, timeoutRate, timeoutHold, dropRate, headerNotFoundRate, rateLimitPerSecond, retryAfter,
-                head, wrongMissingBlock, down, methods);
+                head, wrongMissingBlock, down, methods, lies);
     }
 
     public FaultPlan withWrongMissingBlock(boolean on) {
         return new FaultPlan(errorRate, timeoutRate, timeoutHold, dropRate, headerNotFoundRate, rateLimitPerSecond, retryAfter,
-                staleHeadAt, on, down, methods);
+                staleHeadAt, on, down, methods, lies);
     }
 
     public FaultPlan withDown(boolean on) {
         return new FaultPlan(errorRate, timeoutRate, timeoutHold, dropRate, headerNotFoundRate, rateLimitPerSecond, retryAfter,
-                staleHeadAt, wrongMissingBlock, on, methods);
+                staleHeadAt, wrongMissingBlock, on, methods, lies);
     }
 
     public FaultPlan withMethods(Set<String> newMethods) {
         return new FaultPlan(errorRate, timeoutRate, timeoutHold, dropRate, headerNotFoundRate, rateLimitPerSecond, retryAfter,
-                staleHeadAt, wrongMissingBlock, down, newMethods);
+                staleHeadAt, wrongMissingBlock, down, newMethods, lies);
+    }
+
+    public FaultPlan withLies(Lies newLies) {
+        return new FaultPlan(errorRate, timeoutRate, timeoutHold, dropRate, headerNotFoundRate, rateLimitPerSecond, retryAfter,
+                staleHeadAt, wrongMissingBlock, down, methods, newLies);
     }
 }

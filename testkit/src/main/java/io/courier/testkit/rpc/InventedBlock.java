@@ -2,9 +2,12 @@ package io.courier.testkit.rpc;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Random;
+import org.web3j.crypto.Hash;
+import org.web3j.utils.Numeric;
 
 /**
  * A block that does not exist, shaped like Ganache's own answer to {@code eth_getBlockByNumber}: what a lying or
@@ -20,12 +23,32 @@ final class InventedBlock {
     private InventedBlock() {}
 
     static ObjectNode at(long number, Random random) {
+        return shaped(number, randomHex(random, 32), randomHex(random, 32), randomHex(random, 32), randomHex(random, 32),
+                Instant.now().getEpochSecond());
+    }
+
+    /**
+     * Block {@code number} of the chain a {@link Lies.HeadClaim} invents above the real head: its hash depends on the
+     * claim's salt and the number only, so asking twice gives the same block, and block {@code n}'s parent is
+     * {@link #claimedHash} of {@code n - 1} (the caller passes the real hash for the first invented block).
+     */
+    static ObjectNode claimed(long number, String parentHash, Lies.HeadClaim claim) {
+        String hash = claimedHash(number, claim);
+        return shaped(number, hash, parentHash, Hash.sha3(hash), Hash.sha3(parentHash),
+                claim.startSecond() + (number - claim.startHead()));
+    }
+
+    static String claimedHash(long number, Lies.HeadClaim claim) {
+        return Numeric.toHexString(Hash.sha3(ByteBuffer.allocate(16).putLong(claim.salt()).putLong(number).array()));
+    }
+
+    private static ObjectNode shaped(long number, String hash, String parentHash, String stateRoot, String mixHash, long timestamp) {
         ObjectNode block = JsonNodeFactory.instance.objectNode();
-        block.put("hash", randomHex(random, 32));
-        block.put("parentHash", randomHex(random, 32));
+        block.put("hash", hash);
+        block.put("parentHash", parentHash);
         block.put("sha3Uncles", EMPTY_UNCLES);
         block.put("miner", "0x" + "0".repeat(40));
-        block.put("stateRoot", randomHex(random, 32));
+        block.put("stateRoot", stateRoot);
         block.put("transactionsRoot", EMPTY_TRIE);
         block.put("receiptsRoot", EMPTY_TRIE);
         block.put("logsBloom", "0x" + "0".repeat(512));
@@ -33,9 +56,9 @@ final class InventedBlock {
         block.put("number", BlockTags.quantity(number));
         block.put("gasLimit", "0x1c9c380");
         block.put("gasUsed", "0x0");
-        block.put("timestamp", BlockTags.quantity(Instant.now().getEpochSecond()));
+        block.put("timestamp", BlockTags.quantity(timestamp));
         block.put("extraData", "0x");
-        block.put("mixHash", randomHex(random, 32));
+        block.put("mixHash", mixHash);
         block.put("nonce", "0x0000000000000000");
         block.put("totalDifficulty", "0x0");
         block.put("baseFeePerGas", "0x7");

@@ -14,10 +14,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,12 @@ final class ProxyHandler implements HttpHandler {
         ObjectNode localReply; // answered by the proxy, never forwarded
         boolean changed;       // forwarded, but re-serialized (tags rewritten)
         boolean invent;        // a null block answer must be replaced by an invented block
+        LogQuery logQuery;     // invented logs are merged into the answer of this eth_getLogs
+        ResultRewriter rewriter; // rewrites the result before it is answered
+
+        boolean lies() {
+            return invent || logQuery != null || rewriter != null;
+        }
 
         Slot(JsonNode call) {
             this.call = call;
@@ -121,13 +129,14 @@ final class ProxyHandler implements HttpHandler {
         for (Slot slot : slots) {
             decide(slot, plan);
         }
+        Lies lies = plan.lies();
         List<Slot> forwarded = slots.stream().filter(s -> s.localReply == null).toList();
         boolean anyLocal = forwarded.size() < slots.size();
         boolean anyChanged = forwarded.stream().anyMatch(s -> s.changed);
-        boolean anyInvent = slots.stream().anyMatch(s -> s.invent);
+        boolean anyLie = slots.stream().anyMatch(Slot::lies);
 
         if (forwarded.isEmpty()) {
-            answer(exchange, slots, batch, Map.of());
+            answer(exchange, slots, batch, Map.of(), lies);
             return;
         }
         byte[] upstreamBody;
@@ -142,7 +151,7 @@ final class ProxyHandler implements HttpHandler {
         }
         Upstream.Reply reply = upstream.forward(exchange.getRequestMethod(), path, contentType, upstreamBody);
         proxy.countForwarded();
-        if (!anyLocal && !anyInvent) {
+        if (!anyLocal && !anyLie) {
             relay(exchange, reply);
             return;
         }
@@ -156,7 +165,7 @@ final class ProxyHandler implements HttpHandler {
             relay(exchange, reply); // the node refused the request as a whole: its answer is the truth
             return;
         }
-        answer(exchange, slots, batch, byId);
+        answer(exchange, slots, batch, byId, lies);
     }
 
     /** Decides the fate of one call: a local answer, or a forward (possibly rewritten). */
@@ -166,76 +175,146 @@ final class ProxyHandler implements HttpHandler {
         }
         String method = method(call);
         JsonNode id = call.get("id");
-        if (!plan.appliesTo(method)) {
-            slot.changed = BlockTags.rewrite(call, new TagView(-1));
-            return;
-        }
-        if (proxy.draw(plan.errorRate())) {
+        Lies lies = plan.lies(); // lies ignore the method filter: each names the methods it touches
+        slot.rewriter = lies.rewriters().get(method);
+        boolean faulted = plan.appliesTo(method);
+        if (faulted && proxy.draw(plan.errorRate())) {
             proxy.count(FaultKind.ERROR);
             slot.localReply = error(id, INTERNAL_ERROR, "internal error");
             return;
         }
-        if (FaultPlan.HEADER_METHODS.contains(method) && proxy.draw(plan.headerNotFoundRate())) {
+        if (faulted && FaultPlan.HEADER_METHODS.contains(method) && proxy.draw(plan.headerNotFoundRate())) {
             proxy.count(FaultKind.HEADER_NOT_FOUND);
             slot.localReply = error(id, SERVER_ERROR, "header not found");
             return;
         }
         boolean block = "eth_getBlockByNumber".equals(method);
-        long frozen = plan.staleHeadAt();
-        if (frozen >= 0 && "eth_blockNumber".equals(method)) {
-            proxy.count(FaultKind.STALE_HEAD);
-            slot.localReply = result(id, JsonNodeFactory.instance.textNode(BlockTags.quantity(frozen)));
+        long frozen = faulted ? plan.staleHeadAt() : -1;
+        // the claimed head moves eth_blockNumber and the blocks by number only; every other method sees the real chain
+        Lies.HeadClaim claim = block || "eth_blockNumber".equals(method) ? lies.headClaim() : null;
+        TagView view = new TagView(frozen, claim == null ? 0 : claim.blocks());
+        if ((frozen >= 0 || claim != null) && "eth_blockNumber".equals(method)) {
+            long head = view.head();
+            view.usedFrozen = frozen >= 0;
+            count(view, claim != null);
+            slot.localReply = result(id, JsonNodeFactory.instance.textNode(BlockTags.quantity(head)));
             return;
         }
-        if (frozen >= 0 && block && BlockTags.requestedNumber(call) > frozen) {
-            proxy.count(FaultKind.STALE_HEAD); // the stale node has not seen that block yet
-            slot.localReply = result(id, NullNode.instance);
-        } else {
-            TagView view = new TagView(frozen);
-            slot.changed = BlockTags.rewrite(call, view);
-            if (view.usedFrozen) {
-                proxy.count(FaultKind.STALE_HEAD);
-            }
+        slot.changed = BlockTags.rewrite(call, view);
+        long number = block ? BlockTags.requestedNumber(call) : -1;
+        if (claim != null && number > view.base() && number <= view.head()) {
+            count(view, true);
+            // the first invented block follows the real head; a reverted chain has none there: then any parent will do
+            String parent = number - 1 > view.base() ? null : upstream.blockHash(number - 1);
+            slot.localReply = result(id, InventedBlock.claimed(number,
+                    parent != null ? parent : InventedBlock.claimedHash(number - 1, claim), claim));
+            return;
         }
-        slot.invent = plan.wrongMissingBlock() && block && BlockTags.requestedNumber(call) >= 0;
+        if (frozen >= 0 && number > frozen) {
+            view.usedFrozen = true; // the stale node has not seen that block yet
+            count(view, false);
+            slot.localReply = result(id, NullNode.instance);
+            return;
+        }
+        count(view, false);
+        slot.invent = faulted && plan.wrongMissingBlock() && number >= 0;
+        if (lies.logInventor() != null && "eth_getLogs".equals(method)) {
+            slot.logQuery = logQuery(call, view);
+            slot.changed |= slot.logQuery != null;
+        }
     }
 
-    /** Resolves the tags of one call: {@code safe}/{@code finalized} at their depths, {@code latest} when stale. */
+    private void count(TagView view, boolean ahead) {
+        if (view.usedFrozen) {
+            proxy.count(FaultKind.STALE_HEAD);
+        }
+        if (ahead) {
+            proxy.count(FaultKind.HEAD_AHEAD);
+        }
+    }
+
+    /**
+     * The filter of an {@code eth_getLogs} call with its range pinned to numbers, in the call as forwarded too: the
+     * inventor is told the very range the node answers, even if the chain moves meanwhile. {@code null} if the
+     * filter is not one the proxy understands (the node gives its own error).
+     */
+    private LogQuery logQuery(ObjectNode call, TagView view) {
+        if (!(call.get("params") instanceof ArrayNode params) || params.isEmpty() || !(params.get(0) instanceof ObjectNode filter)) {
+            return null;
+        }
+        if (!filter.path("blockHash").isTextual()) {
+            for (String field : new String[] {"fromBlock", "toBlock"}) {
+                JsonNode value = filter.get(field);
+                String tag = value == null || value.isNull() ? "latest" : value.asText("");
+                if (BlockTags.parseQuantity(tag) < 0) {
+                    long number = switch (tag) {
+                        case "earliest" -> 0;
+                        case "latest", "pending", "safe", "finalized" -> view.base(); // as the node reads them (Ganache: latest)
+                        default -> -1;
+                    };
+                    if (number < 0) {
+                        return null;
+                    }
+                    filter.put(field, BlockTags.quantity(number));
+                }
+            }
+        }
+        return LogQuery.parse(filter);
+    }
+
+    /**
+     * Resolves the tags of one call: {@code safe}/{@code finalized} at their depths, {@code latest} when stale or
+     * claimed ahead. The real head is learned once per call, so every tag of it reads the same head.
+     */
     private final class TagView implements BlockTags.Resolver {
         private final long frozen;
+        private final long ahead;
+        private long base = -1;
         boolean usedFrozen;
 
-        TagView(long frozen) {
+        TagView(long frozen, long ahead) {
             this.frozen = frozen;
+            this.ahead = ahead;
+        }
+
+        /** The head the node really has (or the frozen one of a stale view). */
+        long base() {
+            if (frozen >= 0) {
+                return frozen;
+            }
+            if (base < 0) {
+                base = upstream.head();
+            }
+            return base;
+        }
+
+        /** The head this call is told. */
+        long head() {
+            return base() + ahead;
         }
 
         @Override
         public String resolve(String tag) {
-            return switch (tag) {
-                case "latest" -> frozen >= 0 ? frozenHead() : null;
+            String number = switch (tag) {
+                case "latest" -> frozen >= 0 || ahead > 0 ? BlockTags.quantity(head()) : null;
                 case "finalized" -> below(proxy.finalizedDepthOrNone());
                 case "safe" -> below(proxy.safeDepthOrNone());
                 default -> null;
             };
-        }
-
-        private String frozenHead() {
-            usedFrozen = true;
-            return BlockTags.quantity(frozen);
+            usedFrozen |= number != null && frozen >= 0;
+            return number;
         }
 
         private String below(int depth) {
-            if (depth < 0 && frozen < 0) {
+            if (depth < 0 && frozen < 0 && ahead == 0) {
                 return null; // not emulated: the node answers with its own view (Ganache: the latest block)
             }
-            long latest = frozen >= 0 ? frozen : upstream.head();
-            usedFrozen |= frozen >= 0;
-            return BlockTags.quantity(Math.max(0, latest - Math.max(0, depth)));
+            return BlockTags.quantity(Math.max(0, head() - Math.max(0, depth)));
         }
     }
 
-    /** Sends the answers in the order of the calls: local ones, and the node's matched by id. */
-    private void answer(HttpExchange exchange, List<Slot> slots, boolean batch, Map<String, Deque<JsonNode>> byId)
+    /** Sends the answers in the order of the calls: local ones, and the node's matched by id, each with its lies. */
+    private void answer(HttpExchange exchange, List<Slot> slots, boolean batch, Map<String, Deque<JsonNode>> byId, Lies lies)
             throws IOException {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         for (Slot slot : slots) {
@@ -247,9 +326,8 @@ final class ProxyHandler implements HttpHandler {
             if (reply == null) {
                 continue; // a notification (no id): JSON-RPC answers nothing
             }
-            if (slot.invent && reply instanceof ObjectNode object && object.has("result") && object.get("result").isNull()) {
-                proxy.count(FaultKind.WRONG_MISSING_BLOCK);
-                object.set("result", InventedBlock.at(BlockTags.requestedNumber((ObjectNode) slot.call), proxy.random()));
+            if (reply instanceof ObjectNode object && object.has("result")) {
+                reply = lie(slot, object, lies);
             }
             out.add(reply);
         }
@@ -257,6 +335,70 @@ final class ProxyHandler implements HttpHandler {
         byte[] body = batch ? json.writeValueAsBytes(out)
                 : out.isEmpty() ? new byte[0] : json.writeValueAsBytes(out.get(0));
         send(exchange, 200, "application/json", body, null);
+    }
+
+    /**
+     * Tells the lies of one successful answer: an invented block, invented logs, then the rewriter (which sees what
+     * the others made). A test's inventor or rewriter that fails turns this answer alone into {@code -32603}: the
+     * other calls of a batch, and the proxy, go on.
+     */
+    private JsonNode lie(Slot slot, ObjectNode reply, Lies lies) {
+        if (slot.invent && reply.get("result").isNull()) {
+            proxy.count(FaultKind.WRONG_MISSING_BLOCK);
+            reply.set("result", InventedBlock.at(BlockTags.requestedNumber((ObjectNode) slot.call), proxy.random()));
+        }
+        String method = method(slot.call);
+        try {
+            if (slot.logQuery != null && reply.get("result") instanceof ArrayNode logs && lies.logInventor() != null) {
+                mergeInventedLogs(slot.logQuery, logs, lies);
+            }
+            if (slot.rewriter != null) {
+                JsonNode before = reply.get("result");
+                JsonNode original = before.deepCopy();
+                JsonNode params = slot.call.has("params") ? slot.call.get("params").deepCopy() : JsonNodeFactory.instance.arrayNode();
+                JsonNode after = slot.rewriter.rewrite(params, before);
+                if (after == null || after.isMissingNode()) {
+                    throw new IllegalStateException("the rewriter answered " + (after == null ? "null" : "a missing node")
+                            + " (return NullNode for a JSON null)");
+                }
+                json.writeValueAsBytes(after); // a value that cannot be written fails here, not in the whole answer
+                if (!after.equals(original)) {
+                    proxy.count(FaultKind.REWRITTEN_RESULT);
+                }
+                reply.set("result", after);
+            }
+            return reply;
+        } catch (IOException | RuntimeException e) {
+            proxy.count(FaultKind.LIE_FAILED);
+            log.warn("RpcProxy {}: the lie for {} (id {}) failed, answering an error: {}", proxy.url(), method,
+                    slot.call.get("id"), e.toString());
+            return error(slot.call.get("id"), INTERNAL_ERROR, "RpcProxy: the lie for " + method + " failed: " + e);
+        }
+    }
+
+    /** Adds the inventor's logs that match the query, then sorts the answer by block number and log index. */
+    private void mergeInventedLogs(LogQuery query, ArrayNode logs, Lies lies) {
+        List<InventedLog> invented = lies.logInventor().apply(query);
+        if (invented == null) {
+            throw new IllegalStateException("the log inventor answered null (List.of() for no logs)");
+        }
+        List<JsonNode> merged = new ArrayList<>();
+        logs.forEach(merged::add);
+        int added = 0;
+        for (InventedLog entry : invented) {
+            if (query.matches(Objects.requireNonNull(entry, "the log inventor answered a null log"))) {
+                merged.add(entry.toJson());
+                added++;
+            }
+        }
+        if (added == 0) {
+            return;
+        }
+        merged.sort(Comparator.comparingLong((JsonNode l) -> BlockTags.parseQuantity(l.path("blockNumber").asText("")))
+                .thenComparingLong(l -> BlockTags.parseQuantity(l.path("logIndex").asText(""))));
+        logs.removeAll();
+        logs.addAll(merged);
+        proxy.count(FaultKind.INVENTED_LOG);
     }
 
     /** The calls of a JSON-RPC request (one for a single call), or {@code null} if it is not one. */

@@ -45,6 +45,12 @@ import org.slf4j.LoggerFactory;
  *       ({@link #injected(FaultKind)}): JSON-RPC errors, timeouts, dropped connections, "header not found", rate
  *       limiting (429), a stale head, invented blocks above the head, an outage (503), and a closed listening
  *       socket ({@link #offline()}).</li>
+ *   <li><b>Lies</b> ({@link Lies}): well-formed answers that are false, for tests of a node that must not trust
+ *       one endpoint: logs invented into {@code eth_getLogs} answers ({@link #inventLogs}), a head far ahead
+ *       with invented blocks up to it ({@link #claimHeadAhead}), and any result rewritten, {@code null} ones too
+ *       ({@link #rewriteResult}: forged receipts). They ignore the {@link #methods} filter, are switched like the
+ *       faults and counted by kind ({@link FaultKind#INVENTED_LOG}, ...). A test's inventor or rewriter that fails
+ *       answers that call alone with {@code -32603} ({@link FaultKind#LIE_FAILED}).</li>
  * </ul>
  * Everything else is forwarded unchanged with {@link java.net.http.HttpClient}; JSON-RPC batches are handled call
  * by call and answered in the caller's order.
@@ -302,7 +308,7 @@ public final class RpcProxy implements AutoCloseable {
         return this;
     }
 
-    /** Clears every fault and the method filter (the tag depths stay; {@link #online()} is separate). */
+    /** Clears every fault and lie and the method filter (the tag depths stay; {@link #online()} is separate). */
     public RpcProxy clearFaults() {
         synchronized (plan) {
             plan.set(FaultPlan.NONE);
@@ -319,6 +325,80 @@ public final class RpcProxy implements AutoCloseable {
     private RpcProxy update(java.util.function.UnaryOperator<FaultPlan> change) {
         plan.updateAndGet(change);
         return this;
+    }
+
+    // ---- lies -------------------------------------------------------------------------------------------------
+
+    /**
+     * A lying endpoint that invents logs: each {@code eth_getLogs} answer gets the logs {@code inventor} returns for
+     * its filter ({@link LogQuery}: the range in numbers, tags resolved as forwarded), merged in where they match the
+     * range (or block hash), address and topics, and sorted by block number, then log index. An invented log may sit
+     * in a real block with a made-up transaction hash. The inventor runs on the proxy's worker threads (it must be
+     * thread-safe); if it throws or answers {@code null}, that call alone gets {@code -32603}. Replaces an earlier
+     * inventor.
+     */
+    public RpcProxy inventLogs(java.util.function.Function<LogQuery, java.util.List<InventedLog>> inventor) {
+        Objects.requireNonNull(inventor, "inventor");
+        return updateLies(l -> l.withLogInventor(inventor));
+    }
+
+    /** {@code eth_getLogs} answers the node's logs only. */
+    public RpcProxy stopInventingLogs() {
+        return updateLies(l -> l.withLogInventor(null));
+    }
+
+    /**
+     * A lying endpoint far ahead of the chain: {@code eth_blockNumber} and the {@code latest} block answer the real
+     * head + {@code blocks} ({@code safe} and {@code finalized} move by as much: their depths below the claimed head),
+     * and {@code eth_getBlockByNumber} of a number between the real and the claimed head answers an invented block
+     * whose parent hash is the previous block's (the real head's hash for the first), the same block each time it is
+     * asked while the claim lasts. Every other method, and blocks above the claimed head, see the real chain.
+     * Changing {@code blocks} while a claim is on keeps its invented blocks; {@code 0} ends the claim.
+     *
+     * @throws java.io.UncheckedIOException if the head cannot be learned from the upstream when the claim begins
+     */
+    public RpcProxy claimHeadAhead(long blocks) {
+        if (blocks < 0) {
+            throw new IllegalArgumentException("blocks must be >= 0, was " + blocks);
+        }
+        synchronized (plan) {
+            Lies.HeadClaim now = plan.get().lies().headClaim();
+            if (blocks == 0) {
+                return updateLies(l -> l.withHeadClaim(null));
+            }
+            Lies.HeadClaim claim = now != null
+                    ? new Lies.HeadClaim(blocks, now.salt(), now.startHead(), now.startSecond())
+                    : new Lies.HeadClaim(blocks, random.nextLong(), upstream.freshHead(), java.time.Instant.now().getEpochSecond());
+            return updateLies(l -> l.withHeadClaim(claim));
+        }
+    }
+
+    /**
+     * A lying endpoint that rewrites the result of every successful {@code method} call (an error answer is left
+     * alone) before the client sees it, including a {@code null} result: so {@code eth_getTransactionReceipt} can be
+     * answered with other logs, status or block hash, or with a receipt (see {@link InventedLog#receiptOf}) for a
+     * transaction the chain never had. The rewriter runs after the other lies of the call and must be thread-safe;
+     * if it throws or answers a malformed value, that call alone gets {@code -32603}. Replaces an earlier rewriter of
+     * {@code method}.
+     */
+    public RpcProxy rewriteResult(String method, ResultRewriter rewriter) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(rewriter, "rewriter");
+        return updateLies(l -> l.withRewriter(method, rewriter));
+    }
+
+    /** Answers {@code method} as the node does again. */
+    public RpcProxy stopRewriting(String method) {
+        return updateLies(l -> l.withRewriter(method, null));
+    }
+
+    /** Ends every lie (the faults stay; {@link #clearFaults()} ends both). */
+    public RpcProxy clearLies() {
+        return updateLies(l -> Lies.NONE);
+    }
+
+    private RpcProxy updateLies(java.util.function.UnaryOperator<Lies> change) {
+        return update(f -> f.withLies(change.apply(f.lies())));
     }
 
     // ---- offline / online -------------------------------------------------------------------------------------

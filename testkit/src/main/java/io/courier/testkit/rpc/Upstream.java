@@ -112,6 +112,19 @@ final class Upstream {
         }
     }
 
+    /** The hash of the node's block {@code number}, or {@code null} if it has none (the chain was reverted below it). */
+    String blockHash(long number) {
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBlockByNumber\",\"params\":[\""
+                + BlockTags.quantity(number) + "\",false]}";
+        try {
+            Reply reply = post(call.getBytes(StandardCharsets.UTF_8));
+            JsonNode hash = json.readTree(reply.body()).path("result").path("hash");
+            return reply.status() == 200 && hash.isTextual() ? hash.asText() : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read block " + number + " of " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
     private URI target(String pathAndQuery) {
         if (pathAndQuery == null || pathAndQuery.isEmpty() || pathAndQuery.equals("/")) {
             return uri;

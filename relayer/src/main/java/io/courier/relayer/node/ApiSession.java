@@ -1,0 +1,31 @@
+package io.courier.relayer.node;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.courier.finality.cassandra.CassandraStores;
+import io.courier.finality.cassandra.StoreOptions;
+import io.courier.finality.store.TransferStore;
+import io.courier.relayer.config.NodeConfig;
+
+/**
+ * The status API's own CQL session and the transfer reads over it. Apart from the relay's session so that the
+ * driver's request throttler, which is per session, gives the API its own budget: a flood of reads waits in (or
+ * is refused by) this session's queue and never holds the relay's connections or in-flight slots. Reads use
+ * {@link StoreOptions#defaults()}' {@code LOCAL_QUORUM} (docs/ARCHITECTURE.md §6 says why).
+ */
+final class ApiSession {
+
+    private ApiSession() {}
+
+    /** Opens the session; the caller closes it. Blocks (connecting), like the relay's. */
+    static CqlSession connect(NodeConfig.CassandraSettings cluster, NodeConfig.ApiSettings api) {
+        NodeConfig.ApiCassandraSettings budget = api.cassandra();
+        return CourierNode.connect(cluster, "courier-api", budget.requestTimeout(), budget.maxRequestsInFlight(),
+                budget.maxRequestsQueued());
+    }
+
+    /** The transfer store the API reads, its statements prepared on {@code session}. Blocks (preparing). */
+    static TransferStore transfers(CqlSession session, String keyspace, NodeConfig.ApiSettings api) {
+        return CassandraStores.prepare(session, keyspace, StoreOptions.defaults().maxAddressRows(api.maxAddressRows()))
+                .transfers();
+    }
+}
