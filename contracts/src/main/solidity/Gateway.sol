@@ -23,7 +23,7 @@ contract Gateway {
     /// @notice Delivery state of a message, as `messageStatus` reports it. Values: append only, never renumber.
     enum Status {
         None, // never executed here
-        Delivered, // the recipient handled it (or has no code)
+        Delivered, // the recipient handled it (or has no code and the message carries no payload)
         Failed // attested but the recipient reverted; `retry` may deliver it later
     }
 
@@ -102,7 +102,8 @@ contract Gateway {
     ///         `MessageSent` so later top-ups of the same id can use the same event).
     event GasPaid(bytes32 indexed id, uint256 amount);
     /// @notice An attested message was executed (or retried). `revertData` is empty on success and the
-    ///         recipient's revert data, cut to `MAX_REVERT_DATA` bytes, on failure.
+    ///         recipient's revert data, cut to `MAX_REVERT_DATA` bytes, on failure; a failure with empty
+    ///         `revertData` may also be a payload for an account without code (see `_deliver`).
     event MessageExecuted(
         bytes32 indexed id,
         uint256 indexed srcChainId,
@@ -320,6 +321,8 @@ contract Gateway {
             (bool ok, bytes memory revertData) =
                 _callHandler(recipient, gasleft(), abi.encodeCall(IMessageRecipient.handle, (srcChainId, sender, payload)));
             if (!ok) revert RetryFailed(id, revertData);
+        } else if (payload.length != 0) {
+            revert RetryFailed(id, ""); // still no code to hand the payload to
         }
         emit MessageExecuted(id, srcChainId, nonce, true, "");
     }
@@ -636,8 +639,11 @@ contract Gateway {
     ) private returns (bool success) {
         bytes memory revertData;
         if (recipient.code.length == 0) {
-            // Nothing to call: a message to an account without code is delivered by being recorded.
-            success = true;
+            // Nothing to call. A message without payload says it needs no handler: delivered by being recorded. A
+            // payload for an account without code would be lost (a mistyped recipient, a wallet not deployed yet):
+            // Failed, so `retry` can deliver it once code is there (counterfactual CREATE2 accounts).
+            success = payload.length == 0;
+            if (!success) _failed[id] = true;
         } else {
             (success, revertData) = _callGuarded(
                 id, recipient, abi.encodeCall(IMessageRecipient.handle, (srcChainId, sender, payload))
@@ -726,14 +732,17 @@ contract Gateway {
             buf := mload(0x40)
         }
         for (uint256 i = 0; i < ids.length; ++i) {
-            // ok: the recipient handled it or has no code; short: too little gas left for its full limit
-            bool ok;
+            // outcome: 1 the recipient handled it, or has no code and the message no payload (as `_deliver`);
+            // 0 the recipient reverted; 2 a payload for an account without code. short: too little gas left for
+            // the recipient's full limit
+            uint256 outcome;
             bool short;
             uint256 gasLimit = handlerGasLimit;
             assembly ("memory-safe") {
                 let len := shr(240, calldataload(add(q, 40)))
                 let recipient := shr(96, calldataload(add(q, 20)))
-                ok := 1
+                outcome := 2
+                if iszero(len) { outcome := 1 }
                 if extcodesize(recipient) {
                     // written per message: `_recordFailure` may have used this unreserved memory
                     mstore(buf, shl(224, 0x59f8e9b1)) // IMessageRecipient.handle.selector
@@ -745,16 +754,23 @@ contract Gateway {
                     mstore(add(add(buf, 0x84), len), 0) // zero padding after the payload
                     switch lt(gas(), required)
                     case 1 { short := 1 }
-                    default { ok := call(gasLimit, recipient, 0, buf, add(0x84, and(add(len, 31), not(31))), 0, 0) }
+                    default { outcome := call(gasLimit, recipient, 0, buf, add(0x84, and(add(len, 31), not(31))), 0, 0) }
                 }
                 q := add(q, add(42, len))
             }
             if (short) revert InsufficientGas(ids[i], gasleft(), required);
-            if (!ok) {
+            if (outcome != 1) {
                 ++failed;
-                _recordFailure(ids[i], srcChainId, uint64(firstNonce + i));
+                if (outcome == 0) _recordFailure(ids[i], srcChainId, uint64(firstNonce + i));
+                else _recordNoCode(ids[i], srcChainId, uint64(firstNonce + i));
             }
         }
+    }
+
+    /// @dev A payload for an account without code (see `_deliver`): `id` Failed, no revert data.
+    function _recordNoCode(bytes32 id, uint256 srcChainId, uint64 nonce) private {
+        _failed[id] = true;
+        emit MessageExecuted(id, srcChainId, nonce, false, "");
     }
 
     /// @dev Right after a failed recipient call: marks `id` Failed and emits its revert data, cut.

@@ -40,6 +40,8 @@ class CheckpointIT {
     private static final long SRC_CHAIN = 5005;
     private static final String SENDER = "0x5555555555555555555555555555555555555555";
     private static final String EOA = "0x6666666666666666666666666666666666666666";
+    /** A recipient that accepts everything, for ranges whose recipients are not what the test is about. */
+    private static String sink;
     private static final BigInteger NONE = BigInteger.ZERO;
     private static final BigInteger DELIVERED = BigInteger.ONE;
     private static final BigInteger FAILED = BigInteger.TWO;
@@ -57,6 +59,7 @@ class CheckpointIT {
         chain = localChain;
         gateway = Deployments.gateway(chain);
         relayer = LocalChain.account(9).getAddress();
+        sink = recipient(BigInteger.ZERO).getContractAddress();
     }
 
     @Test
@@ -78,20 +81,27 @@ class CheckpointIT {
         assertThat(done.firstNonce).isZero();
         assertThat(done.lastNonce).isEqualTo(BigInteger.valueOf(4));
         assertThat(done.root).isEqualTo(CheckpointRoot.ofMessages(range).value().bytes());
-        assertThat(done.failed).isOne();
-        // only the failure has its own event, with the recipient's revert data
-        Gateway.MessageExecutedEventResponse failure = Deployments.executed(receipt);
+        assertThat(done.failed).isEqualTo(BigInteger.TWO);
+        // only the failures have their own event: the refusing recipient's with its revert data, and the payload for
+        // an account without code (nonce 4) with none
+        List<Gateway.MessageExecutedEventResponse> failures = Gateway.getMessageExecutedEvents(receipt);
+        assertThat(failures).hasSize(2);
+        Gateway.MessageExecutedEventResponse failure = failures.get(0);
         assertThat(failure.id).isEqualTo(range.get(2).id().bytes());
         assertThat(failure.nonce).isEqualTo(BigInteger.TWO);
         assertThat(failure.success).isFalse();
         assertThat(Numeric.toHexString(failure.revertData)).startsWith(Reverts.selector("Refused(uint256,address,string)"));
+        assertThat(failures.get(1).id).isEqualTo(range.get(4).id().bytes());
+        assertThat(failures.get(1).success).isFalse();
+        assertThat(failures.get(1).revertData).isEmpty();
 
         assertThat(accepting.handled().send()).isEqualTo(BigInteger.valueOf(3));
         assertThat(accepting.lastPayload().send()).isEqualTo(range.get(3).payload());
         assertThat(accepting.lastSender().send()).isEqualToIgnoringCase(SENDER);
         assertThat(accepting.lastSrcChainId().send()).isEqualTo(BigInteger.valueOf(SRC_CHAIN));
         for (CrossChainMessage m : range) {
-            assertThat(Deployments.status(gateway, m)).as("status of nonce %d", m.nonce()).isEqualTo(m.nonce() == 2 ? FAILED : DELIVERED);
+            assertThat(Deployments.status(gateway, m)).as("status of nonce %d", m.nonce())
+                    .isEqualTo(m.nonce() == 2 || m.nonce() == 4 ? FAILED : DELIVERED);
         }
 
         // the failed one is kept apart for retry, which delivers it
@@ -136,7 +146,7 @@ class CheckpointIT {
                 "AlreadyExecuted(bytes32)", messages.get(0).id().bytes());
         assertCustomError(dryRun(GatewayCalldata.executeBatch(SET, batch.subList(1, 2))), "AlreadyFailed(bytes32)", messages.get(1).id().bytes());
         // one badly signed message reverts the whole batch
-        CrossChainMessage next = message(src, 8, EOA, "d");
+        CrossChainMessage next = message(src, 8, sink, "d");
         GatewayCalldata.Signed alone = new GatewayCalldata.Signed(next, List.of(TestValidators.sign(next, gateway.getContractAddress(), KEYS.get(0))));
         assertCustomError(dryRun(GatewayCalldata.executeBatch(SET, List.of(alone))), "BelowThreshold(uint256,uint256)", 1, 2);
     }
@@ -145,7 +155,7 @@ class CheckpointIT {
     void forgedOrReorderedMessageDoesNotMatchTheSignedRoot() throws Exception {
         String src = freshSourceGateway();
         // distinct payloads, so that swapping two messages changes something
-        List<CrossChainMessage> range = LongStream.range(0, 4).mapToObj(n -> message(src, n, EOA, "payload " + n)).toList();
+        List<CrossChainMessage> range = LongStream.range(0, 4).mapToObj(n -> message(src, n, sink, "payload " + n)).toList();
         CheckpointRoot root = CheckpointRoot.ofMessages(range);
         List<ValidatorSignature> signatures = TestValidators.signCheckpoint(range, gateway.getContractAddress(), KEYS.get(0), KEYS.get(1));
 
@@ -329,7 +339,7 @@ class CheckpointIT {
             List<CrossChainMessage> range = range(src, first, size);
             TransactionReceipt receipt = Deployments.transact(chain, gateway, checkpoint(range, KEYS.get(0), KEYS.get(1)));
             assertThat(receipt.isStatusOK()).isTrue();
-            log.info("GAS executeCheckpoint 2-of-3, {} messages of 96 zero bytes to an EOA: {} ({} per message)", size,
+            log.info("GAS executeCheckpoint 2-of-3, {} messages of 96 zero bytes to a TestRecipient: {} ({} per message)", size,
                     receipt.getGasUsed(), receipt.getGasUsed().divide(BigInteger.valueOf(size)));
         }
     }
@@ -360,9 +370,9 @@ class CheckpointIT {
         return String.format("0x%040x", 0xc0ffee0000L + ROUTES.getAndIncrement());
     }
 
-    /** {@code count} messages of {@code src} from nonce {@code first}, 96 zero-byte payloads, to an account without code. */
+    /** {@code count} messages of {@code src} from nonce {@code first}, 96 zero-byte payloads, to an accepting recipient. */
     private static List<CrossChainMessage> range(String src, long first, int count) {
-        return LongStream.range(first, first + count).mapToObj(n -> new CrossChainMessage(SRC_CHAIN, src, n, chain.chainId(), SENDER, EOA,
+        return LongStream.range(first, first + count).mapToObj(n -> new CrossChainMessage(SRC_CHAIN, src, n, chain.chainId(), SENDER, sink,
                 new byte[96])).toList();
     }
 

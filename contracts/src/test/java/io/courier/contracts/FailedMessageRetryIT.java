@@ -135,13 +135,28 @@ class FailedMessageRetryIT {
     }
 
     @Test
-    void recipientWithoutCodeIsDelivered() throws Exception {
+    void aMessageWithoutPayloadToAnAccountWithoutCodeIsDelivered() throws Exception {
         CrossChainMessage message = new CrossChainMessage(SRC_CHAIN, SRC_GATEWAY, NONCES.getAndIncrement(), chain.chainId(), SENDER,
-                "0x4444444444444444444444444444444444444444", "to a wallet".getBytes(StandardCharsets.UTF_8));
+                "0x4444444444444444444444444444444444444444", new byte[0]);
         TransactionReceipt receipt = Deployments.execute(gateway, message,
                 TestValidators.signatures(message, gateway.getContractAddress(), KEYS.get(0), KEYS.get(1)));
         assertThat(Deployments.executed(receipt).success).isTrue();
         assertThat(Deployments.status(gateway, message)).isEqualTo(DELIVERED);
+    }
+
+    /** A payload for an account without code would be lost: Failed, and a retry waits until code is there. */
+    @Test
+    void aPayloadForAnAccountWithoutCodeFailsAndIsNotRetriedWhileThereIsNoCode() throws Exception {
+        CrossChainMessage message = new CrossChainMessage(SRC_CHAIN, SRC_GATEWAY, NONCES.getAndIncrement(), chain.chainId(), SENDER,
+                "0x4444444444444444444444444444444444444445", "to a wallet".getBytes(StandardCharsets.UTF_8));
+        TransactionReceipt receipt = Deployments.execute(gateway, message,
+                TestValidators.signatures(message, gateway.getContractAddress(), KEYS.get(0), KEYS.get(1)));
+        assertThat(receipt.isStatusOK()).isTrue();
+        assertThat(Deployments.executed(receipt).success).isFalse();
+        assertThat(Deployments.executed(receipt).revertData).isEmpty();
+        assertThat(Deployments.status(gateway, message)).isEqualTo(FAILED);
+        EthCall retry = Reverts.call(chain.web3j(), relayer, gateway.getContractAddress(), Deployments.retryCalldata(gateway, message));
+        assertThat(Reverts.revertData(retry)).startsWith(Reverts.selector("RetryFailed(bytes32,bytes)"));
     }
 
     private static TestRecipient recipient(BigInteger mode) throws Exception {

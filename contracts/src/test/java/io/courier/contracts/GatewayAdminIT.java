@@ -60,7 +60,7 @@ class GatewayAdminIT {
     void ownerReplacesTheValidatorSet() throws Exception {
         Gateway gateway = Deployments.gateway(chain);
         CrossChainMessage message = new CrossChainMessage(4004, "0x00000000000000000000000000000000c0ffee04", 1, chain.chainId(),
-                "0x1111111111111111111111111111111111111111", "0x2222222222222222222222222222222222222222", new byte[] {7});
+                "0x1111111111111111111111111111111111111111", "0x2222222222222222222222222222222222222222", new byte[0]);
         List<String> newSet = List.of(address(OUTSIDER), address(KEYS.get(2)));
 
         Gateway asStranger = Deployments.as(chain, gateway, STRANGER);

@@ -39,7 +39,8 @@ class GatewayExecuteIT {
     private static final String SRC_GATEWAY = "0x00000000000000000000000000000000c0ffee01";
     private static final String SENDER = "0x1111111111111111111111111111111111111111";
     /** A plain account: no code, so delivery is just recording the id. */
-    private static final String EOA_RECIPIENT = "0x2222222222222222222222222222222222222222";
+    /** A recipient that accepts: a payload for an account without code would fail (see FailedMessageRetryIT). */
+    private static String acceptingRecipient;
     private static final AtomicLong NONCES = new AtomicLong(100);
 
     private static LocalChain chain;
@@ -51,6 +52,7 @@ class GatewayExecuteIT {
         chain = localChain;
         gateway = Deployments.gateway(chain);
         relayer = LocalChain.account(9).getAddress();
+        acceptingRecipient = Deployments.recipient(chain, java.math.BigInteger.ZERO).getContractAddress();
     }
 
     @Test
@@ -198,7 +200,7 @@ class GatewayExecuteIT {
     }
 
     private static CrossChainMessage message(byte[] payload) {
-        return new CrossChainMessage(SRC_CHAIN, SRC_GATEWAY, NONCES.getAndIncrement(), chain.chainId(), SENDER, EOA_RECIPIENT, payload);
+        return new CrossChainMessage(SRC_CHAIN, SRC_GATEWAY, NONCES.getAndIncrement(), chain.chainId(), SENDER, acceptingRecipient, payload);
     }
 
     private static List<byte[]> sigs(CrossChainMessage message, ECKeyPair... keys) {

@@ -638,10 +638,21 @@ public final class Submitter {
             return w.client().call(CallRequest.to(w.gateway(), status).from(signer)).thenCompose(hex -> Numeric.toBigInt(hex).signum() == 0
                     ? CompletableFuture.completedFuture(Optional.<Command>empty())
                     : w.client().head().thenCompose(head -> findExecution(t.id().toHex(), head.number(), 0)).thenCompose(log -> log.isEmpty()
-                            ? CompletableFuture.failedFuture(new IllegalStateException("executed on " + w.chainName()
-                                    + " but no MessageExecuted for it in the last " + LOOKBACK_WINDOWS * LOOKBACK_BLOCKS + " blocks"))
+                            ? CompletableFuture.completedFuture(Optional.<Command>of(nonceUsedByAnother(t, replacing)))
                             : w.client().transactionNonce(log.get().txHash()).thenApply(nonce -> nonce.<Command>map(n ->
                                     new ExecutedElsewhere(t, log.get().txHash(), n, replacing)))));
+        }
+
+        /**
+         * The route's nonce is executed on the destination but no execution of this id is in sight: parked as
+         * UNDELIVERABLE (never sent again: it would revert) with the reason, for an operator.
+         */
+        private Blocked nonceUsedByAnother(Transfer t, Optional<Inflight> replacing) {
+            return new Blocked(t, replacing.isEmpty() ? TransferStatus.ATTESTED : TransferStatus.SUBMITTED,
+                    new TransferEvent.Undeliverable(DeliveryObstacle.NONCE_ALREADY_USED, "the gateway on " + w.chainName()
+                            + " has nonce " + t.message().nonce() + " of route " + t.route() + " executed, but no execution of "
+                            + t.id() + " in the last " + LOOKBACK_WINDOWS * LOOKBACK_BLOCKS + " blocks: another message took "
+                            + "the nonce (a source reorg past finality) or it was executed before the lookback"));
         }
 
         private CompletionStage<Optional<ChainLog>> findExecution(String id, long to, int window) {
@@ -649,7 +660,8 @@ public final class Submitter {
                 return CompletableFuture.completedFuture(Optional.empty());
             }
             long from = Math.max(0, to - LOOKBACK_BLOCKS + 1);
-            return w.client().logs(LogFilter.of(w.gateway(), List.of(GatewayEvents.MESSAGE_EXECUTED_TOPIC), from, to).withTopic1(id))
+            return w.client().logs(LogFilter.of(w.gateway(), List.of(GatewayEvents.MESSAGE_EXECUTED_TOPIC,
+                            GatewayEvents.MESSAGE_DELIVERED_TOPIC), from, to).withTopic1(id))
                     .thenCompose(logs -> logs.isEmpty() ? findExecution(id, from - 1, window + 1)
                             : CompletableFuture.completedFuture(Optional.of(logs.get(logs.size() - 1))));
         }
