@@ -5,6 +5,7 @@ import io.courier.testkit.LocalChain;
 import java.math.BigInteger;
 import java.util.List;
 import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.TransactionManager;
@@ -35,6 +36,15 @@ final class Deployments {
                 BigInteger.valueOf(TestValidators.THRESHOLD), BigInteger.valueOf(HANDLER_GAS_LIMIT)).send();
     }
 
+    /** A {@code TestRecipient} deployed by account 0, switched to {@code mode} (0 accepts). */
+    static TestRecipient recipient(LocalChain chain, BigInteger mode) throws Exception {
+        TestRecipient recipient = TestRecipient.deploy(chain.web3j(), signer(chain, LocalChain.account(0)), GAS).send();
+        if (mode.signum() != 0) {
+            recipient.setMode(mode).send();
+        }
+        return recipient;
+    }
+
     /** The same contract seen through another account. */
     static Gateway as(LocalChain chain, Gateway gateway, Credentials who) {
         return Gateway.load(gateway.getContractAddress(), chain.web3j(), signer(chain, who), GAS);
@@ -44,6 +54,21 @@ final class Deployments {
     static CrossChainMessage message(long srcChainId, String srcGateway, Gateway.MessageSentEventResponse sent) {
         return new CrossChainMessage(srcChainId, srcGateway, sent.nonce.longValueExact(), sent.dstChainId.longValueExact(),
                 sent.sender, sent.recipient, sent.payload);
+    }
+
+    /** A transaction of account 0 to the gateway with raw {@code calldata} (the packed batch paths), its receipt. */
+    static TransactionReceipt transact(LocalChain chain, Gateway gateway, String calldata) throws Exception {
+        EthSendTransaction sent = signer(chain, LocalChain.account(0))
+                .sendTransaction(GAS_PRICE, GAS_LIMIT, gateway.getContractAddress(), calldata, BigInteger.ZERO);
+        if (sent.hasError()) {
+            throw new AssertionError("transaction to " + gateway.getContractAddress() + " refused: " + sent.getError().getMessage());
+        }
+        return new PollingTransactionReceiptProcessor(chain.web3j(), 50, 400).waitForTransactionReceipt(sent.getTransactionHash());
+    }
+
+    /** {@code Gateway.messageStatus} of {@code m} (0 none, 1 delivered, 2 failed), asked by its fields. */
+    static BigInteger status(Gateway gateway, CrossChainMessage m) throws Exception {
+        return gateway.messageStatus(BigInteger.valueOf(m.srcChainId()), m.srcGateway(), BigInteger.valueOf(m.nonce()), m.id().bytes()).send();
     }
 
     /** The only {@code MessageSent} of a receipt. */

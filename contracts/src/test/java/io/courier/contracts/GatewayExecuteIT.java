@@ -39,7 +39,8 @@ class GatewayExecuteIT {
     private static final String SRC_GATEWAY = "0x00000000000000000000000000000000c0ffee01";
     private static final String SENDER = "0x1111111111111111111111111111111111111111";
     /** A plain account: no code, so delivery is just recording the id. */
-    private static final String EOA_RECIPIENT = "0x2222222222222222222222222222222222222222";
+    /** A recipient that accepts: a payload for an account without code would fail (see FailedMessageRetryIT). */
+    private static String acceptingRecipient;
     private static final AtomicLong NONCES = new AtomicLong(100);
 
     private static LocalChain chain;
@@ -51,6 +52,7 @@ class GatewayExecuteIT {
         chain = localChain;
         gateway = Deployments.gateway(chain);
         relayer = LocalChain.account(9).getAddress();
+        acceptingRecipient = Deployments.recipient(chain, java.math.BigInteger.ZERO).getContractAddress();
     }
 
     @Test
@@ -68,7 +70,7 @@ class GatewayExecuteIT {
             assertThat(executed.nonce).isEqualTo(BigInteger.valueOf(message.nonce()));
             assertThat(executed.success).isTrue();
             assertThat(executed.revertData).isEmpty();
-            assertThat(gateway.messageStatus(message.id().bytes()).send()).isEqualTo(BigInteger.ONE);
+            assertThat(Deployments.status(gateway, message)).isEqualTo(BigInteger.ONE);
             log.info("GAS execute 2-of-3, 96-byte payload ({} bytes), EOA recipient: {}",
                     payload == dense ? "nonzero" : "zero", receipt.getGasUsed());
         }
@@ -194,11 +196,11 @@ class GatewayExecuteIT {
         List<String> validators = gateway.validators().send();
         assertThat(validators).map(String::toLowerCase).containsExactlyElementsOf(TestValidators.addresses());
         assertThat(gateway.isValidator(address(OUTSIDER)).send()).isFalse();
-        assertThat(gateway.messageStatus(new byte[32]).send()).isZero();
+        assertThat(gateway.messageStatus(BigInteger.ONE, "0x" + "00".repeat(20), BigInteger.ZERO, new byte[32]).send()).isZero();
     }
 
     private static CrossChainMessage message(byte[] payload) {
-        return new CrossChainMessage(SRC_CHAIN, SRC_GATEWAY, NONCES.getAndIncrement(), chain.chainId(), SENDER, EOA_RECIPIENT, payload);
+        return new CrossChainMessage(SRC_CHAIN, SRC_GATEWAY, NONCES.getAndIncrement(), chain.chainId(), SENDER, acceptingRecipient, payload);
     }
 
     private static List<byte[]> sigs(CrossChainMessage message, ECKeyPair... keys) {

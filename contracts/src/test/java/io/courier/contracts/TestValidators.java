@@ -1,6 +1,7 @@
 package io.courier.contracts;
 
 import io.courier.chain.message.AttestationDigest;
+import io.courier.chain.message.CheckpointDigest;
 import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.ValidatorSignature;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,12 @@ final class TestValidators {
     /** Signature of {@code key} over the attestation digest of {@code message} for {@code dstGateway}. */
     static ValidatorSignature sign(CrossChainMessage message, String dstGateway, ECKeyPair key) {
         return ValidatorSignature.sign(AttestationDigest.of(message, dstGateway), key);
+    }
+
+    /** Signatures of {@code keys}, in that order, over the checkpoint digest of {@code range} for {@code dstGateway}. */
+    static List<ValidatorSignature> signCheckpoint(List<CrossChainMessage> range, String dstGateway, ECKeyPair... keys) {
+        CheckpointDigest digest = CheckpointDigest.of(range, dstGateway);
+        return Stream.of(keys).map(k -> ValidatorSignature.sign(digest, k)).toList();
     }
 
     /** Raw 65-byte signatures of the given keys, in the given order (no sorting: tests control the order). */

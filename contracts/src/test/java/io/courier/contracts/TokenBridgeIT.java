@@ -114,8 +114,8 @@ class TokenBridgeIT {
         assertThat(token.balanceOf(bridgeA.getContractAddress()).send()).isEqualTo(ether(150));
         assertThat(bridgeA.lockedFor(BigInteger.valueOf(b.chainId())).send()).isEqualTo(ether(150));
         assertThat(wrapped.totalSupply().send()).isEqualTo(ether(150));
-        assertThat(gatewayA.messageStatus(unlock.id().bytes()).send()).isEqualTo(BigInteger.ONE);
-        assertThat(gatewayB.messageStatus(mint.id().bytes()).send()).isEqualTo(BigInteger.ONE);
+        assertThat(Deployments.status(gatewayA, unlock)).isEqualTo(BigInteger.ONE);
+        assertThat(Deployments.status(gatewayB, mint)).isEqualTo(BigInteger.ONE);
     }
 
     @Test
@@ -135,7 +135,7 @@ class TokenBridgeIT {
         assertThat(event.success).isFalse();
         assertThat(Numeric.toHexString(event.revertData)).startsWith(Reverts.selector("UnknownSender(uint256,address)"));
         assertThat(wrapped.balanceOf(mallory.getAddress()).send()).isZero();
-        assertThat(gatewayB.messageStatus(forged.id().bytes()).send()).isEqualTo(BigInteger.TWO);
+        assertThat(Deployments.status(gatewayB, forged)).isEqualTo(BigInteger.TWO);
     }
 
     @Test

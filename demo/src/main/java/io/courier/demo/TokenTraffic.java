@@ -17,7 +17,7 @@ import org.web3j.utils.Numeric;
 public final class TokenTraffic {
 
     /** One lock as the user sent it. */
-    public record Sent(String messageId, long srcChainId, long dstChainId, String txHash, BigInteger amount) {}
+    public record Sent(String messageId, long srcChainId, long dstChainId, String txHash, BigInteger amount, long nonce) {}
 
     private final DemoNetwork network;
     private final Credentials user = LocalChain.account(DemoNetwork.USER);
@@ -52,7 +52,8 @@ public final class TokenTraffic {
             throw new IllegalStateException("lock tx " + receipt.getTransactionHash() + " on chain " + src
                     + " emitted " + events.size() + " MessageSent events");
         }
-        return new Sent(Numeric.toHexString(events.get(0).id), src, dst, receipt.getTransactionHash(), amount);
+        return new Sent(Numeric.toHexString(events.get(0).id), src, dst, receipt.getTransactionHash(), amount,
+                events.get(0).nonce.longValueExact());
     }
 
     /** Wrapped tokens of {@code origin}'s token held by the recipient on {@code chain}. */
@@ -73,6 +74,7 @@ public final class TokenTraffic {
     public int statusOnDestination(Sent sent) throws Exception {
         Deployment d = network.on(sent.dstChainId());
         return Gateway.load(d.gateway(), d.chain().web3j(), DemoNetwork.transactions(d.chain(), user), DemoNetwork.gas())
-                .messageStatus(Numeric.hexStringToByteArray(sent.messageId())).send().intValue();
+                .messageStatus(BigInteger.valueOf(sent.srcChainId()), network.on(sent.srcChainId()).gateway(), BigInteger.valueOf(sent.nonce()),
+                        Numeric.hexStringToByteArray(sent.messageId())).send().intValue();
     }
 }

@@ -45,6 +45,14 @@ public final class GatewayEvents {
             new TypeReference<Bool>() {},
             new TypeReference<DynamicBytes>() {}));
 
+    /**
+     * {@code MessageDelivered(bytes32 indexed id, uint256 indexed srcChainId)}: a success in {@code executeBatch}, leaner
+     * than {@code MessageExecuted} (docs/adr/008-checkpointed-batches.md).
+     */
+    public static final Event MESSAGE_DELIVERED = new Event("MessageDelivered", List.of(
+            new TypeReference<Bytes32>(true) {},
+            new TypeReference<Uint256>(true) {}));
+
     /** {@code GasPaid(bytes32 indexed id, uint256 amount)}: native value paid for destination gas. */
     public static final Event GAS_PAID = new Event("GasPaid", List.of(
             new TypeReference<Bytes32>(true) {},
@@ -58,6 +66,8 @@ public final class GatewayEvents {
     public static final String MESSAGE_SENT_TOPIC = EventEncoder.encode(MESSAGE_SENT);
     /** Topic 0 of {@code MessageExecuted}. */
     public static final String MESSAGE_EXECUTED_TOPIC = EventEncoder.encode(MESSAGE_EXECUTED);
+    /** Topic 0 of {@code MessageDelivered}. */
+    public static final String MESSAGE_DELIVERED_TOPIC = EventEncoder.encode(MESSAGE_DELIVERED);
     /** Topic 0 of {@code GasPaid}. */
     public static final String GAS_PAID_TOPIC = EventEncoder.encode(GAS_PAID);
 

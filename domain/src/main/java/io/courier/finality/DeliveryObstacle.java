@@ -14,7 +14,13 @@ public enum DeliveryObstacle {
     /** The node rejected the broadcast for a reason retries cannot fix (intrinsic gas too low, oversized, invalid). */
     REJECTED_BY_NODE,
     /** The pre-flight {@code eth_call} reverted on every attempt of its bounded backoff. */
-    PREFLIGHT_KEEPS_REVERTING;
+    PREFLIGHT_KEEPS_REVERTING,
+    /**
+     * The destination's replay bitmap has this message's route and nonce executed, but no execution of this id was
+     * found: another message took the nonce (a source reorganisation past finality, docs/adr/008-checkpointed-batches.md)
+     * or the execution is older than the submitter's lookback. Never sent again; an operator decides.
+     */
+    NONCE_ALREADY_USED;
 
     /** The metric label: {@code over_gas_cap}. */
     public String label() {

@@ -40,7 +40,8 @@ class ArchitectureTest {
             "contracts", Set.of(),
             "testkit", Set.of(),
             "relayer", Set.of("domain", "chain-adapters", "finality-tracker", "oracle"),
-            "demo", Set.of("domain", "chain-adapters", "finality-tracker", "oracle", "relayer", "contracts", "testkit"));
+            "demo", Set.of("domain", "chain-adapters", "finality-tracker", "oracle", "relayer", "contracts", "testkit"),
+            "bench", Set.of("domain", "contracts", "testkit"));
 
     /** Inside the node: the pipeline stages (actors) never import the node's outer layer or one another. */
     private static final Set<String> STAGES = Set.of("watch", "attest", "submit", "monitor");

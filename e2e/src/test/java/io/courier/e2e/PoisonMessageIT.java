@@ -187,7 +187,7 @@ class PoisonMessageIT {
         List<Gateway.MessageSentEventResponse> events = Gateway.getMessageSentEvents(receipt);
         assertThat(events).as("MessageSent of %s", receipt.getTransactionHash()).hasSize(1);
         return new TokenTraffic.Sent(Numeric.toHexString(events.get(0).id), RelayNetwork.ALPHA, RelayNetwork.BETA,
-                receipt.getTransactionHash(), BigInteger.ZERO);
+                receipt.getTransactionHash(), BigInteger.ZERO, events.get(0).nonce.longValueExact());
     }
 
     /** One byte over the cap: the gateway refuses it at send with its custom error, so no message exists. */

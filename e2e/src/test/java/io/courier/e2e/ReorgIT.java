@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.courier.chain.message.MessageId;
 import io.courier.contracts.Gateway;
 import io.courier.contracts.TokenBridge;
+import io.courier.finality.DeliveryObstacle;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferStatus;
 import io.courier.demo.DemoNetwork;
@@ -70,7 +71,9 @@ class ReorgIT {
             mineDistinct(net.alpha, CONFIRMATIONS);
             RelayNetwork.awaitDelivered(node.transfers(), List.of(later), Duration.ofSeconds(60));
             assertThat(net.executionsOnDestinations()).doesNotContainKey(doomed.messageId()).containsEntry(later.messageId(), 1);
-            assertThat(net.traffic.statusOnDestination(doomed)).isZero();
+            // the gateway's replay record is per route and nonce (ADR 008): the later message took the doomed one's
+            // nonce, so a status asked with the doomed message's fields reads Delivered; its id was never executed (above)
+            assertThat(net.traffic.statusOnDestination(later)).isEqualTo(1);
         }
     }
 
@@ -165,7 +168,12 @@ class ReorgIT {
             HttpResponse<String> resumed = post(node.apiUrl() + "/v1/admin/chains/" + RelayNetwork.ALPHA + "/resume", ADMIN_TOKEN);
             assertThat(resumed.statusCode()).isEqualTo(200);
             mineDistinct(net.alpha, CONFIRMATIONS);
-            RelayNetwork.awaitDelivered(node.transfers(), List.of(onNewBranch), Duration.ofSeconds(60));
+            // the new branch's message reuses the nonce `early` (now orphaned) was delivered with: a nonce executes once
+            // on the destination (ADR 008), so it cannot be delivered there; it is parked for an operator, never sent
+            awaitStatus(node, onNewBranch, TransferStatus.UNDELIVERABLE, Duration.ofSeconds(60));
+            assertThat(node.transfers().find(halted).toCompletableFuture().get().orElseThrow().failure()).get().asString()
+                    .startsWith(DeliveryObstacle.NONCE_ALREADY_USED.name());
+            assertThat(net.executionsOnDestinations()).doesNotContainKey(onNewBranch.messageId());
             assertThat(NodeApi.chain(node, RelayNetwork.ALPHA).path("halted").asBoolean()).isFalse();
         }
     }
@@ -207,7 +215,7 @@ class ReorgIT {
         var events = Gateway.getMessageSentEvents(receipt);
         assertThat(events).hasSize(1);
         return new TokenTraffic.Sent(Numeric.toHexString(events.get(0).id), RelayNetwork.ALPHA, RelayNetwork.BETA,
-                receipt.getTransactionHash(), BigInteger.ZERO);
+                receipt.getTransactionHash(), BigInteger.ZERO, events.get(0).nonce.longValueExact());
     }
 
     private static Transfer awaitStatus(CourierNode node, TokenTraffic.Sent s, TransferStatus status, Duration timeout) throws Exception {

@@ -51,8 +51,17 @@ public record ValidatorSignature(Bytes32 r, Bytes32 s, int v) {
      * RFC 6979 deterministic nonces and returns the canonical low-s form with v = 27/28.
      */
     public static ValidatorSignature sign(AttestationDigest digest, ECKeyPair key) {
+        return signDigest(digest.bytes(), key);
+    }
+
+    /** Signs a checkpoint's digest, as {@link #sign(AttestationDigest, ECKeyPair)} signs a message's. */
+    public static ValidatorSignature sign(CheckpointDigest digest, ECKeyPair key) {
+        return signDigest(digest.bytes(), key);
+    }
+
+    private static ValidatorSignature signDigest(byte[] digest, ECKeyPair key) {
         Objects.requireNonNull(key, "validator key");
-        Sign.SignatureData data = Sign.signMessage(digest.bytes(), key, false);
+        Sign.SignatureData data = Sign.signMessage(digest, key, false);
         return new ValidatorSignature(Bytes32.of(data.getR()), Bytes32.of(data.getS()), Byte.toUnsignedInt(data.getV()[0]));
     }
 
@@ -94,9 +103,18 @@ public record ValidatorSignature(Bytes32 r, Bytes32 s, int v) {
      * @throws IllegalArgumentException when no public key recovers from it (the contract's {@code InvalidSignature})
      */
     public String signer(AttestationDigest digest) {
+        return signerOf(digest.bytes(), digest.toHex());
+    }
+
+    /** The address that signed a checkpoint's digest; see {@link #signer(AttestationDigest)}. */
+    public String signer(CheckpointDigest digest) {
+        return signerOf(digest.bytes(), digest.toHex());
+    }
+
+    private String signerOf(byte[] digestBytes, String digest) {
         Sign.SignatureData data = new Sign.SignatureData((byte) v, r.bytes(), s.bytes());
         try {
-            BigInteger publicKey = Sign.signedMessageHashToKey(digest.bytes(), data);
+            BigInteger publicKey = Sign.signedMessageHashToKey(digestBytes, data);
             return "0x" + Keys.getAddress(publicKey);
         } catch (SignatureException | RuntimeException e) {
             throw new IllegalArgumentException("signature " + toHex() + " recovers no signer for digest " + digest + ": "

@@ -31,7 +31,9 @@ public sealed interface ExecutionOutcome {
         }
         Optional<ChainLog> executed = GatewayEvents.find(receipt.logs(), gateway, GatewayEvents.MESSAGE_EXECUTED_TOPIC, id);
         if (executed.isEmpty()) {
-            return new TransactionReverted("receipt has no MessageExecuted for " + id);
+            // someone else's executeBatch announces a success with the lean MessageDelivered (ADR 008)
+            return GatewayEvents.find(receipt.logs(), gateway, GatewayEvents.MESSAGE_DELIVERED_TOPIC, id).isPresent()
+                    ? new Delivered() : new TransactionReverted("receipt has no MessageExecuted or MessageDelivered for " + id);
         }
         @SuppressWarnings("rawtypes")
         List<Type> values = FunctionReturnDecoder.decode(executed.get().data(), GatewayEvents.MESSAGE_EXECUTED.getNonIndexedParameters());

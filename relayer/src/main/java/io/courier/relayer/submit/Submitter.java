@@ -9,6 +9,7 @@ import io.courier.chain.GatewayEvents;
 import io.courier.chain.LogFilter;
 import io.courier.chain.TxReceipt;
 import io.courier.chain.message.Address;
+import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.MessageId;
 import io.courier.chain.message.TxHash;
 import io.courier.finality.Attestation;
@@ -628,15 +629,30 @@ public final class Submitter {
          * searched back from the head over a bounded range) and its nonce; empty when it was not executed.
          */
         private CompletionStage<Optional<Command>> executedElsewhere(Transfer t, Optional<Inflight> replacing) {
-            String status = org.web3j.abi.FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("messageStatus",
-                    List.of(new org.web3j.abi.datatypes.generated.Bytes32(t.id().bytes())), List.of()));
+            // the gateway keeps replay state per source route and nonce (ADR 008): asked by the message's fields
+            CrossChainMessage m = t.message();
+            String status = org.web3j.abi.FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("messageStatus", List.of(
+                    new org.web3j.abi.datatypes.generated.Uint256(m.srcChainId()), new org.web3j.abi.datatypes.Address(m.srcGateway()),
+                    new org.web3j.abi.datatypes.generated.Uint64(m.nonce()), new org.web3j.abi.datatypes.generated.Bytes32(t.id().bytes())),
+                    List.of()));
             return w.client().call(CallRequest.to(w.gateway(), status).from(signer)).thenCompose(hex -> Numeric.toBigInt(hex).signum() == 0
                     ? CompletableFuture.completedFuture(Optional.<Command>empty())
                     : w.client().head().thenCompose(head -> findExecution(t.id().toHex(), head.number(), 0)).thenCompose(log -> log.isEmpty()
-                            ? CompletableFuture.failedFuture(new IllegalStateException("executed on " + w.chainName()
-                                    + " but no MessageExecuted for it in the last " + LOOKBACK_WINDOWS * LOOKBACK_BLOCKS + " blocks"))
+                            ? CompletableFuture.completedFuture(Optional.<Command>of(nonceUsedByAnother(t, replacing)))
                             : w.client().transactionNonce(log.get().txHash()).thenApply(nonce -> nonce.<Command>map(n ->
                                     new ExecutedElsewhere(t, log.get().txHash(), n, replacing)))));
+        }
+
+        /**
+         * The route's nonce is executed on the destination but no execution of this id is in sight: parked as
+         * UNDELIVERABLE (never sent again: it would revert) with the reason, for an operator.
+         */
+        private Blocked nonceUsedByAnother(Transfer t, Optional<Inflight> replacing) {
+            return new Blocked(t, replacing.isEmpty() ? TransferStatus.ATTESTED : TransferStatus.SUBMITTED,
+                    new TransferEvent.Undeliverable(DeliveryObstacle.NONCE_ALREADY_USED, "the gateway on " + w.chainName()
+                            + " has nonce " + t.message().nonce() + " of route " + t.route() + " executed, but no execution of "
+                            + t.id() + " in the last " + LOOKBACK_WINDOWS * LOOKBACK_BLOCKS + " blocks: another message took "
+                            + "the nonce (a source reorg past finality) or it was executed before the lookback"));
         }
 
         private CompletionStage<Optional<ChainLog>> findExecution(String id, long to, int window) {
@@ -644,7 +660,8 @@ public final class Submitter {
                 return CompletableFuture.completedFuture(Optional.empty());
             }
             long from = Math.max(0, to - LOOKBACK_BLOCKS + 1);
-            return w.client().logs(LogFilter.of(w.gateway(), List.of(GatewayEvents.MESSAGE_EXECUTED_TOPIC), from, to).withTopic1(id))
+            return w.client().logs(LogFilter.of(w.gateway(), List.of(GatewayEvents.MESSAGE_EXECUTED_TOPIC,
+                            GatewayEvents.MESSAGE_DELIVERED_TOPIC), from, to).withTopic1(id))
                     .thenCompose(logs -> logs.isEmpty() ? findExecution(id, from - 1, window + 1)
                             : CompletableFuture.completedFuture(Optional.of(logs.get(logs.size() - 1))));
         }

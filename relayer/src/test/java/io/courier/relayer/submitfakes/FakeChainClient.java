@@ -45,8 +45,10 @@ public final class FakeChainClient implements ChainClient {
 
     public static final String HANDLER_GAS_LIMIT_SELECTOR = FunctionEncoder.encode(
             new org.web3j.abi.datatypes.Function("handlerGasLimit", List.of(), List.of()));
+    /** {@code messageStatus(uint256 srcChainId, address srcGateway, uint64 nonce, bytes32 id)}. */
     private static final String MESSAGE_STATUS_SELECTOR = FunctionEncoder.encode(new org.web3j.abi.datatypes.Function(
-            "messageStatus", List.of(new org.web3j.abi.datatypes.generated.Bytes32(new byte[32])), List.of())).substring(0, 10);
+            "messageStatus", List.of(new org.web3j.abi.datatypes.generated.Uint256(0), org.web3j.abi.datatypes.Address.DEFAULT,
+                    new Uint64(0), new org.web3j.abi.datatypes.generated.Bytes32(new byte[32])), List.of())).substring(0, 10);
 
     private final long chainId;
     public final AtomicLong minedNonce = new AtomicLong();
