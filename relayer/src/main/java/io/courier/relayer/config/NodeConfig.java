@@ -63,7 +63,8 @@ public record NodeConfig(
             RetrySettings retry,
             io.courier.chain.web3j.EndpointPoolSettings endpointPool,
             int windowSize,
-            int quorum) {
+            int quorum,
+            io.courier.fees.FeeSettings fees) {
 
         /** What a transfer shows as "confirmations required": N, or 1 for a tag policy (the tag decides). */
         public int confirmations() {
@@ -77,11 +78,6 @@ public record NodeConfig(
     public record SubmitterSettings(
             Optional<Secret> key,
             long maxGasLimit,
-            int feeHistoryBlocks,
-            double priorityFeePercentile,
-            BigDecimal minPriorityFeeGwei,
-            BigDecimal baseFeeMultiplier,
-            BigDecimal maxFeePerGasGwei,
             int maxInFlight,
             Duration receiptPollInterval,
             Duration rebroadcastAfter,

@@ -229,12 +229,42 @@ public final class NodeConfigLoader {
                     new RetrySettings(positive(c, "retry.max-attempts", path),
                             duration(c, "retry.initial-backoff", path),
                             duration(c, "retry.max-backoff", path)),
-                    poolSettings, window, quorum));
+                    poolSettings, window, quorum, fees(c.getConfig("fees"), path + ".fees")));
         }
         if (chains.isEmpty()) {
             throw new ConfigException("courier.chains", "no chains configured: a node needs at least two to relay between");
         }
         return List.copyOf(chains);
+    }
+
+    /** A chain's fee settings; the domain validates them (its message names the field) and the key is added here. */
+    private static io.courier.fees.FeeSettings fees(Config f, String path) {
+        io.courier.fees.FeeMode mode;
+        String modeText = read(path + ".mode", () -> f.getString("mode"));
+        try {
+            mode = io.courier.fees.FeeMode.parse(modeText);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(path + ".mode", e.getMessage());
+        }
+        try {
+            return new io.courier.fees.FeeSettings(
+                    positive(f, "history-blocks", path),
+                    read(path + ".reward-percentile", () -> f.getDouble("reward-percentile")),
+                    wei(decimal(f, "min-priority-fee-gwei", path)),
+                    read(path + ".blocks-to-inclusion", () -> f.getInt("blocks-to-inclusion")),
+                    wei(decimal(f, "max-fee-per-gas-gwei", path)),
+                    wei(decimal(f, "max-priority-fee-per-gas-gwei", path)),
+                    positive(f, "bump-after-blocks", path),
+                    decimal(f, "min-raise-percent", path),
+                    read(path + ".max-bumps", () -> f.getInt("max-bumps")),
+                    mode);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(path, e.getMessage());
+        }
+    }
+
+    private static java.math.BigInteger wei(BigDecimal gwei) {
+        return gwei.movePointRight(9).setScale(0, java.math.RoundingMode.CEILING).toBigIntegerExact();
     }
 
     /** {@code confirmations = N}, or {@code tag = "safe" | "finalized"} with an optional {@code min-age}. */
@@ -306,17 +336,8 @@ public final class NodeConfigLoader {
         } else if (env.containsKey("COURIER_SUBMITTER_KEY") && !env.get("COURIER_SUBMITTER_KEY").isBlank()) {
             key = Optional.of(key(env.get("COURIER_SUBMITTER_KEY").trim(), "COURIER_SUBMITTER_KEY"));
         }
-        double percentile = read("courier.submitter.priority-fee-percentile", () -> c.getDouble("priority-fee-percentile"));
-        if (percentile < 0 || percentile > 100) {
-            throw new ConfigException("courier.submitter.priority-fee-percentile", "must be in [0, 100], was " + percentile);
-        }
         return new SubmitterSettings(key,
                 read("courier.submitter.max-gas-limit", () -> c.getLong("max-gas-limit")),
-                positive(c, "fee-history-blocks", "courier.submitter"),
-                percentile,
-                decimal(c, "min-priority-fee-gwei", "courier.submitter"),
-                decimal(c, "base-fee-multiplier", "courier.submitter"),
-                decimal(c, "max-fee-per-gas-gwei", "courier.submitter"),
                 positive(c, "max-in-flight", "courier.submitter"),
                 duration(c, "receipt-poll-interval", "courier.submitter"),
                 duration(c, "rebroadcast-after", "courier.submitter"),

@@ -186,7 +186,7 @@ public final class CourierNode implements AutoCloseable {
                 submitters -> new Attester.Wiring(keys, stores.transfers(), stores.attestations(), gateways, submitters,
                         metrics, tracing, clock, halted, witnesses),
                 (chain, attester) -> new Submitter.Wiring(chain.chainId(), chain.name(), chain.gateway(),
-                        clients.get(chain.chainId()), signer, config.submitter(), stores.transfers(), stores.attestations(),
+                        clients.get(chain.chainId()), signer, config.submitter(), chain.fees(), stores.transfers(), stores.attestations(),
                         stores.submissions(), keys, attester, metrics, tracing, clock, halted),
                 (chain, attester) -> new ChainWatcher.Wiring(clients.get(chain.chainId()),
                         new LogScanner(clients.get(chain.chainId()), LogRangePlanner.startingAt(chain.maxLogRange())),

@@ -12,6 +12,11 @@ import io.courier.chain.message.Address;
 import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.MessageId;
 import io.courier.chain.message.TxHash;
+import io.courier.fees.FeeMarket;
+import io.courier.fees.FeeMode;
+import io.courier.fees.FeePricer;
+import io.courier.fees.FeeSettings;
+import io.courier.fees.Fees;
 import io.courier.finality.Attestation;
 import io.courier.finality.DeliveryObstacle;
 import io.courier.finality.Submission;
@@ -110,7 +115,7 @@ public final class Submitter {
     private record SweepLoaded(List<Transfer> open) implements Command {}
 
     /** {@code replacing}: the dropped transaction this one replaces; empty for a first submission. */
-    private record Prepared(Transfer transfer, String calldata, BigInteger gasLimit, FeeQuote fees,
+    private record Prepared(Transfer transfer, String calldata, BigInteger gasLimit, Fees fees,
                             Optional<Inflight> replacing) implements Command {}
 
     /** The transaction's nonce was used by another transaction and it has no receipt: it can never be mined. */
@@ -197,17 +202,17 @@ public final class Submitter {
 
     /** What the submitter needs. */
     public record Wiring(long chainId, String chainName, Address gateway, ChainClient client, Credentials signer,
-                         SubmitterSettings settings, TransferStore transfers, AttestationStore attestations,
+                         SubmitterSettings settings, FeeSettings fees, TransferStore transfers, AttestationStore attestations,
                          SubmissionStore submissions, ValidatorKeys keys, AttestRequests attester,
                          CourierMetrics metrics, TransferTracing tracing, Clock clock,
                          HaltedChains halted, StepDeadlines deadlines) {
 
         /** With {@link StepDeadlines#STAGE_DEADLINE}. */
         public Wiring(long chainId, String chainName, Address gateway, ChainClient client, Credentials signer,
-                      SubmitterSettings settings, TransferStore transfers, AttestationStore attestations,
+                      SubmitterSettings settings, FeeSettings fees, TransferStore transfers, AttestationStore attestations,
                       SubmissionStore submissions, ValidatorKeys keys, AttestRequests attester,
                       CourierMetrics metrics, TransferTracing tracing, Clock clock, HaltedChains halted) {
-            this(chainId, chainName, gateway, client, signer, settings, transfers, attestations, submissions, keys, attester,
+            this(chainId, chainName, gateway, client, signer, settings, fees, transfers, attestations, submissions, keys, attester,
                     metrics, tracing, clock, halted, StepDeadlines.STAGE_DEADLINE);
         }
     }
@@ -239,7 +244,6 @@ public final class Submitter {
         final TimerScheduler<Command> timers;
         final Wiring w;
         final SubmitterSettings s;
-        final Eip1559FeePolicy feePolicy;
         final Address signer;
 
         Env(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring w) {
@@ -248,8 +252,36 @@ public final class Submitter {
             this.timers = timers;
             this.w = w;
             this.s = w.settings();
-            this.feePolicy = new Eip1559FeePolicy(s.minPriorityFeeGwei(), s.baseFeeMultiplier(), s.maxFeePerGasGwei());
             this.signer = Address.fromHex(w.signer().getAddress());
+        }
+
+        /**
+         * What a transaction would pay now: the chain's market (EIP-1559 from the fee history, or legacy by
+         * {@code eth_gasPrice}, detected in mode auto) priced under the chain's caps (docs/adr/004, "Fees and bumps").
+         */
+        CompletionStage<FeePricer.Outcome> price() {
+            FeeSettings f = w.fees();
+            CompletionStage<Optional<FeeHistory>> history = f.mode() == FeeMode.LEGACY
+                    ? CompletableFuture.completedFuture(Optional.empty())
+                    : w.client().feeHistory(f.historyBlocks(), f.percentiles()).thenApply(Optional::of)
+                            .exceptionallyCompose(e -> f.mode() == FeeMode.AUTO && unwrap(e) instanceof ChainRpcException rpc
+                                    && rpc.kind() == ChainRpcException.Kind.BAD_RESPONSE
+                                    // a node before London has no fee history to give: priced by eth_gasPrice
+                                    ? CompletableFuture.completedFuture(Optional.empty())
+                                    : CompletableFuture.failedFuture(unwrap(e)));
+            return history.thenCompose(h -> FeeMarket.needsGasPrice(f.mode(), h)
+                            ? w.client().gasPrice().thenApply(p -> FeeMarket.of(f.mode(), h, Optional.of(p)))
+                            : CompletableFuture.completedFuture(FeeMarket.of(f.mode(), h, Optional.empty())))
+                    .thenApply(market -> FeePricer.price(market, f));
+        }
+
+        /** A signed transaction from the signer at {@code nonce}, typed by its fees (EIP-1559, or legacy with EIP-155). */
+        String sign(long nonce, BigInteger gasLimit, String to, String data, Fees fees) {
+            RawTransaction tx = fees instanceof Fees.Eip1559Fees e
+                    ? RawTransaction.createTransaction(w.chainId(), BigInteger.valueOf(nonce), gasLimit, to, BigInteger.ZERO, data,
+                            e.maxPriorityFeePerGas(), e.maxFeePerGas())
+                    : RawTransaction.createTransaction(BigInteger.valueOf(nonce), fees.maxFee(), gasLimit, to, BigInteger.ZERO, data);
+            return Numeric.toHexString(TransactionEncoder.signMessage(tx, w.chainId(), w.signer()));
         }
 
         <T> CompletionStage<T> within(CompletionStage<T> stage, String what) {
@@ -467,11 +499,11 @@ public final class Submitter {
         /** A no-op (0 value to itself) at {@code nonce}, so the transactions after it can be mined. */
         private void fill(long nonce) {
             filling.add(nonce);
-            CompletionStage<TxHash> sent = w.client().feeHistory(s.feeHistoryBlocks(), List.of(s.priorityFeePercentile())).thenCompose(fees -> {
-                FeeQuote q = quote(fees).orElseThrow(() -> new IllegalStateException(aboveCap(fees)));
-                RawTransaction tx = RawTransaction.createTransaction(w.chainId(), BigInteger.valueOf(nonce), FILL_GAS, signer.toHex(),
-                        BigInteger.ZERO, "0x", q.maxPriorityFeePerGas(), q.maxFeePerGas());
-                String raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, w.chainId(), w.signer()));
+            CompletionStage<TxHash> sent = env.price().thenCompose(outcome -> {
+                if (!(outcome instanceof FeePricer.Priced priced)) {
+                    return CompletableFuture.failedFuture(new IllegalStateException(overCap(outcome)));
+                }
+                String raw = env.sign(nonce, FILL_GAS, signer.toHex(), "0x", priced.fees());
                 return w.client().sendRawTransaction(raw).thenApply(h -> TxHash.fromHex(Hash.sha3(raw)));
             });
             getContext().pipeToSelf(env.within(sent, "filling nonce " + nonce), (h, e) -> new FillSent(nonce, h, e));
@@ -604,10 +636,9 @@ public final class Submitter {
             // one eth_call as a pre-flight: a message that would revert (already executed, bad signatures)
             // costs nothing here instead of a mined failure
             CompletionStage<BigInteger> gas = w.client().call(CallRequest.to(w.gateway(), calldata).from(signer)).thenApply(ok -> gasLimit);
-            CompletionStage<FeeHistory> history = w.client().feeHistory(s.feeHistoryBlocks(), List.of(s.priorityFeePercentile()));
-            CompletionStage<Command> priced = gas.thenCombine(history, (limit, fees) ->
-                    quote(fees).<Command>map(q -> new Prepared(t, calldata, limit, q, replacing))
-                            .orElseGet(() -> new PrepareFailed(t.id(), aboveCap(fees))));
+            CompletionStage<Command> priced = gas.thenCombine(env.price(), (limit, outcome) -> outcome instanceof FeePricer.Priced p
+                    ? new Prepared(t, calldata, limit, p.fees(), replacing)
+                    : new PrepareFailed(t.id(), overCap(outcome)));
             // a pre-flight revert may mean the message was executed already (execute is permissionless); if not, a
             // first submission backs off (a replacement keeps its old handling: the next drop check tries again)
             return priced.exceptionallyCompose(e -> unwrap(e) instanceof ChainRpcException rpc
@@ -800,12 +831,11 @@ public final class Submitter {
             replacing.remove(id);
             backingOff.remove(id);
             long nonce = nonces.take();
-            RawTransaction tx = RawTransaction.createTransaction(w.chainId(), BigInteger.valueOf(nonce), p.gasLimit(), w.gateway().toHex(),
-                    BigInteger.ZERO, p.calldata(), p.fees().maxPriorityFeePerGas(), p.fees().maxFeePerGas());
-            String raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, w.chainId(), w.signer()));
+            String raw = env.sign(nonce, p.gasLimit(), w.gateway().toHex(), p.calldata(), p.fees());
             TxHash hash = TxHash.fromHex(Hash.sha3(raw));
-            Submission record = new Submission(w.chainId(), signer, nonce, hash, List.of(id), p.fees().maxFeePerGas(),
-                    p.fees().maxPriorityFeePerGas(), p.gasLimit().longValue(), w.clock().instant(), null, raw);
+            // legacy fees are recorded as both fields (max fee = tip = the gas price)
+            Submission record = new Submission(w.chainId(), signer, nonce, hash, List.of(id), p.fees().maxFee(),
+                    p.fees().maxTip(), p.gasLimit().longValue(), w.clock().instant(), null, raw);
             p.replacing().ifPresent(old -> {
                 w.metrics().submissions.labelValues(w.chainName(), "replaced_dropped").inc();
                 getContext().getLog().warn("transfer {}: its transaction {} (nonce {}) can never be mined (the nonce was used by "
@@ -1094,10 +1124,6 @@ public final class Submitter {
             return this;
         }
 
-        /** The price of a transaction from the fee history (priority fees at the configured percentile), unless above the cap. */
-        private Optional<FeeQuote> quote(FeeHistory fees) {
-            return env.feePolicy.quote(fees.baseFeePerGas(), fees.rewards().stream().filter(r -> !r.isEmpty()).map(r -> r.get(0)).toList());
-        }
     }
 
     private static String haltedReason(Transfer t) {
@@ -1112,8 +1138,11 @@ public final class Submitter {
         return out.toString();
     }
 
-    private static String aboveCap(FeeHistory fees) {
-        return "next base fee " + fees.nextBaseFee() + " wei is above the cap";
+    /** Why nothing is sent now: the market needs more than the chain's cap (checked again at the next attempt). */
+    private static String overCap(FeePricer.Outcome outcome) {
+        FeePricer.OverCap over = (FeePricer.OverCap) outcome;
+        return "the market needs " + over.needed() + " wei per gas, above this chain's cap of " + over.cap()
+                + " (fees.max-fee-per-gas-gwei); nothing is sent until it falls or the cap is raised";
     }
 
     /** The write moved the transfer to carry {@code txHash}, now or in an earlier attempt (a replay). */

@@ -59,6 +59,19 @@ class NodeConfigLoaderTest {
     }
 
     @Test
+    void feesArePerChainInWeiWithTheDefaultsKeyByKey(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY);
+        NodeConfig config = new NodeConfigLoader(Map.of()).load(ConfigFactory.parseString(
+                "courier.chain-defaults.fees { max-fee-per-gas-gwei = 2.5, max-priority-fee-per-gas-gwei = 1, mode = legacy }").withFallback(valid(key)));
+        io.courier.fees.FeeSettings fees = config.chain(1).orElseThrow().fees();
+        assertThat(fees.maxFeePerGas()).isEqualTo(java.math.BigInteger.valueOf(2_500_000_000L));
+        assertThat(fees.mode()).isEqualTo(io.courier.fees.FeeMode.LEGACY);
+        assertThat(fees.maxPriorityFeePerGas()).isEqualTo(java.math.BigInteger.valueOf(1_000_000_000L));
+        assertThat(fees.minPriorityFeePerGas()).as("the default's other keys stay").isEqualTo(java.math.BigInteger.valueOf(1_000_000L));
+        assertThat(fees.maxBumps()).isEqualTo(5);
+    }
+
+    @Test
     void configAddressesAreCheckedWithEip55(@TempDir Path dir) throws Exception {
         Path key = Files.writeString(dir.resolve("k"), KEY);
         String checksummed = "0x90F8bf6A479f320ead074411a4B0e7944Ea8c9C1"; // V1 in EIP-55 form: accepted, stored lower case
@@ -127,8 +140,12 @@ class NodeConfigLoaderTest {
                 .hasMessageStartingWith("courier.api.address-pages.max-rows-examined");
         assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.chains = []").withFallback(valid(key))))
                 .hasMessageStartingWith("courier.chains");
-        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.submitter.priority-fee-percentile = 101").withFallback(valid(key))))
-                .hasMessageStartingWith("courier.submitter.priority-fee-percentile");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.chain-defaults.fees.reward-percentile = 101").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.chains[0].fees").hasMessageContaining("rewardPercentile");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.chain-defaults.fees.mode = cheap").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.chains[0].fees.mode");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.chain-defaults.fees.min-raise-percent = 5").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.chains[0].fees").hasMessageContaining("minRaisePercent");
         assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.cassandra.keyspace = \"Bad-Name\"").withFallback(valid(key))))
                 .hasMessageStartingWith("courier.cassandra.keyspace");
         assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.chain-defaults.poll-interval = 0s").withFallback(valid(key))))

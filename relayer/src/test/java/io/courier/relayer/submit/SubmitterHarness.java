@@ -41,14 +41,17 @@ final class SubmitterHarness {
     final List<Transfer> attestRequests = new CopyOnWriteArrayList<>();
     final ManualDeadlines deadlines = new ManualDeadlines();
 
+    /** 1,000 gwei caps (far above the fakes' market), a 1 gwei minimum tip; tests may change them before {@link #start}. */
+    io.courier.fees.FeeSettings fees = io.courier.fees.FeeSettings.defaults(
+            java.math.BigInteger.valueOf(1_000_000_000_000L), java.math.BigInteger.valueOf(1_000_000_000_000L));
+
     SubmitterSettings settings() {
         Duration never = Duration.ofHours(1);
-        return new SubmitterSettings(Optional.empty(), 1_000_000, 5, 50.0, BigDecimal.ONE, BigDecimal.valueOf(2),
-                BigDecimal.valueOf(1_000), 16, never, REBROADCAST_AFTER, 1, never, never);
+        return new SubmitterSettings(Optional.empty(), 1_000_000, 16, never, REBROADCAST_AFTER, 1, never, never);
     }
 
     Submitter.Wiring wiring() {
-        return new Submitter.Wiring(Transfers.DST, "dst", Transfers.DST_GATEWAY, chain, Transfers.SIGNER, settings(),
+        return new Submitter.Wiring(Transfers.DST, "dst", Transfers.DST_GATEWAY, chain, Transfers.SIGNER, settings(), fees,
                 transfers, attestations, submissions, Transfers.keys(1), attestRequests::add, metrics,
                 new TransferTracing(OpenTelemetry.noop()), clock, halted, deadlines);
     }

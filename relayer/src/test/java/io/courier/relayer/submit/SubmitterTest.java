@@ -60,6 +60,38 @@ class SubmitterTest extends ActorTestSupport {
     }
 
     @Test
+    void aLegacyChainIsPricedByItsGasPriceAndGetsALegacyTransaction() {
+        SubmitterHarness h = new SubmitterHarness();
+        h.fees = h.fees.withMode(io.courier.fees.FeeMode.LEGACY);
+        Transfer a = h.attested(1);
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.chain.sent.size() == 1);
+
+        Submission record = recordOf(h, a);
+        assertThat(record.maxFeePerGas()).isEqualTo(FakeChainClient.GAS_PRICE);
+        org.web3j.crypto.RawTransaction sent = org.web3j.crypto.TransactionDecoder.decode(h.chain.sent.get(0));
+        assertThat(sent.getType().isLegacy()).isTrue();
+        assertThat(sent.getGasPrice()).isEqualTo(FakeChainClient.GAS_PRICE);
+    }
+
+    @Test
+    void aMarketAboveTheChainsCapSendsNothing() {
+        SubmitterHarness h = new SubmitterHarness();
+        // the fakes' next base fee is far above a 1 wei cap: waiting, never a transaction priced under the market
+        h.fees = io.courier.fees.FeeSettings.defaults(java.math.BigInteger.ONE, java.math.BigInteger.ZERO);
+        Transfer a = h.attested(1);
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.chain.feeHistoryCalls.get() > 0);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.chain.feeHistoryCalls.get() > 1);
+        assertThat(h.chain.sent).isEmpty();
+        assertThat(h.submissions.recordCalls).isEmpty();
+        assertThat(h.transfers.get(a.id()).status()).isEqualTo(io.courier.finality.TransferStatus.ATTESTED);
+    }
+
+    @Test
     void aSubmittedWriteThatMissesItsDeadlineKeepsItsNonceAndItsTransactionIsSentAtTheNextPoll() {
         SubmitterHarness h = new SubmitterHarness();
         Transfer a = h.attested(1);

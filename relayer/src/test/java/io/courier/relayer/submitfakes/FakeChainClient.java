@@ -145,8 +145,13 @@ public final class FakeChainClient implements ChainClient {
         return onReceipt.apply(txHash);
     }
 
+    /** What {@link #gasPrice()} answers: base fee + tip of the fee history below. */
+    public static final BigInteger GAS_PRICE = BigInteger.TWO.multiply(BigInteger.TEN.pow(9));
+    public final java.util.concurrent.atomic.AtomicInteger feeHistoryCalls = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles) {
+        feeHistoryCalls.incrementAndGet();
         BigInteger gwei = BigInteger.TEN.pow(9);
         return CompletableFuture.completedFuture(new FeeHistory(100, List.of(gwei, gwei), List.of(0.5), List.of(List.of(gwei))));
     }
@@ -159,7 +164,7 @@ public final class FakeChainClient implements ChainClient {
     /** Base fee + tip of the fee history above: what a node would suggest. */
     @Override
     public CompletionStage<BigInteger> gasPrice() {
-        return CompletableFuture.completedFuture(BigInteger.TWO.multiply(BigInteger.TEN.pow(9)));
+        return CompletableFuture.completedFuture(GAS_PRICE);
     }
 
     @Override

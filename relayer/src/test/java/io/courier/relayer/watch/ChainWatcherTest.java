@@ -325,7 +325,7 @@ class ChainWatcherTest {
 
     private void watch(List<Witness> endpoints, int quorum) {
         ChainSettings settings = new ChainSettings("src", SRC, List.of(), Address.fromHex(FakeChain.GATEWAY), new FinalityPolicy.Confirmations(3),
-                1, POLL, 100, Duration.ofSeconds(5), 10, 10, null, null, 16, quorum);
+                1, POLL, 100, Duration.ofSeconds(5), 10, 10, null, null, 16, quorum, null);
         ChainWatcher.Wiring wiring = new ChainWatcher.Wiring(chain,
                 new LogScanner(chain, LogRangePlanner.startingAt(100)), new MessageSentDecoder(SRC, FakeChain.GATEWAY),
                 transfers, cursors, Set.of(DST), board, clock, new CourierMetrics(new PrometheusRegistry()),
