@@ -1,6 +1,8 @@
 package io.courier.relayer.telemetry;
 
+import io.courier.chain.MessageSentDecoder;
 import io.courier.finality.DeliveryObstacle;
+import io.courier.finality.StuckRule;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferStatus;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -10,6 +12,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -158,7 +161,8 @@ public final class CourierMetrics {
      * Declares the node's chains, once at start: {@code courier_chain_info} for each, and the counters alerts
      * take {@code increase()} of at 0 for every chain and route, so that the first event is an increase and not
      * the birth of a series (a series born at 1 shows no increase). Routes are every ordered pair of distinct
-     * chains, the destinations a watcher accepts.
+     * chains, the destinations a watcher accepts. The stuck and age gauges start at 0 too: a family without a
+     * series is not served at all, and a panel would show "No data" where the truth is none.
      *
      * @param namesById configured chains: chain id to name
      */
@@ -167,6 +171,9 @@ public final class CourierMetrics {
             chainInfo.labelValues(name, Long.toString(id)).set(1);
             for (Counter perChain : List.of(deepReorgs, quorumDisputes, quorumUnconfirmed, attestationsWithheld, gasUsed, gasSpentWei)) {
                 perChain.labelValues(name).inc(0);
+            }
+            for (MessageSentDecoder.Reason reason : MessageSentDecoder.Reason.values()) {
+                messagesRejected.labelValues(name, reason.name().toLowerCase(Locale.ROOT)).inc(0); // as the watcher labels them
             }
             for (long dst : namesById.keySet()) {
                 if (dst == id) {
@@ -178,6 +185,14 @@ public final class CourierMetrics {
                 }
                 for (DeliveryObstacle obstacle : DeliveryObstacle.values()) {
                     transfersUndeliverable.labelValues(route, obstacle.label()).inc(0);
+                }
+                for (TransferStatus state : TransferStatus.values()) {
+                    if (!state.isTerminal()) {
+                        transfersStuck.labelValues(route, state.name()).set(0);
+                    }
+                }
+                for (StuckRule.AgeBucket age : StuckRule.AgeBucket.values()) {
+                    transfersOpenByAge.labelValues(route, age.label()).set(0);
                 }
             }
         });

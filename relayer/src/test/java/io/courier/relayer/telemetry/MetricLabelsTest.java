@@ -168,6 +168,9 @@ class MetricLabelsTest extends ActorTestSupport {
         assertThat(labelValues(completed, "state")).contains("FAILED", "UNDELIVERABLE", "DELIVERED", "REORGED");
         assertThat(metrics.transfersCompleted.labelValues("FAILED", Transfer.route(Transfers.SRC, Transfers.DST)).get()).isZero();
         assertThat(metrics.chainInfo.labelValues("third", "1003").get()).isEqualTo(1);
+        assertThat(labelValues(snapshot(metrics, "courier_transfers_stuck"), "route")).containsExactlyInAnyOrderElementsOf(routes());
+        assertThat(labelValues(snapshot(metrics, "courier_transfers_open_by_age"), "age")).contains("lt_1h", "gt_7d");
+        assertThat(labelValues(snapshot(metrics, "courier_messages_rejected"), "chain")).containsExactlyInAnyOrderElementsOf(CHAINS.values());
         assertThat(snapshot(metrics, "courier_chain_info").getDataPoints()).hasSize(N);
     }
 
