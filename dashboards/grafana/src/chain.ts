@@ -100,7 +100,7 @@ export const chainDashboard = courierDashboard({
         }),
         timeSeries({
           title: 'RPC latency p50 / p99 by endpoint',
-          description: 'JSON-RPC request latency to each endpoint of $chain over all methods (courier_rpc_request_duration_seconds, by its endpoint label: scheme, host and port). One endpoint slower than the others: the pool prefers the others while it stays behind; all slow: the chain or the network.',
+          description: 'JSON-RPC request latency to each endpoint of $chain over all methods (courier_rpc_request_duration_seconds, by its endpoint label: scheme, host and port). One endpoint slower than the others: the pool sends it fewer calls (it scores endpoints by latency and errors), check the provider; all slow: the chain or the network.',
           unit: 's',
           min: 0,
           width: 8,
