@@ -99,12 +99,12 @@ export const chainDashboard = courierDashboard({
           thresholdLines: true,
         }),
         timeSeries({
-          title: 'RPC latency p50 / p90 / p99',
-          description: 'JSON-RPC request latency to $chain over all methods and endpoints (courier_rpc_request_duration_seconds). The histogram is labelled by chain and method only, so per-endpoint latency is not available yet.',
+          title: 'RPC latency p50 / p99 by endpoint',
+          description: 'JSON-RPC request latency to each endpoint of $chain over all methods (courier_rpc_request_duration_seconds, by its endpoint label: scheme, host and port). One endpoint slower than the others: the pool sends it fewer calls (it scores endpoints by latency and errors), check the provider; all slow: the chain or the network.',
           unit: 's',
           min: 0,
           width: 8,
-          queries: quantiles('courier_rpc_request_duration_seconds', chain, [], [0.5, 0.9, 0.99]),
+          queries: quantiles('courier_rpc_request_duration_seconds', chain, ['endpoint'], [0.5, 0.99]),
         }),
         timeSeries({
           title: 'RPC latency p99 by method',

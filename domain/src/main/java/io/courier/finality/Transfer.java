@@ -52,7 +52,12 @@ public record Transfer(MessageId id, CrossChainMessage message, TransferStatus s
 
     /** {@code "srcChainId->dstChainId"}, the {@code route} label of metrics and SLAs. */
     public String route() {
-        return message.srcChainId() + "->" + message.dstChainId();
+        return route(message.srcChainId(), message.dstChainId());
+    }
+
+    /** The {@code route} label of a transfer from chain {@code src} to chain {@code dst}. */
+    public static String route(long src, long dst) {
+        return src + "->" + dst;
     }
 
     public Optional<TxHash> destinationTx() {

@@ -129,7 +129,8 @@ public final class CourierNode implements AutoCloseable {
                     + "the node cannot pay for destination transactions");
         }
         CourierMetrics metrics = CourierMetrics.withJvm(registry);
-        TransferTracing tracing = new TransferTracing(otel);
+        metrics.declareChains(config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId, ChainSettings::name)));
+        TransferTracing tracing = new TransferTracing(otel, metrics);
         CqlSession session = connect(config.cassandra());
         opened.push(session);
         CourierSchema schema = CourierSchema.of(session, config.cassandra().keyspace()).owner(config.nodeName());

@@ -114,6 +114,9 @@ public final class Submitter {
 
     private record SweepLoaded(List<Transfer> open) implements Command {}
 
+    /** The signer's balance, read on each sweep for {@code courier_signer_balance_wei}. */
+    private record BalanceRead(BigInteger wei, Throwable error) implements Command {}
+
     /** {@code replacing}: the dropped transaction this one replaces; empty for a first submission. */
     private record Prepared(Transfer transfer, String calldata, BigInteger gasLimit, Fees fees,
                             Optional<Inflight> replacing) implements Command {}
@@ -416,6 +419,7 @@ public final class Submitter {
                     .onMessage(Ready.class, this::onReady)
                     .onMessageEquals(Sweep.INSTANCE, this::onSweep)
                     .onMessage(SweepLoaded.class, this::onSweepLoaded)
+                    .onMessage(BalanceRead.class, this::onBalanceRead)
                     .onMessage(Prepared.class, this::onPrepared)
                     .onMessage(PrepareFailed.class, this::onPrepareFailed)
                     .onMessage(Blocked.class, this::onBlocked)
@@ -544,10 +548,23 @@ public final class Submitter {
                 return this;
             }
             sweepRunning = true;
+            // the balance rides on the sweep's tick, which runs even when nothing is in flight
+            getContext().pipeToSelf(env.within(w.client().balance(signer), "balance of " + signer + " on " + w.chainName()),
+                    BalanceRead::new);
             LocalDate today = LocalDate.ofInstant(w.clock().instant(), ZoneOffset.UTC);
             getContext().pipeToSelf(env.within(w.transfers().open(w.chainId(), today.minusDays(SWEEP_DAYS), today.plusDays(1), SWEEP_LIMIT),
                             "sweep of " + w.chainName()),
                     (open, e) -> e != null ? new StepFailed(Step.SWEEP, e) : new SweepLoaded(open));
+            return this;
+        }
+
+        private Behavior<Command> onBalanceRead(BalanceRead read) {
+            if (read.error() == null) {
+                w.metrics().signerBalanceWei.labelValues(w.chainName()).set(read.wei().doubleValue());
+            } else {
+                // the gauge keeps its last value; the next sweep tries again
+                getContext().getLog().debug("submitter {}: balance of {} not read: {}", w.chainName(), signer, read.error().toString());
+            }
             return this;
         }
 

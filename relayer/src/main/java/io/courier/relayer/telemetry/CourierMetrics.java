@@ -1,5 +1,10 @@
 package io.courier.relayer.telemetry;
 
+import io.courier.chain.MessageSentDecoder;
+import io.courier.finality.DeliveryObstacle;
+import io.courier.finality.StuckRule;
+import io.courier.finality.Transfer;
+import io.courier.finality.TransferStatus;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -7,6 +12,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +26,10 @@ public final class CourierMetrics {
     private final PrometheusRegistry registry;
     public final Gauge chainHeadBlock;
     public final Gauge chainScannedBlock;
+    /** Highest block the watcher's finality policy makes final, set every cycle. */
+    public final Gauge chainFinalizedBlock;
+    /** 1 per configured chain: joins the chain names of {@code chain} to the chain ids of {@code route}. */
+    public final Gauge chainInfo;
     public final Gauge chainHeadLagSeconds;
     public final Gauge chainHealthy;
     public final Counter rpcRequests;
@@ -46,6 +56,9 @@ public final class CourierMetrics {
     public final Counter quorumDisputes;
     /** Signatures withheld because the attester's re-read through the endpoints did not confirm the message. */
     public final Counter attestationsWithheld;
+    /** The states {@link #transfersCompleted} counts: where a transfer's work on this node ends (or parks). */
+    private static final List<TransferStatus> COMPLETIONS =
+            List.of(TransferStatus.DELIVERED, TransferStatus.FAILED, TransferStatus.UNDELIVERABLE, TransferStatus.REORGED);
     /** The {@link #transfers} series each destination set at its last sweep, as (state, route). */
     private final Map<Long, Set<List<String>>> openTransferSeries = new ConcurrentHashMap<>();
 
@@ -55,6 +68,12 @@ public final class CourierMetrics {
                 .help("Latest block number seen on the chain").labelNames("chain").register(registry);
         chainScannedBlock = Gauge.builder().name("courier_chain_scanned_block")
                 .help("Last block whose gateway logs are durably recorded").labelNames("chain").register(registry);
+        chainFinalizedBlock = Gauge.builder().name("courier_chain_finalized_block")
+                .help("Highest block the node considers final under the chain's finality policy").labelNames("chain")
+                .register(registry);
+        chainInfo = Gauge.builder().name("courier_chain_info")
+                .help("1 per configured chain: its name (chain) and id (chain_id, as in route)")
+                .labelNames("chain", "chain_id").register(registry);
         chainHeadLagSeconds = Gauge.builder().name("courier_chain_head_lag_seconds")
                 .help("Seconds between now and the timestamp of the latest head").labelNames("chain").register(registry);
         chainHealthy = Gauge.builder().name("courier_chain_healthy")
@@ -63,7 +82,8 @@ public final class CourierMetrics {
                 .help("JSON-RPC requests by outcome (ok or the error kind)")
                 .labelNames("chain", "endpoint", "method", "outcome").register(registry);
         rpcDuration = Histogram.builder().name("courier_rpc_request_duration_seconds")
-                .help("JSON-RPC request latency").labelNames("chain", "method")
+                .help("JSON-RPC request latency by endpoint (its label: scheme, host and port)")
+                .labelNames("chain", "endpoint", "method")
                 .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
                 .register(registry);
         messagesRejected = Counter.builder().name("courier_messages_rejected_total")
@@ -134,6 +154,47 @@ public final class CourierMetrics {
                         .forEach(series -> transfers.labelValues(series.get(0), series.get(1)).set(0));
             }
             return now;
+        });
+    }
+
+    /**
+     * Declares the node's chains, once at start: {@code courier_chain_info} for each, and the counters alerts
+     * take {@code increase()} of at 0 for every chain and route, so that the first event is an increase and not
+     * the birth of a series (a series born at 1 shows no increase). Routes are every ordered pair of distinct
+     * chains, the destinations a watcher accepts. The stuck and age gauges start at 0 too: a family without a
+     * series is not served at all, and a panel would show "No data" where the truth is none.
+     *
+     * @param namesById configured chains: chain id to name
+     */
+    public void declareChains(Map<Long, String> namesById) {
+        namesById.forEach((id, name) -> {
+            chainInfo.labelValues(name, Long.toString(id)).set(1);
+            for (Counter perChain : List.of(deepReorgs, quorumDisputes, quorumUnconfirmed, attestationsWithheld, gasUsed, gasSpentWei)) {
+                perChain.labelValues(name).inc(0);
+            }
+            for (MessageSentDecoder.Reason reason : MessageSentDecoder.Reason.values()) {
+                messagesRejected.labelValues(name, reason.name().toLowerCase(Locale.ROOT)).inc(0); // as the watcher labels them
+            }
+            for (long dst : namesById.keySet()) {
+                if (dst == id) {
+                    continue;
+                }
+                String route = Transfer.route(id, dst);
+                for (TransferStatus end : COMPLETIONS) {
+                    transfersCompleted.labelValues(end.name(), route).inc(0);
+                }
+                for (DeliveryObstacle obstacle : DeliveryObstacle.values()) {
+                    transfersUndeliverable.labelValues(route, obstacle.label()).inc(0);
+                }
+                for (TransferStatus state : TransferStatus.values()) {
+                    if (!state.isTerminal()) {
+                        transfersStuck.labelValues(route, state.name()).set(0);
+                    }
+                }
+                for (StuckRule.AgeBucket age : StuckRule.AgeBucket.values()) {
+                    transfersOpenByAge.labelValues(route, age.label()).set(0);
+                }
+            }
         });
     }
 

@@ -13,6 +13,6 @@ public final class PrometheusRpcObserver implements RpcObserver {
     @Override
     public void onRequest(String chain, String endpoint, String method, String outcome, long durationNanos) {
         metrics.rpcRequests.labelValues(chain, endpoint, method, outcome).inc();
-        metrics.rpcDuration.labelValues(chain, method).observe(durationNanos / 1e9);
+        metrics.rpcDuration.labelValues(chain, endpoint, method).observe(durationNanos / 1e9);
     }
 }

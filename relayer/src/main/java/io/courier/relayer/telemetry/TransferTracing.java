@@ -13,6 +13,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
@@ -23,6 +24,9 @@ import java.util.Map;
  * root span id = the next 8. Any node, after any restart, records a stage as a child of that root, so a
  * user who has a message id has its trace id. Stage spans are recorded when a stage completes, with the
  * persisted stage timestamps as start and end, so nothing has to live in memory across a crash.
+ *
+ * <p>Each stage recorded here is also observed in {@code courier_transfer_stage_duration_seconds{stage,route}}:
+ * one call per stage, so the span and the histogram cannot disagree on which stages exist or how long they took.
  */
 public final class TransferTracing {
 
@@ -30,9 +34,18 @@ public final class TransferTracing {
     public static final AttributeKey<String> ROUTE = AttributeKey.stringKey("courier.route");
 
     private final Tracer tracer;
+    /** Null when only spans are wanted (tests of other things). */
+    private final CourierMetrics metrics;
 
+    /** Spans only: no stage durations are observed. */
     public TransferTracing(OpenTelemetry openTelemetry) {
+        this(openTelemetry, null);
+    }
+
+    /** Spans, and each stage's duration observed in {@link CourierMetrics#stageDuration}. */
+    public TransferTracing(OpenTelemetry openTelemetry, CourierMetrics metrics) {
         this.tracer = openTelemetry.getTracer("io.courier.relayer");
+        this.metrics = metrics;
     }
 
     /**
@@ -82,9 +95,16 @@ public final class TransferTracing {
         return h.toLowerCase(Locale.ROOT);
     }
 
-    /** Records a finished stage ({@code finality.wait}, {@code attest}, {@code submit}, ...) of a transfer. */
+    /**
+     * Records a finished stage ({@code finality.wait}, {@code attest}, {@code submit}, ...) of a transfer: its span,
+     * and its duration in {@code courier_transfer_stage_duration_seconds}.
+     */
     public void stage(String messageIdHex, String route, String stage, Instant start, Instant end,
                       Attributes attributes, boolean ok) {
+        if (metrics != null) {
+            // a clock step backwards must not make a negative observation (it would skew _sum)
+            metrics.stageDuration.labelValues(stage, route).observe(Math.max(0, Duration.between(start, end).toNanos() / 1e9));
+        }
         SpanContext root = SpanContext.createFromRemoteParent(traceId(messageIdHex), rootSpanId(messageIdHex),
                 TraceFlags.getSampled(), TraceState.getDefault());
         Span span = tracer.spanBuilder(stage)

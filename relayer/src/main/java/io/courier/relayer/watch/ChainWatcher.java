@@ -464,6 +464,9 @@ public final class ChainWatcher {
         boolean halted = w.halted().isHalted(chain.chainId());
         w.metrics().chainHeadBlock.labelValues(label).set(head.number());
         w.metrics().chainScannedBlock.labelValues(label).set(p.lastScanned());
+        if (finalizedHeight >= 0) { // below the first final block there is none yet: no value rather than a false 0
+            w.metrics().chainFinalizedBlock.labelValues(label).set(finalizedHeight);
+        }
         w.metrics().chainHealthy.labelValues(label).set(1);
         w.metrics().chainHalted.labelValues(label).set(halted ? 1 : 0);
         Instant now = w.clock().instant();
