@@ -6,9 +6,15 @@ package io.courier.oracle;
  */
 public final class GasAsset {
 
+    private static final String PREFIX = "gas:";
+
     private GasAsset() {}
 
     public static String of(long chainId) {
-        return "gas:" + chainId;
+        return PREFIX + chainId;
+    }
+
+    public static boolean isGas(String asset) {
+        return asset.startsWith(PREFIX);
     }
 }
