@@ -31,7 +31,7 @@ class AggregatorPropertyTest {
 
     /**
      * Honest sources agree within half the band (fresh, positive); liars, fewer than the honest ones, say anything:
-     * any value (zero, negative, huge), any date, or nothing at all. The price is always there and within the range
+     * any value (zero, negative, huge, or just outside the honest range), any date, or nothing at all. The price is always there and within the range
      * of the honest values, and every honest source is used.
      */
     @Test
@@ -51,7 +51,7 @@ class AggregatorPropertyTest {
                         readings.add(observed("honest-" + i, value, NOW.minusSeconds(random.nextInt(600))));
                     }
                     for (int i = 0; i < liars; i++) {
-                        readings.add(lie("liar-" + i, random));
+                        readings.add(lie("liar-" + i, random, Collections.min(honest), Collections.max(honest)));
                     }
                     Collections.shuffle(readings, random);
                     int minSources = 1 + random.nextInt(honest.size());
@@ -67,8 +67,11 @@ class AggregatorPropertyTest {
                 });
     }
 
-    private static SourceReading lie(String source, Random random) {
-        return switch (random.nextInt(5)) {
+    private static SourceReading lie(String source, Random random, BigInteger minHonest, BigInteger maxHonest) {
+        return switch (random.nextInt(7)) {
+            // just outside the honest range but perhaps inside the band: accepted, it must still not set the price
+            case 5 -> observed(source, maxHonest.multiply(BigInteger.valueOf(1001 + random.nextInt(90))).divide(BigInteger.valueOf(1000)), NOW);
+            case 6 -> observed(source, minHonest.multiply(BigInteger.valueOf(999 - random.nextInt(90))).divide(BigInteger.valueOf(1000)), NOW);
             case 0 -> new SourceReading.Failed(ASSET, source, "connection refused");
             case 1 -> observed(source, BigInteger.valueOf(random.nextLong()), NOW); // any value, negative too
             case 2 -> observed(source, BigInteger.valueOf(random.nextLong()).abs().add(BigInteger.ONE),
