@@ -18,22 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code courier.oracle} as {@link NodeConfigLoader} reads it: defaults, a full example, and errors naming the key. */
 class OracleConfigTest {
 
-    private static final String KEY = "4f3edf983ac636a65a842ce7c78d9aa706d3b113bce9c46f30d7d21715b23b1d";
-    private static final String V1 = "0x90f8bf6a479f320ead074411a4b0e7944ea8c9c1";
-    private static final String V2 = "0xffcf8fdee72ac11ab9b5d4f5f8a9e4e1f6a2b3c4";
     private static final String FEED = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
-
-    private static Config base(Path keyFile) {
-        return ConfigFactory.parseString("""
-                courier {
-                  chains = [
-                    { name = a, chain-id = 1, rpc-url = "http://127.0.0.1:1", gateway = "%s" }
-                    { name = b, chain-id = 2, rpc-url = "http://127.0.0.1:2", gateway = "%s" }
-                  ]
-                  validator { set = ["%s", "%s"], threshold = 2, key-files = ["%s"] }
-                  submitter.key-file = "%s"
-                }""".formatted(V1, V2, V1, V2, keyFile, keyFile));
-    }
 
     private static final String EXAMPLE = """
             courier.oracle {
@@ -47,12 +32,13 @@ class OracleConfigTest {
             }""".formatted(FEED);
 
     private static NodeConfig load(String oracle, Path key) {
-        return new NodeConfigLoader(Map.of()).load(ConfigFactory.parseString(oracle).withFallback(base(key)));
+        return new NodeConfigLoader(Map.of())
+                .load(ConfigFactory.parseString(oracle).withFallback(NodeConfigLoaderTest.valid(key)));
     }
 
     @Test
     void theDefaultsQuoteNothingButPollEveryChainsGas(@TempDir Path dir) throws Exception {
-        OracleSettings oracle = load("", Files.writeString(dir.resolve("k"), KEY)).oracle();
+        OracleSettings oracle = load("", Files.writeString(dir.resolve("k"), NodeConfigLoaderTest.KEY)).oracle();
 
         assertThat(oracle.assets()).isEmpty();
         assertThat(oracle.nativeAssets()).isEmpty();
@@ -66,7 +52,7 @@ class OracleConfigTest {
 
     @Test
     void readsAssetsTheirSourcesAndRouteFees(@TempDir Path dir) throws Exception {
-        OracleSettings oracle = load(EXAMPLE, Files.writeString(dir.resolve("k"), KEY)).oracle();
+        OracleSettings oracle = load(EXAMPLE, Files.writeString(dir.resolve("k"), NodeConfigLoaderTest.KEY)).oracle();
 
         OracleSettings.AssetSettings eth = oracle.assets().get(0);
         assertThat(eth.policy().minSources()).isEqualTo(2); // asset-defaults
@@ -83,7 +69,7 @@ class OracleConfigTest {
 
     @Test
     void mistakesAreRefusedNamingTheKeyAndNeverEchoingAUrl(@TempDir Path dir) throws Exception {
-        Path key = Files.writeString(dir.resolve("k"), KEY);
+        Path key = Files.writeString(dir.resolve("k"), NodeConfigLoaderTest.KEY);
         record Case(String find, String replace, String key, String message) {}
         for (Case c : new Case[] {
                 new Case("max-age = 30m", "max-age = 30m, min-sources = 4", "courier.oracle.assets[0].min-sources", "exceeds the 3 source(s)"),
@@ -100,7 +86,8 @@ class OracleConfigTest {
                 new Case("courier.oracle {", "courier.oracle { margin = -0.1", "courier.oracle.margin", "negative"),
                 new Case("courier.oracle {", "courier.oracle { overhead-gas = 0", "courier.oracle.overhead-gas", "positive")}) {
             assertThat(EXAMPLE).as(c.find()).contains(c.find());
-            Config config = ConfigFactory.parseString(EXAMPLE.replace(c.find(), c.replace())).withFallback(base(key));
+            Config config = ConfigFactory.parseString(EXAMPLE.replace(c.find(), c.replace()))
+                    .withFallback(NodeConfigLoaderTest.valid(key));
 
             assertThatThrownBy(() -> new NodeConfigLoader(Map.of()).load(config)).as(c.replace())
                     .isInstanceOf(ConfigException.class)
