@@ -27,6 +27,10 @@ final class OracleWiring {
 
     static PriceWatcher.Wiring prices(OracleSettings oracle, Map<Long, ChainClient> clients, CourierMetrics metrics, Clock clock) {
         List<PriceWatcher.Asset> assets = new ArrayList<>();
+        if (oracle.nativeAssets().isEmpty()) {
+            return new PriceWatcher.Wiring(assets, oracle.pollInterval(), oracle.sourceTimeout(), metrics, clock); // quotes nothing
+        }
+        // gas prices only where the oracle quotes: a node without native assets makes no extra RPC calls
         clients.forEach((chainId, client) -> assets.add(new PriceWatcher.Asset(GasAsset.of(chainId), oracle.gas().policy(),
                 GasPriceSource.perEndpoint(client, oracle.gas().feeHistoryBlocks(), oracle.gas().priorityFeePercentile(), clock))));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
