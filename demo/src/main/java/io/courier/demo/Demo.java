@@ -88,6 +88,10 @@ public final class Demo {
         for (DemoNetwork.Deployment d : network.deployments()) {
             step("deployed on " + d.chain().name() + ": gateway " + d.gateway() + ", token " + d.token() + ", bridge " + d.bridge());
         }
+        Config prices = DemoPrices.deploy(List.of(alpha, beta), List.of(
+                new DemoPrices.Asset(ALPHA, "ETH", new java.math.BigDecimal("3000")),
+                new DemoPrices.Asset(BETA, "POL", new java.math.BigDecimal("0.5"))));
+        step("price feeds deployed: ETH on alpha, POL on beta (plus a static price each: two sources per token)");
         TokenTraffic traffic = new TokenTraffic(network);
         traffic.fundUser(UNIT.multiply(BigInteger.valueOf(1_000_000)));
 
@@ -96,7 +100,7 @@ public final class Demo {
         step("Cassandra up on " + db.contactPoint() + " in " + db.startTime().toMillis() + " ms");
 
         int port = freeOr(options.apiPort());
-        Config config = DemoConfig.node(network, db, port, options.confirmations(), work.resolve("keys"));
+        Config config = prices.withFallback(DemoConfig.node(network, db, port, options.confirmations(), work.resolve("keys")));
         NodeConfig nodeConfig = NodeConfigLoader.fromEnvironment().load(config);
         CourierNode node = CourierNode.start(nodeConfig, Clock.systemUTC());
         toClose.add(0, node);
@@ -107,6 +111,12 @@ public final class Demo {
         out.println("  validators   3 keys, threshold 2; confirmations " + options.confirmations() + " on both chains");
         out.println("               (a demo only: this one process holds every validator key. A real node refuses to");
         out.println("               start with threshold-many keys; each validator belongs to a separate operator.)");
+        out.println("  quotes       " + node.apiUrl() + "/v1/quote?from=" + ALPHA + "&to=" + BETA + "&gasLimit="
+                + DemoNetwork.HANDLER_GAS_LIMIT);
+        DemoPrices.printQuote(out, node.apiUrl(), ALPHA, BETA, DemoNetwork.HANDLER_GAS_LIMIT.longValueExact(), "alpha->beta",
+                Duration.ofSeconds(20));
+        DemoPrices.printQuote(out, node.apiUrl(), BETA, ALPHA, DemoNetwork.HANDLER_GAS_LIMIT.longValueExact(), "beta->alpha",
+                Duration.ofSeconds(5));
         out.println();
 
         Map<String, TokenTraffic.Sent> sent = new LinkedHashMap<>();

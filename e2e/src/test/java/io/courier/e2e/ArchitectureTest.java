@@ -44,7 +44,7 @@ class ArchitectureTest {
             "bench", Set.of("domain", "contracts", "testkit"));
 
     /** Inside the node: the pipeline stages (actors) never import the node's outer layer or one another. */
-    private static final Set<String> STAGES = Set.of("watch", "attest", "submit", "monitor");
+    private static final Set<String> STAGES = Set.of("watch", "attest", "submit", "monitor", "price");
     private static final Set<String> OUTER = Set.of("api", "node", "cli");
 
     private record Source(String module, String pkg, Set<String> uses) {}

@@ -1,5 +1,6 @@
 /**
- * Gas and native-token price aggregation, fee quotes and the gas payment policy (docs/ARCHITECTURE.md §2). Empty until the
- * oracle issue: the module exists now so the reactor and its dependency direction are fixed from the start.
+ * The price oracle's pure logic (docs/ARCHITECTURE.md §2): observations from several sources, their robust aggregation
+ * ({@link io.courier.oracle.Aggregator}) and fee quotes ({@link io.courier.oracle.FeeMath}, {@link io.courier.oracle.Quoter}).
+ * No I/O here: the sources that read chains and HTTP live in {@code io.courier.oracle.source}.
  */
 package io.courier.oracle;

@@ -106,6 +106,14 @@ public final class ApiParams {
      * {@code optional}, that none appears twice and that every required one is there. Names are compared exactly
      * (case-sensitive), as in the OpenAPI document.
      */
+    /** A gas amount: a decimal integer without sign or leading zeros, at most 2^53 (0 allowed). */
+    public static long gasLimit(String parameter, String raw) {
+        if (raw == null || !(raw.equals("0") || POSITIVE_DECIMAL.matcher(raw).matches()) || Long.parseLong(raw) > MAX_CHAIN_ID) {
+            throw invalid(parameter, "must be a whole number of gas from 0 to 2^53 (no sign or leading zeros), got " + describe(raw));
+        }
+        return Long.parseLong(raw);
+    }
+
     /** A page size: a positive decimal no larger than {@code max}. */
     public static int limit(String parameter, String raw, int max) {
         if (raw == null || !POSITIVE_DECIMAL.matcher(raw).matches() || Long.parseLong(raw) > max) {

@@ -40,6 +40,7 @@ public final class StatusApi extends AllDirectives {
     private final TransferQueries queries;
     private final PayloadDescriber payloads;
     private AdminRoutes admin; // optional: only when the node wires operator actions
+    private QuoteRoutes quotes; // optional: only when the node runs the price oracle
 
     /** With no payload describer ({@link PayloadDescriber#NONE}) and the default readiness deadline. */
     public StatusApi(TransferQueries transfers, ChainStatusSource chains, ReadinessProbe readiness,
@@ -85,7 +86,8 @@ public final class StatusApi extends AllDirectives {
                                             health.route(),
                                             metricsRoutes.route(),
                                             openApi.route(),
-                                            admin == null ? reject() : admin.route())))))));
+                                            admin == null ? reject() : admin.route(),
+                                            quotes == null ? reject() : quotes.route())))))));
         });
     }
 
@@ -108,6 +110,13 @@ public final class StatusApi extends AllDirectives {
     /** Adds the authenticated admin routes ({@code /v1/admin/...}); without a token they answer 403. */
     public StatusApi withAdmin(ChainAdmin chainAdmin, java.util.Optional<String> token) {
         this.admin = new AdminRoutes(chainAdmin, token, json);
+        return this;
+    }
+
+    /** Adds {@code GET /v1/quote}, quoting from {@code prices} with {@code policy}. */
+    public StatusApi withQuotes(io.courier.relayer.status.OraclePrices prices, io.courier.oracle.QuotePolicy policy,
+                                java.time.Clock clock) {
+        this.quotes = new QuoteRoutes(prices, policy, clock, json);
         return this;
     }
 

@@ -16,7 +16,8 @@ public record NodeConfig(
         List<ChainSettings> chains,
         ValidatorSettings validator,
         SubmitterSettings submitter,
-        MonitorSettings monitor) {
+        MonitorSettings monitor,
+        OracleSettings oracle) {
 
     /** The long-horizon monitor; {@code slaByRoute} is keyed {@code "src->dst"}. */
     public record MonitorSettings(Duration interval, int lookbackDays, int maxPerDestination, Duration defaultSla,

@@ -69,14 +69,17 @@ public final class NodeConfigLoader {
                 .withFallback(ConfigFactory.defaultReference(NodeConfigLoader.class.getClassLoader()))
                 .resolve()
                 .getConfig("courier");
+        List<ChainSettings> chains = chains(config);
         return new NodeConfig(
                 nonBlank(config, "node.name"),
                 cassandra(config.getConfig("cassandra")),
                 api(config.getConfig("api")),
-                chains(config),
+                chains,
                 validator(config.getConfig("validator")),
                 submitter(config.getConfig("submitter")),
-                monitor(config));
+                monitor(config),
+                OracleConfigReader.read(config, chains, read("courier.submitter.max-gas-limit",
+                        () -> config.getLong("submitter.max-gas-limit"))));
     }
 
     private NodeConfig.MonitorSettings monitor(Config root) {
@@ -363,7 +366,7 @@ public final class NodeConfigLoader {
     }
 
     /** Checked like every address Courier reads: 20 bytes of hex, and mixed case only with a valid EIP-55 checksum. */
-    private static String address(String value, String path) {
+    static String address(String value, String path) {
         if (!ADDRESS.matcher(value).matches()) {
             throw new ConfigException(path, "'" + value + "' is not a 0x-prefixed 20-byte address");
         }
@@ -391,7 +394,7 @@ public final class NodeConfigLoader {
         return nonBlank(c, key, "courier." + key);
     }
 
-    private static String nonBlank(Config c, String key, String path) {
+    static String nonBlank(Config c, String key, String path) {
         String value = read(path, () -> c.getString(key));
         if (value.isBlank()) {
             throw new ConfigException(path, "must not be empty");
@@ -399,7 +402,7 @@ public final class NodeConfigLoader {
         return value;
     }
 
-    private static int positive(Config c, String key, String parent) {
+    static int positive(Config c, String key, String parent) {
         String path = parent + "." + key;
         int value = read(path, () -> c.getInt(key));
         if (value <= 0) {
@@ -408,7 +411,7 @@ public final class NodeConfigLoader {
         return value;
     }
 
-    private static Duration duration(Config c, String key, String parent) {
+    static Duration duration(Config c, String key, String parent) {
         String path = parent + "." + key;
         Duration value = read(path, () -> c.getDuration(key));
         if (value.isNegative() || value.isZero()) {
@@ -417,7 +420,7 @@ public final class NodeConfigLoader {
         return value;
     }
 
-    private static BigDecimal decimal(Config c, String key, String parent) {
+    static BigDecimal decimal(Config c, String key, String parent) {
         String path = parent + "." + key;
         try {
             BigDecimal value = new BigDecimal(read(path, () -> c.getString(key)));
@@ -430,7 +433,7 @@ public final class NodeConfigLoader {
         }
     }
 
-    private static <T> T read(String path, Supplier<T> reader) {
+    static <T> T read(String path, Supplier<T> reader) {
         try {
             return reader.get();
         } catch (Missing e) {

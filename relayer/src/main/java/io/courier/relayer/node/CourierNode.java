@@ -28,6 +28,7 @@ import io.courier.relayer.signing.ValidatorKeys;
 import io.courier.relayer.config.NodeConfig;
 import io.courier.relayer.config.NodeConfig.ChainSettings;
 import io.courier.relayer.monitor.StuckMonitor;
+import io.courier.relayer.price.PriceWatcher;
 import io.courier.relayer.submit.Submitter;
 import io.courier.finality.StuckRule;
 import io.courier.relayer.telemetry.CourierMetrics;
@@ -181,6 +182,7 @@ public final class CourierNode implements AutoCloseable {
         Set<Long> chainIds = gateways.keySet();
 
         StuckMonitor.Board stuckBoard = new StuckMonitor.Board();
+        PriceWatcher.Board priceBoard = new PriceWatcher.Board();
         HaltedChains halted = new HaltedChains();
         NodeGuardian.Blueprint blueprint = new NodeGuardian.Blueprint(
                 config.chains(),
@@ -197,7 +199,8 @@ public final class CourierNode implements AutoCloseable {
                 new StuckMonitor.Wiring(List.copyOf(chainIds), stores.transfers(),
                         new StuckRule(config.monitor().slaByRoute(), config.monitor().defaultSla()), config.monitor().interval(),
                         config.monitor().lookbackDays(), config.monitor().maxPerDestination(), metrics, clock),
-                stuckBoard);
+                stuckBoard,
+                OracleWiring.prices(config.oracle(), clients, metrics, clock), priceBoard);
         ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(blueprint), "courier");
         opened.push(() -> {
             system.terminate();
@@ -216,6 +219,7 @@ public final class CourierNode implements AutoCloseable {
             StatusApi api = new StatusApi(new StoreTransferQueries(apiReads, stuckBoard), board,
                     ReadinessProbe.all(List.of(new CassandraReadiness(apiSession), ReadinessProbe.chains(board))), registry)
                     .withAdmin(admin, config.api().adminToken().map(NodeConfig.Secret::hex))
+                    .withQuotes(priceBoard, config.oracle().quotes(), clock)
                     .withEventSettings(new TransferRoutes.EventSettings(TransferRoutes.EventSettings.DEFAULT.poll(),
                             TransferRoutes.EventSettings.DEFAULT.maxOpen(), TransferRoutes.EventSettings.DEFAULT.heartbeat(),
                             config.api().maxEventStreams(), config.api().maxEventStreamsPerClient()));

@@ -5,6 +5,7 @@ import io.courier.relayer.config.NodeConfig.ChainSettings;
 import io.courier.relayer.handoff.AttestRequests;
 import io.courier.relayer.handoff.DeliveryRequests;
 import io.courier.relayer.monitor.StuckMonitor;
+import io.courier.relayer.price.PriceWatcher;
 import io.courier.relayer.submit.Submitter;
 import io.courier.relayer.watch.ChainWatcher;
 import java.util.HashMap;
@@ -19,7 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The root actor: spawns the attester, one submitter per destination, one watcher per chain and the
- * long-horizon monitor. Each child is
+ * long-horizon monitor and the price poller. Each child is
  * supervised on its own (restart with backoff), so one chain that fails does not stop the others.
  */
 public final class NodeGuardian {
@@ -33,7 +34,9 @@ public final class NodeGuardian {
             BiFunction<ChainSettings, AttestRequests, Submitter.Wiring> submitter,
             BiFunction<ChainSettings, AttestRequests, ChainWatcher.Wiring> watcher,
             StuckMonitor.Wiring monitor,
-            StuckMonitor.Board stuckBoard) {}
+            StuckMonitor.Board stuckBoard,
+            PriceWatcher.Wiring prices,
+            PriceWatcher.Board priceBoard) {}
 
     public static Behavior<Void> create(Blueprint blueprint) {
         return Behaviors.setup(ctx -> {
@@ -57,6 +60,7 @@ public final class NodeGuardian {
                 ctx.spawn(ChainWatcher.create(chain, blueprint.watcher().apply(chain, toAttester)), "watcher-" + chain.chainId());
             }
             ctx.spawn(StuckMonitor.create(blueprint.monitor(), blueprint.stuckBoard()), "stuck-monitor");
+            ctx.spawn(PriceWatcher.create(blueprint.prices(), blueprint.priceBoard()), "price-watcher");
             return Behaviors.empty();
         });
     }

@@ -59,6 +59,14 @@ public final class CourierMetrics {
     /** The states {@link #transfersCompleted} counts: where a transfer's work on this node ends (or parks). */
     private static final List<TransferStatus> COMPLETIONS =
             List.of(TransferStatus.DELIVERED, TransferStatus.FAILED, TransferStatus.UNDELIVERABLE, TransferStatus.REORGED);
+    /** The value each price source last reported: USD for token prices, wei per gas for {@code gas:<chain id>}. */
+    public final Gauge oraclePrice;
+    /** Readings the oracle left out of an aggregate, by {@code RejectionReason} label (a closed set: bounded). */
+    public final Counter oracleRejections;
+    /** Sources whose value the last aggregate of the asset used. */
+    public final Gauge oracleSources;
+    /** The asset's configured min-sources: below it there is no price. */
+    public final Gauge oracleMinSources;
     /** The {@link #transfers} series each destination set at its last sweep, as (state, route). */
     private final Map<Long, Set<List<String>>> openTransferSeries = new ConcurrentHashMap<>();
 
@@ -136,6 +144,35 @@ public final class CourierMetrics {
         attestationsWithheld = Counter.builder().name("courier_attestations_withheld_total")
                 .help("Signatures withheld because the re-read of the source through the chain's RPC endpoints "
                         + "did not confirm the message just before signing").labelNames("chain").register(registry);
+        oraclePrice = Gauge.builder().name("courier_oracle_price")
+                .help("Latest value each price source reported (USD for a token, wei per gas for gas:<chain id>), used or not")
+                .labelNames("asset", "source").register(registry);
+        oracleRejections = Counter.builder().name("courier_oracle_rejections_total")
+                .help("Source readings the oracle left out of a price (failing, stale, not_positive, deviating)")
+                .labelNames("asset", "source", "reason").register(registry);
+        oracleSources = Gauge.builder().name("courier_oracle_sources")
+                .help("Price sources the latest aggregate of the asset used (healthy sources)").labelNames("asset").register(registry);
+        oracleMinSources = Gauge.builder().name("courier_oracle_min_sources")
+                .help("The asset's configured min-sources: with fewer healthy sources there is no price and no quote")
+                .labelNames("asset").register(registry);
+    }
+
+    /**
+     * Exports one poll of {@code asset}: each source's value (a failing source's series removed, so no stale value
+     * lingers), each rejection, and how many sources the aggregate used.
+     */
+    public void oracle(String asset, List<io.courier.oracle.SourceReading> readings, io.courier.oracle.AggregatedPrice aggregate) {
+        for (io.courier.oracle.SourceReading reading : readings) {
+            if (reading instanceof io.courier.oracle.SourceReading.Observed o) {
+                java.math.BigDecimal value = new java.math.BigDecimal(o.observation().value());
+                oraclePrice.labelValues(asset, reading.source()).set(io.courier.oracle.GasAsset.isGas(asset) ? value.doubleValue()
+                        : value.movePointLeft(io.courier.oracle.PriceObservation.USD_DECIMALS).doubleValue());
+            } else {
+                oraclePrice.remove(asset, reading.source());
+            }
+        }
+        aggregate.rejected().forEach(r -> oracleRejections.labelValues(asset, r.source(), r.reason().label()).inc());
+        oracleSources.labelValues(asset).set(aggregate instanceof io.courier.oracle.AggregatedPrice.Price p ? p.used().size() : 0);
     }
 
     /**

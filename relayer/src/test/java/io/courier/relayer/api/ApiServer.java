@@ -53,8 +53,21 @@ final class ApiServer implements AutoCloseable {
 
     ApiServer(TransferQueries queries, ChainStatusSource chains, ReadinessProbe readiness,
               PayloadDescriber payloads, Duration probeTimeout, TransferRoutes.EventSettings events) {
+        this(queries, chains, readiness, payloads, probeTimeout, events, api -> api);
+    }
+
+    /** With {@code extend} applied to the API before it binds (e.g. {@code withQuotes}). */
+    ApiServer(java.util.function.UnaryOperator<StatusApi> extend) {
+        this(new InMemoryTransferQueries(), new ChainStatusBoard(), () -> java.util.concurrent.CompletableFuture.completedFuture(
+                new Readiness(Map.of())), PayloadDescriber.NONE, HealthRoutes.DEFAULT_PROBE_TIMEOUT,
+                TransferRoutes.EventSettings.DEFAULT, extend);
+    }
+
+    private ApiServer(TransferQueries queries, ChainStatusSource chains, ReadinessProbe readiness,
+                      PayloadDescriber payloads, Duration probeTimeout, TransferRoutes.EventSettings events,
+                      java.util.function.UnaryOperator<StatusApi> extend) {
         this.testKit = ActorTestKit.create();
-        this.api = new StatusApi(queries, chains, readiness, registry, payloads, probeTimeout).withEventSettings(events);
+        this.api = extend.apply(new StatusApi(queries, chains, readiness, registry, payloads, probeTimeout).withEventSettings(events));
         try {
             this.binding = api.bind(testKit.system(), "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -60,7 +60,7 @@ class OpenApiDocumentTest {
 
         assertThat(paths).containsExactlyInAnyOrder(TransferRoutes.TRANSFER, TransferRoutes.HISTORY, TransferRoutes.EVENTS,
                 TransferRoutes.BY_SOURCE_TX, ChainRoutes.CHAINS, HealthRoutes.HEALTHZ, HealthRoutes.READYZ,
-                MetricsRoutes.METRICS, OpenApiRoutes.OPENAPI);
+                MetricsRoutes.METRICS, OpenApiRoutes.OPENAPI, QuoteRoutes.QUOTE);
     }
 
     @Test
@@ -79,7 +79,10 @@ class OpenApiDocumentTest {
                 new Doc("ChainStatus", ChainStatus.class),
                 new Doc("Health", HealthRoutes.Health.class),
                 new Doc("Ready", HealthRoutes.Ready.class),
-                new Doc("Dependency", HealthRoutes.DependencyView.class))) {
+                new Doc("Dependency", HealthRoutes.DependencyView.class),
+                new Doc("Quote", QuoteRoutes.QuoteView.class),
+                new Doc("QuotePrices", QuoteRoutes.Prices.class),
+                new Doc("PriceUsed", QuoteRoutes.PriceUsed.class))) {
             Set<String> components = Arrays.stream(doc.view().getRecordComponents()).map(RecordComponent::getName)
                     .collect(Collectors.toSet());
             assertThat(propertiesOf(doc.schema())).as(doc.schema() + " vs " + doc.view().getSimpleName())
@@ -100,10 +103,10 @@ class OpenApiDocumentTest {
     @Test
     void describesTheProblemMembersAndEveryProblemType() {
         assertThat(propertiesOf("Problem")).containsExactlyInAnyOrder("type", "title", "status", "detail",
-                "instance", "parameter", "correlationId", "notReady", "dependencies");
+                "instance", "parameter", "correlationId", "notReady", "dependencies", "reason", "asset", "rejected");
         for (String type : List.of(Problem.INVALID_PARAMETER, Problem.MISSING_PARAMETER, Problem.UNEXPECTED_PARAMETER,
                 Problem.TRANSFER_NOT_FOUND, Problem.NOT_READY, Problem.TIMEOUT, Problem.BUSY, Problem.INTERNAL_ERROR,
-                Problem.ABOUT_BLANK)) {
+                Problem.ABOUT_BLANK, Problem.NO_PRICE)) {
             assertThat(document).as(type).contains("`" + type + "`");
         }
         assertThat(document).contains("application/problem+json");

@@ -13,11 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class NodeConfigLoaderTest {
 
-    private static final String KEY = "4f3edf983ac636a65a842ce7c78d9aa706d3b113bce9c46f30d7d21715b23b1d";
+    static final String KEY = "4f3edf983ac636a65a842ce7c78d9aa706d3b113bce9c46f30d7d21715b23b1d";
     private static final String V1 = "0x90f8bf6a479f320ead074411a4b0e7944ea8c9c1";
     private static final String V2 = "0xffcf8fdee72ac11ab9b5d4f5f8a9e4e1f6a2b3c4";
 
-    private static Config valid(Path keyFile) {
+    /** A valid config of two chains (ids 1 and 2) with {@code keyFile} as validator and submitter key (other tests build on it). */
+    static Config valid(Path keyFile) {
         return ConfigFactory.parseString("""
                 courier {
                   chains = [
