@@ -97,6 +97,7 @@ class TransferStateMachineTest {
         assertThat(Arrays.stream(TransferStatus.values()).map(Enum::name)).containsExactly(
                 "SENT", "FINALIZED", "UNDERPAID", "ATTESTED", "SUBMITTED", "DELIVERED", "FAILED", "REORGED", "UNDELIVERABLE");
         assertThat(Arrays.stream(DeliveryObstacle.values()).map(Enum::name)).containsExactly(
-                "TOO_LARGE", "OVER_GAS_CAP", "OVER_BLOCK_GAS_LIMIT", "REJECTED_BY_NODE", "PREFLIGHT_KEEPS_REVERTING");
+                "TOO_LARGE", "OVER_GAS_CAP", "OVER_BLOCK_GAS_LIMIT", "REJECTED_BY_NODE", "PREFLIGHT_KEEPS_REVERTING",
+                "NONCE_ALREADY_USED");
     }
 }
