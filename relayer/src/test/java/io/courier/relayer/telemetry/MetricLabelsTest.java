@@ -27,7 +27,6 @@ import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Label;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -194,10 +193,12 @@ class MetricLabelsTest extends ActorTestSupport {
         InMemoryAttestationStore attestations = new InMemoryAttestationStore();
         InMemorySubmissionStore submissions = new InMemorySubmissionStore();
         Duration never = Duration.ofHours(1);
-        SubmitterSettings settings = new SubmitterSettings(Optional.empty(), 1_000_000, 5, 50.0, BigDecimal.ONE,
-                BigDecimal.valueOf(2), BigDecimal.valueOf(1_000), 16, Duration.ofMillis(50), Duration.ofSeconds(30), 1, never, never);
+        SubmitterSettings settings = new SubmitterSettings(Optional.empty(), 1_000_000, 16, Duration.ofMillis(50),
+                Duration.ofSeconds(30), 1, never, never);
+        io.courier.fees.FeeSettings fees = io.courier.fees.FeeSettings.defaults(
+                java.math.BigInteger.TEN.pow(12), java.math.BigInteger.TEN.pow(12));
         ActorRef<Submitter.Command> submitter = kit.spawn(Submitter.create(new Submitter.Wiring(Transfers.DST, CHAINS.get(Transfers.DST),
-                Transfers.DST_GATEWAY, chain, Transfers.SIGNER, settings, transfers, attestations, submissions, Transfers.keys(1),
+                Transfers.DST_GATEWAY, chain, Transfers.SIGNER, settings, fees, transfers, attestations, submissions, Transfers.keys(1),
                 t -> { }, metrics, tracing, new ManualClock(Transfers.T0.plusSeconds(60)), new HaltedChains(), new ManualDeadlines())));
         List<Transfer> sent = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
