@@ -64,9 +64,11 @@ public final class NodeConfigLoader {
     /** Loads a parsed config layered over the defaults (tests and the demo build one in memory). */
     public NodeConfig load(Config user) {
         ConfigFactory.invalidateCaches();
+        Config reference = ConfigFactory.defaultReference(NodeConfigLoader.class.getClassLoader());
+        KnownKeys.check(user, reference.resolve());
         Config config = ConfigFactory.systemProperties()
                 .withFallback(user)
-                .withFallback(ConfigFactory.defaultReference(NodeConfigLoader.class.getClassLoader()))
+                .withFallback(reference)
                 .resolve()
                 .getConfig("courier");
         List<ChainSettings> chains = chains(config);

@@ -73,6 +73,46 @@ class NodeConfigLoaderTest {
     }
 
     @Test
+    void anUnknownKeyIsRefusedNamingItAndTheKeyItResembles(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY);
+        NodeConfigLoader loader = new NodeConfigLoader(Map.of());
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.submitter.max-gas-limt = 2000000").withFallback(valid(key))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("courier.submitter.max-gas-limt").hasMessageContaining("did you mean 'max-gas-limit'");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.chain-defaults.fees.max-fee-per-gass-gwei = 1").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.chain-defaults.fees.max-fee-per-gass-gwei");
+        // a removed key is refused too, rather than silently ignored
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.submitter.base-fee-multiplier = 2").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.submitter.base-fee-multiplier");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.routes = [{ from = 1, to = 2, slaa = 5m }]").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.routes[0].slaa").hasMessageContaining("did you mean 'sla'");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.nonsense = 1").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.nonsense").hasMessageContaining("unknown key");
+    }
+
+    @Test
+    void aChainEntryMayOverrideAnyDefaultAndNothingElse(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY);
+        NodeConfigLoader loader = new NodeConfigLoader(Map.of());
+        Config base = valid(key);
+        @SuppressWarnings("unchecked")
+        java.util.List<java.util.Map<String, Object>> chains = (java.util.List<java.util.Map<String, Object>>)
+                (java.util.List<?>) base.getList("courier.chains").unwrapped();
+        java.util.List<java.util.Map<String, Object>> withFees = new java.util.ArrayList<>();
+        for (java.util.Map<String, Object> c : chains) {
+            java.util.Map<String, Object> copy = new java.util.LinkedHashMap<>(c);
+            copy.put("fees", Map.of("max-fee-per-gas-gwei", 70));
+            copy.put("poll-interval", "2s");
+            withFees.add(copy);
+        }
+        NodeConfig ok = loader.load(ConfigFactory.parseMap(Map.of("courier.chains", withFees)).withFallback(base));
+        assertThat(ok.chain(1).orElseThrow().fees().maxFeePerGas()).isEqualTo(java.math.BigInteger.valueOf(70_000_000_000L));
+        withFees.get(0).put("gatway", "0x00");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseMap(Map.of("courier.chains", withFees)).withFallback(base)))
+                .hasMessageStartingWith("courier.chains[0].gatway");
+    }
+
+    @Test
     void configAddressesAreCheckedWithEip55(@TempDir Path dir) throws Exception {
         Path key = Files.writeString(dir.resolve("k"), KEY);
         String checksummed = "0x90F8bf6A479f320ead074411a4B0e7944Ea8c9C1"; // V1 in EIP-55 form: accepted, stored lower case
