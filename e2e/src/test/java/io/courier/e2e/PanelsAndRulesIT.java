@@ -70,7 +70,15 @@ class PanelsAndRulesIT {
         assertThat(referenced.keySet()).as("exemptions still queried somewhere").containsAll(EVENT_ONLY.keySet());
 
         try (RelayNetwork net = RelayNetwork.start("panels")) {
-            NodeConfig config = net.nodeConfig(net.config(db, keyspace.name(), dir.resolve("keys"), 2));
+            Map<String, Object> map = net.configMap(db, keyspace.name(), dir.resolve("keys"), 2);
+            // an oracle as an operator would set one up (a static price; the gas price from each chain), so the oracle
+            // dashboard's and rules' names are served too
+            RelayNetwork.courier(map).put("oracle", Map.of(
+                    "native-assets", List.of(Map.of("chain-id", RelayNetwork.ALPHA, "asset", "ETH"),
+                            Map.of("chain-id", RelayNetwork.BETA, "asset", "ETH")),
+                    "assets", List.of(Map.of("name", "ETH", "min-sources", 1,
+                            "sources", List.of(Map.of("type", "static", "name", "ops", "usd", "3000"))))));
+            NodeConfig config = net.nodeConfig(com.typesafe.config.ConfigFactory.parseMap(map));
             try (CourierNode node = CourierNode.start(config, Clock.systemUTC())) {
                 List<TokenTraffic.Sent> sent = net.send(4, 0);
                 RelayNetwork.awaitDelivered(node.transfers(), sent, Duration.ofSeconds(120));

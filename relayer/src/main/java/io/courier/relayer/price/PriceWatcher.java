@@ -87,7 +87,8 @@ public final class PriceWatcher extends AbstractBehavior<PriceWatcher.Command> {
         ctx.setLoggerName(PriceWatcher.class);
         this.w = wiring;
         this.board = board;
-        w.assets().forEach(a -> w.metrics().oracleMinSources.labelValues(a.name()).set(a.policy().minSources()));
+        w.assets().forEach(a -> w.metrics().declareOracleAsset(a.name(), a.sources().stream().map(PriceSource::name).toList(),
+                a.policy().minSources()));
     }
 
     @Override

@@ -161,6 +161,20 @@ public final class CourierMetrics {
      * Exports one poll of {@code asset}: each source's value (a failing source's series removed, so no stale value
      * lingers), each rejection, and how many sources the aggregate used.
      */
+    /**
+     * An asset the oracle prices: its minimum, no sources used yet, and every (source, reason) rejection counter at 0, so
+     * the first rejection is an increase Prometheus sees and the panels have their series before anything happens.
+     */
+    public void declareOracleAsset(String asset, List<String> sources, int minSources) {
+        oracleMinSources.labelValues(asset).set(minSources);
+        oracleSources.labelValues(asset).set(0);
+        for (String source : sources) {
+            for (io.courier.oracle.RejectionReason reason : io.courier.oracle.RejectionReason.values()) {
+                oracleRejections.labelValues(asset, source, reason.label());
+            }
+        }
+    }
+
     public void oracle(String asset, List<io.courier.oracle.SourceReading> readings, io.courier.oracle.AggregatedPrice aggregate) {
         for (io.courier.oracle.SourceReading reading : readings) {
             if (reading instanceof io.courier.oracle.SourceReading.Observed o) {
