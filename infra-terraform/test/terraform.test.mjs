@@ -110,6 +110,15 @@ describe('checks over the real configuration', () => {
     assert.equal(node.root_block_device[0].encrypted, true);
   });
 
+  test('a chain may set its quorum: passed into node.conf, validated against its number of rpc_urls', () => {
+    const node = modules.get(path.join(INFRA_DIR, 'modules', 'relayer-node'));
+    assert.match(JSON.stringify(node.locals), /c\.quorum != null \? \{ quorum = c\.quorum \}/);
+    const chains = node.variable.chains;
+    assert.match(chains.type, /quorum\s*=\s*optional\(number\)/);
+    assert.ok(chains.validation.some((v) => /c\.quorum/.test(v.condition) && /length\(c\.rpc_urls\)/.test(v.condition)),
+      'a validation bounds quorum by the chain\'s rpc_urls');
+  });
+
   test('no key material is written by Terraform: no secret versions, secret ARNs only', () => {
     for (const d of ALL_DIRS) {
       const m = modules.get(d);

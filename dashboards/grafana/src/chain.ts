@@ -139,5 +139,29 @@ export const chainDashboard = courierDashboard({
         }),
       ],
     },
+    {
+      title: 'Quorum reads (ADR 007)',
+      panels: [
+        timeSeries({
+          title: 'Transfers waiting for the endpoints to vouch, per hour',
+          description: 'Transfers final by height on $chain that fewer than its quorum of RPC endpoints vouched for, counted once per watcher cycle (courier_quorum_unconfirmed_total), and those some endpoint contradicted (courier_quorum_disputes_total). They wait, the chain does not halt; /v1/chains says which and what each endpoint answered. Disputes: RUNBOOK CourierRpcEndpointsDisagree.',
+          unit: 'short',
+          min: 0,
+          width: 12,
+          queries: [
+            { expr: `sum(increase(courier_quorum_unconfirmed_total{${chain}}[1h]))`, legend: 'waiting (cycles)' },
+            { expr: `sum(increase(courier_quorum_disputes_total{${chain}}[1h]))`, legend: 'disputed' },
+          ],
+        }),
+        timeSeries({
+          title: 'Signatures withheld per hour',
+          description: 'Transfers from $chain the attester did not sign because its re-read of the source through the endpoints did not confirm them just before signing (courier_attestations_withheld_total). Anything above zero with no disputes above: an endpoint answering differently to the watcher and the attester.',
+          unit: 'short',
+          min: 0,
+          width: 12,
+          queries: [{ expr: `sum(increase(courier_attestations_withheld_total{${chain}}[1h]))`, legend: 'withheld' }],
+        }),
+      ],
+    },
   ],
 });

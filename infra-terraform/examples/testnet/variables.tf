@@ -107,6 +107,7 @@ variable "chains" {
     confirmations = optional(number)
     finality_tag  = optional(string)
     start_block   = optional(number)
+    quorum        = optional(number)
   }))
   description = "The two chains (see the relayer-node module's chains)."
 

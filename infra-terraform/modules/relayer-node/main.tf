@@ -34,6 +34,7 @@ locals {
     c.confirmations != null ? { finality = { confirmations = c.confirmations } } : {},
     c.finality_tag != null ? { finality = { tag = c.finality_tag } } : {},
     c.start_block != null ? { "start-block" = c.start_block } : {},
+    c.quorum != null ? { quorum = c.quorum } : {},
   )]
 
   node_conf = join("\n", [

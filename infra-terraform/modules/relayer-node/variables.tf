@@ -321,8 +321,9 @@ variable "chains" {
     confirmations = optional(number)
     finality_tag  = optional(string)
     start_block   = optional(number)
+    quorum        = optional(number)
   }))
-  description = "Chains the node watches and delivers to (courier.chains). Finality: confirmations, or finality_tag (\"safe\"/\"finalized\"); neither uses chain-defaults. RPC URLs land in user data and state: do not use URLs with API keys in them."
+  description = "Chains the node watches and delivers to (courier.chains). Finality: confirmations, or finality_tag (\"safe\"/\"finalized\"); neither uses chain-defaults. RPC URLs land in user data and state: do not use URLs with API keys in them. quorum: how many of rpc_urls must each confirm a message before it is final and signed (docs/adr/007-quorum-reads.md); with three independent providers, 2."
 
   validation {
     condition     = length(var.chains) >= 2
@@ -341,6 +342,11 @@ variable "chains" {
       && !(c.confirmations != null && c.finality_tag != null)
     && (c.finality_tag == null || contains(["safe", "finalized"], coalesce(c.finality_tag, "finalized")))])
     error_message = "each chain needs a gateway address (0x + 40 hex), at least one http(s) RPC URL, and at most one of confirmations / finality_tag (safe or finalized)."
+  }
+
+  validation {
+    condition     = alltrue([for c in var.chains : c.quorum == null || (coalesce(c.quorum, 1) >= 1 && coalesce(c.quorum, 1) <= length(c.rpc_urls))])
+    error_message = "a chain's quorum must be between 1 and its number of rpc_urls (the node refuses more: no message could ever be confirmed)."
   }
 }
 
