@@ -105,10 +105,14 @@ class SubmitterSmellsTest extends ActorTestSupport {
     void theTransfersGaugeOfAStateThatEmptiedDropsToZero() {
         SubmitterHarness h = new SubmitterHarness();
         Transfer a = h.attested(1);
+        // the transfer stays ATTESTED until the gauge said so: a sweep that ran after the submission would overwrite it
+        CompletableFuture<String> gate = new CompletableFuture<>();
+        h.chain.onPreflight = data -> gate;
         ActorRef<Submitter.Command> submitter = h.start(kit);
         submitter.tell(Submitter.Sweep.INSTANCE);
-        await().until(() -> h.status(a) == TransferStatus.SUBMITTED);
         await().until(() -> h.gauge("ATTESTED", ROUTE) == 1.0);
+        gate.complete("0x");
+        await().until(() -> h.status(a) == TransferStatus.SUBMITTED);
 
         submitter.tell(Submitter.Sweep.INSTANCE);
         await().until(() -> h.gauge("SUBMITTED", ROUTE) == 1.0);
