@@ -50,8 +50,8 @@ public record GasPriceSource(long chainId, String name, ChainClient endpoint, in
 
     /** Next base fee + the median tip at the percentile (0 when the node reports none). */
     static BigInteger gasPrice(FeeHistory history) {
-        List<BigInteger> tips = history.rewards().stream().filter(r -> !r.isEmpty()).map(r -> r.get(0)).sorted().toList();
-        BigInteger tip = tips.isEmpty() ? BigInteger.ZERO : tips.get(tips.size() / 2);
-        return history.nextBaseFee().add(tip);
+        // the submitter's own reading of the market (one home for "next base fee + median tip")
+        io.courier.fees.FeeMarket.Eip1559 market = io.courier.fees.FeeMarket.Eip1559.from(history);
+        return market.nextBaseFee().add(market.medianReward());
     }
 }

@@ -96,7 +96,7 @@ public final class NodeConfigLoader {
             if (from == to) {
                 throw new ConfigException(path, "a route goes between two different chains, got " + from + " -> " + to);
             }
-            sla.put(from + "->" + to, duration(r, "sla", path));
+            sla.put(io.courier.finality.Transfer.route(from, to), duration(r, "sla", path));
         }
         int lookback = positive(m, "lookback-days", "courier.monitor");
         if (lookback > 366) {
