@@ -70,4 +70,16 @@ public record DeliveryGas(int signatures, int validators, long handlerGas, long 
         return INTRINSIC + setAndHead() + CALLDATA_BYTE * signatureBytes + PER_SIGNATURE * signatures + CHECKPOINT_FIXED
                 + range.stream().mapToLong(this::checkpointMessage).sum() + handlerReserve;
     }
+
+    /** Calldata bytes of an {@code executeBatch} of {@code messages} (the ABI's head and the set included). */
+    public long batchBytes(List<CrossChainMessage> messages) {
+        return 4 + 6 * 32 + 1 + 20L * validators
+                + messages.stream().mapToLong(m -> 8 + PACKED_FIXED_BYTES + m.payloadLength() + 1 + (long) SIGNATURE_BYTES * signatures).sum();
+    }
+
+    /** Calldata bytes of an {@code executeCheckpoint} of {@code range}. */
+    public long checkpointBytes(List<CrossChainMessage> range) {
+        return 4 + 10 * 32 + 1 + 20L * validators + (long) SIGNATURE_BYTES * signatures
+                + range.stream().mapToLong(m -> PACKED_FIXED_BYTES + m.payloadLength()).sum();
+    }
 }

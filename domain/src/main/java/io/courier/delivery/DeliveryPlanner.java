@@ -30,12 +30,21 @@ public final class DeliveryPlanner {
      * @param maxMessages  most messages in one transaction
      * @param gasBudget    most gas one transaction may be planned to need (the chain's cap, and a share of its block)
      * @param checkpoints  whether checkpoints can be signed now (enough validators answer checkpoint requests)
+     * @param maxCalldataBytes most calldata in one transaction (nodes refuse transactions above 128 KiB)
      */
-    public record Limits(int maxMessages, long gasBudget, boolean checkpoints) {
+    public record Limits(int maxMessages, long gasBudget, boolean checkpoints, long maxCalldataBytes) {
+        /** What geth's pool accepts ({@code txMaxSize} 128 KiB), less a KiB for the envelope. */
+        public static final long NODE_CALLDATA_LIMIT = 128 * 1024 - 1024;
+
         public Limits {
-            if (maxMessages < 1 || gasBudget < 1) {
-                throw new IllegalArgumentException("maxMessages and gasBudget must be >= 1, were " + maxMessages + " and " + gasBudget);
+            if (maxMessages < 1 || gasBudget < 1 || maxCalldataBytes < 1) {
+                throw new IllegalArgumentException("maxMessages, gasBudget and maxCalldataBytes must be >= 1, were " + maxMessages
+                        + ", " + gasBudget + " and " + maxCalldataBytes);
             }
+        }
+
+        public Limits(int maxMessages, long gasBudget, boolean checkpoints) {
+            this(maxMessages, gasBudget, checkpoints, NODE_CALLDATA_LIMIT);
         }
     }
 
@@ -73,7 +82,7 @@ public final class DeliveryPlanner {
                 leftovers.addAll(run);
                 continue;
             }
-            for (List<CrossChainMessage> chunk : chunks(run, limits, gas::checkpoint)) {
+            for (List<CrossChainMessage> chunk : chunks(run, limits, gas::checkpoint, gas::checkpointBytes)) {
                 if (chunk.size() >= 2 && gas.checkpoint(chunk) < gas.batch(chunk)) {
                     out.add(new Delivery.Checkpoint(chunk, gas.checkpoint(chunk)));
                 } else {
@@ -82,7 +91,7 @@ public final class DeliveryPlanner {
             }
         }
         leftovers.sort(Comparator.comparingLong(CrossChainMessage::nonce));
-        for (List<CrossChainMessage> chunk : chunks(leftovers, limits, gas::batch)) {
+        for (List<CrossChainMessage> chunk : chunks(leftovers, limits, gas::batch, gas::batchBytes)) {
             long lones = chunk.stream().mapToLong(gas::lone).sum();
             if (chunk.size() >= 2 && gas.batch(chunk) < lones) {
                 out.add(new Delivery.Batch(chunk, gas.batch(chunk)));
@@ -112,14 +121,16 @@ public final class DeliveryPlanner {
 
     /** Greedy cuts: a chunk grows while it holds fewer than the maximum and its cost stays within the budget. */
     private static List<List<CrossChainMessage>> chunks(List<CrossChainMessage> messages, Limits limits,
-                                                       ToLongFunction<List<CrossChainMessage>> cost) {
+                                                       ToLongFunction<List<CrossChainMessage>> cost,
+                                                       ToLongFunction<List<CrossChainMessage>> bytes) {
         List<List<CrossChainMessage>> chunks = new ArrayList<>();
         List<CrossChainMessage> chunk = new ArrayList<>();
         for (CrossChainMessage m : messages) {
             if (!chunk.isEmpty()) {
                 List<CrossChainMessage> grown = new ArrayList<>(chunk);
                 grown.add(m);
-                if (chunk.size() >= limits.maxMessages() || cost.applyAsLong(grown) > limits.gasBudget()) {
+                if (chunk.size() >= limits.maxMessages() || cost.applyAsLong(grown) > limits.gasBudget()
+                        || bytes.applyAsLong(grown) > limits.maxCalldataBytes()) {
                     chunks.add(chunk);
                     chunk = new ArrayList<>();
                 }

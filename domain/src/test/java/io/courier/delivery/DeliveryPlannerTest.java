@@ -91,7 +91,7 @@ class DeliveryPlannerTest {
         Gen<DeliveryGas> gas = integers().between(1, 5).zip(integers().between(0, 4), integers().between(0, 150_000),
                 (k, extra, handler) -> new DeliveryGas(k, k + extra, handler, 210_000));
         Gen<DeliveryPlanner.Limits> limits = integers().between(1, 130).zip(integers().between(300_000, 8_000_000), booleans().all(),
-                (max, budget, checkpoints) -> new DeliveryPlanner.Limits(max, budget, checkpoints));
+                (max, budget, checkpoints) -> new DeliveryPlanner.Limits(max, budget, checkpoints, budget / 40));
         return nonces.zip(payloads, booleans().all(), gas, limits, (ns, ps, twoRoutes, g, l) -> {
             // a route numbers its messages without repeats (the source gateway's nonce)
             List<CrossChainMessage> ready = new ArrayList<>();
@@ -124,6 +124,8 @@ class DeliveryPlannerTest {
                 assertThat(d.messages().size()).isLessThanOrEqualTo(Math.max(1, c.limits().maxMessages()));
                 if (d.messages().size() > 1) {
                     assertThat(d.estimatedGas()).isLessThanOrEqualTo(c.limits().gasBudget());
+                    long bytes = d instanceof Delivery.Checkpoint ? c.gas().checkpointBytes(d.messages()) : c.gas().batchBytes(d.messages());
+                    assertThat(bytes).isLessThanOrEqualTo(c.limits().maxCalldataBytes());
                 }
                 assertThat(d.messages().stream().map(m -> m.srcGateway() + m.srcChainId() + m.dstChainId()).distinct()).hasSize(1);
                 if (d instanceof Delivery.Checkpoint) {

@@ -3,16 +3,15 @@ package io.courier.e2e;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
-import io.courier.chain.GatewayEvents;
 import io.courier.chain.message.MessageId;
+import io.courier.demo.DemoConfig;
+import io.courier.demo.DemoNetwork;
+import io.courier.demo.TokenTraffic;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferStatus;
 import io.courier.finality.store.TransferStore;
 import io.courier.relayer.config.NodeConfig;
 import io.courier.relayer.config.NodeConfigLoader;
-import io.courier.demo.DemoConfig;
-import io.courier.demo.DemoNetwork;
-import io.courier.demo.TokenTraffic;
 import io.courier.testkit.LocalCassandra;
 import io.courier.testkit.LocalChain;
 import java.math.BigInteger;
@@ -26,11 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
-import org.web3j.protocol.core.methods.response.Log;
 
 /** Two real chains with Courier deployed, a user sending token transfers, and the checks the relay tests share. */
 final class RelayNetwork implements AutoCloseable {
@@ -151,18 +145,9 @@ final class RelayNetwork implements AutoCloseable {
                 + ", never observed: " + unseen);
     }
 
-    /** How many {@code MessageExecuted} events each message id has on its destination gateway. */
+    /** How many times each message id was executed on its destination gateway, by any path (DestinationExecutions). */
     Map<String, Integer> executionsOnDestinations() throws Exception {
-        Map<String, Integer> count = new HashMap<>();
-        for (DemoNetwork.Deployment d : network.deployments()) {
-            EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.ZERO), DefaultBlockParameterName.LATEST, d.gateway());
-            filter.addSingleTopic(GatewayEvents.MESSAGE_EXECUTED_TOPIC);
-            for (EthLog.LogResult<?> r : d.chain().web3j().ethGetLogs(filter).send().getLogs()) {
-                Log log = (Log) r.get();
-                count.merge(log.getTopics().get(1).toLowerCase(), 1, Integer::sum);
-            }
-        }
-        return count;
+        return io.courier.demo.DestinationExecutions.count(network.deployments());
     }
 
     /** Per route, locked on the source equals minted on the destination equals what was sent. */

@@ -2,7 +2,10 @@ package io.courier.relayer.attest;
 
 import io.courier.relayer.signing.ValidatorKeys;
 
+import io.courier.chain.message.CheckpointDigest;
+import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.MessageId;
+import io.courier.chain.message.ValidatorSignature;
 import io.courier.chain.quorum.Corroboration;
 import io.courier.chain.quorum.SourceWitnesses;
 import io.courier.finality.Attestation;
@@ -23,11 +26,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -54,7 +60,16 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
     /** A transfer is FINALIZED: sign it (again, idempotently) and count signatures. */
     public record Attest(Transfer transfer) implements Command {}
 
+    /**
+     * Sign the checkpoint of {@code range} (one route, contiguous nonces) for {@code dstGateway} with every local key
+     * that attested each of its messages; the reply holds those signatures, none when no key did (docs/adr/009).
+     */
+    public record SignCheckpoint(List<CrossChainMessage> range, String dstGateway, ActorRef<List<ValidatorSignature>> replyTo)
+            implements Command {}
+
     private record Done(Transfer transfer, Outcome outcome, Throwable error) implements Command {}
+
+    private record CheckpointSigned(SignCheckpoint request, List<ValidatorSignature> signatures, Throwable error) implements Command {}
 
     /** What an attestation round came to; computed off the actor's thread, acted on in {@link #onDone}. */
     private sealed interface Outcome {
@@ -99,6 +114,8 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
         return newReceiveBuilder()
                 .onMessage(Attest.class, this::onAttest)
                 .onMessage(Done.class, this::onDone)
+                .onMessage(SignCheckpoint.class, this::onSignCheckpoint)
+                .onMessage(CheckpointSigned.class, this::onCheckpointSigned)
                 .build();
     }
 
@@ -152,6 +169,49 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
                                     ? new Outcome.Attested(applied.updated(), valid, t.stageTime(TransferStatus.FINALIZED).orElse(now))
                                     : new Outcome.AlreadyMoved(outcome));
                 });
+    }
+
+    private Behavior<Command> onSignCheckpoint(SignCheckpoint request) {
+        getContext().pipeToSelf(StageDeadline.within(signCheckpoint(request.range(), request.dstGateway()), Duration.ofSeconds(60),
+                "signing a checkpoint of " + request.range().size() + " messages"), (sigs, e) -> new CheckpointSigned(request, sigs, e));
+        return this;
+    }
+
+    /**
+     * The local keys that attested every message of the range (their signature over each message's digest for this
+     * gateway is in the store and recovers to them) sign its root. Refused outright (no signature) when the range is
+     * not one route's contiguous nonces, its destination gateway is not the configured one, or its source is halted.
+     * Touches no actor state.
+     */
+    private CompletionStage<List<ValidatorSignature>> signCheckpoint(List<CrossChainMessage> range, String dstGateway) {
+        CheckpointDigest digest;
+        try {
+            digest = CheckpointDigest.of(range, dstGateway);
+        } catch (IllegalArgumentException malformed) {
+            return CompletableFuture.failedFuture(malformed);
+        }
+        CrossChainMessage first = range.get(0);
+        if (!dstGateway.equalsIgnoreCase(w.gateways().get(first.dstChainId())) || w.halted().isHalted(first.srcChainId())) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        Set<String> signers = ConcurrentHashMap.newKeySet();
+        signers.addAll(w.keys().addresses());
+        CompletableFuture<?>[] reads = range.stream().map(m -> w.attestations().list(m.id()).thenAccept(all -> {
+            Set<String> attested = new HashSet<>();
+            w.keys().valid(w.keys().digest(m.id(), m.dstChainId(), dstGateway), all)
+                    .forEach(a -> attested.add(a.validator().toLowerCase(Locale.ROOT)));
+            signers.retainAll(attested);
+        }).toCompletableFuture()).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(reads).thenApply(x -> w.keys().signCheckpoint(digest, signers));
+    }
+
+    private Behavior<Command> onCheckpointSigned(CheckpointSigned signed) {
+        if (signed.error() != null) {
+            getContext().getLog().warn("checkpoint of {} messages from nonce {} of chain {}: not signed: {}", signed.request().range().size(),
+                    signed.request().range().get(0).nonce(), signed.request().range().get(0).srcChainId(), signed.error().toString());
+        }
+        signed.request().replyTo().tell(signed.error() == null ? signed.signatures() : List.of());
+        return this;
     }
 
     private Behavior<Command> onDone(Done done) {

@@ -84,7 +84,30 @@ public record NodeConfig(
             Duration rebroadcastAfter,
             int destinationConfirmations,
             Duration sweepInterval,
-            Duration nonceCheckInterval) {}
+            Duration nonceCheckInterval,
+            BatchSettings batch) {
+
+        /** Without batching (one message per transaction): what the unit tests of the lone path use. */
+        public SubmitterSettings(Optional<Secret> key, long maxGasLimit, int maxInFlight, Duration receiptPollInterval,
+                                 Duration rebroadcastAfter, int destinationConfirmations, Duration sweepInterval,
+                                 Duration nonceCheckInterval) {
+            this(key, maxGasLimit, maxInFlight, receiptPollInterval, rebroadcastAfter, destinationConfirmations, sweepInterval,
+                    nonceCheckInterval, BatchSettings.OFF);
+        }
+    }
+
+    /**
+     * How messages share destination transactions (docs/adr/009-batched-delivery.md): at most {@code maxMessages} in
+     * one, waiting at most {@code maxWait} for others after one is ready, sized under the gas cap with
+     * {@code handlerGasEstimate} per recipient.
+     */
+    public record BatchSettings(int maxMessages, Duration maxWait, long handlerGasEstimate) {
+        public static final BatchSettings OFF = new BatchSettings(1, Duration.ZERO, 0);
+
+        public boolean enabled() {
+            return maxMessages > 1;
+        }
+    }
 
     /** A private key. Its {@code toString} never shows the value. */
     public record Secret(String source, String hex) {

@@ -12,6 +12,7 @@ import io.courier.relayer.config.NodeConfig.CassandraSettings;
 import io.courier.relayer.config.NodeConfig.ChainSettings;
 import io.courier.relayer.config.NodeConfig.RetrySettings;
 import io.courier.relayer.config.NodeConfig.Secret;
+import io.courier.relayer.config.NodeConfig.BatchSettings;
 import io.courier.relayer.config.NodeConfig.SubmitterSettings;
 import io.courier.relayer.config.NodeConfig.ValidatorSettings;
 import java.io.IOException;
@@ -348,7 +349,10 @@ public final class NodeConfigLoader {
                 duration(c, "rebroadcast-after", "courier.submitter"),
                 positive(c, "destination-confirmations", "courier.submitter"),
                 duration(c, "sweep-interval", "courier.submitter"),
-                duration(c, "nonce-check-interval", "courier.submitter"));
+                duration(c, "nonce-check-interval", "courier.submitter"),
+                new BatchSettings(positive(c, "batch.max-messages", "courier.submitter"),
+                        read("courier.submitter.batch.max-wait", () -> c.getDuration("batch.max-wait")),
+                        read("courier.submitter.batch.handler-gas-estimate", () -> c.getLong("batch.handler-gas-estimate"))));
     }
 
     private static Secret keyFromFile(Path file, String path) {

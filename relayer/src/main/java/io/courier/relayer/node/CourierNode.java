@@ -188,9 +188,9 @@ public final class CourierNode implements AutoCloseable {
                 config.chains(),
                 submitters -> new Attester.Wiring(keys, stores.transfers(), stores.attestations(), gateways, submitters,
                         metrics, tracing, clock, halted, witnesses),
-                (chain, attester) -> new Submitter.Wiring(chain.chainId(), chain.name(), chain.gateway(),
+                (chain, attester, checkpoints) -> new Submitter.Wiring(chain.chainId(), chain.name(), chain.gateway(),
                         clients.get(chain.chainId()), signer, config.submitter(), chain.fees(), stores.transfers(), stores.attestations(),
-                        stores.submissions(), keys, attester, metrics, tracing, clock, halted),
+                        stores.submissions(), keys, attester, checkpoints, metrics, tracing, clock, halted),
                 (chain, attester) -> new ChainWatcher.Wiring(clients.get(chain.chainId()),
                         new LogScanner(clients.get(chain.chainId()), LogRangePlanner.startingAt(chain.maxLogRange())),
                         new MessageSentDecoder(chain.chainId(), chain.gateway().toHex()), stores.transfers(), stores.cursors(),
@@ -200,7 +200,7 @@ public final class CourierNode implements AutoCloseable {
                         new StuckRule(config.monitor().slaByRoute(), config.monitor().defaultSla()), config.monitor().interval(),
                         config.monitor().lookbackDays(), config.monitor().maxPerDestination(), metrics, clock),
                 stuckBoard,
-                OracleWiring.prices(config.oracle(), clients, metrics, clock), priceBoard);
+                OracleWiring.prices(config.oracle(), clients, metrics, clock), priceBoard, keys.size());
         ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(blueprint), "courier");
         opened.push(() -> {
             system.terminate();

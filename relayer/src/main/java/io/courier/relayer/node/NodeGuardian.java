@@ -1,21 +1,27 @@
 package io.courier.relayer.node;
 
+import io.courier.chain.message.CrossChainMessage;
+import io.courier.chain.message.ValidatorSignature;
 import io.courier.relayer.attest.Attester;
 import io.courier.relayer.config.NodeConfig.ChainSettings;
 import io.courier.relayer.handoff.AttestRequests;
+import io.courier.relayer.handoff.CheckpointRequests;
 import io.courier.relayer.handoff.DeliveryRequests;
 import io.courier.relayer.monitor.StuckMonitor;
 import io.courier.relayer.price.PriceWatcher;
 import io.courier.relayer.submit.Submitter;
 import io.courier.relayer.watch.ChainWatcher;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -31,12 +37,22 @@ public final class NodeGuardian {
     public record Blueprint(
             List<ChainSettings> chains,
             Function<DeliveryRequests, Attester.Wiring> attester,
-            BiFunction<ChainSettings, AttestRequests, Submitter.Wiring> submitter,
+            SubmitterBlueprint submitter,
             BiFunction<ChainSettings, AttestRequests, ChainWatcher.Wiring> watcher,
             StuckMonitor.Wiring monitor,
             StuckMonitor.Board stuckBoard,
             PriceWatcher.Wiring prices,
-            PriceWatcher.Board priceBoard) {}
+            PriceWatcher.Board priceBoard,
+            int localValidatorKeys) {}
+
+    /** A destination's submitter, given the attester's two doors: attestation requests and checkpoint signing. */
+    @FunctionalInterface
+    public interface SubmitterBlueprint {
+        Submitter.Wiring wiring(ChainSettings chain, AttestRequests attester, CheckpointRequests checkpoints);
+    }
+
+    /** How long a submitter waits for the attester's checkpoint signatures before it delivers per-message signatures. */
+    private static final Duration CHECKPOINT_ASK_TIMEOUT = Duration.ofSeconds(30);
 
     public static Behavior<Void> create(Blueprint blueprint) {
         return Behaviors.setup(ctx -> {
@@ -50,9 +66,23 @@ public final class NodeGuardian {
             };
             ActorRef<Attester.Command> attester = ctx.spawn(Attester.create(blueprint.attester().apply(delivery)), "attester");
             AttestRequests toAttester = transfer -> attester.tell(new Attester.Attest(transfer));
+            int localSigners = blueprint.localValidatorKeys();
+            CheckpointRequests checkpoints = new CheckpointRequests() {
+                @Override
+                public CompletionStage<List<ValidatorSignature>> sign(List<CrossChainMessage> range, String dstGateway) {
+                    return AskPattern.<Attester.Command, List<ValidatorSignature>>ask(attester,
+                            replyTo -> new Attester.SignCheckpoint(range, dstGateway, replyTo), CHECKPOINT_ASK_TIMEOUT,
+                            ctx.getSystem().scheduler());
+                }
+
+                @Override
+                public int signers() {
+                    return localSigners;
+                }
+            };
             Map<Long, ActorRef<Submitter.Command>> spawned = new HashMap<>();
             for (ChainSettings chain : blueprint.chains()) {
-                spawned.put(chain.chainId(), ctx.spawn(Submitter.create(blueprint.submitter().apply(chain, toAttester)),
+                spawned.put(chain.chainId(), ctx.spawn(Submitter.create(blueprint.submitter().wiring(chain, toAttester, checkpoints)),
                         "submitter-" + chain.chainId()));
             }
             submitters.putAll(spawned);

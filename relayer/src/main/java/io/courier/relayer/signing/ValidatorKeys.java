@@ -2,6 +2,7 @@ package io.courier.relayer.signing;
 
 import io.courier.chain.message.Address;
 import io.courier.chain.message.AttestationDigest;
+import io.courier.chain.message.CheckpointDigest;
 import io.courier.chain.message.MessageId;
 import io.courier.chain.message.ValidatorSignature;
 import io.courier.finality.Attestation;
@@ -68,6 +69,22 @@ public final class ValidatorKeys {
             out.add(new Attestation(id, addresses.get(i), ValidatorSignature.sign(digest, keys.get(i)).toHex(), at));
         }
         return out;
+    }
+
+    /**
+     * Signatures over a checkpoint by the local keys among {@code signers} (addresses, lower case), in ascending
+     * address order as the gateway checks them. The caller decides who may sign: a key signs a range only when it
+     * attested every message of it (the attester checks).
+     */
+    public List<ValidatorSignature> signCheckpoint(CheckpointDigest digest, Set<String> signers) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (signers.contains(addresses.get(i))) {
+                order.add(i);
+            }
+        }
+        order.sort(java.util.Comparator.comparing(addresses::get));
+        return order.stream().map(i -> ValidatorSignature.sign(digest, keys.get(i))).toList();
     }
 
     /** Signatures that recover to their claimed validator, who is in the set; one per validator. */

@@ -5,13 +5,19 @@ import io.courier.chain.ChainClient;
 import io.courier.chain.ChainLog;
 import io.courier.chain.ChainRpcException;
 import io.courier.chain.FeeHistory;
+import io.courier.chain.GatewayCalldata;
 import io.courier.chain.GatewayEvents;
 import io.courier.chain.LogFilter;
 import io.courier.chain.TxReceipt;
 import io.courier.chain.message.Address;
+import io.courier.chain.message.CheckpointRoot;
 import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.MessageId;
 import io.courier.chain.message.TxHash;
+import io.courier.chain.message.ValidatorSignature;
+import io.courier.delivery.Delivery;
+import io.courier.delivery.DeliveryGas;
+import io.courier.delivery.DeliveryPlanner;
 import io.courier.fees.FeeMarket;
 import io.courier.fees.FeeMode;
 import io.courier.fees.FeePricer;
@@ -31,6 +37,7 @@ import io.courier.finality.store.TransferStore;
 import io.courier.finality.store.TransitionOutcome;
 import io.courier.relayer.config.NodeConfig.SubmitterSettings;
 import io.courier.relayer.handoff.AttestRequests;
+import io.courier.relayer.handoff.CheckpointRequests;
 import io.courier.relayer.signing.ValidatorKeys;
 import io.courier.relayer.status.HaltedChains;
 import io.courier.relayer.submit.Inflight.Resend;
@@ -106,7 +113,27 @@ public final class Submitter {
 
     private enum LoadNonce implements Command { INSTANCE }
 
-    private record NonceLoaded(NonceRecovery.Plan plan, long handlerGasLimit) implements Command {}
+    /** {@code validatorSet}: the gateway's, as its batched paths take it; empty when batching is off. */
+    private record NonceLoaded(NonceRecovery.Plan plan, long handlerGasLimit, Optional<GatewayCalldata.ValidatorSet> validatorSet)
+            implements Command {}
+
+    /** Timer: plan what is queued (batching waits up to {@code batch.max-wait} for messages to share a transaction). */
+    private enum DrainTick implements Command { INSTANCE }
+
+    /** The queued messages of a planning round, loaded: those ready with their signatures, and those refused. */
+    private record Loaded(List<ReadyMessage> ready, List<PrepareFailed> refused) implements Command {}
+
+    /** An ATTESTED transfer and exactly {@code threshold} valid signatures over it, ordered by signer. */
+    private record ReadyMessage(Transfer transfer, List<ValidatorSignature> signatures) {}
+
+    /**
+     * A batch that cannot go as planned (its pre-flight estimate reverted, or it needs more gas than the cap): its
+     * messages go again, each on its own, where the lone path's checks find and isolate the cause.
+     */
+    private record BatchSplit(List<MessageId> ids, String reason) implements Command {}
+
+    /** A batch whose preparation failed for a passing reason (an RPC error): its messages wait for the next sweep. */
+    private record BatchFailed(List<MessageId> ids, String reason) implements Command {}
 
     private record NoncesChecked(NonceRecovery.Plan plan) implements Command {}
 
@@ -117,9 +144,21 @@ public final class Submitter {
     /** The signer's balance, read on each sweep for {@code courier_signer_balance_wei}. */
     private record BalanceRead(BigInteger wei, Throwable error) implements Command {}
 
-    /** {@code replacing}: the dropped transaction this one replaces; empty for a first submission. */
-    private record Prepared(Transfer transfer, String calldata, BigInteger gasLimit, Fees fees,
-                            Optional<Inflight> replacing) implements Command {}
+    /**
+     * A transaction ready to sign for {@code transfers} (one, or a batch's in nonce order) by {@code path};
+     * {@code replacing}: the dropped transaction this one replaces (lone only); empty for a first submission.
+     */
+    private record Prepared(List<Transfer> transfers, String path, String calldata, BigInteger gasLimit, Fees fees,
+                            Optional<Inflight> replacing) implements Command {
+
+        Prepared(Transfer transfer, String calldata, BigInteger gasLimit, Fees fees, Optional<Inflight> replacing) {
+            this(List.of(transfer), "lone", calldata, gasLimit, fees, replacing);
+        }
+
+        Transfer first() {
+            return transfers.get(0);
+        }
+    }
 
     /** The transaction's nonce was used by another transaction and it has no receipt: it can never be mined. */
     private record Dropped(Inflight tx) implements Command {}
@@ -146,18 +185,20 @@ public final class Submitter {
     private record UndeliverableRecorded(Transfer transfer, TransferEvent.Undeliverable event, TransitionOutcome outcome,
                                          Throwable error) implements Command {}
 
-    private record Broadcast(Inflight tx, SendResult result) implements Command {}
+    /** {@code txs}: the transaction's entry for each transfer it carries (one, or a batch's). */
+    private record Broadcast(List<Inflight> txs, SendResult result) implements Command {}
 
     /** The head a round of receipt polls counts confirmations from. */
     private record HeadRead(long round, List<Inflight> snapshot, long head, Throwable error) implements Command {}
 
-    private record ReceiptChecked(long round, Inflight tx, Optional<TxReceipt> receipt, long head, Throwable error) implements Command {}
+    /** One receipt poll of a transaction, for every transfer it carries ({@code txs}, the round's snapshot). */
+    private record ReceiptChecked(long round, List<Inflight> txs, Optional<TxReceipt> receipt, long head, Throwable error) implements Command {}
 
     /**
      * A rebroadcast's verdict: {@code dropped} when the nonce was used by another transaction and ours has no receipt;
      * {@code rejected} when the node refused it for good (TX_REJECTED), with its nonce.
      */
-    private record Rebroadcast(Inflight tx, boolean dropped, Optional<RejectedForGood> rejected, Throwable error) implements Command {}
+    private record Rebroadcast(List<Inflight> txs, boolean dropped, Optional<RejectedForGood> rejected, Throwable error) implements Command {}
 
     /** The node refused a transaction at {@code nonce} for a reason sending it again cannot fix ({@code reason}: its words). */
     private static final class RejectedForGood extends RuntimeException {
@@ -187,8 +228,11 @@ public final class Submitter {
     /** What became of persisting and broadcasting a signed transaction. */
     private sealed interface SendResult {
 
-        /** Persisted as SUBMITTED and accepted by the node. */
-        record Sent() implements SendResult {}
+        /**
+         * Persisted as SUBMITTED and accepted by the node; {@code notCarried}: transfers of a batch that had moved
+         * away (they are not followed with it; the others' SUBMITTED needed the transaction sent).
+         */
+        record Sent(Set<MessageId> notCarried) implements SendResult {}
 
         /** The submission's record was certainly not written and nothing was sent: its nonce is free again. */
         record NothingRecorded(Throwable cause) implements SendResult {}
@@ -207,16 +251,16 @@ public final class Submitter {
     public record Wiring(long chainId, String chainName, Address gateway, ChainClient client, Credentials signer,
                          SubmitterSettings settings, FeeSettings fees, TransferStore transfers, AttestationStore attestations,
                          SubmissionStore submissions, ValidatorKeys keys, AttestRequests attester,
-                         CourierMetrics metrics, TransferTracing tracing, Clock clock,
+                         CheckpointRequests checkpoints, CourierMetrics metrics, TransferTracing tracing, Clock clock,
                          HaltedChains halted, StepDeadlines deadlines) {
 
         /** With {@link StepDeadlines#STAGE_DEADLINE}. */
         public Wiring(long chainId, String chainName, Address gateway, ChainClient client, Credentials signer,
                       SubmitterSettings settings, FeeSettings fees, TransferStore transfers, AttestationStore attestations,
                       SubmissionStore submissions, ValidatorKeys keys, AttestRequests attester,
-                      CourierMetrics metrics, TransferTracing tracing, Clock clock, HaltedChains halted) {
+                      CheckpointRequests checkpoints, CourierMetrics metrics, TransferTracing tracing, Clock clock, HaltedChains halted) {
             this(chainId, chainName, gateway, client, signer, settings, fees, transfers, attestations, submissions, keys, attester,
-                    metrics, tracing, clock, halted, StepDeadlines.STAGE_DEADLINE);
+                    checkpoints, metrics, tracing, clock, halted, StepDeadlines.STAGE_DEADLINE);
         }
     }
 
@@ -232,6 +276,12 @@ public final class Submitter {
     private static final String HANDLER_GAS_LIMIT_CALL = org.web3j.abi.FunctionEncoder.encode(
             new org.web3j.abi.datatypes.Function("handlerGasLimit", List.of(), List.of()));
     private static final int SWEEP_LIMIT = 2_000;
+    private static final String VALIDATOR_SET_CALL = org.web3j.abi.FunctionEncoder.encode(
+            new org.web3j.abi.datatypes.Function("validatorSet", List.of(), List.of()));
+    /** Most queued messages one planning round loads (the rest wait for the next round). */
+    private static final int PLAN_LIMIT = 1_024;
+    /** Head room on the chain's gas estimate of a batch: state may change between the estimate and inclusion. */
+    private static final BigInteger ESTIMATE_MARGIN_PERCENT = BigInteger.valueOf(125);
     private static final Duration STEP_DEADLINE = Duration.ofSeconds(60);
     private static final Duration LOAD_RETRY = Duration.ofSeconds(2);
     private static final BigInteger FILL_GAS = BigInteger.valueOf(21_000);
@@ -358,8 +408,30 @@ public final class Submitter {
         Wiring w = env.w;
         CompletionStage<Long> handlerGas = w.client().call(CallRequest.to(w.gateway(), HANDLER_GAS_LIMIT_CALL).from(env.signer))
                 .thenApply(hex -> Numeric.toBigInt(hex).longValueExact());
-        env.ctx.pipeToSelf(env.within(env.readNoncePlan().thenCombine(handlerGas, NonceLoaded::new), "loading the nonce on " + w.chainName()),
+        // the batched paths carry the gateway's validator set in calldata, as the gateway stores it (ADR 008)
+        CompletionStage<Optional<GatewayCalldata.ValidatorSet>> set = env.s.batch().enabled()
+                ? w.client().call(CallRequest.to(w.gateway(), VALIDATOR_SET_CALL).from(env.signer)).thenApply(hex -> Optional.of(validatorSet(hex)))
+                : CompletableFuture.completedFuture(Optional.empty());
+        env.ctx.pipeToSelf(env.within(env.readNoncePlan().thenCombine(handlerGas, (plan, gas) -> new Object[] {plan, gas})
+                                .thenCombine(set, (pg, vs) -> new NonceLoaded((NonceRecovery.Plan) pg[0], (Long) pg[1], vs)),
+                        "loading the nonce on " + w.chainName()),
                 (loaded, e) -> e != null ? new StepFailed(Step.LOAD_NONCE, e) : loaded);
+    }
+
+    /** {@code validatorSet()}'s answer: ABI {@code bytes} holding threshold (1 byte) ‖ validators (20 bytes each). */
+    static GatewayCalldata.ValidatorSet validatorSet(String abiHex) {
+        byte[] abi = Numeric.hexStringToByteArray(abiHex);
+        int offset = new BigInteger(1, java.util.Arrays.copyOfRange(abi, 0, 32)).intValueExact();
+        int length = new BigInteger(1, java.util.Arrays.copyOfRange(abi, offset, offset + 32)).intValueExact();
+        byte[] packed = java.util.Arrays.copyOfRange(abi, offset + 32, offset + 32 + length);
+        if (packed.length < 21 || (packed.length - 1) % 20 != 0) {
+            throw new IllegalStateException("the gateway's validatorSet() is " + packed.length + " bytes, not threshold + 20 per validator");
+        }
+        List<String> validators = new ArrayList<>();
+        for (int i = 1; i < packed.length; i += 20) {
+            validators.add(Numeric.toHexString(java.util.Arrays.copyOfRange(packed, i, i + 20)));
+        }
+        return new GatewayCalldata.ValidatorSet(packed[0] & 0xff, validators);
     }
 
     // ── running ──────────────────────────────────────────────────────────────────────────────────────
@@ -386,6 +458,17 @@ public final class Submitter {
         private final Set<Long> unsent = new TreeSet<>();
         private Optional<ReceiptRound> receiptRound = Optional.empty();
         private long receiptRounds;
+        /** The gateway's validator set (batching on), read with the nonce. */
+        private final Optional<GatewayCalldata.ValidatorSet> validatorSet;
+        /** Messages to send on their own: their batch could not go (ADR 009); cleared when they leave the queue for good. */
+        private final Set<MessageId> alone = new HashSet<>();
+        /** Transactions of this signer that carry several messages, by hash: how many (a reverted one is re-planned, not FAILED). */
+        private final Map<TxHash, Integer> batches = new HashMap<>();
+        /** A planning round is loading the queued messages. */
+        private boolean planning;
+        /** Batches being prepared, and the messages they hold (in {@code preparing} too). */
+        private int preparingBatches;
+        private int preparingBatchIds;
         private boolean sweepRunning;
         private boolean nonceCheckRunning;
 
@@ -397,6 +480,7 @@ public final class Submitter {
             this.signer = env.signer;
             this.nonces = new NonceAllocator(loaded.plan().firstFree());
             this.handlerGasLimit = loaded.handlerGasLimit();
+            this.validatorSet = loaded.validatorSet();
             getContext().getLog().info("submitter {} ({}): signer {} starts at nonce {}{}", w.chainName(), w.chainId(), signer,
                     loaded.plan().firstFree(), loaded.plan().steps().isEmpty() ? "" : "; unmined before it: " + describe(loaded.plan()));
             applyNoncePlan(loaded.plan());
@@ -421,6 +505,10 @@ public final class Submitter {
                     .onMessage(SweepLoaded.class, this::onSweepLoaded)
                     .onMessage(BalanceRead.class, this::onBalanceRead)
                     .onMessage(Prepared.class, this::onPrepared)
+                    .onMessageEquals(DrainTick.INSTANCE, this::onDrainTick)
+                    .onMessage(Loaded.class, this::onLoaded)
+                    .onMessage(BatchSplit.class, this::onBatchSplit)
+                    .onMessage(BatchFailed.class, this::onBatchFailed)
                     .onMessage(PrepareFailed.class, this::onPrepareFailed)
                     .onMessage(Blocked.class, this::onBlocked)
                     .onMessage(PreflightReverted.class, this::onPreflightReverted)
@@ -470,6 +558,9 @@ public final class Submitter {
                     continue;
                 }
                 if (step instanceof NonceRecovery.Follow follow) {
+                    if (follow.submission().messageIds().size() > 1) {
+                        batches.put(follow.submission().txHash(), follow.submission().messageIds().size());
+                    }
                     for (Transfer t : follow.transfers()) {
                         Inflight current = inflight.get(t.id());
                         if (current == null || current.heldNonce().isEmpty()) {
@@ -489,10 +580,13 @@ public final class Submitter {
                         getContext().getLog().warn("transfer {}: adopting its recorded transaction {} at nonce {} (recorded, "
                                 + "never marked SUBMITTED)", t.id(), adopt.submission().txHash(), nonce);
                         queue.remove(t.id());
-                        persistAndBroadcast(t, nonce, adopt.submission().txHash(), adopt.submission().rawTransaction(),
-                                CompletableFuture.completedFuture(null), TransferStatus.ATTESTED,
-                                new TransferEvent.Submitted(adopt.submission().txHash(), nonce));
                     }
+                    if (adopt.submission().messageIds().size() > 1) {
+                        batches.put(adopt.submission().txHash(), adopt.submission().messageIds().size());
+                    }
+                    persistAndBroadcast(adopt.transfers(), nonce, adopt.submission().txHash(), adopt.submission().rawTransaction(),
+                            CompletableFuture.completedFuture(null), TransferStatus.ATTESTED,
+                            new TransferEvent.Submitted(adopt.submission().txHash(), nonce));
                 } else if (nonce < nonces.next()) {
                     nonces.claim(nonce);
                     fill(nonce);
@@ -597,14 +691,194 @@ public final class Submitter {
 
         // ── prepare: load, select signatures, estimate, price ────────────────────────────────────────
 
+        /**
+         * Transactions being prepared or in flight: a lone message being prepared, a batch being prepared, or a
+         * distinct transaction followed to its receipt ({@code max-in-flight} bounds their sum).
+         */
+        private int busy() {
+            long txs = inflight.values().stream().map(Inflight::txHash).distinct().count();
+            return (preparing.size() - preparingBatchIds) + preparingBatches + (int) txs + (planning ? 1 : 0);
+        }
+
         private void drain() {
-            while (!queue.isEmpty() && preparing.size() + inflight.size() < s.maxInFlight()) {
+            if (queue.isEmpty()) {
+                return;
+            }
+            if (!s.batch().enabled() || s.batch().maxWait().isZero()) {
+                drainNow();
+            } else if (!env.timers.isTimerActive(DrainTick.INSTANCE)) {
+                // what becomes ready meanwhile shares the transactions planned at the tick
+                env.timers.startSingleTimer(DrainTick.INSTANCE, s.batch().maxWait());
+            }
+        }
+
+        private Behavior<Command> onDrainTick() {
+            drainNow();
+            return this;
+        }
+
+        private void drainNow() {
+            if (s.batch().enabled() && validatorSet.isPresent()) {
+                if (planning || queue.isEmpty() || busy() >= s.maxInFlight()) {
+                    return;
+                }
+                // one planning round at a time: it loads what is queued now and plans it (docs/adr/009)
+                List<MessageId> ids = new ArrayList<>();
+                for (var it = queue.iterator(); it.hasNext() && ids.size() < PLAN_LIMIT; ) {
+                    MessageId id = it.next();
+                    it.remove();
+                    ids.add(id);
+                }
+                preparing.addAll(ids);
+                preparingBatchIds += ids.size();
+                planning = true;
+                getContext().pipeToSelf(env.within(loadReady(ids), "loading " + ids.size() + " ready messages"),
+                        (l, e) -> e != null ? new Loaded(List.of(), ids.stream().map(id -> new PrepareFailed(id, rootMessage(e))).toList()) : l);
+                return;
+            }
+            while (!queue.isEmpty() && busy() < s.maxInFlight()) {
                 MessageId id = queue.iterator().next();
                 queue.remove(id);
-                preparing.add(id);
-                getContext().pipeToSelf(env.within(prepare(id, Optional.empty()), "preparing " + id),
-                        (p, e) -> e != null ? new PrepareFailed(id, rootMessage(e)) : p);
+                startLone(id);
             }
+        }
+
+        private void startLone(MessageId id) {
+            preparing.add(id);
+            getContext().pipeToSelf(env.within(prepare(id, Optional.empty()), "preparing " + id),
+                    (p, e) -> e != null ? new PrepareFailed(id, rootMessage(e)) : p);
+        }
+
+        /** Each id's transfer (still ATTESTED, source not halted) and exactly threshold valid signatures; touches no actor state. */
+        private CompletionStage<Loaded> loadReady(List<MessageId> ids) {
+            List<ReadyMessage> ready = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<PrepareFailed> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+            CompletableFuture<?>[] reads = ids.stream().map(id -> w.transfers().find(id).thenCompose(found -> {
+                if (found.isEmpty() || found.get().status() != TransferStatus.ATTESTED) {
+                    refused.add(new PrepareFailed(id, "not ATTESTED any more: " + found.map(t -> t.status().name()).orElse("unknown")));
+                    return CompletableFuture.completedFuture(null);
+                }
+                Transfer t = found.get();
+                if (w.halted().isHalted(t.message().srcChainId())) {
+                    refused.add(new PrepareFailed(id, haltedReason(t)));
+                    return CompletableFuture.completedFuture(null);
+                }
+                return w.attestations().list(id).thenAccept(all -> {
+                    Optional<List<ValidatorSignature>> signatures = thresholdSignatures(t, all);
+                    if (signatures.isEmpty()) {
+                        refused.add(new PrepareFailed(id, "fewer than " + w.keys().threshold() + " valid signatures"));
+                    } else {
+                        ready.add(new ReadyMessage(t, signatures.get()));
+                    }
+                });
+            }).toCompletableFuture()).toArray(CompletableFuture[]::new);
+            return CompletableFuture.allOf(reads).thenApply(x -> new Loaded(List.copyOf(ready), List.copyOf(refused)));
+        }
+
+        /** Exactly threshold valid signatures over the transfer (each extra one costs gas), ordered by signer as the gateway checks. */
+        private Optional<List<ValidatorSignature>> thresholdSignatures(Transfer t, List<Attestation> all) {
+            var digest = w.keys().digest(t.id(), t.message().dstChainId(), w.gateway().toHex());
+            List<Attestation> valid = new ArrayList<>(w.keys().valid(digest, all));
+            if (valid.size() < w.keys().threshold()) {
+                return Optional.empty();
+            }
+            valid.sort(Comparator.comparing(a -> a.validator().toLowerCase()));
+            return Optional.of(valid.subList(0, w.keys().threshold()).stream().map(a -> ValidatorSignature.fromHex(a.signature())).toList());
+        }
+
+        private Behavior<Command> onLoaded(Loaded loaded) {
+            planning = false;
+            for (PrepareFailed refused : loaded.refused()) {
+                preparingBatchIds--;
+                onPrepareFailed(refused);
+            }
+            GatewayCalldata.ValidatorSet set = validatorSet.orElseThrow();
+            // the gateway's 63/64 guard wants this much left before its last handler call: paid in the limit, not in gas used
+            long reserve = (handlerGasLimit + ExecuteGasLimit.HANDLER_RESERVE) * 64 / 63 + 1;
+            DeliveryGas gas = new DeliveryGas(set.threshold(), set.validators().size(), s.batch().handlerGasEstimate(), reserve);
+            DeliveryPlanner.Limits limits = new DeliveryPlanner.Limits(s.batch().maxMessages(), s.maxGasLimit(),
+                    w.checkpoints().signers() >= set.threshold());
+            Map<MessageId, ReadyMessage> byId = new HashMap<>();
+            loaded.ready().forEach(r -> byId.put(r.transfer().id(), r));
+            List<Delivery> plan = DeliveryPlanner.plan(loaded.ready().stream().map(r -> r.transfer().message()).toList(), alone, limits, gas);
+            for (Delivery d : plan) {
+                List<ReadyMessage> members = d.messages().stream().map(m -> byId.get(m.id())).toList();
+                if (d instanceof Delivery.Lone) {
+                    preparingBatchIds--; // from here on a lone message, prepared (and counted) as before batching
+                    getContext().pipeToSelf(env.within(prepare(members.get(0).transfer().id(), Optional.empty()), "preparing " + d.messages().get(0).id()),
+                            (p, e) -> e != null ? new PrepareFailed(members.get(0).transfer().id(), rootMessage(e)) : p);
+                } else {
+                    preparingBatches++;
+                    List<MessageId> ids = members.stream().map(r -> r.transfer().id()).toList();
+                    getContext().pipeToSelf(env.within(prepareBatch(d, members, set), "preparing a " + d.path() + " of " + ids.size()),
+                            (p, e) -> e != null ? new BatchFailed(ids, rootMessage(e)) : p);
+                }
+            }
+            return this;
+        }
+
+        /**
+         * Calldata for the delivery (a checkpoint when enough validators sign its root, else per-message signatures),
+         * its gas from the chain's estimate (which is also the pre-flight: a batch that would revert costs nothing),
+         * and the price. Touches no actor state.
+         */
+        private CompletionStage<Command> prepareBatch(Delivery d, List<ReadyMessage> members, GatewayCalldata.ValidatorSet set) {
+            List<MessageId> ids = members.stream().map(r -> r.transfer().id()).toList();
+            List<CrossChainMessage> messages = d.messages();
+            String perMessage = GatewayCalldata.executeBatch(set, members.stream()
+                    .map(r -> new GatewayCalldata.Signed(r.transfer().message(), r.signatures())).toList());
+            CompletionStage<String[]> calldata = d instanceof Delivery.Checkpoint
+                    ? w.checkpoints().sign(messages, w.gateway().toHex()).handle((sigs, e) -> sigs != null && sigs.size() >= set.threshold()
+                            ? new String[] {"checkpoint", GatewayCalldata.executeCheckpoint(messages, CheckpointRoot.ofMessages(messages), set,
+                                    sigs.subList(0, set.threshold()))}
+                            : new String[] {"batch", perMessage})
+                    : CompletableFuture.completedFuture(new String[] {"batch", perMessage});
+            return calldata.thenCompose(pathAndData -> {
+                String data = pathAndData[1];
+                if ((data.length() - 2) / 2 > DeliveryCheck.MAX_CALLDATA_BYTES) {
+                    return CompletableFuture.<Command>completedFuture(new BatchSplit(ids, "calldata of " + (data.length() - 2) / 2 + " bytes"));
+                }
+                return w.client().estimateGas(CallRequest.to(w.gateway(), data).from(signer)).thenCompose(estimate -> {
+                    BigInteger limit = estimate.multiply(ESTIMATE_MARGIN_PERCENT).divide(BigInteger.valueOf(100));
+                    if (limit.compareTo(BigInteger.valueOf(s.maxGasLimit())) > 0) {
+                        return CompletableFuture.<Command>completedFuture(new BatchSplit(ids, "needs " + limit
+                                + " gas with the margin, above submitter.max-gas-limit " + s.maxGasLimit()));
+                    }
+                    List<Transfer> transfers = members.stream().map(ReadyMessage::transfer).toList();
+                    return env.price().thenApply(outcome -> outcome instanceof FeePricer.Priced p
+                            ? (Command) new Prepared(transfers, pathAndData[0], data, limit, p.fees(), Optional.empty())
+                            : new BatchFailed(ids, overCap(outcome)));
+                }).exceptionallyCompose(e -> unwrap(e) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.REVERTED
+                        ? CompletableFuture.completedFuture(new BatchSplit(ids, "estimate reverted: "
+                                + rpc.revertReason().or(rpc::revertData).orElse(rootMessage(rpc))))
+                        : CompletableFuture.failedFuture(unwrap(e)));
+            });
+        }
+
+        private void batchResolved(List<MessageId> ids) {
+            preparingBatches--;
+            preparingBatchIds -= ids.size();
+            ids.forEach(preparing::remove);
+        }
+
+        private Behavior<Command> onBatchSplit(BatchSplit split) {
+            batchResolved(split.ids());
+            w.metrics().submissions.labelValues(w.chainName(), "batch_split").inc();
+            getContext().getLog().warn("submitter {}: a batch of {} messages cannot go as planned ({}); each goes on its own",
+                    w.chainName(), split.ids().size(), split.reason());
+            alone.addAll(split.ids());
+            queue.addAll(split.ids());
+            drain();
+            return this;
+        }
+
+        private Behavior<Command> onBatchFailed(BatchFailed failed) {
+            batchResolved(failed.ids());
+            // nothing signed or spent; the transfers stay ATTESTED and the next sweep queues them again
+            getContext().getLog().warn("submitter {}: a batch of {} messages not submitted now: {}", w.chainName(), failed.ids().size(),
+                    failed.reason());
+            drain();
+            return this;
         }
 
         /** An execute of {@code id}, ATTESTED; or, {@code replacing} a dropped transaction, still SUBMITTED with it. */
@@ -685,7 +959,7 @@ public final class Submitter {
                     List.of()));
             return w.client().call(CallRequest.to(w.gateway(), status).from(signer)).thenCompose(hex -> Numeric.toBigInt(hex).signum() == 0
                     ? CompletableFuture.completedFuture(Optional.<Command>empty())
-                    : w.client().head().thenCompose(head -> findExecution(t.id().toHex(), head.number(), 0)).thenCompose(log -> log.isEmpty()
+                    : w.client().head().thenCompose(head -> findExecution(t.message(), head.number(), 0)).thenCompose(log -> log.isEmpty()
                             ? CompletableFuture.completedFuture(Optional.<Command>of(nonceUsedByAnother(t, replacing)))
                             : w.client().transactionNonce(log.get().txHash()).thenApply(nonce -> nonce.<Command>map(n ->
                                     new ExecutedElsewhere(t, log.get().txHash(), n, replacing)))));
@@ -703,14 +977,27 @@ public final class Submitter {
                             + "the nonce (a source reorg past finality) or it was executed before the lookback"));
         }
 
-        private CompletionStage<Optional<ChainLog>> findExecution(String id, long to, int window) {
+        /**
+         * The latest execution of {@code m} on the destination within the lookback: its own {@code MessageExecuted} or
+         * {@code MessageDelivered}, or a {@code CheckpointExecuted} of its route whose range holds its nonce (ADR 008).
+         */
+        private CompletionStage<Optional<ChainLog>> findExecution(CrossChainMessage m, long to, int window) {
             if (window >= LOOKBACK_WINDOWS || to < 0) {
                 return CompletableFuture.completedFuture(Optional.empty());
             }
             long from = Math.max(0, to - LOOKBACK_BLOCKS + 1);
-            return w.client().logs(LogFilter.of(w.gateway(), List.of(GatewayEvents.MESSAGE_EXECUTED_TOPIC,
-                            GatewayEvents.MESSAGE_DELIVERED_TOPIC), from, to).withTopic1(id))
-                    .thenCompose(logs -> logs.isEmpty() ? findExecution(id, from - 1, window + 1)
+            CompletionStage<List<ChainLog>> own = w.client().logs(LogFilter.of(w.gateway(), List.of(GatewayEvents.MESSAGE_EXECUTED_TOPIC,
+                    GatewayEvents.MESSAGE_DELIVERED_TOPIC), from, to).withTopic1(m.id().toHex()));
+            CompletionStage<List<ChainLog>> checkpoints = w.client().logs(LogFilter.of(w.gateway(),
+                            List.of(GatewayEvents.CHECKPOINT_EXECUTED_TOPIC), from, to).withTopic1(GatewayEvents.uintTopic(m.srcChainId())))
+                    .thenApply(logs -> logs.stream().filter(l -> GatewayEvents.checkpointCovers(l, w.gateway(), m)).toList());
+            return own.thenCombine(checkpoints, (a, b) -> {
+                        List<ChainLog> all = new ArrayList<>(a);
+                        all.addAll(b);
+                        all.sort(Comparator.comparingLong(ChainLog::blockNumber));
+                        return all;
+                    })
+                    .thenCompose(logs -> logs.isEmpty() ? findExecution(m, from - 1, window + 1)
                             : CompletableFuture.completedFuture(Optional.of(logs.get(logs.size() - 1))));
         }
 
@@ -829,6 +1116,7 @@ public final class Submitter {
                 }
                 return this;
             }
+            alone.remove(t.id());
             w.metrics().transfersUndeliverable.labelValues(t.route(), r.event().obstacle().label()).inc();
             w.metrics().transfersCompleted.labelValues(TransferStatus.UNDELIVERABLE.name(), t.route()).inc();
             getContext().getLog().error("transfer {} ({}) is UNDELIVERABLE to {}: {}. No nonce holds it; an operator may retry it "
@@ -839,43 +1127,70 @@ public final class Submitter {
         // ── sign, persist, broadcast ─────────────────────────────────────────────────────────────────
 
         private Behavior<Command> onPrepared(Prepared p) {
-            MessageId id = p.transfer().id();
-            if (w.halted().isHalted(p.transfer().message().srcChainId())) {
+            List<MessageId> ids = p.transfers().stream().map(Transfer::id).toList();
+            boolean batch = ids.size() > 1;
+            Optional<Transfer> halted = p.transfers().stream().filter(t -> w.halted().isHalted(t.message().srcChainId())).findFirst();
+            if (halted.isPresent()) {
                 // halted while it was being prepared: no transaction is signed for it
-                return onPrepareFailed(new PrepareFailed(id, haltedReason(p.transfer())));
+                if (batch) {
+                    return onBatchFailed(new BatchFailed(ids, haltedReason(halted.get())));
+                }
+                return onPrepareFailed(new PrepareFailed(ids.get(0), haltedReason(halted.get())));
             }
-            preparing.remove(id);
-            replacing.remove(id);
-            backingOff.remove(id);
+            if (batch) {
+                batchResolved(ids);
+            } else {
+                preparing.remove(ids.get(0));
+            }
+            ids.forEach(id -> {
+                replacing.remove(id);
+                backingOff.remove(id);
+                alone.remove(id);
+            });
             long nonce = nonces.take();
             String raw = env.sign(nonce, p.gasLimit(), w.gateway().toHex(), p.calldata(), p.fees());
             TxHash hash = TxHash.fromHex(Hash.sha3(raw));
             // legacy fees are recorded as both fields (max fee = tip = the gas price)
-            Submission record = new Submission(w.chainId(), signer, nonce, hash, List.of(id), p.fees().maxFee(),
+            Submission record = new Submission(w.chainId(), signer, nonce, hash, ids, p.fees().maxFee(),
                     p.fees().maxTip(), p.gasLimit().longValue(), w.clock().instant(), null, raw);
             p.replacing().ifPresent(old -> {
                 w.metrics().submissions.labelValues(w.chainName(), "replaced_dropped").inc();
                 getContext().getLog().warn("transfer {}: its transaction {} (nonce {}) can never be mined (the nonce was used by "
-                        + "another transaction); replaced by {} at nonce {}", id, old.txHash(), old.nonceText(), hash, nonce);
+                        + "another transaction); replaced by {} at nonce {}", ids.get(0), old.txHash(), old.nonceText(), hash, nonce);
             });
-            persistAndBroadcast(p.transfer(), nonce, hash, raw, w.submissions().record(record),
+            if (batch) {
+                batches.put(hash, ids.size());
+                CrossChainMessage first = p.first().message();
+                getContext().getLog().info("submitter {}: {} of {} messages of route {} (nonces {}..{}) in {} at nonce {}, gas limit {}",
+                        w.chainName(), p.path(), ids.size(), p.first().route(), first.nonce(),
+                        p.transfers().get(ids.size() - 1).message().nonce(), hash, nonce, p.gasLimit());
+            }
+            w.metrics().deliveryBatchMessages.labelValues(w.chainName(), p.path()).observe(ids.size());
+            persistAndBroadcast(p.transfers(), nonce, hash, raw, w.submissions().record(record),
                     p.replacing().isEmpty() ? TransferStatus.ATTESTED : TransferStatus.SUBMITTED,
                     p.replacing().isEmpty() ? new TransferEvent.Submitted(hash, nonce) : new TransferEvent.Replaced(hash, nonce));
             return this;
         }
 
-        /** After {@code recorded}: persist the transfer's move to the transaction, then broadcast it (ADR 004's order). */
-        private void persistAndBroadcast(Transfer t, long nonce, TxHash hash, String raw, CompletionStage<Void> recorded,
+        /**
+         * After {@code recorded}: persist each transfer's move to the transaction, then broadcast it once (ADR 004's
+         * order; a batch's transfers move together, docs/adr/009).
+         */
+        private void persistAndBroadcast(List<Transfer> ts, long nonce, TxHash hash, String raw, CompletionStage<Void> recorded,
                                          TransferStatus from, TransferEvent event) {
-            MessageId id = t.id();
-            Inflight flight = Inflight.signed(t, nonce, hash, Optional.ofNullable(raw), new Resend.After(w.clock().instant()));
-            inflight.put(id, flight);
+            List<Inflight> flights = new ArrayList<>();
+            for (Transfer t : ts) {
+                Inflight flight = Inflight.signed(t, nonce, hash, Optional.ofNullable(raw), new Resend.After(w.clock().instant()));
+                inflight.put(t.id(), flight);
+                flights.add(flight);
+            }
+            List<MessageId> ids = ts.stream().map(Transfer::id).toList();
             CompletionStage<SendResult> result = recorded.handle((ok, e) -> e)
                     .thenCompose(recordFailed -> recordFailed != null
                             ? CompletableFuture.completedFuture(notRecorded(unwrap(recordFailed)))
-                            : persistThenSend(id, from, event, hash, raw));
+                            : persistThenSend(ids, from, event, hash, raw));
             getContext().pipeToSelf(env.within(result, "submitting " + hash),
-                    (r, e) -> new Broadcast(flight, e != null ? new SendResult.NotSent(e) : r));
+                    (r, e) -> new Broadcast(List.copyOf(flights), e != null ? new SendResult.NotSent(e) : r));
         }
 
         /** A failed record write: certainly not written, or perhaps written (a timeout), so perhaps adopted later. */
@@ -884,67 +1199,101 @@ public final class Submitter {
                     ? new SendResult.NothingRecorded(cause) : new SendResult.NotSent(cause);
         }
 
-        private CompletionStage<SendResult> persistThenSend(MessageId id, TransferStatus from, TransferEvent event, TxHash hash, String raw) {
-            return w.transfers().transition(id, from, event, w.clock().instant()).<CompletionStage<SendResult>>handle((outcome, e) -> {
-                if (e != null) {
-                    Throwable cause = unwrap(e);
-                    // a rejected move never happens; a failed write may have landed: the receipt poll finds out
-                    return CompletableFuture.<SendResult>completedFuture(cause instanceof TransitionRejectedException
-                            ? new SendResult.NotPersisted(cause.getMessage()) : new SendResult.NotSent(cause));
+        private CompletionStage<SendResult> persistThenSend(List<MessageId> ids, TransferStatus from, TransferEvent event, TxHash hash,
+                                                            String raw) {
+            Instant now = w.clock().instant();
+            List<CompletableFuture<Object>> moves = ids.stream().map(id -> w.transfers().transition(id, from, event, now)
+                    .<Object>handle((outcome, e) -> e != null ? unwrap(e) : outcome).toCompletableFuture()).toList();
+            return CompletableFuture.allOf(moves.toArray(CompletableFuture[]::new)).thenCompose(x -> {
+                Set<MessageId> notCarried = new HashSet<>();
+                Throwable unknown = null;
+                String rejected = null;
+                for (int i = 0; i < ids.size(); i++) {
+                    Object r = moves.get(i).join();
+                    if (r instanceof TransitionOutcome outcome && carries(outcome, hash)) {
+                        continue;
+                    }
+                    notCarried.add(ids.get(i));
+                    if (r instanceof Throwable cause && !(cause instanceof TransitionRejectedException)) {
+                        unknown = cause; // a failed write may have landed: the receipt poll finds out
+                    } else {
+                        rejected = r instanceof Throwable cause ? cause.getMessage()
+                                : "transfer " + ids.get(i) + " moved away from " + from + ": " + r;
+                    }
                 }
-                if (!carries(outcome, hash)) {
-                    return CompletableFuture.<SendResult>completedFuture(new SendResult.NotPersisted(
-                            "transfer " + id + " moved away from " + from + ": " + outcome));
+                if (notCarried.size() == ids.size()) {
+                    // nothing carries it: never sent (a rejected move never happens; a failed write may have landed)
+                    return CompletableFuture.<SendResult>completedFuture(unknown != null ? new SendResult.NotSent(unknown)
+                            : new SendResult.NotPersisted(rejected));
                 }
+                // some transfer is SUBMITTED with it: the transaction must exist (those that moved away are let go)
                 return w.client().sendRawTransaction(raw).<SendResult>handle((h, sendError) -> sendError == null
-                        ? new SendResult.Sent() : new SendResult.NotSent(unwrap(sendError)));
-            }).thenCompose(r -> r);
+                        ? new SendResult.Sent(Set.copyOf(notCarried)) : new SendResult.NotSent(unwrap(sendError)));
+            });
         }
 
         private Behavior<Command> onBroadcast(Broadcast b) {
-            Inflight tx = b.tx();
-            MessageId id = tx.transfer().id();
-            long nonce = tx.heldNonce().orElseThrow();
-            if (b.result() instanceof SendResult.Sent) {
+            Inflight any = b.txs().get(0);
+            long nonce = any.heldNonce().orElseThrow();
+            String who = b.txs().size() == 1 ? "transfer " + any.transfer().id() : "batch of " + b.txs().size();
+            if (b.result() instanceof SendResult.Sent sent) {
                 w.metrics().submissions.labelValues(w.chainName(), "broadcast").inc();
-                Instant sentAt = tx.resend() instanceof Resend.After after ? after.lastSent() : w.clock().instant();
-                w.tracing().stage(id.toHex(), tx.transfer().route(), "submit",
-                        tx.transfer().stageTime(TransferStatus.ATTESTED).orElse(sentAt), w.clock().instant(),
-                        Attributes.builder().put("courier.tx_hash", tx.txHash().toHex()).put("courier.nonce", nonce).build(), true);
+                for (Inflight tx : b.txs()) {
+                    MessageId id = tx.transfer().id();
+                    if (sent.notCarried().contains(id)) {
+                        if (tx.sameTx(inflight.get(id))) {
+                            inflight.remove(id); // it moved away before the batch was sent: not ours to follow
+                        }
+                        continue;
+                    }
+                    Instant sentAt = tx.resend() instanceof Resend.After after ? after.lastSent() : w.clock().instant();
+                    w.tracing().stage(id.toHex(), tx.transfer().route(), "submit",
+                            tx.transfer().stageTime(TransferStatus.ATTESTED).orElse(sentAt), w.clock().instant(),
+                            Attributes.builder().put("courier.tx_hash", tx.txHash().toHex()).put("courier.nonce", nonce)
+                                    .put("courier.batch_messages", b.txs().size()).build(), true);
+                }
             } else if (b.result() instanceof SendResult.NothingRecorded nothing) {
                 // nothing recorded, nothing sent: the nonce was not used, the next transaction takes it
-                if (tx.sameTx(inflight.get(id))) {
-                    inflight.remove(id);
-                }
+                forget(b.txs());
                 nonces.giveBack(nonce);
-                getContext().getLog().warn("transfer {}: recording {} (nonce {}) failed, nonce given back: {}", id, tx.txHash(),
+                getContext().getLog().warn("{}: recording {} (nonce {}) failed, nonce given back: {}", who, any.txHash(),
                         nonce, rootMessage(nothing.cause()));
                 drain();
             } else if (b.result() instanceof SendResult.NotPersisted notPersisted) {
-                if (tx.sameTx(inflight.get(id))) {
-                    inflight.remove(id);
-                }
+                forget(b.txs());
                 unsent.add(nonce);
-                getContext().getLog().warn("transfer {}: {} (nonce {}) not sent: {}; the nonce check adopts or fills the nonce",
-                        id, tx.txHash(), nonce, notPersisted.reason());
+                getContext().getLog().warn("{}: {} (nonce {}) not sent: {}; the nonce check adopts or fills the nonce",
+                        who, any.txHash(), nonce, notPersisted.reason());
                 drain();
             } else if (b.result() instanceof SendResult.NotSent notSent) {
                 if (unwrap(notSent.cause()) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.ALREADY_KNOWN) {
                     return this; // the node has it: fine
                 }
                 if (unwrap(notSent.cause()) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.TX_REJECTED) {
-                    return onRejectedByNode(tx, nonce, rootMessage(rpc)); // sending it again cannot help
+                    b.txs().forEach(tx -> onRejectedByNode(tx, nonce, rootMessage(rpc))); // sending it again cannot help
+                    return this;
                 }
                 // persisted as SUBMITTED (or perhaps) but the broadcast failed (transient RPC error, nonce clash):
                 // the receipt poll sends it again
                 w.metrics().submissions.labelValues(w.chainName(), "broadcast_failed").inc();
-                getContext().getLog().warn("transfer {}: broadcast of {} (nonce {}) failed, will retry: {}", id, tx.txHash(), nonce,
+                getContext().getLog().warn("{}: broadcast of {} (nonce {}) failed, will retry: {}", who, any.txHash(), nonce,
                         unwrap(notSent.cause()).toString());
-                if (tx.sameTx(inflight.get(id))) {
-                    inflight.put(id, tx.with(Resend.Fixed.NEXT_POLL));
+                for (Inflight tx : b.txs()) {
+                    if (tx.sameTx(inflight.get(tx.transfer().id()))) {
+                        inflight.put(tx.transfer().id(), tx.with(Resend.Fixed.NEXT_POLL));
+                    }
                 }
             }
             return this;
+        }
+
+        /** Stops following these entries (when each is still the one followed for its transfer). */
+        private void forget(List<Inflight> txs) {
+            for (Inflight tx : txs) {
+                if (tx.sameTx(inflight.get(tx.transfer().id()))) {
+                    inflight.remove(tx.transfer().id());
+                }
+            }
         }
 
         // ── receipts ─────────────────────────────────────────────────────────────────────────────────
@@ -971,26 +1320,37 @@ public final class Submitter {
                 getContext().getLog().warn("submitter {}: receipts failed: {}", w.chainName(), rootMessage(read.error()));
                 return this;
             }
-            for (Inflight tx : read.snapshot()) {
-                getContext().pipeToSelf(env.within(w.client().receipt(tx.txHash()), "receipt of " + tx.txHash()),
-                        (r, e) -> new ReceiptChecked(read.round(), tx, r == null ? Optional.empty() : r, read.head(), e));
-            }
-            receiptRound = read.snapshot().isEmpty() ? Optional.empty() : Optional.of(new ReceiptRound(read.round(), read.snapshot().size()));
+            // one receipt per transaction, for every transfer it carries
+            Map<TxHash, List<Inflight>> byTx = new java.util.LinkedHashMap<>();
+            read.snapshot().forEach(tx -> byTx.computeIfAbsent(tx.txHash(), h -> new ArrayList<>()).add(tx));
+            byTx.forEach((hash, txs) -> getContext().pipeToSelf(env.within(w.client().receipt(hash), "receipt of " + hash),
+                    (r, e) -> new ReceiptChecked(read.round(), List.copyOf(txs), r == null ? Optional.empty() : r, read.head(), e)));
+            receiptRound = byTx.isEmpty() ? Optional.empty() : Optional.of(new ReceiptRound(read.round(), byTx.size()));
             return this;
         }
 
         private Behavior<Command> onReceiptChecked(ReceiptChecked checked) {
             receiptRound.filter(r -> r.id() == checked.round()).ifPresent(r ->
                     receiptRound = r.outstanding() <= 1 ? Optional.empty() : Optional.of(new ReceiptRound(r.id(), r.outstanding() - 1)));
-            Inflight tx = checked.tx();
-            Inflight current = inflight.get(tx.transfer().id());
-            if (checked.error() != null || current != tx && !tx.sameTx(current)) {
+            if (checked.error() != null) {
                 return this;
             }
+            // the transfers still followed with this transaction, as their entries are now
+            List<Inflight> members = new ArrayList<>();
+            for (Inflight tx : checked.txs()) {
+                Inflight current = inflight.get(tx.transfer().id());
+                if (current == tx || tx.sameTx(current)) {
+                    members.add(current);
+                }
+            }
+            if (members.isEmpty()) {
+                return this;
+            }
+            TxHash hash = members.get(0).txHash();
             if (checked.receipt().isEmpty()) {
-                // the entry as it is now: a failed broadcast since the snapshot asks for a resend at this poll
-                if (current.resendDue(w.clock().instant(), s.rebroadcastAfter())) {
-                    rebroadcast(current);
+                // the entries as they are now: a failed broadcast since the snapshot asks for a resend at this poll
+                if (members.stream().anyMatch(m -> m.resendDue(w.clock().instant(), s.rebroadcastAfter()))) {
+                    rebroadcast(members);
                 }
                 return this;
             }
@@ -999,23 +1359,43 @@ public final class Submitter {
             if (confirmations < s.destinationConfirmations()) {
                 return this;
             }
-            inflight.put(tx.transfer().id(), current.with(Resend.Fixed.NEVER));
+            members.forEach(m -> inflight.put(m.transfer().id(), m.with(Resend.Fixed.NEVER)));
             if (receipt.gasUsed() != null) {
                 w.metrics().gasUsed.labelValues(w.chainName()).inc(receipt.gasUsed().doubleValue());
             }
             receipt.feePaid().ifPresent(f -> w.metrics().gasSpentWei.labelValues(w.chainName()).inc(f.doubleValue()));
-            ExecutionOutcome outcome = ExecutionOutcome.of(receipt, tx.transfer().id(), w.gateway());
-            TransferEvent event;
-            if (outcome instanceof ExecutionOutcome.RecipientReverted r) {
-                event = new TransferEvent.ExecutionFailed("recipient reverted: " + r.revertData(), tx.txHash());
-            } else if (outcome instanceof ExecutionOutcome.TransactionReverted r) {
-                event = new TransferEvent.ExecutionFailed(r.reason(), tx.txHash());
-            } else {
-                event = new TransferEvent.Delivered(tx.txHash(), receipt.blockNumber());
+            Integer carried = batches.remove(hash);
+            if (carried != null && receipt.gasUsed() != null) {
+                getContext().getLog().info("submitter {}: {} mined in block {}: {} messages, gas used {} ({} a message){}", w.chainName(),
+                        hash, receipt.blockNumber(), carried, receipt.gasUsed(), receipt.gasUsed().divide(BigInteger.valueOf(carried)),
+                        receipt.succeeded() ? "" : ", REVERTED");
             }
-            Inflight recording = current;
-            getContext().pipeToSelf(env.within(recordOutcome(recording, event), "recording the outcome of " + tx.txHash()),
-                    (o, e) -> new Finished(recording, o instanceof TransitionOutcome.Applied a ? a.updated().status() : null, e));
+            if (!receipt.succeeded() && carried != null && carried > 1) {
+                // the whole batch reverted, so none of its messages was executed: each goes again on its own
+                // (a replacement at a new nonce; its pre-flight finds one executed meanwhile), never FAILED for another's fault
+                w.metrics().submissions.labelValues(w.chainName(), "batch_reverted").inc();
+                getContext().getLog().warn("submitter {}: batch {} of {} messages reverted ({}); each is sent again on its own",
+                        w.chainName(), hash, carried, receipt.revertReasonIfGiven().orElse("no reason given"));
+                for (Inflight m : members) {
+                    alone.add(m.transfer().id());
+                    onDropped(new Dropped(inflight.get(m.transfer().id())));
+                }
+                return this;
+            }
+            for (Inflight current : members) {
+                ExecutionOutcome outcome = ExecutionOutcome.of(receipt, current.transfer().message(), w.gateway());
+                TransferEvent event;
+                if (outcome instanceof ExecutionOutcome.RecipientReverted r) {
+                    event = new TransferEvent.ExecutionFailed("recipient reverted: " + r.revertData(), hash);
+                } else if (outcome instanceof ExecutionOutcome.TransactionReverted r) {
+                    event = new TransferEvent.ExecutionFailed(r.reason(), hash);
+                } else {
+                    event = new TransferEvent.Delivered(hash, receipt.blockNumber());
+                }
+                Inflight recording = inflight.get(current.transfer().id());
+                getContext().pipeToSelf(env.within(recordOutcome(recording, event), "recording the outcome of " + hash),
+                        (o, e) -> new Finished(recording, o instanceof TransitionOutcome.Applied a ? a.updated().status() : null, e));
+            }
             return this;
         }
 
@@ -1038,11 +1418,13 @@ public final class Submitter {
          * too low", or its record is below the chain's mined nonce) and it still has no receipt, it can never be mined:
          * {@link Dropped} has it replaced at a new nonce.
          */
-        private void rebroadcast(Inflight tx) {
-            Inflight again = tx.sentAgain(w.clock().instant());
-            inflight.put(tx.transfer().id(), again);
+        private void rebroadcast(List<Inflight> members) {
+            List<Inflight> sentAgain = members.stream().map(m -> m.sentAgain(w.clock().instant())).toList();
+            sentAgain.forEach(m -> inflight.put(m.transfer().id(), m));
+            Inflight tx = members.get(0);
             // a recovered transaction's raw bytes are in its record, which is listed from the mined nonce on
-            Optional<String> known = tx.sender() instanceof Sender.Signed signed ? signed.raw() : Optional.empty();
+            Optional<String> known = members.stream().map(m -> m.sender() instanceof Sender.Signed signed ? signed.raw() : Optional.<String>empty())
+                    .flatMap(Optional::stream).findFirst();
             CompletionStage<Optional<String>> raw = known.isPresent()
                     ? CompletableFuture.completedFuture(known)
                     : w.client().nonce(signer, false).thenCompose(mined -> w.submissions().list(w.chainId(), signer, mined, 1_000))
@@ -1073,21 +1455,27 @@ public final class Submitter {
                     : CompletableFuture.completedFuture(false));
             getContext().pipeToSelf(env.within(dropped, "rebroadcast of " + tx.txHash()),
                     (d, e) -> unwrap(e) instanceof RejectedForGood rejected
-                            ? new Rebroadcast(again, false, Optional.of(rejected), null)
-                            : new Rebroadcast(again, Boolean.TRUE.equals(d), Optional.empty(), e));
-            getContext().getLog().info("transfer {}: no receipt for {} yet, broadcast again", tx.transfer().id(), tx.txHash());
+                            ? new Rebroadcast(sentAgain, false, Optional.of(rejected), null)
+                            : new Rebroadcast(sentAgain, Boolean.TRUE.equals(d), Optional.empty(), e));
+            getContext().getLog().info("{}: no receipt for {} yet, broadcast again", members.size() == 1 ? "transfer " + tx.transfer().id()
+                    : "batch of " + members.size(), tx.txHash());
         }
 
         private Behavior<Command> onRebroadcast(Rebroadcast r) {
             if (r.error() != null) {
-                getContext().getLog().warn("submitter {}: rebroadcast {} failed: {}", w.chainName(), r.tx().txHash(), rootMessage(r.error()));
+                getContext().getLog().warn("submitter {}: rebroadcast {} failed: {}", w.chainName(), r.txs().get(0).txHash(), rootMessage(r.error()));
                 return this;
             }
-            if (r.rejected().isPresent()) {
-                return r.tx().sameTx(inflight.get(r.tx().transfer().id()))
-                        ? onRejectedByNode(r.tx(), r.rejected().get().nonce, r.rejected().get().getMessage()) : this;
+            for (Inflight tx : r.txs()) {
+                if (r.rejected().isPresent()) {
+                    if (tx.sameTx(inflight.get(tx.transfer().id()))) {
+                        onRejectedByNode(tx, r.rejected().get().nonce, r.rejected().get().getMessage());
+                    }
+                } else if (r.dropped()) {
+                    onDropped(new Dropped(tx));
+                }
             }
-            return r.dropped() ? onDropped(new Dropped(r.tx())) : this;
+            return this;
         }
 
         private Behavior<Command> onDropped(Dropped dropped) {
@@ -1107,6 +1495,7 @@ public final class Submitter {
             Inflight tx = f.tx();
             MessageId id = tx.transfer().id();
             inflight.remove(id);
+            alone.remove(id);
             if (f.error() != null) {
                 getContext().getLog().warn("transfer {}: recording the outcome of {} failed, will re-check: {}", id, tx.txHash(), f.error().toString());
                 // followed again from the next poll; someone else's transaction is still never sent

@@ -43,6 +43,8 @@ public final class CourierMetrics {
     public final Histogram stageDuration;
     public final Counter gasUsed;
     public final Counter gasSpentWei;
+    /** Messages per destination transaction, by path (lone, batch, checkpoint): docs/adr/009. */
+    public final Histogram deliveryBatchMessages;
     public final Gauge signerBalanceWei;
     public final Counter submissions;
     public final Gauge transfersStuck;
@@ -118,6 +120,9 @@ public final class CourierMetrics {
                 .help("Gas used by this node's destination transactions").labelNames("chain").register(registry);
         gasSpentWei = Counter.builder().name("courier_gas_spent_wei_total")
                 .help("Wei paid for this node's destination transactions").labelNames("chain").register(registry);
+        deliveryBatchMessages = Histogram.builder().name("courier_delivery_batch_messages")
+                .help("Messages carried by one destination transaction, by path (lone, batch, checkpoint)")
+                .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256).labelNames("chain", "path").register(registry);
         signerBalanceWei = Gauge.builder().name("courier_signer_balance_wei")
                 .help("Balance of the submitter's signer").labelNames("chain").register(registry);
         submissions = Counter.builder().name("courier_submissions_total")

@@ -189,4 +189,51 @@ class AttesterTest extends ActorTestSupport {
         await().until(() -> status(t) == TransferStatus.ATTESTED);
         assertThat(attestations.list(t.id()).toCompletableFuture().join()).hasSize(2);
     }
+
+    // ── checkpoints (docs/adr/009-batched-delivery.md) ─────────────────────────────────────────────
+
+    private List<io.courier.chain.message.ValidatorSignature> signCheckpoint(ActorRef<Attester.Command> attester,
+                                                                           List<io.courier.chain.message.CrossChainMessage> range,
+                                                                           String gateway) {
+        org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<List<io.courier.chain.message.ValidatorSignature>> reply = kit.createTestProbe();
+        attester.tell(new Attester.SignCheckpoint(range, gateway, reply.getRef()));
+        return reply.receiveMessage(java.time.Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aKeySignsACheckpointOnlyOverMessagesItAttestedItself() {
+        ActorRef<Attester.Command> attester = attester(2);
+        Transfer a = Transfers.attested(1);
+        Transfer b = Transfers.attested(2);
+        List<io.courier.chain.message.CrossChainMessage> range = List.of(a.message(), b.message());
+        var keys = Transfers.keys(3);
+        var digest = io.courier.chain.message.CheckpointDigest.of(range, Transfers.DST_GATEWAY.toHex());
+        // validator 0 attested both, validator 1 only the first (validator 2's key is not local)
+        Transfers.signatures(a).forEach(attestations::put);
+        attestations.put(Transfers.signatures(b).get(0));
+        attestations.put(Transfers.signatures(b).get(2));
+
+        List<io.courier.chain.message.ValidatorSignature> signed = signCheckpoint(attester, range, Transfers.DST_GATEWAY.toHex());
+        assertThat(signed).extracting(sig -> sig.signer(digest)).containsExactly(keys.addresses().get(0));
+
+        attestations.put(Transfers.signatures(b).get(1));
+        List<io.courier.chain.message.ValidatorSignature> both = signCheckpoint(attester, range, Transfers.DST_GATEWAY.toHex());
+        assertThat(both).extracting(sig -> sig.signer(digest))
+                .containsExactlyElementsOf(keys.addresses().subList(0, 2).stream().sorted().toList());
+    }
+
+    @Test
+    void noCheckpointIsSignedForAnotherGatewayAHaltedSourceOrAGap() {
+        ActorRef<Attester.Command> attester = attester(2);
+        Transfer a = Transfers.attested(1);
+        Transfer b = Transfers.attested(2);
+        Transfer d = Transfers.attested(4);
+        for (Transfer t : List.of(a, b, d)) {
+            Transfers.signatures(t).forEach(attestations::put);
+        }
+        assertThat(signCheckpoint(attester, List.of(a.message(), b.message()), "0x" + "99".repeat(20))).isEmpty();
+        assertThat(signCheckpoint(attester, List.of(a.message(), d.message()), Transfers.DST_GATEWAY.toHex())).isEmpty();
+        halted.halt(Transfers.SRC, "test");
+        assertThat(signCheckpoint(attester, List.of(a.message(), b.message()), Transfers.DST_GATEWAY.toHex())).isEmpty();
+    }
 }

@@ -40,6 +40,10 @@ final class SubmitterHarness {
     final CourierMetrics metrics = new CourierMetrics(new PrometheusRegistry());
     final List<Transfer> attestRequests = new CopyOnWriteArrayList<>();
     final ManualDeadlines deadlines = new ManualDeadlines();
+    /** Batching: off unless a test turns it on (the lone path's tests predate it). */
+    io.courier.relayer.config.NodeConfig.BatchSettings batch = io.courier.relayer.config.NodeConfig.BatchSettings.OFF;
+    /** Who signs checkpoints: none unless a test says so (the lone-path tests run without batching). */
+    io.courier.relayer.handoff.CheckpointRequests checkpoints = io.courier.relayer.handoff.CheckpointRequests.NONE;
 
     /** 1,000 gwei caps (far above the fakes' market), a 1 gwei minimum tip; tests may change them before {@link #start}. */
     io.courier.fees.FeeSettings fees = io.courier.fees.FeeSettings.defaults(
@@ -47,12 +51,12 @@ final class SubmitterHarness {
 
     SubmitterSettings settings() {
         Duration never = Duration.ofHours(1);
-        return new SubmitterSettings(Optional.empty(), 1_000_000, 16, never, REBROADCAST_AFTER, 1, never, never);
+        return new SubmitterSettings(Optional.empty(), 1_000_000, 16, never, REBROADCAST_AFTER, 1, never, never, batch);
     }
 
     Submitter.Wiring wiring() {
         return new Submitter.Wiring(Transfers.DST, "dst", Transfers.DST_GATEWAY, chain, Transfers.SIGNER, settings(), fees,
-                transfers, attestations, submissions, Transfers.keys(1), attestRequests::add, metrics,
+                transfers, attestations, submissions, Transfers.keys(1), attestRequests::add, checkpoints, metrics,
                 new TransferTracing(OpenTelemetry.noop()), clock, halted, deadlines);
     }
 

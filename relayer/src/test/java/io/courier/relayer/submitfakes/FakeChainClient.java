@@ -46,6 +46,8 @@ public final class FakeChainClient implements ChainClient {
     public static final String HANDLER_GAS_LIMIT_SELECTOR = FunctionEncoder.encode(
             new org.web3j.abi.datatypes.Function("handlerGasLimit", List.of(), List.of()));
     /** {@code messageStatus(uint256 srcChainId, address srcGateway, uint64 nonce, bytes32 id)}. */
+    private static final String VALIDATOR_SET_SELECTOR = FunctionEncoder.encode(
+            new org.web3j.abi.datatypes.Function("validatorSet", List.of(), List.of()));
     private static final String MESSAGE_STATUS_SELECTOR = FunctionEncoder.encode(new org.web3j.abi.datatypes.Function(
             "messageStatus", List.of(new org.web3j.abi.datatypes.generated.Uint256(0), org.web3j.abi.datatypes.Address.DEFAULT,
                     new Uint64(0), new org.web3j.abi.datatypes.generated.Bytes32(new byte[32])), List.of())).substring(0, 10);
@@ -68,6 +70,12 @@ public final class FakeChainClient implements ChainClient {
             hash -> CompletableFuture.completedFuture(Optional.ofNullable(receipts.get(hash)));
     public volatile Function<String, CompletionStage<String>> onPreflight = data -> CompletableFuture.completedFuture("0x");
     public volatile Function<String, CompletionStage<Long>> onNonce = null;
+    /** {@code eth_estimateGas} calls (a batch's pre-flight), their calldata in order. */
+    public final List<String> estimates = new CopyOnWriteArrayList<>();
+    public volatile Function<String, CompletionStage<BigInteger>> onEstimate = data -> CompletableFuture.completedFuture(BigInteger.valueOf(150_000));
+    /** What the gateway answers to {@code validatorSet()}: the test validators, threshold 2 (as {@link Transfers#keys}). */
+    public volatile io.courier.chain.GatewayCalldata.ValidatorSet validatorSet =
+            new io.courier.chain.GatewayCalldata.ValidatorSet(2, Transfers.validatorSet());
     /** What the gateway answers to {@code handlerGasLimit()}. */
     public volatile long handlerGasLimit = 200_000;
 
@@ -189,13 +197,17 @@ public final class FakeChainClient implements ChainClient {
         if (data.toLowerCase().startsWith(MESSAGE_STATUS_SELECTOR)) {
             return CompletableFuture.completedFuture("0x0"); // never executed by anyone else
         }
+        if (data.equalsIgnoreCase(VALIDATOR_SET_SELECTOR)) {
+            return CompletableFuture.completedFuture(FunctionEncoder.encodeConstructor(List.of(new DynamicBytes(validatorSet.packed()))));
+        }
         preflights.add(data);
         return onPreflight.apply(data);
     }
 
     @Override
     public CompletionStage<BigInteger> estimateGas(CallRequest request) {
-        return CompletableFuture.completedFuture(BigInteger.valueOf(150_000));
+        estimates.add(request.data());
+        return onEstimate.apply(request.data());
     }
 
     @Override

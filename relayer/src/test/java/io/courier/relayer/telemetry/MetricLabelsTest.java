@@ -70,6 +70,7 @@ class MetricLabelsTest extends ActorTestSupport {
             Map.entry("endpoint", N * ENDPOINTS + 1), // + "none": refused by the limiter
             Map.entry("method", 20), // the JSON-RPC methods ChainClient uses
             Map.entry("outcome", ChainRpcException.Kind.values().length + 12), // rpc kinds, or submission outcomes
+            Map.entry("path", 3), // lone, batch, checkpoint
             Map.entry("state", TransferStatus.values().length),
             Map.entry("stage", 8),
             Map.entry("reason", DeliveryObstacle.values().length + 12),
@@ -199,7 +200,7 @@ class MetricLabelsTest extends ActorTestSupport {
                 java.math.BigInteger.TEN.pow(12), java.math.BigInteger.TEN.pow(12));
         ActorRef<Submitter.Command> submitter = kit.spawn(Submitter.create(new Submitter.Wiring(Transfers.DST, CHAINS.get(Transfers.DST),
                 Transfers.DST_GATEWAY, chain, Transfers.SIGNER, settings, fees, transfers, attestations, submissions, Transfers.keys(1),
-                t -> { }, metrics, tracing, new ManualClock(Transfers.T0.plusSeconds(60)), new HaltedChains(), new ManualDeadlines())));
+                t -> { }, io.courier.relayer.handoff.CheckpointRequests.NONE, metrics, tracing, new ManualClock(Transfers.T0.plusSeconds(60)), new HaltedChains(), new ManualDeadlines())));
         List<Transfer> sent = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             Transfer t = Transfers.attested(i);
