@@ -51,6 +51,7 @@ public final class Demo {
     private final Instant started = Instant.now();
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private DeliveryLedger ledger;
 
     public Demo(Options options, PrintStream out) {
         this.options = options;
@@ -93,6 +94,7 @@ public final class Demo {
                 new DemoPrices.Asset(BETA, "POL", new java.math.BigDecimal("0.5"))));
         step("price feeds deployed: ETH on alpha, POL on beta (plus a static price each: two sources per token)");
         TokenTraffic traffic = new TokenTraffic(network);
+        ledger = new DeliveryLedger(network);
         traffic.fundUser(UNIT.multiply(BigInteger.valueOf(1_000_000)));
 
         LocalCassandra db = cassandra.join();
@@ -167,6 +169,9 @@ public final class Demo {
                 };
                 line(s.messageId(), name(s.srcChainId()) + "->" + name(s.dstChainId()), t.status() + (extra.isEmpty() ? "" : "  " + extra)
                         + (t.status() == TransferStatus.SENT ? "  " + node.apiUrl() + "/v1/transfers/" + s.messageId() : ""));
+                if (t.status() == TransferStatus.DELIVERED && t.destinationTx().isPresent()) {
+                    showLanded(s.dstChainId(), t.destinationTx().get().toHex());
+                }
             }
         }
     }
@@ -199,6 +204,7 @@ public final class Demo {
         out.printf("verified on chain: every message executed once, locked = minted on both routes; SENT->DELIVERED p50 %d ms, max %d ms%n",
                 latencies.get(latencies.size() / 2), latencies.get(latencies.size() - 1));
         out.printf("delivered %d/%d in %.1f s%n", sent.size(), sent.size(), Duration.between(started, Instant.now()).toMillis() / 1000.0);
+        out.println("gas: " + ledger.summary());
         return 0;
     }
 
@@ -222,6 +228,16 @@ public final class Demo {
             }
         }
         return 1;
+    }
+
+    /** A destination transaction seen for the first time: how many messages it carried, by which path, at what gas. */
+    private void showLanded(long dstChainId, String txHash) {
+        try {
+            ledger.first(dstChainId, txHash).ifPresent(l -> step(String.format("%s tx %s delivered %d message%s (%s): gas %,d, %,d a message",
+                    l.chain(), abbreviate(l.txHash()), l.messages(), l.messages() == 1 ? "" : "s", l.path(), l.gasUsed(), l.gasPerMessage())));
+        } catch (java.io.IOException e) {
+            step("receipt of " + txHash + " not read: " + e.getMessage());
+        }
     }
 
     private void step(String what) {

@@ -236,9 +236,10 @@ public final class Web3jChainClient implements ChainClient {
     @Override
     public CompletionStage<String> call(CallRequest call) {
         String from = call.from().map(Address::toHex).orElse(null);
-        return invoker.invoke(RpcCall.of("eth_call"),
-                w -> w.ethCall(Transaction.createEthCallTransaction(from, call.to().toHex(), call.data()), DefaultBlockParameterName.LATEST),
-                Web3jResponses::callResult);
+        Transaction tx = call.gas().isPresent()
+                ? Transaction.createFunctionCallTransaction(from, null, null, call.gas().get(), call.to().toHex(), call.value(), call.data())
+                : Transaction.createEthCallTransaction(from, call.to().toHex(), call.data());
+        return invoker.invoke(RpcCall.of("eth_call"), w -> w.ethCall(tx, DefaultBlockParameterName.LATEST), Web3jResponses::callResult);
     }
 
     @Override

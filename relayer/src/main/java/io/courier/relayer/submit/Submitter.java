@@ -18,6 +18,7 @@ import io.courier.chain.message.ValidatorSignature;
 import io.courier.delivery.Delivery;
 import io.courier.delivery.DeliveryGas;
 import io.courier.delivery.DeliveryPlanner;
+import io.courier.fees.FeeBump;
 import io.courier.fees.FeeMarket;
 import io.courier.fees.FeeMode;
 import io.courier.fees.FeePricer;
@@ -59,6 +60,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -116,6 +118,15 @@ public final class Submitter {
     /** {@code validatorSet}: the gateway's, as its batched paths take it; empty when batching is off. */
     private record NonceLoaded(NonceRecovery.Plan plan, long handlerGasLimit, Optional<GatewayCalldata.ValidatorSet> validatorSet)
             implements Command {}
+
+    /** Whether and how to replace the newest transaction at {@code nonce}, unmined at {@code head} (a fee bump). */
+    private record BumpDecided(long nonce, long head, FeeBump.Outcome outcome, Throwable error) implements Command {}
+
+    /**
+     * A fee-bump replacement recorded and sent (or not: {@code result}); {@code before}: the attempts and entries as they
+     * were, put back when nothing of the replacement was recorded.
+     */
+    private record BumpSent(NonceAttempts before, List<Inflight> entriesBefore, TxHash replacement, SendResult result) implements Command {}
 
     /** Timer: plan what is queued (batching waits up to {@code batch.max-wait} for messages to share a transaction). */
     private enum DrainTick implements Command { INSTANCE }
@@ -280,8 +291,6 @@ public final class Submitter {
             new org.web3j.abi.datatypes.Function("validatorSet", List.of(), List.of()));
     /** Most queued messages one planning round loads (the rest wait for the next round). */
     private static final int PLAN_LIMIT = 1_024;
-    /** Head room on the chain's gas estimate of a batch: state may change between the estimate and inclusion. */
-    private static final BigInteger ESTIMATE_MARGIN_PERCENT = BigInteger.valueOf(125);
     private static final Duration STEP_DEADLINE = Duration.ofSeconds(60);
     private static final Duration LOAD_RETRY = Duration.ofSeconds(2);
     private static final BigInteger FILL_GAS = BigInteger.valueOf(21_000);
@@ -313,6 +322,11 @@ public final class Submitter {
          * {@code eth_gasPrice}, detected in mode auto) priced under the chain's caps (docs/adr/004, "Fees and bumps").
          */
         CompletionStage<FeePricer.Outcome> price() {
+            return market().thenApply(market -> FeePricer.price(market, w.fees()));
+        }
+
+        /** The chain's fee market now: EIP-1559 from the fee history, or legacy by {@code eth_gasPrice}. */
+        CompletionStage<FeeMarket> market() {
             FeeSettings f = w.fees();
             CompletionStage<Optional<FeeHistory>> history = f.mode() == FeeMode.LEGACY
                     ? CompletableFuture.completedFuture(Optional.empty())
@@ -324,8 +338,7 @@ public final class Submitter {
                                     : CompletableFuture.failedFuture(unwrap(e)));
             return history.thenCompose(h -> FeeMarket.needsGasPrice(f.mode(), h)
                             ? w.client().gasPrice().thenApply(p -> FeeMarket.of(f.mode(), h, Optional.of(p)))
-                            : CompletableFuture.completedFuture(FeeMarket.of(f.mode(), h, Optional.empty())))
-                    .thenApply(market -> FeePricer.price(market, f));
+                            : CompletableFuture.completedFuture(FeeMarket.of(f.mode(), h, Optional.empty())));
         }
 
         /** A signed transaction from the signer at {@code nonce}, typed by its fees (EIP-1559, or legacy with EIP-155). */
@@ -464,6 +477,8 @@ public final class Submitter {
         private final Set<MessageId> alone = new HashSet<>();
         /** Transactions of this signer that carry several messages, by hash: how many (a reverted one is re-planned, not FAILED). */
         private final Map<TxHash, Integer> batches = new HashMap<>();
+        /** This incarnation's transactions by nonce, with their fee-bump replacements: receipts are asked of all. */
+        private final Map<Long, NonceAttempts> attempts = new HashMap<>();
         /** A planning round is loading the queued messages. */
         private boolean planning;
         /** Batches being prepared, and the messages they hold (in {@code preparing} too). */
@@ -509,6 +524,8 @@ public final class Submitter {
                     .onMessage(Loaded.class, this::onLoaded)
                     .onMessage(BatchSplit.class, this::onBatchSplit)
                     .onMessage(BatchFailed.class, this::onBatchFailed)
+                    .onMessage(BumpDecided.class, this::onBumpDecided)
+                    .onMessage(BumpSent.class, this::onBumpSent)
                     .onMessage(PrepareFailed.class, this::onPrepareFailed)
                     .onMessage(Blocked.class, this::onBlocked)
                     .onMessage(PreflightReverted.class, this::onPreflightReverted)
@@ -810,7 +827,7 @@ public final class Submitter {
                 } else {
                     preparingBatches++;
                     List<MessageId> ids = members.stream().map(r -> r.transfer().id()).toList();
-                    getContext().pipeToSelf(env.within(prepareBatch(d, members, set), "preparing a " + d.path() + " of " + ids.size()),
+                    getContext().pipeToSelf(env.within(prepareBatch(d, members, set, gas), "preparing a " + d.path() + " of " + ids.size()),
                             (p, e) -> e != null ? new BatchFailed(ids, rootMessage(e)) : p);
                 }
             }
@@ -819,10 +836,12 @@ public final class Submitter {
 
         /**
          * Calldata for the delivery (a checkpoint when enough validators sign its root, else per-message signatures),
-         * its gas from the chain's estimate (which is also the pre-flight: a batch that would revert costs nothing),
-         * and the price. Touches no actor state.
+         * its gas limit (twice the planner's model, within the cap), a pre-flight {@code eth_call} at that limit, and the
+         * price. Touches no actor state. ({@code eth_estimateGas} would search for the limit by running the batch many
+         * times: seconds on a loaded node for a large batch, beyond a request timeout.)
          */
-        private CompletionStage<Command> prepareBatch(Delivery d, List<ReadyMessage> members, GatewayCalldata.ValidatorSet set) {
+        private CompletionStage<Command> prepareBatch(Delivery d, List<ReadyMessage> members, GatewayCalldata.ValidatorSet set,
+                                                      DeliveryGas gas) {
             List<MessageId> ids = members.stream().map(r -> r.transfer().id()).toList();
             List<CrossChainMessage> messages = d.messages();
             String perMessage = GatewayCalldata.executeBatch(set, members.stream()
@@ -838,18 +857,17 @@ public final class Submitter {
                 if ((data.length() - 2) / 2 > DeliveryCheck.MAX_CALLDATA_BYTES) {
                     return CompletableFuture.<Command>completedFuture(new BatchSplit(ids, "calldata of " + (data.length() - 2) / 2 + " bytes"));
                 }
-                return w.client().estimateGas(CallRequest.to(w.gateway(), data).from(signer)).thenCompose(estimate -> {
-                    BigInteger limit = estimate.multiply(ESTIMATE_MARGIN_PERCENT).divide(BigInteger.valueOf(100));
-                    if (limit.compareTo(BigInteger.valueOf(s.maxGasLimit())) > 0) {
-                        return CompletableFuture.<Command>completedFuture(new BatchSplit(ids, "needs " + limit
-                                + " gas with the margin, above submitter.max-gas-limit " + s.maxGasLimit()));
-                    }
+                // the limit: twice the model, within the cap (unused gas is not charged); the pre-flight eth_call runs the
+                // batch once with exactly that limit, so a batch that would run out of gas or revert costs nothing here
+                long model = pathAndData[0].equals("checkpoint") ? gas.checkpoint(messages) : gas.batch(messages);
+                BigInteger limit = BigInteger.valueOf(Math.min(s.maxGasLimit(), 2 * model));
+                return w.client().call(CallRequest.to(w.gateway(), data).from(signer).withGas(limit)).thenCompose(ok -> {
                     List<Transfer> transfers = members.stream().map(ReadyMessage::transfer).toList();
                     return env.price().thenApply(outcome -> outcome instanceof FeePricer.Priced p
                             ? (Command) new Prepared(transfers, pathAndData[0], data, limit, p.fees(), Optional.empty())
                             : new BatchFailed(ids, overCap(outcome)));
                 }).exceptionallyCompose(e -> unwrap(e) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.REVERTED
-                        ? CompletableFuture.completedFuture(new BatchSplit(ids, "estimate reverted: "
+                        ? CompletableFuture.completedFuture(new BatchSplit(ids, "pre-flight with gas limit " + limit + " reverted: "
                                 + rpc.revertReason().or(rpc::revertData).orElse(rootMessage(rpc))))
                         : CompletableFuture.failedFuture(unwrap(e)));
             });
@@ -1166,6 +1184,7 @@ public final class Submitter {
                         p.transfers().get(ids.size() - 1).message().nonce(), hash, nonce, p.gasLimit());
             }
             w.metrics().deliveryBatchMessages.labelValues(w.chainName(), p.path()).observe(ids.size());
+            attempts.put(nonce, NonceAttempts.first(record, p.fees(), p.calldata(), p.gasLimit()));
             persistAndBroadcast(p.transfers(), nonce, hash, raw, w.submissions().record(record),
                     p.replacing().isEmpty() ? TransferStatus.ATTESTED : TransferStatus.SUBMITTED,
                     p.replacing().isEmpty() ? new TransferEvent.Submitted(hash, nonce) : new TransferEvent.Replaced(hash, nonce));
@@ -1323,10 +1342,26 @@ public final class Submitter {
             // one receipt per transaction, for every transfer it carries
             Map<TxHash, List<Inflight>> byTx = new java.util.LinkedHashMap<>();
             read.snapshot().forEach(tx -> byTx.computeIfAbsent(tx.txHash(), h -> new ArrayList<>()).add(tx));
-            byTx.forEach((hash, txs) -> getContext().pipeToSelf(env.within(w.client().receipt(hash), "receipt of " + hash),
+            byTx.forEach((hash, txs) -> getContext().pipeToSelf(env.within(receiptOfAny(attemptsOf(hash, txs.get(0))), "receipt of " + hash),
                     (r, e) -> new ReceiptChecked(read.round(), List.copyOf(txs), r == null ? Optional.empty() : r, read.head(), e)));
             receiptRound = byTx.isEmpty() ? Optional.empty() : Optional.of(new ReceiptRound(read.round(), byTx.size()));
             return this;
+        }
+
+        /** The hashes a transaction's receipt may come under: every attempt at its nonce (fee bumps), newest first. */
+        private List<TxHash> attemptsOf(TxHash hash, Inflight tx) {
+            OptionalLong nonce = tx.heldNonce();
+            NonceAttempts a = nonce.isPresent() ? attempts.get(nonce.getAsLong()) : null;
+            return a != null && a.hashes().contains(hash) ? a.newestFirst() : List.of(hash);
+        }
+
+        /** The first receipt among {@code hashes}, asked in order; touches no actor state. */
+        private CompletionStage<Optional<TxReceipt>> receiptOfAny(List<TxHash> hashes) {
+            CompletionStage<Optional<TxReceipt>> found = w.client().receipt(hashes.get(0));
+            for (TxHash next : hashes.subList(1, hashes.size())) {
+                found = found.thenCompose(r -> r.isPresent() ? CompletableFuture.completedFuture(r) : w.client().receipt(next));
+            }
+            return found;
         }
 
         private Behavior<Command> onReceiptChecked(ReceiptChecked checked) {
@@ -1347,24 +1382,41 @@ public final class Submitter {
                 return this;
             }
             TxHash hash = members.get(0).txHash();
+            OptionalLong heldNonce = members.get(0).heldNonce();
             if (checked.receipt().isEmpty()) {
                 // the entries as they are now: a failed broadcast since the snapshot asks for a resend at this poll
                 if (members.stream().anyMatch(m -> m.resendDue(w.clock().instant(), s.rebroadcastAfter()))) {
                     rebroadcast(members);
                 }
+                NonceAttempts a = heldNonce.isPresent() ? attempts.get(heldNonce.getAsLong()) : null;
+                if (a != null && a.newest().equals(hash)) {
+                    a = a.seenUnminedAt(checked.head());
+                    attempts.put(a.nonce(), a);
+                    if (a.bumpDue(checked.head(), w.fees())) {
+                        startBump(a, checked.head());
+                    }
+                }
                 return this;
             }
             TxReceipt receipt = checked.receipt().get();
+            // the attempt that was mined (a bump's predecessor may win the race): its hash is what was delivered by
+            hash = receipt.txHash();
             long confirmations = checked.head() - receipt.blockNumber() + 1;
             if (confirmations < s.destinationConfirmations()) {
                 return this;
             }
             members.forEach(m -> inflight.put(m.transfer().id(), m.with(Resend.Fixed.NEVER)));
+            heldNonce.ifPresent(n -> {
+                NonceAttempts done = attempts.remove(n);
+                if (done != null && done.exhausted()) {
+                    publishExhausted();
+                }
+            });
             if (receipt.gasUsed() != null) {
                 w.metrics().gasUsed.labelValues(w.chainName()).inc(receipt.gasUsed().doubleValue());
             }
             receipt.feePaid().ifPresent(f -> w.metrics().gasSpentWei.labelValues(w.chainName()).inc(f.doubleValue()));
-            Integer carried = batches.remove(hash);
+            Integer carried = batches.remove(members.get(0).txHash());
             if (carried != null && receipt.gasUsed() != null) {
                 getContext().getLog().info("submitter {}: {} mined in block {}: {} messages, gas used {} ({} a message){}", w.chainName(),
                         hash, receipt.blockNumber(), carried, receipt.gasUsed(), receipt.gasUsed().divide(BigInteger.valueOf(carried)),
@@ -1397,6 +1449,101 @@ public final class Submitter {
                         (o, e) -> new Finished(recording, o instanceof TransitionOutcome.Applied a ? a.updated().status() : null, e));
             }
             return this;
+        }
+
+        // ── fee bumps: the same nonce, both fees raised, bounded (docs/adr/004, "Fees and bumps") ─────────
+
+        private void startBump(NonceAttempts a, long head) {
+            attempts.put(a.nonce(), a.bumping(true));
+            getContext().pipeToSelf(env.within(env.market().thenApply(m -> FeeBump.next(a.fees(), m, a.bumps(), w.fees())),
+                            "pricing a replacement at nonce " + a.nonce()),
+                    (outcome, e) -> new BumpDecided(a.nonce(), head, outcome, e));
+        }
+
+        private Behavior<Command> onBumpDecided(BumpDecided decided) {
+            NonceAttempts a = attempts.get(decided.nonce());
+            if (a == null || !a.bumping()) {
+                return this; // mined meanwhile
+            }
+            if (decided.error() != null) {
+                attempts.put(a.nonce(), a.bumping(false)); // the next receipt round asks again
+                getContext().getLog().warn("submitter {}: replacement at nonce {} not priced: {}", w.chainName(), a.nonce(),
+                        rootMessage(decided.error()));
+                return this;
+            }
+            if (decided.outcome() instanceof FeeBump.NotNeeded) {
+                attempts.put(a.nonce(), a.waitFrom(decided.head()));
+                return this;
+            }
+            if (decided.outcome() instanceof FeeBump.Exhausted exhausted) {
+                attempts.put(a.nonce(), a.exhaust());
+                publishExhausted();
+                getContext().getLog().error("submitter {}: transaction {} at nonce {} is still unmined after {} replacement(s) and is LEFT "
+                        + "ALONE ({}: {}); raise this chain's fees caps or max-bumps, or wait for the market to fall", w.chainName(),
+                        a.newest(), a.nonce(), a.bumps(), exhausted.reason(), exhausted.detail());
+                return this;
+            }
+            Fees fees = ((FeeBump.Replace) decided.outcome()).fees();
+            List<Inflight> members = inflight.values().stream().filter(f -> a.hashes().contains(f.txHash())
+                    && f.heldNonce().isPresent() && f.heldNonce().getAsLong() == a.nonce()).toList();
+            if (members.isEmpty()) {
+                attempts.put(a.nonce(), a.bumping(false));
+                return this;
+            }
+            String raw = env.sign(a.nonce(), a.gasLimit(), w.gateway().toHex(), a.calldata(), fees);
+            TxHash hash = TxHash.fromHex(Hash.sha3(raw));
+            Submission replacement = new Submission(w.chainId(), signer, a.nonce(), hash, a.current().messageIds(), fees.maxFee(),
+                    fees.maxTip(), a.gasLimit().longValue(), w.clock().instant(), null, raw);
+            attempts.put(a.nonce(), a.replacedBy(replacement, fees));
+            Integer carried = batches.remove(a.newest());
+            if (carried != null) {
+                batches.put(hash, carried);
+            }
+            for (Inflight m : members) {
+                inflight.put(m.transfer().id(), Inflight.signed(m.transfer(), a.nonce(), hash, Optional.of(raw), new Resend.After(w.clock().instant())));
+            }
+            getContext().getLog().warn("submitter {}: {} at nonce {} unmined {} blocks after it was first seen; replacing it with {} "
+                    + "(bump {} of {}): {} -> {}", w.chainName(), a.newest(), a.nonce(), w.fees().bumpAfterBlocks(), hash, a.bumps() + 1,
+                    w.fees().maxBumps(), a.fees(), fees);
+            // ADR 004's order: the replacement's record, the transfers' move to it, then the broadcast
+            List<MessageId> ids = members.stream().map(m -> m.transfer().id()).toList();
+            CompletionStage<SendResult> result = w.submissions().replace(a.current(), replacement).handle((ok, e) -> e)
+                    .thenCompose(recordFailed -> recordFailed != null
+                            ? CompletableFuture.completedFuture(notRecorded(unwrap(recordFailed)))
+                            : persistThenSend(ids, TransferStatus.SUBMITTED, new TransferEvent.Replaced(hash, a.nonce()), hash, raw));
+            NonceAttempts before = a.bumping(false);
+            getContext().pipeToSelf(env.within(result, "replacing " + a.newest()),
+                    (r, e) -> new BumpSent(before, members, hash, e != null ? new SendResult.NotSent(e) : r));
+            return this;
+        }
+
+        private Behavior<Command> onBumpSent(BumpSent sent) {
+            long nonce = sent.before().nonce();
+            if (sent.result() instanceof SendResult.Sent) {
+                w.metrics().feeBumps.labelValues(w.chainName()).inc();
+                return this;
+            }
+            NonceAttempts now = attempts.get(nonce);
+            boolean stillOurs = now != null && now.newest().equals(sent.replacement());
+            if (stillOurs && (sent.result() instanceof SendResult.NothingRecorded || sent.result() instanceof SendResult.NotPersisted)) {
+                // the replacement never became anyone's transaction: follow the previous one again, bump again later
+                attempts.put(nonce, sent.before().waitFrom(now.sentAtBlock().orElse(0)));
+                for (Inflight m : sent.entriesBefore()) {
+                    Inflight current = inflight.get(m.transfer().id());
+                    if (current != null && current.txHash().equals(sent.replacement())) {
+                        inflight.put(m.transfer().id(), m);
+                    }
+                }
+            }
+            // NotSent: recorded (perhaps) and carried; the receipt poll rebroadcasts it
+            getContext().getLog().warn("submitter {}: replacement {} at nonce {} not sent: {}", w.chainName(), sent.replacement(), nonce,
+                    sent.result());
+            return this;
+        }
+
+        /** {@code courier_fee_bumps_exhausted}: transactions of this chain left alone at their last bump or the cap, unmined. */
+        private void publishExhausted() {
+            w.metrics().feeBumpsExhausted.labelValues(w.chainName()).set(attempts.values().stream().filter(NonceAttempts::exhausted).count());
         }
 
         /**

@@ -45,6 +45,8 @@ public final class CourierMetrics {
     public final Counter gasSpentWei;
     /** Messages per destination transaction, by path (lone, batch, checkpoint): docs/adr/009. */
     public final Histogram deliveryBatchMessages;
+    public final Counter feeBumps;
+    public final Gauge feeBumpsExhausted;
     public final Gauge signerBalanceWei;
     public final Counter submissions;
     public final Gauge transfersStuck;
@@ -123,6 +125,11 @@ public final class CourierMetrics {
         deliveryBatchMessages = Histogram.builder().name("courier_delivery_batch_messages")
                 .help("Messages carried by one destination transaction, by path (lone, batch, checkpoint)")
                 .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256).labelNames("chain", "path").register(registry);
+        feeBumps = Counter.builder().name("courier_fee_bumps_total")
+                .help("Fee-bump replacements broadcast (same nonce, both fees raised)").labelNames("chain").register(registry);
+        feeBumpsExhausted = Gauge.builder().name("courier_fee_bumps_exhausted")
+                .help("Transactions left alone at their last allowed bump or the chain's fee cap, still unmined").labelNames("chain")
+                .register(registry);
         signerBalanceWei = Gauge.builder().name("courier_signer_balance_wei")
                 .help("Balance of the submitter's signer").labelNames("chain").register(registry);
         submissions = Counter.builder().name("courier_submissions_total")
@@ -225,9 +232,11 @@ public final class CourierMetrics {
     public void declareChains(Map<Long, String> namesById) {
         namesById.forEach((id, name) -> {
             chainInfo.labelValues(name, Long.toString(id)).set(1);
-            for (Counter perChain : List.of(deepReorgs, quorumDisputes, quorumUnconfirmed, attestationsWithheld, gasUsed, gasSpentWei)) {
+            for (Counter perChain : List.of(deepReorgs, quorumDisputes, quorumUnconfirmed, attestationsWithheld, gasUsed, gasSpentWei,
+                    feeBumps)) {
                 perChain.labelValues(name).inc(0);
             }
+            feeBumpsExhausted.labelValues(name).set(0);
             for (MessageSentDecoder.Reason reason : MessageSentDecoder.Reason.values()) {
                 messagesRejected.labelValues(name, reason.name().toLowerCase(Locale.ROOT)).inc(0); // as the watcher labels them
             }

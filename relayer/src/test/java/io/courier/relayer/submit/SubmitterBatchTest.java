@@ -137,10 +137,13 @@ class SubmitterBatchTest extends ActorTestSupport {
     }
 
     @Test
-    void aBatchWhoseEstimateRevertsGoesAgainOneMessageAtATime() {
+    void aBatchWhosePreflightRevertsGoesAgainOneMessageAtATime() {
         SubmitterHarness h = batching();
         h.checkpoints = validatorsSign(new ArrayList<>());
-        h.chain.onEstimate = data -> CompletableFuture.failedFuture(FakeChainClient.rpcError(ChainRpcException.Kind.REVERTED, "eth_estimateGas"));
+        // the batch's pre-flight reverts (one poison message in it, say); each message alone passes
+        h.chain.onPreflight = data -> data.startsWith(EXECUTE_BATCH) || data.startsWith(EXECUTE_CHECKPOINT)
+                ? CompletableFuture.failedFuture(FakeChainClient.rpcError(ChainRpcException.Kind.REVERTED, "eth_call"))
+                : CompletableFuture.completedFuture("0x");
         List<Transfer> ts = attested(h, 1, 2, 3);
         ActorRef<Submitter.Command> submitter = h.start(kit);
         ready(submitter, ts);

@@ -323,4 +323,102 @@ class SubmitterTest extends ActorTestSupport {
         assertThat(h.transfers.get(a.id()).stageTime(TransferStatus.DELIVERED)).isPresent();
         assertThat(h.chain.sent).hasSize(1);
     }
+
+    // ── fee bumps (docs/adr/004, "Fees and bumps") ──────────────────────────────────────────────────
+
+    /** Bump after 2 blocks, at most 2 bumps of 12.5%, caps 1,000 gwei. */
+    private static SubmitterHarness bumping() {
+        SubmitterHarness h = new SubmitterHarness();
+        io.courier.fees.FeeSettings f = h.fees;
+        h.fees = new io.courier.fees.FeeSettings(f.historyBlocks(), f.rewardPercentile(), f.minPriorityFeePerGas(), f.blocksToInclusion(),
+                f.maxFeePerGas(), f.maxPriorityFeePerGas(), 2, new java.math.BigDecimal("12.5"), 2, f.mode());
+        return h;
+    }
+
+    /** Polls receipts at a head {@code blocks} later and waits until the round has been handled (a new receipt asked). */
+    private static void pollAt(SubmitterHarness h, ActorRef<Submitter.Command> submitter, long head) {
+        h.chain.head.set(head);
+        int before = h.chain.receiptCalls.size();
+        // a poll while the previous round is still answering is dropped: ask until a round at this head starts
+        await().untilAsserted(() -> {
+            submitter.tell(Submitter.PollReceipts.INSTANCE);
+            assertThat(h.chain.receiptCalls.size()).isGreaterThan(before);
+        });
+    }
+
+    @Test
+    void aTransactionLeftUnminedByARisingMarketIsReplacedAtItsNonceWithBothFeesRaisedAndTheOldOneStillCounts() {
+        SubmitterHarness h = bumping();
+        Transfer a = h.attested(1);
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.chain.sent.size() == 1);
+        Submission first = recordOf(h, a);
+
+        h.chain.marketTip = java.math.BigInteger.TEN.pow(9).multiply(java.math.BigInteger.valueOf(3)); // the market moved: 3 gwei tips
+        pollAt(h, submitter, 100); // first seen unmined
+        pollAt(h, submitter, 101);
+        assertThat(h.chain.sent).hasSize(1);
+        pollAt(h, submitter, 102); // two blocks later: replaced
+        await().until(() -> h.chain.sent.size() == 2);
+
+        org.web3j.crypto.transaction.type.Transaction1559 old = (org.web3j.crypto.transaction.type.Transaction1559)
+                org.web3j.crypto.TransactionDecoder.decode(h.chain.sent.get(0)).getTransaction();
+        org.web3j.crypto.transaction.type.Transaction1559 bumped = (org.web3j.crypto.transaction.type.Transaction1559)
+                org.web3j.crypto.TransactionDecoder.decode(h.chain.sent.get(1)).getTransaction();
+        assertThat(bumped.getNonce()).isEqualTo(old.getNonce());
+        assertThat(bumped.getData()).isEqualTo(old.getData());
+        assertThat(new java.math.BigDecimal(bumped.getMaxPriorityFeePerGas()))
+                .isGreaterThanOrEqualTo(new java.math.BigDecimal(old.getMaxPriorityFeePerGas()).multiply(new java.math.BigDecimal("1.125")));
+        assertThat(new java.math.BigDecimal(bumped.getMaxFeePerGas()))
+                .isGreaterThanOrEqualTo(new java.math.BigDecimal(old.getMaxFeePerGas()).multiply(new java.math.BigDecimal("1.125")));
+        await().until(() -> h.transfers.get(a.id()).destinationTx().map(tx -> !tx.equals(first.txHash())).orElse(false));
+        assertThat(h.submissions.recordCalls.stream().map(Submission::nonce)).containsOnly(first.nonce());
+        await().until(() -> h.metrics.feeBumps.labelValues("dst").get() == 1.0);
+
+        // the first attempt is the one mined: the transfer is delivered by it
+        h.chain.receipts.put(first.txHash(), FakeChainClient.delivered(first.txHash(), a.id(), Transfers.DST_GATEWAY, 103));
+        pollAt(h, submitter, 103);
+        await().until(() -> h.status(a) == TransferStatus.DELIVERED);
+        assertThat(h.transfers.get(a.id()).destinationTx()).contains(first.txHash());
+    }
+
+    @Test
+    void aMarketAboveTheCapGetsOneReplacementAtTheCapThenTheTransactionIsLeftAloneAndTheGaugeSaysSo() {
+        SubmitterHarness h = bumping();
+        Transfer a = h.attested(1);
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.chain.sent.size() == 1);
+        h.chain.marketTip = java.math.BigInteger.TEN.pow(12).multiply(java.math.BigInteger.valueOf(5)); // 5,000 gwei: 5x the tip cap
+        long head = 100;
+        for (int i = 0; i < 12; i++) {
+            pollAt(h, submitter, head++);
+        }
+        await().until(() -> h.metrics.feeBumpsExhausted.labelValues("dst").get() == 1.0);
+        assertThat(h.chain.sent).as("the first transaction and one replacement at the cap, nothing more").hasSize(2);
+        org.web3j.crypto.transaction.type.Transaction1559 atCap = (org.web3j.crypto.transaction.type.Transaction1559)
+                org.web3j.crypto.TransactionDecoder.decode(h.chain.sent.get(1)).getTransaction();
+        assertThat(atCap.getMaxPriorityFeePerGas()).isEqualTo(h.fees.maxPriorityFeePerGas());
+        assertThat(atCap.getMaxFeePerGas()).isLessThanOrEqualTo(h.fees.maxFeePerGas());
+        assertThat(h.metrics.feeBumps.labelValues("dst").get()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aMarketThatKeepsRisingGetsAtMostMaxBumpsReplacements() {
+        SubmitterHarness h = bumping();
+        Transfer a = h.attested(1);
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.chain.sent.size() == 1);
+        long head = 100;
+        for (int i = 0; i < 16; i++) {
+            // the market's tip doubles every poll, always above the replacement in flight and under the cap
+            h.chain.marketTip = java.math.BigInteger.TEN.pow(9).shiftLeft(i + 1);
+            pollAt(h, submitter, head++);
+        }
+        await().until(() -> h.metrics.feeBumpsExhausted.labelValues("dst").get() == 1.0);
+        assertThat(h.chain.sent).as("the first transaction and max-bumps = 2 replacements").hasSize(3);
+        assertThat(h.metrics.feeBumps.labelValues("dst").get()).isEqualTo(2.0);
+    }
 }

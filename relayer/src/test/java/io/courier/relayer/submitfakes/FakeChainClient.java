@@ -155,13 +155,15 @@ public final class FakeChainClient implements ChainClient {
 
     /** What {@link #gasPrice()} answers: base fee + tip of the fee history below. */
     public static final BigInteger GAS_PRICE = BigInteger.TWO.multiply(BigInteger.TEN.pow(9));
+    /** The priority fee the fee history shows (1 gwei); a test raises it to make a transaction in flight underpriced. */
+    public volatile BigInteger marketTip = BigInteger.TEN.pow(9);
     public final java.util.concurrent.atomic.AtomicInteger feeHistoryCalls = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles) {
         feeHistoryCalls.incrementAndGet();
         BigInteger gwei = BigInteger.TEN.pow(9);
-        return CompletableFuture.completedFuture(new FeeHistory(100, List.of(gwei, gwei), List.of(0.5), List.of(List.of(gwei))));
+        return CompletableFuture.completedFuture(new FeeHistory(100, List.of(gwei, gwei), List.of(0.5), List.of(List.of(marketTip))));
     }
 
     @Override
