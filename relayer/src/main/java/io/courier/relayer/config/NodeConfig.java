@@ -65,7 +65,17 @@ public record NodeConfig(
             io.courier.chain.web3j.EndpointPoolSettings endpointPool,
             int windowSize,
             int quorum,
-            io.courier.fees.FeeSettings fees) {
+            io.courier.fees.FeeSettings fees,
+            java.math.BigInteger signerFloorWei) {
+
+        /** Without a signer balance floor. */
+        public ChainSettings(String name, long chainId, List<String> rpcUrls, Address gateway, io.courier.finality.FinalityPolicy finality,
+                             long startBlock, Duration pollInterval, int maxLogRange, Duration requestTimeout, int maxRequestsInFlight,
+                             int maxRequestsQueued, RetrySettings retry, io.courier.chain.web3j.EndpointPoolSettings endpointPool,
+                             int windowSize, int quorum, io.courier.fees.FeeSettings fees) {
+            this(name, chainId, rpcUrls, gateway, finality, startBlock, pollInterval, maxLogRange, requestTimeout, maxRequestsInFlight,
+                    maxRequestsQueued, retry, endpointPool, windowSize, quorum, fees, java.math.BigInteger.ZERO);
+        }
 
         /** What a transfer shows as "confirmations required": N, or 1 for a tag policy (the tag decides). */
         public int confirmations() {

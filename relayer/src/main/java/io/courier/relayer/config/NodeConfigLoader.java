@@ -235,7 +235,7 @@ public final class NodeConfigLoader {
                     new RetrySettings(positive(c, "retry.max-attempts", path),
                             duration(c, "retry.initial-backoff", path),
                             duration(c, "retry.max-backoff", path)),
-                    poolSettings, window, quorum, fees(c.getConfig("fees"), path + ".fees")));
+                    poolSettings, window, quorum, fees(c.getConfig("fees"), path + ".fees"), signerFloor(c, path)));
         }
         if (chains.isEmpty()) {
             throw new ConfigException("courier.chains", "no chains configured: a node needs at least two to relay between");
@@ -406,6 +406,21 @@ public final class NodeConfigLoader {
             throw new ConfigException(path, "must not be empty");
         }
         return value;
+    }
+
+    /** {@code signer-balance-floor-wei}: a whole number of wei, 0 for no floor. */
+    private static java.math.BigInteger signerFloor(Config c, String path) {
+        String key = path + ".signer-balance-floor-wei";
+        String raw = read(key, () -> c.getString("signer-balance-floor-wei")).trim();
+        try {
+            java.math.BigInteger wei = new java.math.BigInteger(raw);
+            if (wei.signum() < 0) {
+                throw new ConfigException(key, "must be >= 0, was " + raw);
+            }
+            return wei;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, "is not a whole number of wei: " + raw);
+        }
     }
 
     static int positive(Config c, String key, String parent) {

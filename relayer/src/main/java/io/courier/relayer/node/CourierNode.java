@@ -19,6 +19,8 @@ import io.courier.finality.cassandra.CourierSchema;
 import io.courier.finality.store.TransferStore;
 import io.courier.relayer.api.ChainAdmin;
 import io.courier.relayer.status.ChainStatusBoard;
+import io.courier.relayer.status.SignerFunds;
+import io.courier.relayer.submit.StepDeadlines;
 import io.courier.relayer.api.ReadinessProbe;
 import io.courier.relayer.api.StatusApi;
 import io.courier.relayer.api.StoreTransferQueries;
@@ -175,7 +177,8 @@ public final class CourierNode implements AutoCloseable {
                     new MessageSentDecoder(chain.chainId(), chain.gateway().toHex())));
         }
 
-        ChainStatusBoard board = new ChainStatusBoard();
+        SignerFunds funds = new SignerFunds();
+        ChainStatusBoard board = new ChainStatusBoard(funds);
         ValidatorKeys keys = new ValidatorKeys(config.validator().keys(), config.validator().set(), config.validator().threshold());
         Credentials signer = Credentials.create(config.submitter().key().get().hex());
         Map<Long, String> gateways = config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId, c -> c.gateway().toHex()));
@@ -190,7 +193,8 @@ public final class CourierNode implements AutoCloseable {
                         metrics, tracing, clock, halted, witnesses),
                 (chain, attester, checkpoints) -> new Submitter.Wiring(chain.chainId(), chain.name(), chain.gateway(),
                         clients.get(chain.chainId()), signer, config.submitter(), chain.fees(), stores.transfers(), stores.attestations(),
-                        stores.submissions(), keys, attester, checkpoints, metrics, tracing, clock, halted),
+                        stores.submissions(), keys, attester, checkpoints, metrics, tracing, clock, halted, StepDeadlines.STAGE_DEADLINE,
+                        funds, chain.signerFloorWei()),
                 (chain, attester) -> new ChainWatcher.Wiring(clients.get(chain.chainId()),
                         new LogScanner(clients.get(chain.chainId()), LogRangePlanner.startingAt(chain.maxLogRange())),
                         new MessageSentDecoder(chain.chainId(), chain.gateway().toHex()), stores.transfers(), stores.cursors(),

@@ -18,10 +18,25 @@ import java.util.Objects;
  * @param haltReason      why, when {@code halted}; otherwise {@code null}
  * @param waitingForQuorum what keeps transfers from being finalized because too few of the chain's RPC endpoints
  *                        agree (docs/adr/007-quorum-reads.md); {@code null} when nothing waits for that
+ * @param signerBelowFloor why this node's submitter takes no new work on the chain (its signer's balance is below the
+ *                        floor); {@code null} when it does
  */
 public record ChainStatus(long chainId, String name, Long headBlock, Long lastScannedBlock, Long finalizedHeight,
                           Long lagBlocks, Long headAgeSeconds, boolean healthy, boolean halted, String haltReason,
-                          String waitingForQuorum) {
+                          String waitingForQuorum, String signerBelowFloor) {
+
+    public ChainStatus(long chainId, String name, Long headBlock, Long lastScannedBlock, Long finalizedHeight,
+                       Long lagBlocks, Long headAgeSeconds, boolean healthy, boolean halted, String haltReason,
+                       String waitingForQuorum) {
+        this(chainId, name, headBlock, lastScannedBlock, finalizedHeight, lagBlocks, headAgeSeconds, healthy, halted,
+                haltReason, waitingForQuorum, null);
+    }
+
+    /** This status with the submitter's funds as {@link SignerFunds} says now. */
+    public ChainStatus withSignerBelowFloor(String reason) {
+        return new ChainStatus(chainId, name, headBlock, lastScannedBlock, finalizedHeight, lagBlocks, headAgeSeconds, healthy, halted,
+                haltReason, waitingForQuorum, reason);
+    }
 
     /** A status with nothing waiting for the endpoints' quorum. */
     public ChainStatus(long chainId, String name, Long headBlock, Long lastScannedBlock, Long finalizedHeight,
@@ -45,6 +60,6 @@ public record ChainStatus(long chainId, String name, Long headBlock, Long lastSc
 
     /** A chain the watcher has not heard from yet: nothing known, not healthy. */
     public static ChainStatus starting(long chainId, String name) {
-        return new ChainStatus(chainId, name, null, null, null, null, null, false, false, null, null);
+        return new ChainStatus(chainId, name, null, null, null, null, null, false, false, null, null, null);
     }
 }

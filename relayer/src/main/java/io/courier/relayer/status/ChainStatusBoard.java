@@ -17,6 +17,16 @@ import java.util.concurrent.ConcurrentMap;
 public final class ChainStatusBoard implements ChainStatusSource {
 
     private final ConcurrentMap<Long, ChainStatus> chains = new ConcurrentHashMap<>();
+    private final SignerFunds funds;
+
+    public ChainStatusBoard() {
+        this(new SignerFunds());
+    }
+
+    /** A board that shows, for each chain, whether its submitter's signer is below the balance floor. */
+    public ChainStatusBoard(SignerFunds funds) {
+        this.funds = Objects.requireNonNull(funds, "funds");
+    }
 
     public void update(ChainStatus status) {
         Objects.requireNonNull(status, "status");
@@ -27,6 +37,7 @@ public final class ChainStatusBoard implements ChainStatusSource {
     public CompletionStage<List<ChainStatus>> chains() {
         return CompletableFuture.completedFuture(chains.values().stream()
                 .sorted(Comparator.comparingLong(ChainStatus::chainId))
+                .map(c -> c.withSignerBelowFloor(funds.belowFloor(c.chainId()).orElse(null)))
                 .toList());
     }
 }

@@ -41,6 +41,7 @@ import io.courier.relayer.handoff.AttestRequests;
 import io.courier.relayer.handoff.CheckpointRequests;
 import io.courier.relayer.signing.ValidatorKeys;
 import io.courier.relayer.status.HaltedChains;
+import io.courier.relayer.status.SignerFunds;
 import io.courier.relayer.submit.Inflight.Resend;
 import io.courier.relayer.submit.Inflight.Sender;
 import io.courier.relayer.telemetry.CourierMetrics;
@@ -263,7 +264,17 @@ public final class Submitter {
                          SubmitterSettings settings, FeeSettings fees, TransferStore transfers, AttestationStore attestations,
                          SubmissionStore submissions, ValidatorKeys keys, AttestRequests attester,
                          CheckpointRequests checkpoints, CourierMetrics metrics, TransferTracing tracing, Clock clock,
-                         HaltedChains halted, StepDeadlines deadlines) {
+                         HaltedChains halted, StepDeadlines deadlines, SignerFunds funds, BigInteger signerFloorWei) {
+
+        /** Without a signer balance floor. */
+        public Wiring(long chainId, String chainName, Address gateway, ChainClient client, Credentials signer,
+                      SubmitterSettings settings, FeeSettings fees, TransferStore transfers, AttestationStore attestations,
+                      SubmissionStore submissions, ValidatorKeys keys, AttestRequests attester,
+                      CheckpointRequests checkpoints, CourierMetrics metrics, TransferTracing tracing, Clock clock,
+                      HaltedChains halted, StepDeadlines deadlines) {
+            this(chainId, chainName, gateway, client, signer, settings, fees, transfers, attestations, submissions, keys, attester,
+                    checkpoints, metrics, tracing, clock, halted, deadlines, new SignerFunds(), BigInteger.ZERO);
+        }
 
         /** With {@link StepDeadlines#STAGE_DEADLINE}. */
         public Wiring(long chainId, String chainName, Address gateway, ChainClient client, Credentials signer,
@@ -271,7 +282,7 @@ public final class Submitter {
                       SubmissionStore submissions, ValidatorKeys keys, AttestRequests attester,
                       CheckpointRequests checkpoints, CourierMetrics metrics, TransferTracing tracing, Clock clock, HaltedChains halted) {
             this(chainId, chainName, gateway, client, signer, settings, fees, transfers, attestations, submissions, keys, attester,
-                    checkpoints, metrics, tracing, clock, halted, StepDeadlines.STAGE_DEADLINE);
+                    checkpoints, metrics, tracing, clock, halted, StepDeadlines.STAGE_DEADLINE, new SignerFunds(), BigInteger.ZERO);
         }
     }
 
@@ -479,6 +490,8 @@ public final class Submitter {
         private final Map<TxHash, Integer> batches = new HashMap<>();
         /** This incarnation's transactions by nonce, with their fee-bump replacements: receipts are asked of all. */
         private final Map<Long, NonceAttempts> attempts = new HashMap<>();
+        /** The signer's balance was below the chain's floor at the last read: nothing new is signed. */
+        private boolean belowFloor;
         /** A planning round is loading the queued messages. */
         private boolean planning;
         /** Batches being prepared, and the messages they hold (in {@code preparing} too). */
@@ -672,6 +685,19 @@ public final class Submitter {
         private Behavior<Command> onBalanceRead(BalanceRead read) {
             if (read.error() == null) {
                 w.metrics().signerBalanceWei.labelValues(w.chainName()).set(read.wei().doubleValue());
+                boolean below = w.funds().report(w.chainId(), signer.toHex(), read.wei(), w.signerFloorWei());
+                if (below && !belowFloor) {
+                    getContext().getLog().error("submitter {} ({}): signer {} holds {} wei, below the floor of {} wei: NO NEW transactions "
+                            + "on this chain until it is topped up (those in flight are followed to the end)", w.chainName(), w.chainId(),
+                            signer, read.wei(), w.signerFloorWei());
+                } else if (!below && belowFloor) {
+                    getContext().getLog().warn("submitter {}: signer {} holds {} wei again, above the floor: taking new work",
+                            w.chainName(), signer, read.wei());
+                }
+                belowFloor = below;
+                if (!below) {
+                    drain();
+                }
             } else {
                 // the gauge keeps its last value; the next sweep tries again
                 getContext().getLog().debug("submitter {}: balance of {} not read: {}", w.chainName(), signer, read.error().toString());
@@ -735,6 +761,9 @@ public final class Submitter {
         }
 
         private void drainNow() {
+            if (belowFloor) {
+                return; // the queue waits for the balance (read on every sweep)
+            }
             if (s.batch().enabled() && validatorSet.isPresent()) {
                 if (planning || queue.isEmpty() || busy() >= s.maxInFlight()) {
                     return;

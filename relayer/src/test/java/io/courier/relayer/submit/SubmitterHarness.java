@@ -40,6 +40,9 @@ final class SubmitterHarness {
     final CourierMetrics metrics = new CourierMetrics(new PrometheusRegistry());
     final List<Transfer> attestRequests = new CopyOnWriteArrayList<>();
     final ManualDeadlines deadlines = new ManualDeadlines();
+    /** Where the submitter reports its signer below the floor; the floor itself (none unless a test sets one). */
+    final io.courier.relayer.status.SignerFunds funds = new io.courier.relayer.status.SignerFunds();
+    java.math.BigInteger signerFloorWei = java.math.BigInteger.ZERO;
     /** Batching: off unless a test turns it on (the lone path's tests predate it). */
     io.courier.relayer.config.NodeConfig.BatchSettings batch = io.courier.relayer.config.NodeConfig.BatchSettings.OFF;
     /** Who signs checkpoints: none unless a test says so (the lone-path tests run without batching). */
@@ -57,7 +60,7 @@ final class SubmitterHarness {
     Submitter.Wiring wiring() {
         return new Submitter.Wiring(Transfers.DST, "dst", Transfers.DST_GATEWAY, chain, Transfers.SIGNER, settings(), fees,
                 transfers, attestations, submissions, Transfers.keys(1), attestRequests::add, checkpoints, metrics,
-                new TransferTracing(OpenTelemetry.noop()), clock, halted, deadlines);
+                new TransferTracing(OpenTelemetry.noop()), clock, halted, deadlines, funds, signerFloorWei);
     }
 
     ActorRef<Submitter.Command> start(ActorTestKit kit) {

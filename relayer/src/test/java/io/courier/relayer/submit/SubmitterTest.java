@@ -421,4 +421,30 @@ class SubmitterTest extends ActorTestSupport {
         assertThat(h.chain.sent).as("the first transaction and max-bumps = 2 replacements").hasSize(3);
         assertThat(h.metrics.feeBumps.labelValues("dst").get()).isEqualTo(2.0);
     }
+
+    @Test
+    void aSignerBelowTheFloorTakesNoNewWorkAndSaysWhyUntilItIsToppedUp() {
+        SubmitterHarness h = new SubmitterHarness();
+        h.signerFloorWei = java.math.BigInteger.TEN.pow(18);
+        h.chain.balanceWei = java.math.BigInteger.TEN.pow(17); // 0.1 of the 1 ether floor
+        Transfer a = h.attested(1);
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        await().until(() -> h.funds.belowFloor(Transfers.DST).isPresent());
+        submitter.tell(new Submitter.Ready(a.id()));
+        submitter.tell(Submitter.Sweep.INSTANCE);
+        // a probe: the second sweep's balance read was handled, and still nothing was signed
+        await().until(() -> h.chain.balanceCalls.get() >= 2);
+        assertThat(h.chain.sent).isEmpty();
+        assertThat(h.funds.belowFloor(Transfers.DST)).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains("below this chain's floor").contains(java.math.BigInteger.TEN.pow(18).toString());
+        var board = new io.courier.relayer.status.ChainStatusBoard(h.funds);
+        board.update(io.courier.relayer.status.ChainStatus.starting(Transfers.DST, "dst"));
+        assertThat(board.chains().toCompletableFuture().join().get(0).signerBelowFloor()).contains("below this chain's floor");
+
+        h.chain.balanceWei = java.math.BigInteger.TEN.pow(19);
+        submitter.tell(Submitter.Sweep.INSTANCE);
+        await().until(() -> h.chain.sent.size() == 1);
+        assertThat(h.funds.belowFloor(Transfers.DST)).isEmpty();
+        assertThat(h.status(a)).isEqualTo(TransferStatus.SUBMITTED);
+    }
 }

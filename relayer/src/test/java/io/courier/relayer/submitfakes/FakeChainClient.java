@@ -155,6 +155,9 @@ public final class FakeChainClient implements ChainClient {
 
     /** What {@link #gasPrice()} answers: base fee + tip of the fee history below. */
     public static final BigInteger GAS_PRICE = BigInteger.TWO.multiply(BigInteger.TEN.pow(9));
+    /** What {@code eth_getBalance} answers for the signer (100 ether). */
+    public volatile BigInteger balanceWei = BigInteger.TEN.pow(20);
+    public final java.util.concurrent.atomic.AtomicInteger balanceCalls = new java.util.concurrent.atomic.AtomicInteger();
     /** The priority fee the fee history shows (1 gwei); a test raises it to make a transaction in flight underpriced. */
     public volatile BigInteger marketTip = BigInteger.TEN.pow(9);
     public final java.util.concurrent.atomic.AtomicInteger feeHistoryCalls = new java.util.concurrent.atomic.AtomicInteger();
@@ -187,7 +190,8 @@ public final class FakeChainClient implements ChainClient {
 
     @Override
     public CompletionStage<BigInteger> balance(Address account) {
-        return CompletableFuture.completedFuture(BigInteger.TEN.pow(20));
+        balanceCalls.incrementAndGet();
+        return CompletableFuture.completedFuture(balanceWei);
     }
 
     @Override
