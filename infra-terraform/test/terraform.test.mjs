@@ -119,6 +119,15 @@ describe('checks over the real configuration', () => {
       'a validation bounds quorum by the chain\'s rpc_urls');
   });
 
+  test('a chain may set its signer balance floor: a decimal string of wei passed into node.conf', () => {
+    const node = modules.get(path.join(INFRA_DIR, 'modules', 'relayer-node'));
+    assert.match(JSON.stringify(node.locals), /c\.signer_balance_floor_wei != null \? \{ \\"signer-balance-floor-wei\\" = c\.signer_balance_floor_wei \}/);
+    const chains = node.variable.chains;
+    assert.match(chains.type, /signer_balance_floor_wei\s*=\s*optional\(string\)/);
+    assert.ok(chains.validation.some((v) => /signer_balance_floor_wei/.test(v.condition) && /\^\[0-9\]\+\$/.test(v.condition)),
+      'a validation wants a whole number of wei');
+  });
+
   test('no key material is written by Terraform: no secret versions, secret ARNs only', () => {
     for (const d of ALL_DIRS) {
       const m = modules.get(d);

@@ -108,6 +108,7 @@ variable "chains" {
     finality_tag  = optional(string)
     start_block   = optional(number)
     quorum        = optional(number)
+    signer_balance_floor_wei = optional(string)
   }))
   description = "The two chains (see the relayer-node module's chains)."
 

@@ -35,6 +35,7 @@ locals {
     c.finality_tag != null ? { finality = { tag = c.finality_tag } } : {},
     c.start_block != null ? { "start-block" = c.start_block } : {},
     c.quorum != null ? { quorum = c.quorum } : {},
+    c.signer_balance_floor_wei != null ? { "signer-balance-floor-wei" = c.signer_balance_floor_wei } : {},
   )]
 
   node_conf = join("\n", [

@@ -322,8 +322,10 @@ variable "chains" {
     finality_tag  = optional(string)
     start_block   = optional(number)
     quorum        = optional(number)
+    # wei as a decimal string (above 2^53: not a number in JSON)
+    signer_balance_floor_wei = optional(string)
   }))
-  description = "Chains the node watches and delivers to (courier.chains). Finality: confirmations, or finality_tag (\"safe\"/\"finalized\"); neither uses chain-defaults. RPC URLs land in user data and state: do not use URLs with API keys in them. quorum: how many of rpc_urls must each confirm a message before it is final and signed (docs/adr/007-quorum-reads.md); with three independent providers, 2."
+  description = "Chains the node watches and delivers to (courier.chains). Finality: confirmations, or finality_tag (\"safe\"/\"finalized\"); neither uses chain-defaults. RPC URLs land in user data and state: do not use URLs with API keys in them. quorum: how many of rpc_urls must each confirm a message before it is final and signed (docs/adr/007-quorum-reads.md); with three independent providers, 2. signer_balance_floor_wei: below this balance the node's submitter signs nothing new on the chain (default 10^16 wei)."
 
   validation {
     condition     = length(var.chains) >= 2
@@ -347,6 +349,11 @@ variable "chains" {
   validation {
     condition     = alltrue([for c in var.chains : c.quorum == null || (coalesce(c.quorum, 1) >= 1 && coalesce(c.quorum, 1) <= length(c.rpc_urls))])
     error_message = "a chain's quorum must be between 1 and its number of rpc_urls (the node refuses more: no message could ever be confirmed)."
+  }
+
+  validation {
+    condition     = alltrue([for c in var.chains : c.signer_balance_floor_wei == null || can(regex("^[0-9]+$", coalesce(c.signer_balance_floor_wei, "0")))])
+    error_message = "signer_balance_floor_wei is a whole number of wei written as a decimal string, e.g. \"10000000000000000\"."
   }
 }
 
