@@ -75,6 +75,19 @@ class SubmitterTest extends ActorTestSupport {
     }
 
     @Test
+    void aNodeWithoutFeeHistoryIsDetectedAsLegacyAndGetsALegacyTransaction() {
+        SubmitterHarness h = new SubmitterHarness(); // fee mode auto
+        h.chain.feeHistoryError = FakeChainClient.rpcError(ChainRpcException.Kind.INVALID_REQUEST, "eth_feeHistory"); // geth: -32601
+        Transfer a = h.attested(1);
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.chain.sent.size() == 1);
+        org.web3j.crypto.RawTransaction sent = org.web3j.crypto.TransactionDecoder.decode(h.chain.sent.get(0));
+        assertThat(sent.getType().isLegacy()).isTrue();
+        assertThat(sent.getGasPrice()).isEqualTo(FakeChainClient.GAS_PRICE);
+    }
+
+    @Test
     void aMarketAboveTheChainsCapSendsNothing() {
         SubmitterHarness h = new SubmitterHarness();
         // the fakes' next base fee is far above a 1 wei cap: waiting, never a transaction priced under the market

@@ -160,11 +160,16 @@ public final class FakeChainClient implements ChainClient {
     public final java.util.concurrent.atomic.AtomicInteger balanceCalls = new java.util.concurrent.atomic.AtomicInteger();
     /** The priority fee the fee history shows (1 gwei); a test raises it to make a transaction in flight underpriced. */
     public volatile BigInteger marketTip = BigInteger.TEN.pow(9);
+    /** Set: {@code eth_feeHistory} fails with it (a node before London has no such method). */
+    public volatile Throwable feeHistoryError;
     public final java.util.concurrent.atomic.AtomicInteger feeHistoryCalls = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles) {
         feeHistoryCalls.incrementAndGet();
+        if (feeHistoryError != null) {
+            return CompletableFuture.failedFuture(feeHistoryError);
+        }
         BigInteger gwei = BigInteger.TEN.pow(9);
         return CompletableFuture.completedFuture(new FeeHistory(100, List.of(gwei, gwei), List.of(0.5), List.of(List.of(marketTip))));
     }
