@@ -53,6 +53,17 @@ public sealed interface FeeMarket permits FeeMarket.Eip1559, FeeMarket.Legacy {
         }
     }
 
+    /**
+     * Whether {@code eth_feeHistory} failed because the node has no fee history to give (a chain before London):
+     * geth answers -32601 "method not found" ({@code INVALID_REQUEST}), others something unreadable
+     * ({@code BAD_RESPONSE}). Such a chain is priced by {@code eth_gasPrice}; any other failure is just a failure.
+     */
+    static boolean missingFeeHistory(Throwable error) {
+        Throwable e = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        return e instanceof io.courier.chain.ChainRpcException rpc && (rpc.kind() == io.courier.chain.ChainRpcException.Kind.INVALID_REQUEST
+                || rpc.kind() == io.courier.chain.ChainRpcException.Kind.BAD_RESPONSE);
+    }
+
     /** Whether the blocks described carry a base fee: a chain before London answers zeros (or no base fees at all). */
     static boolean carriesBaseFee(FeeHistory history) {
         return history.baseFeePerGas().stream().anyMatch(fee -> fee.signum() > 0);

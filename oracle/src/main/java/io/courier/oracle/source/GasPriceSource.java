@@ -2,12 +2,16 @@ package io.courier.oracle.source;
 
 import io.courier.chain.ChainClient;
 import io.courier.chain.FeeHistory;
+import io.courier.fees.FeeMarket;
+import io.courier.fees.FeeMode;
 import io.courier.oracle.GasAsset;
 import io.courier.oracle.PriceObservation;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -42,10 +46,18 @@ public record GasPriceSource(long chainId, String name, ChainClient endpoint, in
         return GasAsset.of(chainId);
     }
 
+    /**
+     * A chain whose blocks carry no base fee (or whose node has no fee history: before London) is priced by
+     * {@code eth_gasPrice}, as the submitter prices it (fee mode auto).
+     */
     @Override
     public CompletionStage<PriceObservation> observe() {
-        return endpoint.feeHistory(blocks, List.of(percentile))
-                .thenApply(history -> new PriceObservation(asset(), name, gasPrice(history), clock.instant()));
+        CompletionStage<Optional<FeeHistory>> history = endpoint.feeHistory(blocks, List.of(percentile)).thenApply(Optional::of)
+                .exceptionallyCompose(e -> FeeMarket.missingFeeHistory(e) ? CompletableFuture.completedFuture(Optional.empty())
+                        : CompletableFuture.failedFuture(e));
+        return history.thenCompose(h -> FeeMarket.needsGasPrice(FeeMode.AUTO, h) ? endpoint.gasPrice()
+                        : CompletableFuture.completedFuture(gasPrice(h.orElseThrow())))
+                .thenApply(price -> new PriceObservation(asset(), name, price, clock.instant()));
     }
 
     /** Next base fee + the median tip at the percentile (0 when the node reports none). */

@@ -342,10 +342,8 @@ public final class Submitter {
             CompletionStage<Optional<FeeHistory>> history = f.mode() == FeeMode.LEGACY
                     ? CompletableFuture.completedFuture(Optional.empty())
                     : w.client().feeHistory(f.historyBlocks(), f.percentiles()).thenApply(Optional::of)
-                            .exceptionallyCompose(e -> f.mode() == FeeMode.AUTO && unwrap(e) instanceof ChainRpcException rpc
-                                    && (rpc.kind() == ChainRpcException.Kind.BAD_RESPONSE || rpc.kind() == ChainRpcException.Kind.INVALID_REQUEST)
-                                    // a node before London has no fee history to give (geth: -32601 "method not found",
-                                    // classified INVALID_REQUEST; others answer something unreadable): priced by eth_gasPrice
+                            .exceptionallyCompose(e -> f.mode() == FeeMode.AUTO && FeeMarket.missingFeeHistory(e)
+                                    // a node before London has no fee history to give: priced by eth_gasPrice
                                     ? CompletableFuture.completedFuture(Optional.empty())
                                     : CompletableFuture.failedFuture(unwrap(e)));
             return history.thenCompose(h -> FeeMarket.needsGasPrice(f.mode(), h)
