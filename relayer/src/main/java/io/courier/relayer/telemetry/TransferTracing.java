@@ -17,6 +17,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.resources.Resource;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.time.Duration;
@@ -93,12 +94,23 @@ public final class TransferTracing {
     public static OpenTelemetrySdk autoConfigured(String serviceName, String nodeName) {
         return AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults(serviceName))
-                .addResourceCustomizer((resource, config) -> nodeName == null || resource.getAttribute(SERVICE_INSTANCE_ID) != null
-                        ? resource : resource.merge(Resource.create(Attributes.of(SERVICE_INSTANCE_ID, nodeName))))
+                .addResourceCustomizer((resource, config) -> withInstance(resource, config, nodeName))
                 .addTracerProviderCustomizer((builder, config) -> builder.setIdGenerator(new DerivedIdGenerator()))
                 .disableShutdownHook()
                 .build()
                 .getOpenTelemetrySdk();
+    }
+
+    /**
+     * {@code resource} with {@code service.instance.id} = {@code nodeName}, unless the user's
+     * {@code OTEL_RESOURCE_ATTRIBUTES} names one (the SDK's own default, a random UUID per process, is replaced: a
+     * node is known by its name across restarts).
+     */
+    static Resource withInstance(Resource resource, ConfigProperties config, String nodeName) {
+        if (nodeName == null || config.getMap("otel.resource.attributes").containsKey(SERVICE_INSTANCE_ID.getKey())) {
+            return resource;
+        }
+        return resource.merge(Resource.create(Attributes.of(SERVICE_INSTANCE_ID, nodeName)));
     }
 
     private static Map<String, String> defaults(String serviceName) {

@@ -162,6 +162,19 @@ class TransferTracingTest {
         assertThat(exemplar.getValue()).isEqualTo(1.5);
     }
 
+    @Test
+    void theNodeNameIsTheServiceInstanceUnlessOtelResourceAttributesNameOne() {
+        io.opentelemetry.sdk.resources.Resource sdkDefault = io.opentelemetry.sdk.resources.Resource.create(
+                Attributes.of(TransferTracing.SERVICE_INSTANCE_ID, "a-random-uuid"));
+        var unset = io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties.createFromMap(Map.of());
+        var set = io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties.createFromMap(
+                Map.of("otel.resource.attributes", "service.instance.id=ops-choice"));
+
+        assertThat(TransferTracing.withInstance(sdkDefault, unset, "node-7").getAttribute(TransferTracing.SERVICE_INSTANCE_ID))
+                .isEqualTo("node-7");
+        assertThat(TransferTracing.withInstance(sdkDefault, set, "node-7")).isSameAs(sdkDefault);
+    }
+
     private static Transfer withStageTime(Transfer t, TransferStatus status, Instant at) {
         Map<TransferStatus, Instant> times = new EnumMap<>(TransferStatus.class);
         times.putAll(t.stageTimes());
