@@ -110,7 +110,9 @@ public final class TransferTracing {
         if (nodeName == null || config.getMap("otel.resource.attributes").containsKey(SERVICE_INSTANCE_ID.getKey())) {
             return resource;
         }
-        return resource.merge(Resource.create(Attributes.of(SERVICE_INSTANCE_ID, nodeName)));
+        // rebuilt rather than merged: merging over the SDK's entity for service.instance logs a warning at every start
+        return Resource.create(resource.getAttributes().toBuilder().put(SERVICE_INSTANCE_ID, nodeName).build(),
+                resource.getSchemaUrl());
     }
 
     private static Map<String, String> defaults(String serviceName) {
