@@ -27,6 +27,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--confirmations", description = "Source confirmations before a block counts as final. Default: ${DEFAULT-VALUE}")
     int confirmations = 3;
 
+    @Option(names = "--observability", description = "Also start an OTLP receiver for the node's traces and a Prometheus scraping it; print a trace at exit.")
+    boolean observability;
+
     @Override
     public Integer call() throws Exception {
         if (exitWhenDone && transfers <= 0) {
@@ -36,6 +39,13 @@ public final class DemoCommand implements Callable<Integer> {
         if (transfers < 0 || transfers > 10_000) {
             System.err.println("--transfers must be between 0 and 10000");
             return 2;
+        }
+        if (observability) { // Prometheus must know the port before the node takes it: it is chosen here
+            int port = DemoObservability.freeOr(apiPort);
+            Demo.Options options = new Demo.Options(transfers, exitWhenDone, Duration.ofSeconds(timeoutSeconds), port, confirmations);
+            try (DemoObservability o = DemoObservability.start(port, System.out)) {
+                return new Demo(options, System.out).run();
+            }
         }
         Demo.Options options = new Demo.Options(transfers, exitWhenDone, Duration.ofSeconds(timeoutSeconds), apiPort, confirmations);
         return new Demo(options, System.out).run();

@@ -23,6 +23,11 @@ final class RelayerProcess implements AutoCloseable {
     }
 
     static RelayerProcess start(Path config, int apiPort, Path logFile) throws Exception {
+        return start(config, apiPort, logFile, java.util.Map.of());
+    }
+
+    /** As {@link #start(Path, int, Path)}, with {@code environment} added (the {@code OTEL_*} variables, say). */
+    static RelayerProcess start(Path config, int apiPort, Path logFile, java.util.Map<String, String> environment) throws Exception {
         Path relayer = ProjectLayout.root().resolve("relayer/target");
         Path classpathFile = relayer.resolve("runtime-classpath.txt");
         if (!Files.isRegularFile(classpathFile)) {
@@ -33,7 +38,7 @@ final class RelayerProcess implements AutoCloseable {
         List<String> command = List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Dcourier.console.level=INFO",
                 "-Dcourier.log.dir=" + logFile.getParent(), "-cp", classpath, "io.courier.relayer.cli.CourierCli",
                 "run", "--config", config.toString());
-        ChildProcess child = ChildProcess.start("relayer", command, ProjectLayout.root(), logFile);
+        ChildProcess child = ChildProcess.start("relayer", command, ProjectLayout.root(), logFile, environment);
         RelayerProcess relayerProcess = new RelayerProcess(child, apiPort);
         relayerProcess.awaitHealthy(Duration.ofSeconds(90));
         return relayerProcess;

@@ -29,12 +29,19 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Starts {@code command} with stdout and stderr appended to {@code logFile}. */
     public static ChildProcess start(String name, List<String> command, Path workDir, Path logFile) {
+        return start(name, command, workDir, logFile, java.util.Map.of());
+    }
+
+    /** As {@link #start(String, List, Path, Path)}, with {@code environment} added to this process's. */
+    public static ChildProcess start(String name, List<String> command, Path workDir, Path logFile,
+                                     java.util.Map<String, String> environment) {
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            builder.environment().putAll(environment);
             // stdin stays a pipe: the watchdogs of our children read EOF when this JVM dies, even by SIGKILL
             builder.redirectInput(ProcessBuilder.Redirect.PIPE);
             return new ChildProcess(name, builder.start(), logFile);

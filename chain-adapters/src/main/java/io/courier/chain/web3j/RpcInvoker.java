@@ -8,6 +8,8 @@ import io.courier.chain.ChainRpcException;
 import io.courier.chain.RpcObserver;
 
 import io.courier.chain.ChainRpcException.Kind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -86,27 +88,30 @@ final class RpcInvoker {
             return CompletableFuture.failedFuture(error(call, RpcFailure.of(Kind.CLOSED, "client closed"), 0, null));
         }
         CompletableFuture<T> out = new CompletableFuture<>();
+        // the caller's tracing context (a transfer's, say), so the observer can file each request under it: the
+        // attempts run on I/O and scheduler threads, where it is not current
+        Context caller = Context.current();
         limiter.<T>submit(() -> {
-            Attempts<R, T> attempts = new Attempts<>(call, request, read, pinned);
+            Attempts<R, T> attempts = new Attempts<>(call, request, read, pinned, caller);
             attempts.next();
             return attempts.result;
         }).whenComplete((value, failure) -> {
             if (failure == null) {
                 out.complete(value);
             } else {
-                out.completeExceptionally(refusedOrAsIs(call, failure));
+                out.completeExceptionally(refusedOrAsIs(call, failure, caller));
             }
         });
         return out;
     }
 
-    private Throwable refusedOrAsIs(RpcCall call, Throwable failure) {
+    private Throwable refusedOrAsIs(RpcCall call, Throwable failure, Context caller) {
         Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (t instanceof ChainRpcException) {
             return t;
         }
         RpcFailure refused = classifier.classify(t);
-        observe(RpcObserver.NO_ENDPOINT, call, refused.kind().label(), 0L);
+        observe(RpcObserver.NO_ENDPOINT, call, refused.kind().label(), 0L, caller);
         return error(call, refused, 0, t);
     }
 
@@ -119,6 +124,7 @@ final class RpcInvoker {
         final Function<Web3j, Request<?, R>> request;
         final BiFunction<RpcEndpoint, R, T> read;
         final RpcEndpoint pinned;
+        final Context caller;
         final CompletableFuture<T> result = new CompletableFuture<>();
         final Set<RpcEndpoint> tried = new LinkedHashSet<>();
         int sent;
@@ -127,11 +133,13 @@ final class RpcInvoker {
         RpcFailure lastFailure;
         Throwable lastCause;
 
-        Attempts(RpcCall call, Function<Web3j, Request<?, R>> request, BiFunction<RpcEndpoint, R, T> read, RpcEndpoint pinned) {
+        Attempts(RpcCall call, Function<Web3j, Request<?, R>> request, BiFunction<RpcEndpoint, R, T> read, RpcEndpoint pinned,
+                 Context caller) {
             this.call = call;
             this.request = request;
             this.read = read;
             this.pinned = pinned;
+            this.caller = caller;
         }
 
         void next() {
@@ -166,7 +174,7 @@ final class RpcInvoker {
 
         /** Nothing is sent for this attempt: the call ends here. */
         private void refuse(RpcFailure failure) {
-            observe(RpcObserver.NO_ENDPOINT, call, failure.kind().label(), 0L);
+            observe(RpcObserver.NO_ENDPOINT, call, failure.kind().label(), 0L, caller);
             fail(lastFailure == null ? failure : failure.withDetail("last failure: " + lastFailure.detail()), lastCause);
         }
 
@@ -214,7 +222,7 @@ final class RpcInvoker {
                     cause = e instanceof FailureSignal ? null : e;
                 }
             }
-            observe(endpoint.label(), call, failure == null ? "ok" : failure.kind().label(), took);
+            observe(endpoint.label(), call, failure == null ? "ok" : failure.kind().label(), took, caller);
             report(endpoint, failure, took);
             if (failure == null) {
                 result.complete(value);
@@ -271,8 +279,8 @@ final class RpcInvoker {
         }
     }
 
-    private void observe(String endpoint, RpcCall call, String outcome, long durationNanos) {
-        try {
+    private void observe(String endpoint, RpcCall call, String outcome, long durationNanos, Context caller) {
+        try (Scope ignored = caller.makeCurrent()) {
             settings.observer().onRequest(settings.name(), endpoint, call.method(), outcome, durationNanos);
         } catch (RuntimeException e) {
             log.warn("chain {}: RPC observer failed: {}", settings.name(), e.toString());

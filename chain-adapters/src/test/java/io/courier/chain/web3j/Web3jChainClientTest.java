@@ -82,6 +82,22 @@ class Web3jChainClientTest {
     }
 
     @Test
+    void everyAttemptIsObservedUnderTheCallersContextWhicheverThreadRunsIt() {
+        io.opentelemetry.context.ContextKey<String> transfer = io.opentelemetry.context.ContextKey.named("transfer");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        settings = settings.withObserver((chain, endpoint, method, outcome, nanos) ->
+                seen.add(outcome + " " + io.opentelemetry.context.Context.current().get(transfer)));
+        node.then(fail(new ConnectException("Connection refused"))).then(result("\"0x10\""));
+        CompletableFuture<Long> nonce;
+        try (io.opentelemetry.context.Scope ignored = io.opentelemetry.context.Context.current().with(transfer, "0xabc").makeCurrent()) {
+            nonce = client().nonce(Address.fromHex("0x00000000000000000000000000000000000000aa"), false).toCompletableFuture();
+        }
+        assertThat(await(nonce)).isEqualTo(16L);
+        assertThat(seen).containsExactly("transient 0xabc", "ok 0xabc");
+        assertThat(io.opentelemetry.context.Context.current().get(transfer)).isNull();
+    }
+
+    @Test
     void retriesAreBoundedAndTheErrorNamesChainMethodAndAttempts() {
         node.always(fail(new ClientConnectionException("Invalid response received: 503; Service Unavailable")));
         ChainRpcException e = failure(client().blockByNumber(12));

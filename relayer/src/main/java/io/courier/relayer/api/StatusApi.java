@@ -41,6 +41,7 @@ public final class StatusApi extends AllDirectives {
     private final PayloadDescriber payloads;
     private AdminRoutes admin; // optional: only when the node wires operator actions
     private QuoteRoutes quotes; // optional: only when the node runs the price oracle
+    private ApiTracing tracing; // optional: a server span per request when set
 
     /** With no payload describer ({@link PayloadDescriber#NONE}) and the default readiness deadline. */
     public StatusApi(TransferQueries transfers, ChainStatusSource chains, ReadinessProbe readiness,
@@ -72,11 +73,16 @@ public final class StatusApi extends AllDirectives {
 
     /** Every route, with problem handling and request counting around them. */
     public Route route() {
+        ApiTracing traced = tracing;
         return extractRequest(request -> { // evaluated once per request: a fresh template holder for each
             RouteTemplate template = new RouteTemplate();
+            io.opentelemetry.api.trace.Span span = traced == null ? null : traced.start(request);
             return mapRequest(r -> r.addAttribute(ApiMetrics.TEMPLATE, template), () ->
                     mapResponse(response -> {
                         metrics.record(template.get(), response.status().intValue());
+                        if (span != null) {
+                            traced.end(span, request, template.get(), response.status().intValue());
+                        }
                         return response;
                     }, () -> withRequestTimeoutResponse(problems::timeout, () ->
                             extractUri(uri -> handleExceptions(problems.exceptions(), () ->
@@ -117,6 +123,12 @@ public final class StatusApi extends AllDirectives {
     public StatusApi withQuotes(io.courier.relayer.status.OraclePrices prices, io.courier.oracle.QuotePolicy policy,
                                 java.time.Clock clock) {
         this.quotes = new QuoteRoutes(prices, policy, clock, json);
+        return this;
+    }
+
+    /** A server span per request ({@link ApiTracing}): route template, method, status. */
+    public StatusApi withTracing(io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        this.tracing = new ApiTracing(openTelemetry);
         return this;
     }
 

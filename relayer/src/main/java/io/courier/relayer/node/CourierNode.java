@@ -15,6 +15,7 @@ import io.courier.chain.MessageSentDecoder;
 import io.courier.chain.quorum.SourceWitnesses;
 import io.courier.chain.web3j.Web3jChainClient;
 import io.courier.finality.cassandra.CassandraStores;
+import io.courier.finality.cassandra.CqlTracing;
 import io.courier.finality.cassandra.CourierSchema;
 import io.courier.finality.store.TransferStore;
 import io.courier.relayer.api.ChainAdmin;
@@ -95,7 +96,7 @@ public final class CourierNode implements AutoCloseable {
     }
 
     public static CourierNode start(NodeConfig config, Clock clock) {
-        OpenTelemetrySdk otel = TransferTracing.autoConfigured("courier-relayer");
+        OpenTelemetrySdk otel = TransferTracing.autoConfigured("courier-relayer", config.nodeName());
         try {
             return start(config, clock, new PrometheusRegistry(), otel);
         } catch (RuntimeException | Error e) {
@@ -134,7 +135,7 @@ public final class CourierNode implements AutoCloseable {
         CourierMetrics metrics = CourierMetrics.withJvm(registry);
         metrics.declareChains(config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId, ChainSettings::name)));
         TransferTracing tracing = new TransferTracing(otel, metrics);
-        CqlSession session = connect(config.cassandra());
+        CqlSession session = connect(config.cassandra(), new CqlTracing(otel));
         opened.push(session);
         CourierSchema schema = CourierSchema.of(session, config.cassandra().keyspace()).owner(config.nodeName());
         if (config.cassandra().createKeyspace()) {
@@ -156,7 +157,7 @@ public final class CourierNode implements AutoCloseable {
         });
         scheduler.prestartAllCoreThreads(); // retry delays and deadlines of every chain: ready before the first failure
         opened.push(scheduler::shutdownNow);
-        PrometheusRpcObserver observer = new PrometheusRpcObserver(metrics);
+        io.courier.chain.RpcObserver observer = tracing.rpcObserver(new PrometheusRpcObserver(metrics));
         Map<Long, ChainClient> clients = new LinkedHashMap<>();
         for (ChainSettings chain : config.chains()) {
             Backoff backoff = Backoff.defaults();
@@ -223,6 +224,7 @@ public final class CourierNode implements AutoCloseable {
             StatusApi api = new StatusApi(new StoreTransferQueries(apiReads, stuckBoard), board,
                     ReadinessProbe.all(List.of(new CassandraReadiness(apiSession), ReadinessProbe.chains(board))), registry)
                     .withAdmin(admin, config.api().adminToken().map(NodeConfig.Secret::hex))
+                    .withTracing(otel)
                     .withQuotes(priceBoard, config.oracle().quotes(), clock)
                     .withEventSettings(new TransferRoutes.EventSettings(TransferRoutes.EventSettings.DEFAULT.poll(),
                             TransferRoutes.EventSettings.DEFAULT.maxOpen(), TransferRoutes.EventSettings.DEFAULT.heartbeat(),
@@ -267,11 +269,21 @@ public final class CourierNode implements AutoCloseable {
 
     /** A session as the node opens it (the CLI's operator commands use the same settings). */
     public static CqlSession connect(NodeConfig.CassandraSettings c) {
-        return connect(c, "courier", c.requestTimeout(), c.maxRequestsInFlight(), 10_000);
+        return connect(c, "courier", c.requestTimeout(), c.maxRequestsInFlight(), 10_000, null);
+    }
+
+    /** As {@link #connect(NodeConfig.CassandraSettings)}, with a span per statement issued in a traced context. */
+    static CqlSession connect(NodeConfig.CassandraSettings c, CqlTracing tracing) {
+        return connect(c, "courier", c.requestTimeout(), c.maxRequestsInFlight(), 10_000, tracing);
     }
 
     /** A session named {@code name} whose throttler keeps {@code inFlight} requests in flight and {@code queued} waiting. */
     static CqlSession connect(NodeConfig.CassandraSettings c, String name, Duration requestTimeout, int inFlight, int queued) {
+        return connect(c, name, requestTimeout, inFlight, queued, null);
+    }
+
+    private static CqlSession connect(NodeConfig.CassandraSettings c, String name, Duration requestTimeout, int inFlight, int queued,
+                                      CqlTracing tracing) {
         DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
                 .withString(DefaultDriverOption.SESSION_NAME, name)
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
@@ -284,11 +296,11 @@ public final class CourierNode implements AutoCloseable {
                 .build();
         List<InetSocketAddress> points = c.contactPoints().stream()
                 .map(p -> new InetSocketAddress(p.getHostString(), p.getPort())).toList();
-        return CqlSession.builder()
+        var builder = CqlSession.builder()
                 .addContactPoints(points)
                 .withLocalDatacenter(c.localDatacenter())
-                .withConfigLoader(loader)
-                .build();
+                .withConfigLoader(loader);
+        return (tracing == null ? builder : tracing.installOn(builder)).build();
     }
 
     public String apiUrl() {

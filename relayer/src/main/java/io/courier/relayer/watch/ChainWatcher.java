@@ -410,7 +410,7 @@ public final class ChainWatcher {
             Transfer t = gone.after();
             w.tracing().stage(t.id().toHex(), t.route(), "finality.wait", t.createdAt(), now, Attributes.empty(), false);
             w.metrics().transfersCompleted.labelValues(TransferStatus.REORGED.name(), t.route()).inc();
-            w.tracing().transferEnded(t.id().toHex(), t.route(), t.createdAt(), now, TransferStatus.REORGED.name());
+            w.tracing().outcome(t, TransferStatus.REORGED, now, "block " + gone.before().blockNumber() + " left the canonical chain");
             ctx.getLog().warn("chain {}: transfer {} REORGED: its block {} ({}) left the canonical chain", label, t.id(),
                     gone.before().blockNumber(), gone.before().blockHash());
         }
@@ -695,7 +695,8 @@ public final class ChainWatcher {
                 return CompletableFuture.completedFuture(Unchanged.INSTANCE);
             }
             Transfer transfer = found.get();
-            return w.client().receipt(transfer.source().txHash()).thenCompose(receipt -> {
+            // this receipt is asked for this transfer: its request is a span of the transfer's trace
+            return TransferTracing.inTransfer(t.id().toHex(), () -> w.client().receipt(transfer.source().txHash())).thenCompose(receipt -> {
                 Optional<ChainLog> again = receipt.flatMap(r ->
                         GatewayEvents.find(r.logs(), chain.gateway(), GatewayEvents.MESSAGE_SENT_TOPIC, t.id()));
                 if (again.isEmpty()) {
@@ -723,7 +724,7 @@ public final class ChainWatcher {
         TransferEvent.Reorged event = new TransferEvent.Reorged("block " + t.blockNumber() + " is now "
                 + canonical.map(b -> b.hash().toHex()).orElse("missing") + ", was " + t.blockHash()
                 + "; tx " + transfer.source().txHash() + " not on the canonical chain");
-        return w.transfers().markReorged(t, event, now).thenApply(o -> o instanceof TransitionOutcome.Applied a
+        return TransferTracing.inTransfer(t.id().toHex(), () -> w.transfers().markReorged(t, event, now)).thenApply(o -> o instanceof TransitionOutcome.Applied a
                 ? new MarkedReorged(new Reorged(t, a.updated())) : (Gone) Unchanged.INSTANCE);
     }
 

@@ -81,6 +81,13 @@ final class ApiServer implements AutoCloseable {
                 new Readiness(Map.of())), PayloadDescriber.NONE, HealthRoutes.DEFAULT_PROBE_TIMEOUT);
     }
 
+    /** Over {@code queries}, with {@code extend} applied to the API before it binds. */
+    ApiServer(TransferQueries queries, java.util.function.UnaryOperator<StatusApi> extend) {
+        this(queries, new ChainStatusBoard(), () -> java.util.concurrent.CompletableFuture.completedFuture(
+                new Readiness(Map.of())), PayloadDescriber.NONE, HealthRoutes.DEFAULT_PROBE_TIMEOUT,
+                TransferRoutes.EventSettings.DEFAULT, extend);
+    }
+
     int port() {
         return binding.localAddress().getPort();
     }
@@ -110,10 +117,19 @@ final class ApiServer implements AutoCloseable {
     }
 
     Reply send(String method, String pathAndQuery) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + pathAndQuery))
+        return send(method, pathAndQuery, Map.of());
+    }
+
+    Reply get(String pathAndQuery, Map<String, String> headers) {
+        return send("GET", pathAndQuery, headers);
+    }
+
+    Reply send(String method, String pathAndQuery, Map<String, String> requestHeaders) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + pathAndQuery))
                 .method(method, HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofSeconds(10))
-                .build();
+                .timeout(Duration.ofSeconds(10));
+        requestHeaders.forEach(builder::header);
+        HttpRequest request = builder.build();
         try {
             HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
             Map<String, String> headers = new LinkedHashMap<>();

@@ -3,7 +3,13 @@ package io.courier.relayer.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.relayer.api.ApiServer.Reply;
+import io.courier.relayer.telemetry.CourierMetrics;
+import io.courier.relayer.telemetry.TransferTracing;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
 import io.prometheus.metrics.core.metrics.Counter;
+import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +40,28 @@ class MetricsRoutesTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.headers().get("content-type")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
         assertThat(reply.text()).contains("# TYPE courier_test_marker_total counter", "courier_test_marker_total 3.0");
+    }
+
+    @Test
+    void aScraperAskingForOpenMetricsGetsTheExemplarsOfLatencySamples() {
+        CourierMetrics metrics = new CourierMetrics(server.registry);
+        String id = "0x" + "3f1c9a7d".repeat(8);
+        new TransferTracing(OpenTelemetry.noop(), metrics)
+                .stage(id, "1001->1002", "attest", Instant.EPOCH, Instant.EPOCH.plusMillis(2_500), Attributes.empty(), true);
+        String traceId = TransferTracing.traceId(id);
+
+        // as Prometheus asks when exemplar storage is on
+        Reply open = server.get("/metrics", Map.of("Accept",
+                "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1"));
+        Reply plain = server.get("/metrics");
+
+        assertThat(open.status()).isEqualTo(200);
+        assertThat(open.headers().get("content-type")).startsWith("application/openmetrics-text");
+        assertThat(open.text()).containsPattern("courier_transfer_stage_duration_seconds_bucket\\{route=\"1001->1002\",stage=\"attest\","
+                + "le=\"5\\.0\"} 1 # \\{span_id=\"[0-9a-f]{16}\",trace_id=\"" + traceId + "\"} 2\\.5");
+        assertThat(open.text()).endsWith("# EOF\n");
+        assertThat(plain.headers().get("content-type")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(plain.text()).contains("courier_transfer_stage_duration_seconds_count").doesNotContain(traceId);
     }
 
     @Test
