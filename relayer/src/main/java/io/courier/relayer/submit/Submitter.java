@@ -1164,6 +1164,7 @@ public final class Submitter {
             }
             alone.remove(t.id());
             w.metrics().transfersUndeliverable.labelValues(t.route(), r.event().obstacle().label()).inc();
+            w.tracing().outcome(t, TransferStatus.UNDELIVERABLE, w.clock().instant(), r.event().reason());
             w.metrics().transfersCompleted.labelValues(TransferStatus.UNDELIVERABLE.name(), t.route()).inc();
             getContext().getLog().error("transfer {} ({}) is UNDELIVERABLE to {}: {}. No nonce holds it; an operator may retry it "
                     + "once the cause is fixed", t.id(), t.route(), w.chainName(), r.event().reason());
@@ -1686,9 +1687,10 @@ public final class Submitter {
                 if (f.status() == TransferStatus.DELIVERED) {
                     Duration total = Duration.between(t.createdAt(), now);
                     w.metrics().deliveryDuration.labelValues(t.route()).observe(total.toMillis() / 1000.0);
-                    w.tracing().transferEnded(id.toHex(), t.route(), t.createdAt(), now, f.status().name());
+                    w.tracing().outcome(t, f.status(), now, null);
                 } else {
                     getContext().getLog().warn("transfer {}: FAILED on {} in {}", id, w.chainName(), tx.txHash());
+                    w.tracing().outcome(t, f.status(), now, "failed in " + tx.txHash());
                 }
             }
             drain();
