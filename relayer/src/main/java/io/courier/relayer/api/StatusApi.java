@@ -41,6 +41,7 @@ public final class StatusApi extends AllDirectives {
     private final PayloadDescriber payloads;
     private AdminRoutes admin; // optional: only when the node wires operator actions
     private QuoteRoutes quotes; // optional: only when the node runs the price oracle
+    private AttestationRoutes attestations; // optional: only when the node wires its attestation reads
 
     /** With no payload describer ({@link PayloadDescriber#NONE}) and the default readiness deadline. */
     public StatusApi(TransferQueries transfers, ChainStatusSource chains, ReadinessProbe readiness,
@@ -82,6 +83,7 @@ public final class StatusApi extends AllDirectives {
                             extractUri(uri -> handleExceptions(problems.exceptions(), () ->
                                     handleRejections(problems.rejections(uri.path()), () -> concat(
                                             transfers.route(),
+                                            attestations == null ? reject() : attestations.route(),
                                             chains.route(),
                                             health.route(),
                                             metricsRoutes.route(),
@@ -117,6 +119,16 @@ public final class StatusApi extends AllDirectives {
     public StatusApi withQuotes(io.courier.relayer.status.OraclePrices prices, io.courier.oracle.QuotePolicy policy,
                                 java.time.Clock clock) {
         this.quotes = new QuoteRoutes(prices, policy, clock, json);
+        return this;
+    }
+
+    /**
+     * Adds {@code GET /v1/transfers/{messageId}/attestation} (self-relay): signatures read from {@code store}, chosen
+     * with {@code keys}' validator set and threshold, for the gateways of the served chains.
+     */
+    public StatusApi withAttestations(io.courier.finality.store.AttestationStore store, io.courier.relayer.signing.ValidatorKeys keys,
+                                      java.util.Map<Long, io.courier.chain.message.Address> gateways) {
+        this.attestations = new AttestationRoutes(queries, store, keys, gateways, json);
         return this;
     }
 
