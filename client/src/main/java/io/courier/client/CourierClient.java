@@ -39,7 +39,7 @@ import java.util.stream.StreamSupport;
 
 /**
  * A client of a Courier node's status API (the routes of its {@code openapi.yaml}), on the JDK's {@link HttpClient}.
- * Thread-safe; one per node is enough.
+ * Thread-safe; one per node is enough, closed when the application stops.
  *
  * <pre>{@code
  * CourierClient courier = CourierClient.create("http://relayer.example:8080");
@@ -49,7 +49,7 @@ import java.util.stream.StreamSupport;
  * <p>Errors the node answers are {@link CourierApiException}s carrying its problem ({@code type}, {@code detail});
  * I/O failures are {@link UncheckedIOException}s.
  */
-public final class CourierClient {
+public final class CourierClient implements AutoCloseable {
 
     private final URI base;
     private final HttpClient http;
@@ -346,6 +346,12 @@ public final class CourierClient {
     }
 
     private static final Object END = new Object();
+
+    /** Ends the threads that read event streams (open streams end with them). The client is not used afterwards. */
+    @Override
+    public void close() {
+        streams.shutdownNow();
+    }
 
     // ── plumbing ──────────────────────────────────────────────────────────────────────────────────────
 

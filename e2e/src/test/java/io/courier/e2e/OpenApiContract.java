@@ -140,7 +140,9 @@ final class OpenApiContract {
         Schema schema = schemas.computeIfAbsent(schemaPointer, p -> {
             ObjectNode ref = JsonNodeFactory.instance.objectNode();
             ref.put("$ref", DOC + "#" + fragment(p));
-            return registry.getSchema(SchemaLocation.of("https://courier.invalid/check" + schemas.size()), ref);
+            // one wrapper per pointer, named after it: the registry caches schemas by location
+            return registry.getSchema(SchemaLocation.of("https://courier.invalid/check/" + Integer.toHexString(p.hashCode())
+                    + "/" + Integer.toHexString(p.length())), ref);
         });
         for (Error error : schema.validate(instance)) {
             out.add(what + ": " + error.getInstanceLocation() + " " + error.getMessage());

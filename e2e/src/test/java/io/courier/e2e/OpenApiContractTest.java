@@ -43,6 +43,15 @@ class OpenApiContractTest {
     }
 
     @Test
+    void anEmptyListAndALastPageConformToTheListingsSchema() {
+        // both shapes of /v1/transfers without `next` are a TransferList and a TransferPage at once
+        assertThat(check("/v1/transfers?stuck=true", 200, JSON, "{\"transfers\":[]}")).isEmpty();
+        assertThat(check("/v1/transfers?address=0x" + "22".repeat(20) + "&limit=1", 200, JSON,
+                "{\"transfers\":[" + transferJson() + "]}")).isEmpty();
+        assertThat(check("/v1/transfers?stuck=true", 200, JSON, "{\"transfers\":[],\"next\":5}")).isNotEmpty();
+    }
+
+    @Test
     void aMissingRequiredMemberAnExtraMemberOrAWrongTypeIsCaught() throws Exception {
         var mapper = ApiJson.shared().mapper();
         ObjectNode missing = (ObjectNode) mapper.readTree(transferJson());
