@@ -46,12 +46,16 @@ class AttestationRoutesTest {
         for (Transfer t : List.of(ATTESTED, FAILED, FINALIZED, WRONG_SIGNATURES)) {
             queries.put(t, List.of());
         }
-        List<Attestation> noisy = new ArrayList<>(Transfers.signatures(ATTESTED));
+        // stored highest signer first: the answer must reorder them as the gateway checks
+        List<Attestation> noisy = new ArrayList<>(Transfers.signatures(ATTESTED).stream()
+                .sorted(Comparator.comparing((Attestation a) -> a.validator().toLowerCase()).reversed()).toList());
         // a signature by someone outside the set, and a duplicate: neither may reach the calldata
         noisy.add(0, new Attestation(ATTESTED.id(), "0x" + "00".repeat(20), noisy.get(0).signature(), Transfers.T0));
         noisy.add(noisy.get(2));
         STORED.put(ATTESTED.id(), noisy);
         STORED.put(FAILED.id(), Transfers.signatures(FAILED));
+        // signatures stored, ATTESTED not recorded yet (the attester writes them first): still not attested
+        STORED.put(FINALIZED.id(), Transfers.signatures(FINALIZED));
         var other = Transfers.keys(3);
         STORED.put(WRONG_SIGNATURES.id(), other.sign(WRONG_SIGNATURES.id(),
                 other.digest(WRONG_SIGNATURES.id(), Transfers.DST, "0x" + "99".repeat(20)), Transfers.T0));
@@ -127,6 +131,7 @@ class AttestationRoutesTest {
         assertThat(reply.contentType()).startsWith("application/problem+json");
         assertThat(reply.json().path("type").asText()).isEqualTo(Problem.NOT_ATTESTED);
         assertThat(reply.json().path("transferStatus").asText()).isEqualTo("FINALIZED");
+        assertThat(reply.json().path("detail").asText()).contains("is FINALIZED");
     }
 
     @Test
