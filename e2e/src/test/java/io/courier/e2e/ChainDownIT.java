@@ -10,10 +10,6 @@ import io.courier.testkit.CassandraExtension;
 import io.courier.testkit.CassandraTest;
 import io.courier.testkit.LocalCassandra;
 import io.courier.testkit.rpc.RpcProxy;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 @CassandraTest
 class ChainDownIT {
 
-    private static final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void otherRoutesKeepDeliveringWhileOneChainIsDown(LocalCassandra db, CassandraExtension.Keyspace keyspace,
@@ -51,8 +46,7 @@ class ChainDownIT {
                 JsonNode gamma = NodeApi.chain(node, RelayNetwork.GAMMA);
                 assertThat(gamma.path("healthy").asBoolean()).isFalse();
                 assertThat(NodeApi.chain(node, RelayNetwork.ALPHA).path("healthy").asBoolean()).isTrue();
-                assertThat(http.send(HttpRequest.newBuilder(URI.create(node.apiUrl() + "/readyz")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+                assertThat(NodeApi.get(node.apiUrl() + "/readyz").statusCode()).isEqualTo(503);
                 System.out.printf("chain down: %d alpha<->beta transfers delivered while gamma was down; gamma: %s%n",
                         healthy.size(), gamma);
 

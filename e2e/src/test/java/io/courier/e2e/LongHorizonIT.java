@@ -13,9 +13,6 @@ import io.courier.testkit.CassandraExtension;
 import io.courier.testkit.CassandraTest;
 import io.courier.testkit.LocalCassandra;
 import io.courier.testkit.rpc.RpcProxy;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 @CassandraTest
 class LongHorizonIT {
 
-    private static final HttpClient http = HttpClient.newHttpClient();
     private static final ObjectMapper json = new ObjectMapper();
 
     @Test
@@ -100,8 +96,7 @@ class LongHorizonIT {
     }
 
     private static List<String> stuckIds(CourierNode node) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.apiUrl() + "/v1/transfers?stuck=true")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = NodeApi.get(node.apiUrl() + "/v1/transfers?stuck=true");
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode transfers = json.readTree(r.body()).path("transfers");
         return java.util.stream.StreamSupport.stream(transfers.spliterator(), false).map(t -> t.path("messageId").asText()).toList();

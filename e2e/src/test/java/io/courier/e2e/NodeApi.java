@@ -8,7 +8,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-/** What the tests read from a node's HTTP API, the way an operator or a dApp would. */
+/**
+ * What the tests read from a node's HTTP API, the way an operator or a dApp would. Every answer is checked against
+ * the node's {@code openapi.yaml} ({@link OpenApiContract}): one that breaks the document fails the test that read it.
+ */
 final class NodeApi {
 
     private static final HttpClient http = HttpClient.newHttpClient();
@@ -17,7 +20,25 @@ final class NodeApi {
     private NodeApi() {}
 
     static HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        return send(HttpRequest.newBuilder(URI.create(url)).build());
+    }
+
+    /** Sends {@code request} and checks the answer against the document. */
+    static HttpResponse<String> send(HttpRequest request) throws Exception {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        conforms(response);
+        return response;
+    }
+
+    /** Fails when {@code response} breaks openapi.yaml (for answers read with another client). */
+    static void conforms(HttpResponse<String> response) {
+        java.util.List<String> violations = OpenApiContract.shared().violations(response.request().method(),
+                response.request().uri(), response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
+                response.body());
+        if (!violations.isEmpty()) {
+            throw new AssertionError("the node's answer breaks openapi.yaml:\n  " + String.join("\n  ", violations)
+                    + "\nbody: " + response.body());
+        }
     }
 
     static JsonNode getJson(String url) throws Exception {

@@ -9,9 +9,6 @@ import io.courier.relayer.node.CourierNode;
 import io.courier.testkit.CassandraExtension;
 import io.courier.testkit.CassandraTest;
 import io.courier.testkit.LocalCassandra;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 @CassandraTest
 class RelayEndToEndIT {
 
-    private static final HttpClient http = HttpClient.newHttpClient();
     private static final ObjectMapper json = new ObjectMapper();
 
     @Test
@@ -67,8 +63,7 @@ class RelayEndToEndIT {
     }
 
     private static void assertApiShowsEveryStage(CourierNode node, TokenTraffic.Sent s) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(node.apiUrl() + "/v1/transfers/" + s.messageId())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = NodeApi.get(node.apiUrl() + "/v1/transfers/" + s.messageId());
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode body = json.readTree(response.body());
         assertThat(body.path("status").asText()).isEqualTo("DELIVERED");
@@ -103,8 +98,7 @@ class RelayEndToEndIT {
     }
 
     private static void assertSourceTxLookup(CourierNode node, TokenTraffic.Sent s) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(node.apiUrl() + "/v1/transfers?sourceTx="
-                + s.txHash() + "&chain=" + s.srcChainId())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = NodeApi.get(node.apiUrl() + "/v1/transfers?sourceTx=" + s.txHash() + "&chain=" + s.srcChainId());
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode transfers = json.readTree(response.body()).path("transfers");
         assertThat(transfers).hasSize(1);

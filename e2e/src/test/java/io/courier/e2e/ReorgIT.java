@@ -18,7 +18,6 @@ import io.courier.testkit.LocalCassandra;
 import io.courier.testkit.LocalChain;
 import java.math.BigInteger;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -50,7 +49,6 @@ class ReorgIT {
     /** Blocks mined on each chain while alpha is halted: several times the confirmations the policy asks for. */
     private static final int HALTED_BLOCKS = 4 * CONFIRMATIONS;
     private static final String ADMIN_TOKEN = "reorg-it-admin-token-0123456789";
-    private static final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void transferReorgedOutIsNeverDelivered(LocalCassandra db, CassandraExtension.Keyspace keyspace, @TempDir Path dir) throws Exception {
@@ -257,8 +255,8 @@ class ReorgIT {
     }
 
     private static HttpResponse<String> post(String url, String token) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return NodeApi.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
 }

@@ -29,6 +29,8 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static final String INTERNAL_ERROR = "urn:courier:problem:internal-error";
     public static final String TIMEOUT = "urn:courier:problem:timeout";
     public static final String BUSY = "urn:courier:problem:busy";
+    /** The transfer has no attestation to hand out yet (or no longer enough valid signatures for it). */
+    public static final String NOT_ATTESTED = "urn:courier:problem:not-attested";
     /** A fee quote needs a price the oracle does not have; {@code reason}, {@code asset} and {@code rejected} say why. */
     public static final String NO_PRICE = "urn:courier:problem:no-price";
 

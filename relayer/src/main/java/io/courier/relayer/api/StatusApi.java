@@ -42,6 +42,7 @@ public final class StatusApi extends AllDirectives {
     private AdminRoutes admin; // optional: only when the node wires operator actions
     private QuoteRoutes quotes; // optional: only when the node runs the price oracle
     private ApiTracing tracing; // optional: a server span per request when set
+    private AttestationRoutes attestations; // optional: only when the node wires its attestation reads
 
     /** With no payload describer ({@link PayloadDescriber#NONE}) and the default readiness deadline. */
     public StatusApi(TransferQueries transfers, ChainStatusSource chains, ReadinessProbe readiness,
@@ -88,6 +89,7 @@ public final class StatusApi extends AllDirectives {
                             extractUri(uri -> handleExceptions(problems.exceptions(), () ->
                                     handleRejections(problems.rejections(uri.path()), () -> concat(
                                             transfers.route(),
+                                            attestations == null ? reject() : attestations.route(),
                                             chains.route(),
                                             health.route(),
                                             metricsRoutes.route(),
@@ -129,6 +131,16 @@ public final class StatusApi extends AllDirectives {
     /** A server span per request ({@link ApiTracing}): route template, method, status. */
     public StatusApi withTracing(io.opentelemetry.api.OpenTelemetry openTelemetry) {
         this.tracing = new ApiTracing(openTelemetry);
+        return this;
+    }
+
+    /**
+     * Adds {@code GET /v1/transfers/{messageId}/attestation} (self-relay): signatures read from {@code store}, chosen
+     * with {@code keys}' validator set and threshold, for the gateways of the served chains.
+     */
+    public StatusApi withAttestations(io.courier.finality.store.AttestationStore store, io.courier.relayer.signing.ValidatorKeys keys,
+                                      java.util.Map<Long, io.courier.chain.message.Address> gateways) {
+        this.attestations = new AttestationRoutes(queries, store, keys, gateways, json);
         return this;
     }
 

@@ -28,4 +28,9 @@ final class ApiSession {
         return CassandraStores.prepare(session, keyspace, StoreOptions.defaults().maxAddressRows(api.maxAddressRows()))
                 .transfers();
     }
+
+    /** The attestation reads of the self-relay route over the API's session. Blocks (preparing). */
+    static io.courier.finality.store.AttestationStore attestations(CqlSession session, String keyspace) {
+        return CassandraStores.prepare(session, keyspace).attestations();
+    }
 }

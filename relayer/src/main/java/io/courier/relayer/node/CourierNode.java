@@ -226,6 +226,8 @@ public final class CourierNode implements AutoCloseable {
                     .withAdmin(admin, config.api().adminToken().map(NodeConfig.Secret::hex))
                     .withTracing(otel)
                     .withQuotes(priceBoard, config.oracle().quotes(), clock)
+                    .withAttestations(ApiSession.attestations(apiSession, config.cassandra().keyspace()), keys,
+                            config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId, ChainSettings::gateway)))
                     .withEventSettings(new TransferRoutes.EventSettings(TransferRoutes.EventSettings.DEFAULT.poll(),
                             TransferRoutes.EventSettings.DEFAULT.maxOpen(), TransferRoutes.EventSettings.DEFAULT.heartbeat(),
                             config.api().maxEventStreams(), config.api().maxEventStreamsPerClient()));

@@ -110,6 +110,18 @@ public final class ValidatorKeys {
         return valid;
     }
 
+    /**
+     * The signatures an {@code execute} of the destination gateway takes: exactly {@link #threshold()} of the
+     * {@link #valid} ones (each extra one costs gas), ordered by signer address ascending as the gateway checks them.
+     * Fewer than the threshold when fewer are valid: the caller tells that apart by the size. One home for the
+     * submitter and for the API's self-relay answer ({@code GET /v1/transfers/{id}/attestation}).
+     */
+    public List<Attestation> forExecute(AttestationDigest digest, List<Attestation> attestations) {
+        List<Attestation> valid = new ArrayList<>(valid(digest, attestations));
+        valid.sort(java.util.Comparator.comparing(a -> a.validator().toLowerCase(Locale.ROOT)));
+        return List.copyOf(valid.subList(0, Math.min(threshold, valid.size())));
+    }
+
     public int countValid(AttestationDigest digest, List<Attestation> attestations) {
         return valid(digest, attestations).size();
     }

@@ -63,6 +63,13 @@ final class ApiServer implements AutoCloseable {
                 TransferRoutes.EventSettings.DEFAULT, extend);
     }
 
+    /** Over {@code queries}, with {@code extend} applied to the API before it binds (e.g. {@code withAttestations}). */
+    ApiServer(TransferQueries queries, java.util.function.UnaryOperator<StatusApi> extend) {
+        this(queries, new ChainStatusBoard(), () -> java.util.concurrent.CompletableFuture.completedFuture(
+                new Readiness(Map.of())), PayloadDescriber.NONE, HealthRoutes.DEFAULT_PROBE_TIMEOUT,
+                TransferRoutes.EventSettings.DEFAULT, extend);
+    }
+
     private ApiServer(TransferQueries queries, ChainStatusSource chains, ReadinessProbe readiness,
                       PayloadDescriber payloads, Duration probeTimeout, TransferRoutes.EventSettings events,
                       java.util.function.UnaryOperator<StatusApi> extend) {
