@@ -216,7 +216,12 @@ public final class CourierNode implements AutoCloseable {
                         return true;
                     })
                     : java.util.concurrent.CompletableFuture.completedFuture(false);
-            StatusApi api = new StatusApi(new StoreTransferQueries(apiReads, stuckBoard), board,
+            // delivered transfers from memory, concurrent reads of one id coalesced (docs/ARCHITECTURE.md §6)
+            io.courier.relayer.api.TransferQueries reads = new io.courier.relayer.api.CachedTransferQueries(
+                    new StoreTransferQueries(apiReads, stuckBoard),
+                    new io.courier.relayer.api.CachedTransferQueries.Settings(config.api().cache().maxEntries(),
+                            config.api().cache().ttl()), clock);
+            StatusApi api = new StatusApi(reads, board,
                     ReadinessProbe.all(List.of(new CassandraReadiness(apiSession), ReadinessProbe.chains(board))), registry)
                     .withAdmin(admin, config.api().adminToken().map(NodeConfig.Secret::hex))
                     .withQuotes(priceBoard, config.oracle().quotes(), clock)
