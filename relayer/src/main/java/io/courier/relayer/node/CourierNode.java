@@ -227,7 +227,8 @@ public final class CourierNode implements AutoCloseable {
                     .withQuotes(priceBoard, config.oracle().quotes(), clock)
                     .withEventSettings(new TransferRoutes.EventSettings(TransferRoutes.EventSettings.DEFAULT.poll(),
                             TransferRoutes.EventSettings.DEFAULT.maxOpen(), TransferRoutes.EventSettings.DEFAULT.heartbeat(),
-                            config.api().maxEventStreams(), config.api().maxEventStreamsPerClient()));
+                            config.api().maxEventStreams(), config.api().maxEventStreamsPerClient(),
+                            config.api().eventsUnknownWait()));
             binding = api.bind(system, config.api().host(), config.api().port()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("status API could not bind " + config.api().host() + ":" + config.api().port()
