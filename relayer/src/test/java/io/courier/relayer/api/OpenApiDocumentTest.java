@@ -59,6 +59,7 @@ class OpenApiDocumentTest {
         Set<String> paths = keysAt(document.substring(document.indexOf("\npaths:\n"), document.indexOf("\ncomponents:\n")), 2);
 
         assertThat(paths).containsExactlyInAnyOrder(TransferRoutes.TRANSFER, TransferRoutes.HISTORY, TransferRoutes.EVENTS,
+                TransferRoutes.EVENTS_BY_SOURCE_TX,
                 TransferRoutes.BY_SOURCE_TX, ChainRoutes.CHAINS, HealthRoutes.HEALTHZ, HealthRoutes.READYZ,
                 MetricsRoutes.METRICS, OpenApiRoutes.OPENAPI, QuoteRoutes.QUOTE);
     }
