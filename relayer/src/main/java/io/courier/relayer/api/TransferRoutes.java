@@ -67,6 +67,8 @@ public final class TransferRoutes extends ApiDirectives {
     private final EventSettings events;
     private final EventStreamPermits permits;
     private final TransferFeed feed;
+    private final java.util.Map<Transfer, org.apache.pekko.http.javadsl.model.HttpResponse> renderedImmutable =
+            new java.util.WeakHashMap<>();
 
     public TransferRoutes(TransferQueries queries, PayloadDescriber payloads, ApiJson json) {
         this(queries, payloads, json, EventSettings.DEFAULT);
@@ -104,8 +106,30 @@ public final class TransferRoutes extends ApiDirectives {
 
     private Route transfer(MessageId id) {
         return onSuccess(queries.find(id), found -> found
-                .map(t -> complete(json.ok(TransferView.of(t, payloads))))
+                .map(t -> complete(rendered(t)))
                 .orElseGet(() -> completeProblem(notFound(id))));
+    }
+
+    /**
+     * The answer for {@code t}; for a transfer that cannot change, built once and kept as long as the transfer itself
+     * is (weak keys: {@link CachedTransferQueries} holds the transfer, so its size bounds this map too). A Pekko
+     * response with a strict entity is immutable and may be sent any number of times.
+     */
+    private org.apache.pekko.http.javadsl.model.HttpResponse rendered(Transfer t) {
+        if (!CachedTransferQueries.IMMUTABLE.contains(t.status())) {
+            return json.ok(TransferView.of(t, payloads));
+        }
+        synchronized (renderedImmutable) {
+            org.apache.pekko.http.javadsl.model.HttpResponse r = renderedImmutable.get(t);
+            if (r != null) {
+                return r;
+            }
+        }
+        org.apache.pekko.http.javadsl.model.HttpResponse r = json.ok(TransferView.of(t, payloads));
+        synchronized (renderedImmutable) {
+            renderedImmutable.put(t, r);
+        }
+        return r;
     }
 
     private Route history(MessageId id) {
