@@ -94,14 +94,15 @@ public record TransferView(
      * The transfer as it was right after {@code history.get(index)}, for the events stream's earlier steps: status,
      * update time and stage times from the history up to that entry; the destination transaction and the failure
      * reason only from the statuses that have them; everything else (the message, source, confirmations) as read
-     * now. The last entry is the transfer as read ({@link #of}).
+     * now. The last entry is the transfer as read ({@link #of}) when the transfer is in that entry's status.
      */
     static TransferView asOf(Transfer transfer, List<TransferHistoryEntry> history, int index, PayloadDescriber payloads) {
         TransferView now = of(transfer, payloads);
-        if (index == history.size() - 1) {
+        TransferHistoryEntry entry = history.get(index);
+        // the history is read after the transfer, so it may be a step ahead of it: then its last entry is rewound too
+        if (index == history.size() - 1 && entry.to() == transfer.status()) {
             return now;
         }
-        TransferHistoryEntry entry = history.get(index);
         Map<TransferStatus, Instant> times = new java.util.EnumMap<>(TransferStatus.class);
         for (int i = 0; i <= index; i++) {
             TransferHistoryEntry e = history.get(i);

@@ -145,6 +145,17 @@ class EventCursorTest {
         assertThat(now).isEqualTo(TransferView.of(delivered.transfer(), PayloadDescriber.NONE));
     }
 
+    @Test
+    void aHistoryReadAStepAheadOfTheTransferStillShowsEachStepsStatus() {
+        // the feed reads the transfer, then its history: ATTESTED may be recorded in between
+        EventCursor.Snapshot ahead = new EventCursor.Snapshot(STEPS.get(1).transfer(), STEPS.get(2).history());
+        EventCursor cursor = EventCursor.ofTransfer(ID, Optional.empty(), false);
+        List<TransferStatus> shown = cursor.next(List.of(ahead)).stream()
+                .map(f -> TransferView.asOf(f.snapshot().transfer(), f.snapshot().entries(), f.index(), PayloadDescriber.NONE).status())
+                .toList();
+        assertThat(shown).containsExactly(TransferStatus.SENT, TransferStatus.FINALIZED, TransferStatus.ATTESTED);
+    }
+
     private static EventCursor.Snapshot snap(Fixtures.Stored s) {
         return new EventCursor.Snapshot(s.transfer(), s.history());
     }
