@@ -164,8 +164,8 @@ final class ApiBench {
                 Load healthz = runner.run(node.apiUrl(), null, Duration.ofSeconds(options.seconds()));
 
                 out.printf("bench api: load tool %s, %d threads, %d connections, %d s per run, %d transfers; "
-                                + "non-2xx answers: by-id %d, healthz %d%n", byId.tool(), THREADS, CONNECTIONS, options.seconds(),
-                        ids.size(), byId.errors(), healthz.errors());
+                                + "non-2xx answers: by-id %d, healthz %d; healthz p50_ms=%.2f p99_ms=%.2f%n", byId.tool(), THREADS,
+                        CONNECTIONS, options.seconds(), ids.size(), byId.errors(), healthz.errors(), healthz.p50Ms(), healthz.p99Ms());
                 out.printf("bench api: by-id rps=%.0f p50_ms=%.2f p99_ms=%.2f healthz_rps=%.0f ratio=%.2f%n",
                         byId.rps(), byId.p50Ms(), byId.p99Ms(), healthz.rps(), byId.rps() / healthz.rps());
                 out.printf("bench api: delivery p50_ms idle=%d under_load=%d (%d transfers each; SENT tx mined to DELIVERED recorded)%n",
