@@ -90,6 +90,40 @@ public record TransferView(
         }
     }
 
+    /**
+     * The transfer as it was right after {@code history.get(index)}, for the events stream's earlier steps: status,
+     * update time and stage times from the history up to that entry; the destination transaction and the failure
+     * reason only from the statuses that have them; everything else (the message, source, confirmations) as read
+     * now. The last entry is the transfer as read ({@link #of}) when the transfer is in that entry's status.
+     */
+    static TransferView asOf(Transfer transfer, List<TransferHistoryEntry> history, int index, PayloadDescriber payloads) {
+        TransferView now = of(transfer, payloads);
+        TransferHistoryEntry entry = history.get(index);
+        // the history is read after the transfer, so it may be a step ahead of it: then its last entry is rewound too
+        if (index == history.size() - 1 && entry.to() == transfer.status()) {
+            return now;
+        }
+        Map<TransferStatus, Instant> times = new java.util.EnumMap<>(TransferStatus.class);
+        for (int i = 0; i <= index; i++) {
+            TransferHistoryEntry e = history.get(i);
+            // a fee bump (SUBMITTED -> SUBMITTED) and a relocation keep the stage's first time, as Transfer.next does
+            boolean relocation = e.to() == TransferStatus.SENT && e.from() != null;
+            if (e.from() != e.to() && !relocation) {
+                times.put(e.to(), e.at());
+            }
+        }
+        LinkedHashMap<String, Instant> stages = new LinkedHashMap<>();
+        times.forEach((status, at) -> stages.put(status.name().toLowerCase(Locale.ROOT), at));
+        TransferStatus status = entry.to();
+        boolean hasDestinationTx = status == TransferStatus.SUBMITTED || status == TransferStatus.DELIVERED
+                || status == TransferStatus.FAILED || status == TransferStatus.UNDELIVERABLE;
+        boolean hasFailure = status == TransferStatus.FAILED || status == TransferStatus.UNDELIVERABLE;
+        return new TransferView(now.messageId(), status, now.sourceChainId(), now.destinationChainId(), now.sourceGateway(),
+                now.sender(), now.recipient(), now.nonce(), now.payloadHash(), now.payloadSize(), now.amount(), now.source(),
+                now.confirmations(), hasDestinationTx ? now.destinationTxHash() : null, hasFailure ? now.failureReason() : null,
+                stages, now.createdAt(), entry.at(), now.links());
+    }
+
     public static TransferView of(Transfer transfer, PayloadDescriber payloads) {
         CrossChainMessage message = transfer.message();
         String id = transfer.id().toHex();

@@ -35,10 +35,15 @@ public record NodeConfig(
     /**
      * The status API; {@code adminToken} is a secret: never logged. {@code maxEventStreams*}: caps on open
      * server-sent-event streams, in all and per client; {@code cassandra}: the API's own CQL session;
-     * {@code maxAddressRows}: index rows one address page may examine.
+     * {@code maxAddressRows}: index rows one address page may examine; {@code eventsUnknownWait}: how long an events
+     * stream of a transfer not known yet waits for it; {@code cache}: the cache of transfers that can no longer change.
      */
     public record ApiSettings(String host, int port, Optional<Secret> adminToken, int maxEventStreams,
-                              int maxEventStreamsPerClient, ApiCassandraSettings cassandra, int maxAddressRows) {}
+                              int maxEventStreamsPerClient, ApiCassandraSettings cassandra, int maxAddressRows,
+                              Duration eventsUnknownWait, ApiCacheSettings cache) {}
+
+    /** At most {@code maxEntries} delivered transfers kept in memory by the API, each for at most {@code ttl}; 0 entries: off. */
+    public record ApiCacheSettings(int maxEntries, Duration ttl) {}
 
     /**
      * The status API's CQL session (same cluster, keyspace and data center as {@link CassandraSettings}), apart from

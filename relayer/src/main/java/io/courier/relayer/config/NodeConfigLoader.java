@@ -162,7 +162,10 @@ public final class NodeConfigLoader {
                 positive(events, "max-streams", "courier.api.events"),
                 positive(events, "max-streams-per-client", "courier.api.events"),
                 new NodeConfig.ApiCassandraSettings(inFlight, queued, duration(cql, "request-timeout", "courier.api.cassandra")),
-                positive(c, "address-pages.max-rows-examined", "courier.api"));
+                positive(c, "address-pages.max-rows-examined", "courier.api"),
+                duration(events, "unknown-id-wait", "courier.api.events"),
+                new NodeConfig.ApiCacheSettings(nonNegative(c, "cache.max-entries", "courier.api"),
+                        duration(c, "cache.ttl", "courier.api")));
     }
 
     private List<ChainSettings> chains(Config root) {
@@ -428,6 +431,15 @@ public final class NodeConfigLoader {
         int value = read(path, () -> c.getInt(key));
         if (value <= 0) {
             throw new ConfigException(path, "must be positive, was " + value);
+        }
+        return value;
+    }
+
+    static int nonNegative(Config c, String key, String parent) {
+        String path = parent + "." + key;
+        int value = read(path, () -> c.getInt(key));
+        if (value < 0) {
+            throw new ConfigException(path, "must be 0 or more, was " + value);
         }
         return value;
     }

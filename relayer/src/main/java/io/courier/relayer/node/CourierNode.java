@@ -221,7 +221,12 @@ public final class CourierNode implements AutoCloseable {
                         return true;
                     })
                     : java.util.concurrent.CompletableFuture.completedFuture(false);
-            StatusApi api = new StatusApi(new StoreTransferQueries(apiReads, stuckBoard), board,
+            // delivered transfers from memory, concurrent reads of one id coalesced (docs/ARCHITECTURE.md §6)
+            io.courier.relayer.api.TransferQueries reads = new io.courier.relayer.api.CachedTransferQueries(
+                    new StoreTransferQueries(apiReads, stuckBoard),
+                    new io.courier.relayer.api.CachedTransferQueries.Settings(config.api().cache().maxEntries(),
+                            config.api().cache().ttl()), clock);
+            StatusApi api = new StatusApi(reads, board,
                     ReadinessProbe.all(List.of(new CassandraReadiness(apiSession), ReadinessProbe.chains(board))), registry)
                     .withAdmin(admin, config.api().adminToken().map(NodeConfig.Secret::hex))
                     .withTracing(otel)
@@ -230,7 +235,8 @@ public final class CourierNode implements AutoCloseable {
                             config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId, ChainSettings::gateway)))
                     .withEventSettings(new TransferRoutes.EventSettings(TransferRoutes.EventSettings.DEFAULT.poll(),
                             TransferRoutes.EventSettings.DEFAULT.maxOpen(), TransferRoutes.EventSettings.DEFAULT.heartbeat(),
-                            config.api().maxEventStreams(), config.api().maxEventStreamsPerClient()));
+                            config.api().maxEventStreams(), config.api().maxEventStreamsPerClient(),
+                            config.api().eventsUnknownWait()));
             binding = api.bind(system, config.api().host(), config.api().port()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("status API could not bind " + config.api().host() + ":" + config.api().port()

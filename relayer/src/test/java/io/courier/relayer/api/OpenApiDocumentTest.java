@@ -60,7 +60,7 @@ class OpenApiDocumentTest {
     @Test
     void describesEveryRoute() {
         assertThat(keys(document.path("paths"))).containsExactlyInAnyOrder(TransferRoutes.TRANSFER, TransferRoutes.HISTORY,
-                TransferRoutes.EVENTS, TransferRoutes.BY_SOURCE_TX, AttestationRoutes.ATTESTATION, ChainRoutes.CHAINS,
+                TransferRoutes.EVENTS, TransferRoutes.EVENTS_BY_SOURCE_TX, TransferRoutes.BY_SOURCE_TX, AttestationRoutes.ATTESTATION, ChainRoutes.CHAINS,
                 HealthRoutes.HEALTHZ, HealthRoutes.READYZ, MetricsRoutes.METRICS, OpenApiRoutes.OPENAPI, QuoteRoutes.QUOTE,
                 AdminRoutes.RESUME_CHAIN);
         assertThat(document.path("paths").path(AdminRoutes.RESUME_CHAIN).has("post")).isTrue();
