@@ -822,13 +822,9 @@ public final class Submitter {
 
         /** Exactly threshold valid signatures over the transfer (each extra one costs gas), ordered by signer as the gateway checks. */
         private Optional<List<ValidatorSignature>> thresholdSignatures(Transfer t, List<Attestation> all) {
-            var digest = w.keys().digest(t.id(), t.message().dstChainId(), w.gateway().toHex());
-            List<Attestation> valid = new ArrayList<>(w.keys().valid(digest, all));
-            if (valid.size() < w.keys().threshold()) {
-                return Optional.empty();
-            }
-            valid.sort(Comparator.comparing(a -> a.validator().toLowerCase()));
-            return Optional.of(valid.subList(0, w.keys().threshold()).stream().map(a -> ValidatorSignature.fromHex(a.signature())).toList());
+            List<Attestation> chosen = w.keys().forExecute(w.keys().digest(t.id(), t.message().dstChainId(), w.gateway().toHex()), all);
+            return chosen.size() < w.keys().threshold() ? Optional.empty()
+                    : Optional.of(chosen.stream().map(a -> ValidatorSignature.fromHex(a.signature())).toList());
         }
 
         private Behavior<Command> onLoaded(Loaded loaded) {
@@ -945,14 +941,12 @@ public final class Submitter {
                 }
                 var digest = w.keys().digest(id, t.message().dstChainId(), w.gateway().toHex());
                 return w.attestations().list(id).thenCompose(all -> {
-                    List<Attestation> valid = new ArrayList<>(w.keys().valid(digest, all));
-                    if (valid.size() < w.keys().threshold()) {
-                        return CompletableFuture.completedFuture(new PrepareFailed(id, "only " + valid.size() + " valid signatures"));
-                    }
                     // exactly threshold signatures (each extra one costs gas), ordered by signer as the gateway checks
-                    valid.sort(Comparator.comparing(a -> a.validator().toLowerCase()));
-                    List<byte[]> signatures = valid.subList(0, w.keys().threshold()).stream()
-                            .map(a -> Numeric.hexStringToByteArray(a.signature())).toList();
+                    List<Attestation> chosen = w.keys().forExecute(digest, all);
+                    if (chosen.size() < w.keys().threshold()) {
+                        return CompletableFuture.completedFuture(new PrepareFailed(id, "only " + chosen.size() + " valid signatures"));
+                    }
+                    List<byte[]> signatures = chosen.stream().map(a -> Numeric.hexStringToByteArray(a.signature())).toList();
                     String calldata = ExecuteCall.encode(t.message(), signatures);
                     byte[] bytes = Numeric.hexStringToByteArray(calldata);
                     // within the destination's limits, or never signed: a transaction the node must refuse would hold

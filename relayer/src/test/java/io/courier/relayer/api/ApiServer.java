@@ -88,12 +88,6 @@ final class ApiServer implements AutoCloseable {
                 new Readiness(Map.of())), PayloadDescriber.NONE, HealthRoutes.DEFAULT_PROBE_TIMEOUT);
     }
 
-    /** Over {@code queries}, with {@code extend} applied to the API before it binds. */
-    ApiServer(TransferQueries queries, java.util.function.UnaryOperator<StatusApi> extend) {
-        this(queries, new ChainStatusBoard(), () -> java.util.concurrent.CompletableFuture.completedFuture(
-                new Readiness(Map.of())), PayloadDescriber.NONE, HealthRoutes.DEFAULT_PROBE_TIMEOUT,
-                TransferRoutes.EventSettings.DEFAULT, extend);
-    }
 
     int port() {
         return binding.localAddress().getPort();
