@@ -109,7 +109,7 @@ class SubmitterBatchTest extends ActorTestSupport {
         List<Transfer> ts = attested(h, 1, 2, 3, 4, 5);
         ActorRef<Submitter.Command> submitter = h.start(kit);
         ready(submitter, ts); // the start-up sweep queues them too; either way they share one transaction
-        await().until(() -> ts.stream().allMatch(t -> h.status(t) == TransferStatus.SUBMITTED));
+        await().until(() -> ts.stream().allMatch(t -> h.status(t) == TransferStatus.SUBMITTED) && !h.chain.sent.isEmpty());
 
         assertThat(h.chain.sent).singleElement().satisfies(raw -> assertThat("0x" + selector(raw)).isEqualTo(EXECUTE_CHECKPOINT));
         Submission record = h.submissions.recordCalls.get(0);
@@ -131,7 +131,7 @@ class SubmitterBatchTest extends ActorTestSupport {
         List<Transfer> ts = attested(h, 1, 2, 4);
         ActorRef<Submitter.Command> submitter = h.start(kit);
         ready(submitter, ts);
-        await().until(() -> ts.stream().allMatch(t -> h.status(t) == TransferStatus.SUBMITTED));
+        await().until(() -> ts.stream().allMatch(t -> h.status(t) == TransferStatus.SUBMITTED) && !h.chain.sent.isEmpty());
         assertThat(h.chain.sent).singleElement().satisfies(raw -> assertThat("0x" + selector(raw)).isEqualTo(EXECUTE_BATCH));
         assertThat(h.submissions.recordCalls).singleElement().satisfies(r -> assertThat(r.messageIds()).hasSize(3));
     }
@@ -149,7 +149,8 @@ class SubmitterBatchTest extends ActorTestSupport {
         ready(submitter, ts);
         await().until(() -> ts.stream().allMatch(t -> h.status(t) == TransferStatus.SUBMITTED));
 
-        // three lone executes, each its own record and nonce; no batch was ever signed
+        // three lone executes, each its own record and nonce; no batch was ever signed (SUBMITTED is written before the broadcast)
+        await().until(() -> h.chain.sent.size() >= 3);
         assertThat(h.chain.sent).hasSize(3).allSatisfy(raw -> assertThat("0x" + selector(raw)).isNotIn(EXECUTE_BATCH, EXECUTE_CHECKPOINT));
         assertThat(h.submissions.recordCalls).allSatisfy(r -> assertThat(r.messageIds()).hasSize(1));
         assertThat(h.submissions.recordCalls.stream().map(Submission::nonce).collect(Collectors.toSet())).hasSize(3);
