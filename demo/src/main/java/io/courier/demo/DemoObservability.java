@@ -60,7 +60,7 @@ public final class DemoObservability implements AutoCloseable {
         Path home = ProjectLayout.workDir().resolve("demo-prometheus-" + System.currentTimeMillis());
         Process prometheus = null;
         String url = null;
-        String binary = onPath("prometheus");
+        String binary = io.courier.testkit.ChildProcess.onPath("prometheus");
         if (binary == null) {
             out.println("  (no prometheus on PATH: apt-get install -y prometheus for the metrics half of --observability)");
         } else {
@@ -200,16 +200,6 @@ public final class DemoObservability implements AutoCloseable {
     /** The receiver, for tests. */
     OtlpReceiver receiver() {
         return receiver;
-    }
-
-    private static String onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(dir, command);
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        return null;
     }
 
     /** {@code preferred} if free on loopback, else any free port (as the demo chooses its API port). */

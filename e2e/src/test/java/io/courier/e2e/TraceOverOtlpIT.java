@@ -107,6 +107,12 @@ class TraceOverOtlpIT {
                 assertThat(trace).filteredOn(s -> s.name().equals(stage)).as(stage).singleElement()
                         .satisfies(s -> assertThat(s.parentSpanId()).isEqualTo(rootId));
             }
+            // the JSON-RPC calls made for the transfer are client spans of its trace: the attester's re-read of the
+            // source, the submitter's pre-flight, broadcast and receipt polls
+            assertThat(trace).filteredOn(s -> "jsonrpc".equals(s.attribute("rpc.system")))
+                    .allSatisfy(s -> assertThat(s.kind()).isEqualTo("CLIENT"))
+                    .extracting(s -> s.attribute("rpc.method"))
+                    .contains("eth_getTransactionReceipt", "eth_call", "eth_sendRawTransaction");
             // the stages before the kill came from the first process, the outcome from the second: one trace
             List<ReceivedSpan> beforeKill = all.subList(0, receivedBeforeKill);
             assertThat(beforeKill).filteredOn(s -> traceId.equals(s.traceId())).extracting(ReceivedSpan::name)

@@ -28,6 +28,17 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /** Starts {@code command} with stdout and stderr appended to {@code logFile}. */
+    /** The executable {@code command} as the shell would find it on {@code PATH}; {@code null} when there is none. */
+    public static String onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(dir, command);
+            if (java.nio.file.Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        return null;
+    }
+
     public static ChildProcess start(String name, List<String> command, Path workDir, Path logFile) {
         return start(name, command, workDir, logFile, java.util.Map.of());
     }

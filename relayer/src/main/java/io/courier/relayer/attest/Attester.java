@@ -145,7 +145,8 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
             return CompletableFuture.failedFuture(new IllegalStateException("transfer " + t.id()
                     + ": no RPC endpoints configured for its source chain " + t.message().srcChainId()));
         }
-        return source.corroborate(t.message(), t.source()).thenCompose(c -> c.confirmed()
+        // the re-read's JSON-RPC calls are spans of the transfer's trace
+        return TransferTracing.inTransfer(t.id().toHex(), () -> source.corroborate(t.message(), t.source())).thenCompose(c -> c.confirmed()
                 ? signAndCount(t, gateway) : CompletableFuture.completedFuture(new Outcome.Withheld(c)));
     }
 

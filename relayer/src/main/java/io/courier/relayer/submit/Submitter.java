@@ -966,7 +966,8 @@ public final class Submitter {
         private CompletionStage<Command> preflightAndPrice(Transfer t, String calldata, BigInteger gasLimit, Optional<Inflight> replacing) {
             // one eth_call as a pre-flight: a message that would revert (already executed, bad signatures)
             // costs nothing here instead of a mined failure
-            CompletionStage<BigInteger> gas = w.client().call(CallRequest.to(w.gateway(), calldata).from(signer)).thenApply(ok -> gasLimit);
+            CompletionStage<BigInteger> gas = TransferTracing.inTransfer(t.id().toHex(),
+                    () -> w.client().call(CallRequest.to(w.gateway(), calldata).from(signer))).thenApply(ok -> gasLimit);
             CompletionStage<Command> priced = gas.thenCombine(env.price(), (limit, outcome) -> outcome instanceof FeePricer.Priced p
                     ? new Prepared(t, calldata, limit, p.fees(), replacing)
                     : new PrepareFailed(t.id(), overCap(outcome)));
@@ -1269,7 +1270,8 @@ public final class Submitter {
                             : new SendResult.NotPersisted(rejected));
                 }
                 // some transfer is SUBMITTED with it: the transaction must exist (those that moved away are let go)
-                return w.client().sendRawTransaction(raw).<SendResult>handle((h, sendError) -> sendError == null
+                // a span of the first transfer's trace (a batch's transaction belongs to all of them; its size is on the submit span)
+                return TransferTracing.inTransfer(ids.get(0).toHex(), () -> w.client().sendRawTransaction(raw)).<SendResult>handle((h, sendError) -> sendError == null
                         ? new SendResult.Sent(Set.copyOf(notCarried)) : new SendResult.NotSent(unwrap(sendError)));
             });
         }
@@ -1365,7 +1367,8 @@ public final class Submitter {
             // one receipt per transaction, for every transfer it carries
             Map<TxHash, List<Inflight>> byTx = new java.util.LinkedHashMap<>();
             read.snapshot().forEach(tx -> byTx.computeIfAbsent(tx.txHash(), h -> new ArrayList<>()).add(tx));
-            byTx.forEach((hash, txs) -> getContext().pipeToSelf(env.within(receiptOfAny(attemptsOf(hash, txs.get(0))), "receipt of " + hash),
+            byTx.forEach((hash, txs) -> getContext().pipeToSelf(env.within(TransferTracing.inTransfer(txs.get(0).transfer().id().toHex(),
+                            () -> receiptOfAny(attemptsOf(hash, txs.get(0)))), "receipt of " + hash),
                     (r, e) -> new ReceiptChecked(read.round(), List.copyOf(txs), r == null ? Optional.empty() : r, read.head(), e)));
             receiptRound = byTx.isEmpty() ? Optional.empty() : Optional.of(new ReceiptRound(read.round(), byTx.size()));
             return this;
