@@ -6,6 +6,7 @@ import io.courier.chain.FeeHistory;
 import io.courier.chain.web3j.ChainClientSettings;
 import io.courier.chain.web3j.Web3jChainClient;
 import io.courier.fees.FeeMarket;
+import io.courier.fees.FeeMode;
 import io.courier.fees.FeePricer;
 import io.courier.fees.FeeSettings;
 import io.courier.fees.Fees;
@@ -180,8 +181,8 @@ final class FeesBench {
 
     /** As the submitter prices (Submitter.Env.price): the fee history, eth_gasPrice when the mode needs it, the pricer. */
     private Fees price(ChainClient client) {
-        FeeHistory history = client.feeHistory(settings.historyBlocks(), settings.percentiles()).toCompletableFuture().join();
-        Optional<FeeHistory> h = Optional.of(history);
+        Optional<FeeHistory> h = settings.mode() == FeeMode.LEGACY ? Optional.empty()
+                : Optional.of(client.feeHistory(settings.historyBlocks(), settings.percentiles()).toCompletableFuture().join());
         FeeMarket market = FeeMarket.needsGasPrice(settings.mode(), h)
                 ? FeeMarket.of(settings.mode(), h, Optional.of(client.gasPrice().toCompletableFuture().join()))
                 : FeeMarket.of(settings.mode(), h, Optional.empty());
