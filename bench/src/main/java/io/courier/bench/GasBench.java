@@ -185,8 +185,12 @@ final class GasBench {
         }
     }
 
-    /** What TokenBridge sends: abi.encode(uint8 kind, address to, uint256 amount), 96 bytes. */
     private byte[] payload() {
+        return payload(random);
+    }
+
+    /** What TokenBridge sends: abi.encode(uint8 kind, address to, uint256 amount), 96 bytes (bench drain sends the same). */
+    static byte[] payload(Random random) {
         byte[] payload = new byte[96];
         payload[31] = 1;
         byte[] to = new byte[20];
@@ -244,7 +248,7 @@ final class GasBench {
     }
 
     /** Counted only when delivered: the transaction succeeded and no recipient failed. */
-    private static void requireDelivered(TransactionReceipt receipt, int messages) {
+    static void requireDelivered(TransactionReceipt receipt, int messages) {
         if (!receipt.isStatusOK()) {
             throw new IllegalStateException("transaction " + receipt.getTransactionHash() + " reverted (" + messages + " messages)");
         }
@@ -254,7 +258,7 @@ final class GasBench {
         }
     }
 
-    private static String deployRaw(LocalChain chain, String bin) throws Exception {
+    static String deployRaw(LocalChain chain, String bin) throws Exception {
         EthSendTransaction sent = transactions(chain, LocalChain.account(0)).sendTransaction(GAS_PRICE, BigInteger.valueOf(1_000_000), null, bin,
                 BigInteger.ZERO);
         if (sent.hasError()) {
@@ -263,7 +267,25 @@ final class GasBench {
         return receipts(chain).waitForTransactionReceipt(sent.getTransactionHash()).getContractAddress();
     }
 
-    private static String binary(String contract) throws IOException {
+    /**
+     * Ganache 7.9 takes a raw transaction at nonce 0 as nonce-less and can mine it twice (DemoNetwork spends the
+     * submitter's the same way): an account's first transaction is a self-transfer through Web3j's manager, mined
+     * before the account signs its own nonces.
+     */
+    static void spendNonceZero(LocalChain chain, Credentials who) throws Exception {
+        if (chain.web3j().ethGetTransactionCount(who.getAddress(), org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send()
+                .getTransactionCount().signum() == 0) {
+            EthSendTransaction sent = transactions(chain, who).sendTransaction(GAS_PRICE, BigInteger.valueOf(21_000), who.getAddress(), "",
+                    BigInteger.ZERO);
+            if (sent.hasError()) {
+                throw new IllegalStateException("chain " + chain.chainId() + ": spending nonce 0 of " + who.getAddress() + " failed: "
+                        + sent.getError().getMessage());
+            }
+            receipts(chain).waitForTransactionReceipt(sent.getTransactionHash());
+        }
+    }
+
+    static String binary(String contract) throws IOException {
         String resource = "/io/courier/contracts/solc/" + contract + ".bin";
         try (InputStream in = GasBench.class.getResourceAsStream(resource)) {
             if (in == null) {
@@ -273,15 +295,15 @@ final class GasBench {
         }
     }
 
-    private static TransactionManager transactions(LocalChain chain, Credentials who) {
+    static TransactionManager transactions(LocalChain chain, Credentials who) {
         return new RawTransactionManager(chain.web3j(), who, chain.chainId(), receipts(chain));
     }
 
-    private static PollingTransactionReceiptProcessor receipts(LocalChain chain) {
+    static PollingTransactionReceiptProcessor receipts(LocalChain chain) {
         return new PollingTransactionReceiptProcessor(chain.web3j(), 20, 1500);
     }
 
-    private static String address(ECKeyPair key) {
+    static String address(ECKeyPair key) {
         return "0x" + Keys.getAddress(key);
     }
 }

@@ -41,7 +41,7 @@ class ArchitectureTest {
             "testkit", Set.of(),
             "relayer", Set.of("domain", "chain-adapters", "finality-tracker", "oracle"),
             "demo", Set.of("domain", "chain-adapters", "finality-tracker", "oracle", "relayer", "contracts", "testkit"),
-            // bench api starts a node on the demo's network, like the demo
+            // bench api and bench drain start a node on the demo's network, like the demo
             "bench", Set.of("domain", "chain-adapters", "finality-tracker", "oracle", "relayer", "contracts", "testkit", "demo"),
             // the dApp client stands alone: an application adds it without any of the node's modules
             "client", Set.of());

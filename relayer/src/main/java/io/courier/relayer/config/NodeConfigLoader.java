@@ -246,8 +246,11 @@ public final class NodeConfigLoader {
         return List.copyOf(chains);
     }
 
-    /** A chain's fee settings; the domain validates them (its message names the field) and the key is added here. */
-    private static io.courier.fees.FeeSettings fees(Config f, String path) {
+    /**
+     * A chain's fee settings; the domain validates them (its message names the field) and the key is added here. Public
+     * for {@code courier bench fees}, which prices with reference.conf's {@code chain-defaults.fees} read the node's way.
+     */
+    public static io.courier.fees.FeeSettings fees(Config f, String path) {
         io.courier.fees.FeeMode mode;
         String modeText = read(path + ".mode", () -> f.getString("mode"));
         try {
