@@ -10,11 +10,9 @@ import io.courier.chain.GatewayEvents;
 import io.courier.chain.LogFilter;
 import io.courier.chain.TxReceipt;
 import io.courier.chain.message.Address;
-import io.courier.chain.message.CheckpointRoot;
 import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.MessageId;
 import io.courier.chain.message.TxHash;
-import io.courier.chain.message.ValidatorSignature;
 import io.courier.delivery.Delivery;
 import io.courier.delivery.DeliveryGas;
 import io.courier.delivery.DeliveryPlanner;
@@ -132,20 +130,12 @@ public final class Submitter {
     /** Timer: plan what is queued (batching waits up to {@code batch.max-wait} for messages to share a transaction). */
     private enum DrainTick implements Command { INSTANCE }
 
-    /** The queued messages of a planning round, loaded: those ready with their signatures, and those refused. */
-    private record Loaded(List<ReadyMessage> ready, List<PrepareFailed> refused) implements Command {}
+    /** A planning round's queued messages, loaded ({@link BatchPreparation#load}). */
+    private record Loaded(BatchPreparation.Loaded loaded) implements Command {}
 
-    /** An ATTESTED transfer and exactly {@code threshold} valid signatures over it, ordered by signer. */
-    private record ReadyMessage(Transfer transfer, List<ValidatorSignature> signatures) {}
+    /** A multi-message delivery prepared ({@link BatchPreparation#prepare}). */
+    private record BatchPrepared(BatchPreparation.Outcome outcome) implements Command {}
 
-    /**
-     * A batch that cannot go as planned (its pre-flight estimate reverted, or it needs more gas than the cap): its
-     * messages go again, each on its own, where the lone path's checks find and isolate the cause.
-     */
-    private record BatchSplit(List<MessageId> ids, String reason) implements Command {}
-
-    /** A batch whose preparation failed for a passing reason (an RPC error): its messages wait for the next sweep. */
-    private record BatchFailed(List<MessageId> ids, String reason) implements Command {}
 
     private record NoncesChecked(NonceRecovery.Plan plan) implements Command {}
 
@@ -534,8 +524,7 @@ public final class Submitter {
                     .onMessage(Prepared.class, this::onPrepared)
                     .onMessageEquals(DrainTick.INSTANCE, this::onDrainTick)
                     .onMessage(Loaded.class, this::onLoaded)
-                    .onMessage(BatchSplit.class, this::onBatchSplit)
-                    .onMessage(BatchFailed.class, this::onBatchFailed)
+                    .onMessage(BatchPrepared.class, this::onBatchPrepared)
                     .onMessage(BumpDecided.class, this::onBumpDecided)
                     .onMessage(BumpSent.class, this::onBumpSent)
                     .onMessage(PrepareFailed.class, this::onPrepareFailed)
@@ -777,8 +766,9 @@ public final class Submitter {
                 preparing.addAll(ids);
                 preparingBatchIds += ids.size();
                 planning = true;
-                getContext().pipeToSelf(env.within(loadReady(ids), "loading " + ids.size() + " ready messages"),
-                        (l, e) -> e != null ? new Loaded(List.of(), ids.stream().map(id -> new PrepareFailed(id, rootMessage(e))).toList()) : l);
+                getContext().pipeToSelf(env.within(batches().load(ids), "loading " + ids.size() + " ready messages"),
+                        (l, e) -> new Loaded(e != null ? new BatchPreparation.Loaded(List.of(),
+                                ids.stream().map(id -> new BatchPreparation.Refusal(id, rootMessage(e))).toList()) : l));
                 return;
             }
             while (!queue.isEmpty() && busy() < s.maxInFlight()) {
@@ -794,44 +784,16 @@ public final class Submitter {
                     (p, e) -> e != null ? new PrepareFailed(id, rootMessage(e)) : p);
         }
 
-        /** Each id's transfer (still ATTESTED, source not halted) and exactly threshold valid signatures; touches no actor state. */
-        private CompletionStage<Loaded> loadReady(List<MessageId> ids) {
-            List<ReadyMessage> ready = java.util.Collections.synchronizedList(new ArrayList<>());
-            List<PrepareFailed> refused = java.util.Collections.synchronizedList(new ArrayList<>());
-            CompletableFuture<?>[] reads = ids.stream().map(id -> w.transfers().find(id).thenCompose(found -> {
-                if (found.isEmpty() || found.get().status() != TransferStatus.ATTESTED) {
-                    refused.add(new PrepareFailed(id, "not ATTESTED any more: " + found.map(t -> t.status().name()).orElse("unknown")));
-                    return CompletableFuture.completedFuture(null);
-                }
-                Transfer t = found.get();
-                if (w.halted().isHalted(t.message().srcChainId())) {
-                    refused.add(new PrepareFailed(id, haltedReason(t)));
-                    return CompletableFuture.completedFuture(null);
-                }
-                return w.attestations().list(id).thenAccept(all -> {
-                    Optional<List<ValidatorSignature>> signatures = thresholdSignatures(t, all);
-                    if (signatures.isEmpty()) {
-                        refused.add(new PrepareFailed(id, "fewer than " + w.keys().threshold() + " valid signatures"));
-                    } else {
-                        ready.add(new ReadyMessage(t, signatures.get()));
-                    }
-                });
-            }).toCompletableFuture()).toArray(CompletableFuture[]::new);
-            return CompletableFuture.allOf(reads).thenApply(x -> new Loaded(List.copyOf(ready), List.copyOf(refused)));
+        private BatchPreparation batches() {
+            return new BatchPreparation(w, signer, env::price);
         }
 
-        /** Exactly threshold valid signatures over the transfer (each extra one costs gas), ordered by signer as the gateway checks. */
-        private Optional<List<ValidatorSignature>> thresholdSignatures(Transfer t, List<Attestation> all) {
-            List<Attestation> chosen = w.keys().forExecute(w.keys().digest(t.id(), t.message().dstChainId(), w.gateway().toHex()), all);
-            return chosen.size() < w.keys().threshold() ? Optional.empty()
-                    : Optional.of(chosen.stream().map(a -> ValidatorSignature.fromHex(a.signature())).toList());
-        }
-
-        private Behavior<Command> onLoaded(Loaded loaded) {
+        private Behavior<Command> onLoaded(Loaded round) {
             planning = false;
-            for (PrepareFailed refused : loaded.refused()) {
+            BatchPreparation.Loaded loaded = round.loaded();
+            for (BatchPreparation.Refusal refused : loaded.refused()) {
                 preparingBatchIds--;
-                onPrepareFailed(refused);
+                onPrepareFailed(new PrepareFailed(refused.id(), refused.reason()));
             }
             GatewayCalldata.ValidatorSet set = validatorSet.orElseThrow();
             // the gateway's 63/64 guard wants this much left before its last handler call: paid in the limit, not in gas used
@@ -839,11 +801,11 @@ public final class Submitter {
             DeliveryGas gas = new DeliveryGas(set.threshold(), set.validators().size(), s.batch().handlerGasEstimate(), reserve);
             DeliveryPlanner.Limits limits = new DeliveryPlanner.Limits(s.batch().maxMessages(), s.maxGasLimit(),
                     w.checkpoints().signers() >= set.threshold());
-            Map<MessageId, ReadyMessage> byId = new HashMap<>();
+            Map<MessageId, BatchPreparation.Candidate> byId = new HashMap<>();
             loaded.ready().forEach(r -> byId.put(r.transfer().id(), r));
             List<Delivery> plan = DeliveryPlanner.plan(loaded.ready().stream().map(r -> r.transfer().message()).toList(), alone, limits, gas);
             for (Delivery d : plan) {
-                List<ReadyMessage> members = d.messages().stream().map(m -> byId.get(m.id())).toList();
+                List<BatchPreparation.Candidate> members = d.messages().stream().map(m -> byId.get(m.id())).toList();
                 if (d instanceof Delivery.Lone) {
                     preparingBatchIds--; // from here on a lone message, prepared (and counted) as before batching
                     getContext().pipeToSelf(env.within(prepare(members.get(0).transfer().id(), Optional.empty()), "preparing " + d.messages().get(0).id()),
@@ -851,50 +813,19 @@ public final class Submitter {
                 } else {
                     preparingBatches++;
                     List<MessageId> ids = members.stream().map(r -> r.transfer().id()).toList();
-                    getContext().pipeToSelf(env.within(prepareBatch(d, members, set, gas), "preparing a " + d.path() + " of " + ids.size()),
-                            (p, e) -> e != null ? new BatchFailed(ids, rootMessage(e)) : p);
+                    getContext().pipeToSelf(env.within(batches().prepare(d, members, set, gas), "preparing a " + d.path() + " of " + ids.size()),
+                            (p, e) -> new BatchPrepared(e != null ? new BatchPreparation.Outcome.Postponed(ids, rootMessage(e)) : p));
                 }
             }
             return this;
         }
 
-        /**
-         * Calldata for the delivery (a checkpoint when enough validators sign its root, else per-message signatures),
-         * its gas limit (twice the planner's model, within the cap), a pre-flight {@code eth_call} at that limit, and the
-         * price. Touches no actor state. ({@code eth_estimateGas} would search for the limit by running the batch many
-         * times: seconds on a loaded node for a large batch, beyond a request timeout.)
-         */
-        private CompletionStage<Command> prepareBatch(Delivery d, List<ReadyMessage> members, GatewayCalldata.ValidatorSet set,
-                                                      DeliveryGas gas) {
-            List<MessageId> ids = members.stream().map(r -> r.transfer().id()).toList();
-            List<CrossChainMessage> messages = d.messages();
-            String perMessage = GatewayCalldata.executeBatch(set, members.stream()
-                    .map(r -> new GatewayCalldata.Signed(r.transfer().message(), r.signatures())).toList());
-            CompletionStage<String[]> calldata = d instanceof Delivery.Checkpoint
-                    ? w.checkpoints().sign(messages, w.gateway().toHex()).handle((sigs, e) -> sigs != null && sigs.size() >= set.threshold()
-                            ? new String[] {"checkpoint", GatewayCalldata.executeCheckpoint(messages, CheckpointRoot.ofMessages(messages), set,
-                                    sigs.subList(0, set.threshold()))}
-                            : new String[] {"batch", perMessage})
-                    : CompletableFuture.completedFuture(new String[] {"batch", perMessage});
-            return calldata.thenCompose(pathAndData -> {
-                String data = pathAndData[1];
-                if ((data.length() - 2) / 2 > DeliveryCheck.MAX_CALLDATA_BYTES) {
-                    return CompletableFuture.<Command>completedFuture(new BatchSplit(ids, "calldata of " + (data.length() - 2) / 2 + " bytes"));
-                }
-                // the limit: twice the model, within the cap (unused gas is not charged); the pre-flight eth_call runs the
-                // batch once with exactly that limit, so a batch that would run out of gas or revert costs nothing here
-                long model = pathAndData[0].equals("checkpoint") ? gas.checkpoint(messages) : gas.batch(messages);
-                BigInteger limit = BigInteger.valueOf(Math.min(s.maxGasLimit(), 2 * model));
-                return w.client().call(CallRequest.to(w.gateway(), data).from(signer).withGas(limit)).thenCompose(ok -> {
-                    List<Transfer> transfers = members.stream().map(ReadyMessage::transfer).toList();
-                    return env.price().thenApply(outcome -> outcome instanceof FeePricer.Priced p
-                            ? (Command) new Prepared(transfers, pathAndData[0], data, limit, p.fees(), Optional.empty())
-                            : new BatchFailed(ids, overCap(outcome)));
-                }).exceptionallyCompose(e -> unwrap(e) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.REVERTED
-                        ? CompletableFuture.completedFuture(new BatchSplit(ids, "pre-flight with gas limit " + limit + " reverted: "
-                                + rpc.revertReason().or(rpc::revertData).orElse(rootMessage(rpc))))
-                        : CompletableFuture.failedFuture(unwrap(e)));
-            });
+        private Behavior<Command> onBatchPrepared(BatchPrepared prepared) {
+            if (prepared.outcome() instanceof BatchPreparation.Outcome.Ready r) {
+                return onPrepared(new Prepared(r.transfers(), r.path(), r.calldata(), r.gasLimit(), r.fees(), Optional.empty()));
+            }
+            return prepared.outcome() instanceof BatchPreparation.Outcome.Split split ? onBatchSplit(split)
+                    : onBatchPostponed((BatchPreparation.Outcome.Postponed) prepared.outcome());
         }
 
         private void batchResolved(List<MessageId> ids) {
@@ -903,7 +834,7 @@ public final class Submitter {
             ids.forEach(preparing::remove);
         }
 
-        private Behavior<Command> onBatchSplit(BatchSplit split) {
+        private Behavior<Command> onBatchSplit(BatchPreparation.Outcome.Split split) {
             batchResolved(split.ids());
             w.metrics().submissions.labelValues(w.chainName(), "batch_split").inc();
             getContext().getLog().warn("submitter {}: a batch of {} messages cannot go as planned ({}); each goes on its own",
@@ -914,7 +845,7 @@ public final class Submitter {
             return this;
         }
 
-        private Behavior<Command> onBatchFailed(BatchFailed failed) {
+        private Behavior<Command> onBatchPostponed(BatchPreparation.Outcome.Postponed failed) {
             batchResolved(failed.ids());
             // nothing signed or spent; the transfers stay ATTESTED and the next sweep queues them again
             getContext().getLog().warn("submitter {}: a batch of {} messages not submitted now: {}", w.chainName(), failed.ids().size(),
@@ -1175,7 +1106,7 @@ public final class Submitter {
             if (halted.isPresent()) {
                 // halted while it was being prepared: no transaction is signed for it
                 if (batch) {
-                    return onBatchFailed(new BatchFailed(ids, haltedReason(halted.get())));
+                    return onBatchPostponed(new BatchPreparation.Outcome.Postponed(ids, haltedReason(halted.get())));
                 }
                 return onPrepareFailed(new PrepareFailed(ids.get(0), haltedReason(halted.get())));
             }
@@ -1719,7 +1650,7 @@ public final class Submitter {
     }
 
     /** Why nothing is sent now: the market needs more than the chain's cap (checked again at the next attempt). */
-    private static String overCap(FeePricer.Outcome outcome) {
+    static String overCap(FeePricer.Outcome outcome) {
         FeePricer.OverCap over = (FeePricer.OverCap) outcome;
         return "the market needs " + over.needed() + " wei per gas, above this chain's cap of " + over.cap()
                 + " (fees.max-fee-per-gas-gwei); nothing is sent until it falls or the cap is raised";
