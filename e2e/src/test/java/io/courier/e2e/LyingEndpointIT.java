@@ -55,7 +55,7 @@ class LyingEndpointIT {
              RpcProxy honest2 = RpcProxy.start(net.alpha.rpcUrl());
              CourierNode node = CourierNode.start(net.nodeConfig(ConfigFactory.parseMap(
                      config(net, db, keyspace.name() + "_q2", dir, List.of(liar.url(), honest1.url(), honest2.url()), 2))), Clock.systemUTC())) {
-            Forgery forgery = Forgery.plant(net, liar, true);
+            Forgery forgery = Forgery.plant(net, liar, true, 999_999);
 
             List<TokenTraffic.Sent> honest = net.send(4, 0);
             Transfer recorded = awaitTransfer(node, forgery.id(), t -> true, DELIVERY);
@@ -96,7 +96,7 @@ class LyingEndpointIT {
              CourierNode node = CourierNode.start(net.nodeConfig(ConfigFactory.parseMap(
                      config(net, db, keyspace.name() + "_q1", dir, List.of(liar.url(), honest1.url(), honest2.url()), 1))), Clock.systemUTC())) {
             // a log alone: every endpoint's receipt (the liar's too) says the transaction does not exist
-            Forgery logOnly = Forgery.plant(net, liar, false);
+            Forgery logOnly = Forgery.plant(net, liar, false, 999_998);
             List<TokenTraffic.Sent> honest = net.send(2, 0);
             awaitTransfer(node, logOnly.id(), t -> true, DELIVERY);
             RelayNetwork.awaitDelivered(node.transfers(), honest, DELIVERY);
@@ -119,10 +119,11 @@ class LyingEndpointIT {
          * Makes the liar invent the log in the next block alpha mines (so the node scans it after the lie is on) and,
          * if {@code withReceipt}, answer a receipt for its made-up transaction.
          */
-        static Forgery plant(RelayNetwork net, RpcProxy liar, boolean withReceipt) throws Exception {
+        static Forgery plant(RelayNetwork net, RpcProxy liar, boolean withReceipt, long nonce) throws Exception {
             String gateway = net.network.deployments().stream().filter(d -> d.chain() == net.alpha).findFirst()
                     .orElseThrow().gateway().toLowerCase();
-            CrossChainMessage m = new CrossChainMessage(RelayNetwork.ALPHA, gateway, 999_999, RelayNetwork.BETA,
+            // each test forges its own message (its own id): the two tests share a JVM and a Cassandra
+            CrossChainMessage m = new CrossChainMessage(RelayNetwork.ALPHA, gateway, nonce, RelayNetwork.BETA,
                     "0x" + "66".repeat(20), "0x" + "77".repeat(20), "mint me a million".getBytes(StandardCharsets.US_ASCII));
             long block = net.alpha.blockNumber() + 2;
             String tx = InventedLog.madeUpHash("lying-endpoint-" + block);
