@@ -99,7 +99,8 @@ public final class GasOracleUpdater extends AbstractBehavior<GasOracleUpdater.Co
 
     public static Behavior<Command> create(Wiring wiring) {
         Behavior<Command> behavior = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ZERO, wiring.interval());
+            // the first round one interval in: the price poller, started with the node, has had its first poll by then
+            timers.startTimerWithFixedDelay(Tick.INSTANCE, wiring.interval(), wiring.interval());
             return new GasOracleUpdater(ctx, wiring);
         }));
         return Behaviors.supervise(behavior).onFailure(SupervisorStrategy.restart());
