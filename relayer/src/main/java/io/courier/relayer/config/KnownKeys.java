@@ -25,6 +25,7 @@ final class KnownKeys {
     private static final Set<String> NATIVE_ASSET = Set.of("chain-id", "asset");
     private static final Set<String> ASSET = Set.of("name", "min-sources", "max-age", "max-deviation", "sources");
     private static final Set<String> SOURCE = Set.of("type", "name", "chain-id", "address", "url", "pointer", "timeout", "usd");
+    private static final Set<String> GAS_ORACLE = Set.of("chain-id", "address");
 
     private KnownKeys() {}
 
@@ -99,6 +100,12 @@ final class KnownKeys {
                         elements(sources, p + ".sources", (source, sp) -> only(source, sp, SOURCE));
                     }
                 });
+                case "updater" -> {
+                    against(e.getValue(), at, e.getKey(), reference);
+                    if (e.getValue() instanceof ConfigObject updater && updater.get("gas-oracles") != null) {
+                        elements(updater.get("gas-oracles"), at + ".gas-oracles", (element, p) -> only(element, p, GAS_ORACLE));
+                    }
+                }
                 default -> against(e.getValue(), at, e.getKey(), reference);
             }
         }

@@ -71,6 +71,10 @@ public final class CourierMetrics {
     public final Gauge oracleSources;
     /** The asset's configured min-sources: below it there is no price. */
     public final Gauge oracleMinSources;
+    /** Destinations' values the GasOracle updater wrote on a source chain, by {@code UpdateReason} label (deviation, heartbeat). */
+    public final Counter oracleUpdates;
+    /** Wei the GasOracle updater spent on gas on a chain (mined update transactions, reverted ones too). */
+    public final Counter oracleUpdateGasSpent;
     /** The {@link #transfers} series each destination set at its last sweep, as (state, route). */
     private final Map<Long, Set<List<String>>> openTransferSeries = new ConcurrentHashMap<>();
 
@@ -167,6 +171,22 @@ public final class CourierMetrics {
         oracleMinSources = Gauge.builder().name("courier_oracle_min_sources")
                 .help("The asset's configured min-sources: with fewer healthy sources there is no price and no quote")
                 .labelNames("asset").register(registry);
+        oracleUpdates = Counter.builder().name("courier_oracle_updates_total")
+                .help("Destinations' pricing inputs the GasOracle updater wrote to a source chain's GasOracle, by reason"
+                        + " (deviation: a value moved more than the threshold; heartbeat: the values grew old)")
+                .labelNames("chain", "reason").register(registry);
+        oracleUpdateGasSpent = Counter.builder().name("courier_oracle_update_gas_spent_wei_total")
+                .help("Wei the GasOracle updater spent on gas on the chain (its mined update transactions, reverted ones too)")
+                .labelNames("chain").register(registry);
+    }
+
+    /** A chain whose GasOracle the updater keeps priced: its series at 0 from the start, so the first update is an increase. */
+    public void declareOracleUpdater(long chainId) {
+        String chain = Long.toString(chainId);
+        for (io.courier.oracle.onchain.UpdateReason reason : io.courier.oracle.onchain.UpdateReason.values()) {
+            oracleUpdates.labelValues(chain, reason.label());
+        }
+        oracleUpdateGasSpent.labelValues(chain);
     }
 
     /**
