@@ -22,4 +22,12 @@ public record PaymentAccount(MessageId id, List<GasPayment> payments, Optional<C
     public BigInteger paid() {
         return GasPayment.total(payments);
     }
+
+    /**
+     * What was paid on the message's own source chain: a {@code payForGas} of the same id on another chain's gateway was
+     * paid in another token, to a gateway that did not send it, and does not count.
+     */
+    public BigInteger paidOn(long srcChain) {
+        return GasPayment.total(payments.stream().filter(p -> p.srcChain() == srcChain).toList());
+    }
 }

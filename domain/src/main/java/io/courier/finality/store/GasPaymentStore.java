@@ -27,11 +27,16 @@ public interface GasPaymentStore {
 
     /**
      * The payment's block is final and canonical: the payment counts for its message from now on (a plain insert keyed
-     * by message, transaction and log index: writing it twice changes nothing), then its pending row goes.
+     * by message, transaction and log index: writing it twice changes nothing). Its pending row stays until
+     * {@link #discard}: the caller removes it only once everything the payment moves (a top-up's transition) is written,
+     * so a crash in between finds the payment pending again and redoes that.
      */
     CompletionStage<Void> confirm(GasPayment payment);
 
-    /** The payment's block left the chain before it was final: its pending row goes, it never counted. */
+    /**
+     * Removes the pending row of this sighting: after {@link #confirm} and what follows it, or when the payment's block
+     * left the chain before it was final (then it never counted).
+     */
     CompletionStage<Void> discard(GasPayment payment);
 
     /** Records the charge of message {@code id} fixed at finality (overwrites a previous one: the latest judge wins). */

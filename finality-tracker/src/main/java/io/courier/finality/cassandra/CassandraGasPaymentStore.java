@@ -74,12 +74,12 @@ public final class CassandraGasPaymentStore implements GasPaymentStore {
     @Override
     public CompletionStage<Void> confirm(GasPayment p) {
         Objects.requireNonNull(p, "payment");
-        // counted first, then out of the pending index: a crash in between confirms it again (same row)
+        // the pending row stays: the caller removes it (discard) once everything the payment moves is written
         return described(ctx.session.executeAsync(ctx.idempotent(insertFinal)
                         .setByteBuffer(0, TransferRows.key(p.id())).setString(1, p.txHash().toHex()).setLong(2, p.logIndex())
                         .setLong(3, p.srcChain()).setLong(4, p.blockNumber()).setString(5, p.blockHash().toHex())
                         .setBigInteger(6, p.amount()).setInstant(7, TransferRows.millis(Instant.now())).build())
-                .thenCompose(rs -> discard(p)), () -> "transfer " + p.id() + ": confirm payment in tx " + p.txHash());
+                .thenApply(rs -> (Void) null), () -> "transfer " + p.id() + ": confirm payment in tx " + p.txHash());
     }
 
     @Override

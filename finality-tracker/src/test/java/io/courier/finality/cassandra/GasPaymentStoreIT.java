@@ -47,11 +47,14 @@ class GasPaymentStoreIT {
         assertThat(await(payments.account(id)).payments()).as("nothing counts before it is final").isEmpty();
 
         await(payments.confirm(inSend));
+        assertThat(await(payments.pending(501, 0))).as("pending until the caller is done with it").contains(inSend);
         await(payments.confirm(inSend)); // a watcher that failed half way confirms again
+        await(payments.discard(inSend));
         assertThat(await(payments.pending(501, 0))).containsExactly(topUp);
         assertThat(await(payments.account(id)).paid()).isEqualTo(BigInteger.valueOf(1_000));
 
         await(payments.confirm(topUp));
+        await(payments.discard(topUp));
         PaymentAccount account = await(payments.account(id));
         assertThat(account.payments()).containsExactlyInAnyOrder(inSend, topUp);
         assertThat(account.paid()).isEqualTo(BigInteger.valueOf(1_234));
@@ -68,6 +71,7 @@ class GasPaymentStoreIT {
 
         await(payments.discard(orphaned));
         await(payments.confirm(reincluded));
+        await(payments.discard(reincluded));
 
         assertThat(await(payments.pending(502, 0))).isEmpty();
         assertThat(await(payments.account(id)).payments()).containsExactly(reincluded);
