@@ -82,7 +82,8 @@ public final class NodeConfigLoader {
                 submitter(config.getConfig("submitter")),
                 monitor(config),
                 OracleConfigReader.read(config, chains, read("courier.submitter.max-gas-limit",
-                        () -> config.getLong("submitter.max-gas-limit"))));
+                        () -> config.getLong("submitter.max-gas-limit"))),
+                PaymentConfigReader.read(config, chains));
     }
 
     private NodeConfig.MonitorSettings monitor(Config root) {
