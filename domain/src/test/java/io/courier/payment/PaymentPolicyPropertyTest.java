@@ -60,6 +60,19 @@ class PaymentPolicyPropertyTest {
         });
     }
 
+    /** Right at the boundary (a few wei either side of quote × (1 − tolerance)), where rounding would let a wei through. */
+    @Test
+    void theBoundaryIsTheExactProductNotARoundedOne() {
+        qt().withExamples(EXAMPLES).forAll(wei(), tolerances(), integers().between(-2, 2)).checkAssert((quote, tolerance, offset) -> {
+            BigDecimal least = new BigDecimal(quote).multiply(BigDecimal.ONE.subtract(tolerance));
+            BigInteger paid = least.setScale(0, java.math.RoundingMode.FLOOR).toBigIntegerExact().add(BigInteger.valueOf(offset))
+                    .max(BigInteger.ZERO);
+            boolean enough = new BigDecimal(paid).compareTo(least) >= 0;
+            assertThat(required(tolerance).judge(FROM, TO, paid, new Requirement.Quoted(quote, 200_000)).deliverable())
+                    .as("paid %s, quote %s, tolerance %s", paid, quote, tolerance).isEqualTo(enough);
+        });
+    }
+
     @Test
     void payingMoreNeverTurnsADeliveryIntoAHold() {
         qt().withExamples(EXAMPLES).forAll(wei(), wei(), wei(), tolerances()).checkAssert((paid, more, quote, tolerance) -> {
