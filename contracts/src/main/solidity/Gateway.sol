@@ -174,6 +174,8 @@ contract Gateway {
     error InvalidHandlerGasLimit(uint256 handlerGasLimit);
     error ZeroAddress();
     error TransferFailed(address to, uint256 amount);
+    /// @notice `payForGas` of message `id` without value.
+    error ZeroPayment(bytes32 id);
 
     modifier onlyOwner() {
         if (msg.sender != owner) revert NotOwner(msg.sender);
@@ -213,6 +215,16 @@ contract Gateway {
         id = _messageId(block.chainid, address(this), nonce, dstChainId, msg.sender, recipient, keccak256(payload));
         emit MessageSent(id, dstChainId, recipient, nonce, msg.sender, payload);
         if (msg.value != 0) emit GasPaid(id, msg.value);
+    }
+
+    /// @notice Pays (more) for the destination gas of message `id`: a top-up for a message sent with too little
+    ///         value (the relayer holds it as UNDERPAID until its payments reach the quote). Anyone may pay for any
+    ///         id, like `execute` and `retry`; the gateway does not check that `id` was sent here (an unknown id's
+    ///         payment is simply never used), which keeps the call one event and no storage.
+    /// @dev Zero value is refused (`ZeroPayment`): a `GasPaid` of 0 would cost the relayer a log to read for nothing.
+    function payForGas(bytes32 id) external payable {
+        if (msg.value == 0) revert ZeroPayment(id);
+        emit GasPaid(id, msg.value);
     }
 
     // ─────────────────────────────────────────── inbound ────────────────────────────────────────────

@@ -137,11 +137,16 @@ public final class Demo {
             if ((continuous && !Instant.now().isBefore(nextSend)) || (!continuous && index < target)) {
                 long src = index % 2 == 0 ? ALPHA : BETA;
                 long dst = src == ALPHA ? BETA : ALPHA;
-                TokenTraffic.Sent s = traffic.lock(src, dst, UNIT.multiply(BigInteger.valueOf(index + 1)));
+                // the demo's routes are `required`: each transfer pays the node's quote, with 20 % headroom for gas prices
+                // that move before its block is final (a transfer sent without a quote pays nothing and waits UNDERPAID)
+                BigInteger fee = DemoPrices.fee(node.apiUrl(), src, dst, DemoNetwork.HANDLER_GAS_LIMIT.longValueExact())
+                        .map(q -> q.multiply(BigInteger.valueOf(6)).divide(BigInteger.valueOf(5))).orElse(BigInteger.ZERO);
+                TokenTraffic.Sent s = traffic.lock(src, dst, UNIT.multiply(BigInteger.valueOf(index + 1)), fee);
                 sent.put(s.messageId(), s);
                 index++;
                 nextSend = Instant.now().plusSeconds(3);
-                line(s.messageId(), name(src) + "->" + name(dst), "sent " + (index) + " CTT in tx " + abbreviate(s.txHash()));
+                line(s.messageId(), name(src) + "->" + name(dst), "sent " + (index) + " CTT in tx " + abbreviate(s.txHash())
+                        + ", paid " + fee + " wei for delivery");
             }
             report(node, sent, seen);
             if (options.exitWhenDone() && index == target

@@ -22,6 +22,7 @@ final class KnownKeys {
     private static final Set<String> FINALITY = Set.of("confirmations", "tag", "min-age");
     private static final Set<String> ROUTE = Set.of("from", "to", "sla");
     private static final Set<String> ORACLE_ROUTE = Set.of("from", "to", "margin", "overhead-gas");
+    private static final Set<String> PAYMENT_ROUTE = Set.of("from", "to", "policy", "tolerance");
     private static final Set<String> NATIVE_ASSET = Set.of("chain-id", "asset");
     private static final Set<String> ASSET = Set.of("name", "min-sources", "max-age", "max-deviation", "sources");
     private static final Set<String> SOURCE = Set.of("type", "name", "chain-id", "address", "url", "pointer", "timeout", "usd");
@@ -56,6 +57,7 @@ final class KnownKeys {
                 }
                 case "routes" -> elements(e.getValue(), path, (element, at) -> only(element, at, ROUTE));
                 case "oracle" -> oracle(e.getValue(), path, ref.getObject("oracle"));
+                case "payment" -> payment(e.getValue(), path, ref.getObject("payment"));
                 default -> against(e.getValue(), path, key, ref.root());
             }
         }
@@ -107,6 +109,20 @@ final class KnownKeys {
                     }
                 }
                 default -> against(e.getValue(), at, e.getKey(), reference);
+            }
+        }
+    }
+
+    private static void payment(ConfigValue value, String path, ConfigObject reference) {
+        if (!(value instanceof ConfigObject payment)) {
+            return;
+        }
+        for (Map.Entry<String, ConfigValue> e : payment.entrySet()) {
+            String at = path + "." + e.getKey();
+            if (e.getKey().equals("routes")) {
+                elements(e.getValue(), at, (element, p) -> only(element, p, PAYMENT_ROUTE));
+            } else {
+                against(e.getValue(), at, e.getKey(), reference);
             }
         }
     }

@@ -51,6 +51,8 @@ public final class CourierMetrics {
     public final Counter submissions;
     public final Gauge transfersStuck;
     public final Gauge transfersOpenByAge;
+    /** Transfers held as UNDERPAID (waiting for their user's top-up, not for Courier), as of the monitor's last walk. */
+    public final Gauge transfersUnderpaid;
     public final Counter reorgs;
     public final Counter deepReorgs;
     public final Gauge chainHalted;
@@ -144,6 +146,9 @@ public final class CourierMetrics {
         transfersOpenByAge = Gauge.builder().name("courier_transfers_open_by_age")
                 .help("Open transfers by age bucket (lt_1h, 1h_6h, 6h_24h, 1d_7d, gt_7d)")
                 .labelNames("route", "age").register(registry);
+        transfersUnderpaid = Gauge.builder().name("courier_transfers_underpaid")
+                .help("Transfers held as UNDERPAID, waiting for a payForGas top-up by their user (never counted as stuck)")
+                .labelNames("route").register(registry);
         reorgs = Counter.builder().name("courier_reorgs_total")
                 .help("Reorgs seen by the watcher, by depth").labelNames("chain", "depth").register(registry);
         deepReorgs = Counter.builder().name("courier_deep_reorgs_total")
@@ -279,6 +284,7 @@ public final class CourierMetrics {
                 for (StuckRule.AgeBucket age : StuckRule.AgeBucket.values()) {
                     transfersOpenByAge.labelValues(route, age.label()).set(0);
                 }
+                transfersUnderpaid.labelValues(route).set(0);
             }
         });
     }
