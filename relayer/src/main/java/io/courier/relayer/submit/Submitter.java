@@ -1,13 +1,8 @@
 package io.courier.relayer.submit;
 
-import io.courier.chain.CallRequest;
 import io.courier.chain.ChainClient;
-import io.courier.chain.ChainLog;
 import io.courier.chain.ChainRpcException;
-import io.courier.chain.FeeHistory;
 import io.courier.chain.GatewayCalldata;
-import io.courier.chain.GatewayEvents;
-import io.courier.chain.LogFilter;
 import io.courier.chain.TxReceipt;
 import io.courier.chain.message.Address;
 import io.courier.chain.message.CrossChainMessage;
@@ -17,12 +12,9 @@ import io.courier.delivery.Delivery;
 import io.courier.delivery.DeliveryGas;
 import io.courier.delivery.DeliveryPlanner;
 import io.courier.fees.FeeBump;
-import io.courier.fees.FeeMarket;
-import io.courier.fees.FeeMode;
 import io.courier.fees.FeePricer;
 import io.courier.fees.FeeSettings;
 import io.courier.fees.Fees;
-import io.courier.finality.Attestation;
 import io.courier.finality.DeliveryObstacle;
 import io.courier.finality.Submission;
 import io.courier.finality.Transfer;
@@ -52,7 +44,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -75,11 +66,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Hash;
-import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionDecoder;
-import org.web3j.crypto.TransactionEncoder;
-import org.web3j.utils.Numeric;
 
 /**
  * Delivers attested messages to one destination chain. It owns the signer's nonces, so there is one per
@@ -146,43 +133,13 @@ public final class Submitter {
     /** The signer's balance, read on each sweep for {@code courier_signer_balance_wei}. */
     private record BalanceRead(BigInteger wei, Throwable error) implements Command {}
 
-    /**
-     * A transaction ready to sign for {@code transfers} (one, or a batch's in nonce order) by {@code path};
-     * {@code replacing}: the dropped transaction this one replaces (lone only); empty for a first submission.
-     */
-    private record Prepared(List<Transfer> transfers, String path, String calldata, BigInteger gasLimit, Fees fees,
-                            Optional<Inflight> replacing) implements Command {
-
-        Prepared(Transfer transfer, String calldata, BigInteger gasLimit, Fees fees, Optional<Inflight> replacing) {
-            this(List.of(transfer), "lone", calldata, gasLimit, fees, replacing);
-        }
-
-        Transfer first() {
-            return transfers.get(0);
-        }
-    }
+    /** A lone message prepared ({@link LonePreparation#prepare}). */
+    private record LonePrepared(LonePreparation.Outcome outcome) implements Command {}
 
     /** The transaction's nonce was used by another transaction and it has no receipt: it can never be mined. */
     private record Dropped(Inflight tx) implements Command {}
 
-    /**
-     * Someone else's transaction (or one of ours we lost track of) executed the message on the destination;
-     * {@code replacing}: our dropped transaction the transfer is SUBMITTED with, empty when it is ATTESTED.
-     */
-    private record ExecutedElsewhere(Transfer transfer, TxHash txHash, long nonce, Optional<Inflight> replacing) implements Command {}
-
     private record ObservedRecorded(Inflight tx, TransitionOutcome outcome, Throwable error) implements Command {}
-
-    private record PrepareFailed(MessageId id, String reason) implements Command {}
-
-    /**
-     * Over a destination limit ({@link DeliveryCheck}): moved to UNDELIVERABLE without taking a nonce. {@code from}:
-     * ATTESTED, or SUBMITTED when it was the replacement of a dropped transaction.
-     */
-    private record Blocked(Transfer transfer, TransferStatus from, TransferEvent.Undeliverable event) implements Command {}
-
-    /** The pre-flight {@code eth_call} reverted and nobody executed the message: back off ({@link PreflightBackoff}) or park it. */
-    private record PreflightReverted(Transfer transfer, String reason) implements Command {}
 
     private record UndeliverableRecorded(Transfer transfer, TransferEvent.Undeliverable event, TransitionOutcome outcome,
                                          Throwable error) implements Command {}
@@ -285,19 +242,12 @@ public final class Submitter {
 
     private static final int STASH_CAPACITY = 10_000;
     private static final int SWEEP_DAYS = 7;
-    private static final String HANDLER_GAS_LIMIT_CALL = org.web3j.abi.FunctionEncoder.encode(
-            new org.web3j.abi.datatypes.Function("handlerGasLimit", List.of(), List.of()));
     private static final int SWEEP_LIMIT = 2_000;
-    private static final String VALIDATOR_SET_CALL = org.web3j.abi.FunctionEncoder.encode(
-            new org.web3j.abi.datatypes.Function("validatorSet", List.of(), List.of()));
     /** Most queued messages one planning round loads (the rest wait for the next round). */
     private static final int PLAN_LIMIT = 1_024;
     private static final Duration STEP_DEADLINE = Duration.ofSeconds(60);
     private static final Duration LOAD_RETRY = Duration.ofSeconds(2);
     private static final BigInteger FILL_GAS = BigInteger.valueOf(21_000);
-    // where an execution by someone else is looked for: the last LOOKBACK_WINDOWS x LOOKBACK_BLOCKS blocks
-    private static final int LOOKBACK_WINDOWS = 10;
-    private static final long LOOKBACK_BLOCKS = 2_000;
 
     private Submitter() {}
 
@@ -309,45 +259,20 @@ public final class Submitter {
         final SubmitterSettings s;
         final Address signer;
 
+        final DestinationGateway gateway;
+        final FeeQuotes fees;
+        final ChainSigner account;
+
         Env(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring w) {
             ctx.setLoggerName(Submitter.class); // detected from the stack, the name can come out as ActorCell (kept at WARN)
             this.ctx = ctx;
             this.timers = timers;
             this.w = w;
             this.s = w.settings();
-            this.signer = Address.fromHex(w.signer().getAddress());
-        }
-
-        /**
-         * What a transaction would pay now: the chain's market (EIP-1559 from the fee history, or legacy by
-         * {@code eth_gasPrice}, detected in mode auto) priced under the chain's caps (docs/adr/004, "Fees and bumps").
-         */
-        CompletionStage<FeePricer.Outcome> price() {
-            return market().thenApply(market -> FeePricer.price(market, w.fees()));
-        }
-
-        /** The chain's fee market now: EIP-1559 from the fee history, or legacy by {@code eth_gasPrice}. */
-        CompletionStage<FeeMarket> market() {
-            FeeSettings f = w.fees();
-            CompletionStage<Optional<FeeHistory>> history = f.mode() == FeeMode.LEGACY
-                    ? CompletableFuture.completedFuture(Optional.empty())
-                    : w.client().feeHistory(f.historyBlocks(), f.percentiles()).thenApply(Optional::of)
-                            .exceptionallyCompose(e -> f.mode() == FeeMode.AUTO && FeeMarket.missingFeeHistory(e)
-                                    // a node before London has no fee history to give: priced by eth_gasPrice
-                                    ? CompletableFuture.completedFuture(Optional.empty())
-                                    : CompletableFuture.failedFuture(unwrap(e)));
-            return history.thenCompose(h -> FeeMarket.needsGasPrice(f.mode(), h)
-                            ? w.client().gasPrice().thenApply(p -> FeeMarket.of(f.mode(), h, Optional.of(p)))
-                            : CompletableFuture.completedFuture(FeeMarket.of(f.mode(), h, Optional.empty())));
-        }
-
-        /** A signed transaction from the signer at {@code nonce}, typed by its fees (EIP-1559, or legacy with EIP-155). */
-        String sign(long nonce, BigInteger gasLimit, String to, String data, Fees fees) {
-            RawTransaction tx = fees instanceof Fees.Eip1559Fees e
-                    ? RawTransaction.createTransaction(w.chainId(), BigInteger.valueOf(nonce), gasLimit, to, BigInteger.ZERO, data,
-                            e.maxPriorityFeePerGas(), e.maxFeePerGas())
-                    : RawTransaction.createTransaction(BigInteger.valueOf(nonce), fees.maxFee(), gasLimit, to, BigInteger.ZERO, data);
-            return Numeric.toHexString(TransactionEncoder.signMessage(tx, w.chainId(), w.signer()));
+            this.account = new ChainSigner(w.chainId(), w.signer());
+            this.signer = account.address();
+            this.gateway = new ChainGateway(w.client(), w.gateway(), signer);
+            this.fees = new FeeQuotes(w.client(), w.fees());
         }
 
         <T> CompletionStage<T> within(CompletionStage<T> stage, String what) {
@@ -419,24 +344,15 @@ public final class Submitter {
     private static void loadNonce(Env env) {
         // every unmined nonce of the signer is accounted for before anything new is signed: see NonceRecovery
         Wiring w = env.w;
-        CompletionStage<Long> handlerGas = w.client().call(CallRequest.to(w.gateway(), HANDLER_GAS_LIMIT_CALL).from(env.signer))
-                .thenApply(hex -> Numeric.toBigInt(hex).longValueExact());
+        CompletionStage<Long> handlerGas = env.gateway.handlerGasLimit();
         // the batched paths carry the gateway's validator set in calldata, as the gateway stores it (ADR 008)
         CompletionStage<Optional<GatewayCalldata.ValidatorSet>> set = env.s.batch().enabled()
-                ? w.client().call(CallRequest.to(w.gateway(), VALIDATOR_SET_CALL).from(env.signer)).thenApply(hex -> Optional.of(validatorSet(hex)))
+                ? env.gateway.validatorSet().thenApply(Optional::of)
                 : CompletableFuture.completedFuture(Optional.empty());
         env.ctx.pipeToSelf(env.within(env.readNoncePlan().thenCombine(handlerGas, (plan, gas) -> new Object[] {plan, gas})
                                 .thenCombine(set, (pg, vs) -> new NonceLoaded((NonceRecovery.Plan) pg[0], (Long) pg[1], vs)),
                         "loading the nonce on " + w.chainName()),
                 (loaded, e) -> e != null ? new StepFailed(Step.LOAD_NONCE, e) : loaded);
-    }
-
-    /** {@code validatorSet()}'s answer: ABI {@code bytes} holding the packed set ({@link GatewayCalldata.ValidatorSet#fromPacked}). */
-    static GatewayCalldata.ValidatorSet validatorSet(String abiHex) {
-        @SuppressWarnings({"rawtypes", "unchecked"})
-        List<org.web3j.abi.datatypes.Type> out = org.web3j.abi.FunctionReturnDecoder.decode(abiHex,
-                org.web3j.abi.Utils.convert(List.of(new org.web3j.abi.TypeReference<org.web3j.abi.datatypes.DynamicBytes>() {})));
-        return GatewayCalldata.ValidatorSet.fromPacked(((org.web3j.abi.datatypes.DynamicBytes) out.get(0)).getValue());
     }
 
     // ── running ──────────────────────────────────────────────────────────────────────────────────────
@@ -470,6 +386,7 @@ public final class Submitter {
         /** Transactions of this signer that carry several messages, by hash: how many (a reverted one is re-planned, not FAILED). */
         private final Map<TxHash, Integer> batches = new HashMap<>();
         private final BatchPreparation batching;
+        private final LonePreparation lone;
         /** This incarnation's transactions by nonce, with their fee-bump replacements: receipts are asked of all. */
         private final Map<Long, NonceAttempts> attempts = new HashMap<>();
         /** The signer's balance was below the chain's floor at the last read: nothing new is signed. */
@@ -491,7 +408,8 @@ public final class Submitter {
             this.nonces = new NonceAllocator(loaded.plan().firstFree());
             this.handlerGasLimit = loaded.handlerGasLimit();
             this.validatorSet = loaded.validatorSet();
-            this.batching = new BatchPreparation(w, signer, env::price);
+            this.batching = new BatchPreparation(w, env.gateway, env.fees);
+            this.lone = new LonePreparation(w, env.gateway, env.fees, loaded.handlerGasLimit());
             getContext().getLog().info("submitter {} ({}): signer {} starts at nonce {}{}", w.chainName(), w.chainId(), signer,
                     loaded.plan().firstFree(), loaded.plan().steps().isEmpty() ? "" : "; unmined before it: " + describe(loaded.plan()));
             applyNoncePlan(loaded.plan());
@@ -509,21 +427,17 @@ public final class Submitter {
                     .onMessage(NoncesChecked.class, this::onNoncesChecked)
                     .onMessage(FillSent.class, this::onFillSent)
                     .onMessage(Dropped.class, this::onDropped)
-                    .onMessage(ExecutedElsewhere.class, this::onExecutedElsewhere)
                     .onMessage(ObservedRecorded.class, this::onObservedRecorded)
                     .onMessage(Ready.class, this::onReady)
                     .onMessageEquals(Sweep.INSTANCE, this::onSweep)
                     .onMessage(SweepLoaded.class, this::onSweepLoaded)
                     .onMessage(BalanceRead.class, this::onBalanceRead)
-                    .onMessage(Prepared.class, this::onPrepared)
+                    .onMessage(LonePrepared.class, this::onLonePrepared)
                     .onMessageEquals(DrainTick.INSTANCE, this::onDrainTick)
                     .onMessage(Loaded.class, this::onLoaded)
                     .onMessage(BatchPrepared.class, this::onBatchPrepared)
                     .onMessage(BumpDecided.class, this::onBumpDecided)
                     .onMessage(BumpSent.class, this::onBumpSent)
-                    .onMessage(PrepareFailed.class, this::onPrepareFailed)
-                    .onMessage(Blocked.class, this::onBlocked)
-                    .onMessage(PreflightReverted.class, this::onPreflightReverted)
                     .onMessage(UndeliverableRecorded.class, this::onUndeliverableRecorded)
                     .onMessage(Broadcast.class, this::onBroadcast)
                     .onMessageEquals(PollReceipts.INSTANCE, this::onPollReceipts)
@@ -609,12 +523,12 @@ public final class Submitter {
         /** A no-op (0 value to itself) at {@code nonce}, so the transactions after it can be mined. */
         private void fill(long nonce) {
             filling.add(nonce);
-            CompletionStage<TxHash> sent = env.price().thenCompose(outcome -> {
+            CompletionStage<TxHash> sent = env.fees.price().thenCompose(outcome -> {
                 if (!(outcome instanceof FeePricer.Priced priced)) {
-                    return CompletableFuture.failedFuture(new IllegalStateException(overCap(outcome)));
+                    return CompletableFuture.failedFuture(new IllegalStateException(FeeQuotes.overCap((FeePricer.OverCap) outcome)));
                 }
-                String raw = env.sign(nonce, FILL_GAS, signer.toHex(), "0x", priced.fees());
-                return w.client().sendRawTransaction(raw).thenApply(h -> TxHash.fromHex(Hash.sha3(raw)));
+                ChainSigner.Signed fill = env.account.sign(nonce, FILL_GAS, signer, "0x", priced.fees());
+                return w.client().sendRawTransaction(fill.raw()).thenApply(h -> fill.hash());
             });
             getContext().pipeToSelf(env.within(sent, "filling nonce " + nonce), (h, e) -> new FillSent(nonce, h, e));
         }
@@ -774,8 +688,7 @@ public final class Submitter {
 
         private void startLone(MessageId id) {
             preparing.add(id);
-            getContext().pipeToSelf(env.within(prepare(id, Optional.empty()), "preparing " + id),
-                    (p, e) -> e != null ? new PrepareFailed(id, rootMessage(e)) : p);
+            prepareLone(id, Optional.empty(), "preparing " + id);
         }
 
         private Behavior<Command> onLoaded(Loaded round) {
@@ -783,7 +696,7 @@ public final class Submitter {
             BatchPreparation.Loaded loaded = round.loaded();
             for (BatchPreparation.Refusal refused : loaded.refused()) {
                 preparingBatchIds--;
-                onPrepareFailed(new PrepareFailed(refused.id(), refused.reason()));
+                onNotNow(refused.id(), refused.reason());
             }
             GatewayCalldata.ValidatorSet set = validatorSet.orElseThrow();
             // the gateway's 63/64 guard wants this much left before its last handler call: paid in the limit, not in gas used
@@ -798,8 +711,7 @@ public final class Submitter {
                 List<BatchPreparation.Candidate> members = d.messages().stream().map(m -> byId.get(m.id())).toList();
                 if (d instanceof Delivery.Lone) {
                     preparingBatchIds--; // from here on a lone message, prepared (and counted) as before batching
-                    getContext().pipeToSelf(env.within(prepare(members.get(0).transfer().id(), Optional.empty()), "preparing " + d.messages().get(0).id()),
-                            (p, e) -> e != null ? new PrepareFailed(members.get(0).transfer().id(), rootMessage(e)) : p);
+                    prepareLone(members.get(0).transfer().id(), Optional.empty(), "preparing " + d.messages().get(0).id());
                 } else {
                     preparingBatches++;
                     List<MessageId> ids = members.stream().map(r -> r.transfer().id()).toList();
@@ -812,7 +724,7 @@ public final class Submitter {
 
         private Behavior<Command> onBatchPrepared(BatchPrepared prepared) {
             if (prepared.outcome() instanceof BatchPreparation.Outcome.Ready r) {
-                return onPrepared(new Prepared(r.transfers(), r.path(), r.calldata(), r.gasLimit(), r.fees(), Optional.empty()));
+                return onPrepared(new UnsignedDelivery(r.transfers(), r.path(), r.calldata(), r.gasLimit(), r.fees(), Optional.empty()));
             }
             return prepared.outcome() instanceof BatchPreparation.Outcome.Split split ? onBatchSplit(split)
                     : onBatchPostponed((BatchPreparation.Outcome.Postponed) prepared.outcome());
@@ -844,130 +756,31 @@ public final class Submitter {
             return this;
         }
 
-        /** An execute of {@code id}, ATTESTED; or, {@code replacing} a dropped transaction, still SUBMITTED with it. */
-        private CompletionStage<Command> prepare(MessageId id, Optional<Inflight> replacing) {
-            long handlerGas = handlerGasLimit; // read on the actor's thread; the stages below run elsewhere
-            return w.transfers().find(id).thenCompose(found -> {
-                boolean ready = replacing.isEmpty()
-                        ? found.isPresent() && found.get().status() == TransferStatus.ATTESTED
-                        : found.isPresent() && found.get().status() == TransferStatus.SUBMITTED
-                                && found.get().destinationTx().map(replacing.get().txHash()::equals).orElse(false);
-                if (!ready) {
-                    return CompletableFuture.completedFuture(new PrepareFailed(id, "not " + replacing.map(r -> "SUBMITTED with " + r.txHash())
-                            .orElse("ATTESTED") + " any more: " + found.map(t -> t.status().name()).orElse("unknown")));
-                }
-                Transfer t = found.get();
-                if (w.halted().isHalted(t.message().srcChainId())) {
-                    return CompletableFuture.completedFuture(new PrepareFailed(id, haltedReason(t)));
-                }
-                var digest = w.keys().digest(id, t.message().dstChainId(), w.gateway().toHex());
-                return w.attestations().list(id).thenCompose(all -> {
-                    // exactly threshold signatures (each extra one costs gas), ordered by signer as the gateway checks
-                    List<Attestation> chosen = w.keys().forExecute(digest, all);
-                    if (chosen.size() < w.keys().threshold()) {
-                        return CompletableFuture.completedFuture(new PrepareFailed(id, "only " + chosen.size() + " valid signatures"));
-                    }
-                    List<byte[]> signatures = chosen.stream().map(a -> Numeric.hexStringToByteArray(a.signature())).toList();
-                    String calldata = ExecuteCall.encode(t.message(), signatures);
-                    byte[] bytes = Numeric.hexStringToByteArray(calldata);
-                    // within the destination's limits, or never signed: a transaction the node must refuse would hold
-                    // its nonce and every later one of this signer (the head gives the block gas limit)
-                    return w.client().head().thenCompose(head -> {
-                        DeliveryCheck.Verdict verdict = DeliveryCheck.of(bytes, signatures.size(), handlerGas, s.maxGasLimit(), head.gasLimit());
-                        if (verdict instanceof DeliveryCheck.Verdict.Blocked blocked) {
-                            return CompletableFuture.<Command>completedFuture(new Blocked(t, replacing.isEmpty() ? TransferStatus.ATTESTED
-                                    : TransferStatus.SUBMITTED, new TransferEvent.Undeliverable(blocked.obstacle(), blocked.detail())));
-                        }
-                        return preflightAndPrice(t, calldata, ((DeliveryCheck.Verdict.Fits) verdict).gasLimit(), replacing);
-                    });
-                });
-            });
+        private void prepareLone(MessageId id, Optional<Inflight> replacing, String what) {
+            getContext().pipeToSelf(env.within(lone.prepare(id, replacing), what),
+                    (p, e) -> new LonePrepared(e != null ? new LonePreparation.Outcome.NotNow(id, rootMessage(e)) : p));
         }
 
-        private CompletionStage<Command> preflightAndPrice(Transfer t, String calldata, BigInteger gasLimit, Optional<Inflight> replacing) {
-            // one eth_call as a pre-flight: a message that would revert (already executed, bad signatures)
-            // costs nothing here instead of a mined failure
-            CompletionStage<BigInteger> gas = TransferTracing.inTransfer(t.id().toHex(),
-                    () -> w.client().call(CallRequest.to(w.gateway(), calldata).from(signer))).thenApply(ok -> gasLimit);
-            CompletionStage<Command> priced = gas.thenCombine(env.price(), (limit, outcome) -> outcome instanceof FeePricer.Priced p
-                    ? new Prepared(t, calldata, limit, p.fees(), replacing)
-                    : new PrepareFailed(t.id(), overCap(outcome)));
-            // a pre-flight revert may mean the message was executed already (execute is permissionless); if not, a
-            // first submission backs off (a replacement keeps its old handling: the next drop check tries again)
-            return priced.exceptionallyCompose(e -> unwrap(e) instanceof ChainRpcException rpc
-                    && rpc.kind() == ChainRpcException.Kind.REVERTED
-                    ? executedElsewhere(t, replacing).thenApply(seen -> {
-                        if (seen.isPresent()) {
-                            return seen.get();
-                        }
-                        if (replacing.isEmpty()) {
-                            return new PreflightReverted(t, rpc.revertReason().or(rpc::revertData).orElse(rootMessage(rpc)));
-                        }
-                        throw new CompletionException(rpc);
-                    })
-                    : CompletableFuture.failedFuture(unwrap(e)));
-        }
-
-        /**
-         * If the gateway says the message was executed, the transaction that did it (its {@code MessageExecuted} log,
-         * searched back from the head over a bounded range) and its nonce; empty when it was not executed.
-         */
-        private CompletionStage<Optional<Command>> executedElsewhere(Transfer t, Optional<Inflight> replacing) {
-            // the gateway keeps replay state per source route and nonce (ADR 008): asked by the message's fields
-            CrossChainMessage m = t.message();
-            String status = org.web3j.abi.FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("messageStatus", List.of(
-                    new org.web3j.abi.datatypes.generated.Uint256(m.srcChainId()), new org.web3j.abi.datatypes.Address(m.srcGateway()),
-                    new org.web3j.abi.datatypes.generated.Uint64(m.nonce()), new org.web3j.abi.datatypes.generated.Bytes32(t.id().bytes())),
-                    List.of()));
-            return w.client().call(CallRequest.to(w.gateway(), status).from(signer)).thenCompose(hex -> Numeric.toBigInt(hex).signum() == 0
-                    ? CompletableFuture.completedFuture(Optional.<Command>empty())
-                    : w.client().head().thenCompose(head -> findExecution(t.message(), head.number(), 0)).thenCompose(log -> log.isEmpty()
-                            ? CompletableFuture.completedFuture(Optional.<Command>of(nonceUsedByAnother(t, replacing)))
-                            : w.client().transactionNonce(log.get().txHash()).thenApply(nonce -> nonce.<Command>map(n ->
-                                    new ExecutedElsewhere(t, log.get().txHash(), n, replacing)))));
-        }
-
-        /**
-         * The route's nonce is executed on the destination but no execution of this id is in sight: parked as
-         * UNDELIVERABLE (never sent again: it would revert) with the reason, for an operator.
-         */
-        private Blocked nonceUsedByAnother(Transfer t, Optional<Inflight> replacing) {
-            return new Blocked(t, replacing.isEmpty() ? TransferStatus.ATTESTED : TransferStatus.SUBMITTED,
-                    new TransferEvent.Undeliverable(DeliveryObstacle.NONCE_ALREADY_USED, "the gateway on " + w.chainName()
-                            + " has nonce " + t.message().nonce() + " of route " + t.route() + " executed, but no execution of "
-                            + t.id() + " in the last " + LOOKBACK_WINDOWS * LOOKBACK_BLOCKS + " blocks: another message took "
-                            + "the nonce (a source reorg past finality) or it was executed before the lookback"));
-        }
-
-        /**
-         * The latest execution of {@code m} on the destination within the lookback: its own {@code MessageExecuted} or
-         * {@code MessageDelivered}, or a {@code CheckpointExecuted} of its route whose range holds its nonce (ADR 008).
-         */
-        private CompletionStage<Optional<ChainLog>> findExecution(CrossChainMessage m, long to, int window) {
-            if (window >= LOOKBACK_WINDOWS || to < 0) {
-                return CompletableFuture.completedFuture(Optional.empty());
+        private Behavior<Command> onLonePrepared(LonePrepared prepared) {
+            LonePreparation.Outcome o = prepared.outcome();
+            if (o instanceof LonePreparation.Outcome.Ready r) {
+                return onPrepared(r.delivery());
             }
-            long from = Math.max(0, to - LOOKBACK_BLOCKS + 1);
-            CompletionStage<List<ChainLog>> own = w.client().logs(LogFilter.of(w.gateway(), List.of(GatewayEvents.MESSAGE_EXECUTED_TOPIC,
-                    GatewayEvents.MESSAGE_DELIVERED_TOPIC), from, to).withTopic1(m.id().toHex()));
-            CompletionStage<List<ChainLog>> checkpoints = w.client().logs(LogFilter.of(w.gateway(),
-                            List.of(GatewayEvents.CHECKPOINT_EXECUTED_TOPIC), from, to).withTopic1(GatewayEvents.uintTopic(m.srcChainId())))
-                    .thenApply(logs -> logs.stream().filter(l -> GatewayEvents.checkpointCovers(l, w.gateway(), m)).toList());
-            return own.thenCombine(checkpoints, (a, b) -> {
-                        List<ChainLog> all = new ArrayList<>(a);
-                        all.addAll(b);
-                        all.sort(Comparator.comparingLong(ChainLog::blockNumber));
-                        return all;
-                    })
-                    .thenCompose(logs -> logs.isEmpty() ? findExecution(m, from - 1, window + 1)
-                            : CompletableFuture.completedFuture(Optional.of(logs.get(logs.size() - 1))));
+            if (o instanceof LonePreparation.Outcome.NotNow n) {
+                return onNotNow(n.id(), n.reason());
+            }
+            if (o instanceof LonePreparation.Outcome.Blocked b) {
+                return onBlocked(b);
+            }
+            return o instanceof LonePreparation.Outcome.PreflightReverted r ? onPreflightReverted(r)
+                    : onExecutedElsewhere((LonePreparation.Outcome.ExecutedElsewhere) o);
         }
 
         /**
          * Recorded as the state machine asks (TransferStateMachine: no ATTESTED → DELIVERED shortcut): SUBMITTED with
          * the observed transaction, then the receipt poll records its outcome like any other.
          */
-        private Behavior<Command> onExecutedElsewhere(ExecutedElsewhere seen) {
+        private Behavior<Command> onExecutedElsewhere(LonePreparation.Outcome.ExecutedElsewhere seen) {
             MessageId id = seen.transfer().id();
             preparing.remove(id);
             replacing.remove(id);
@@ -998,19 +811,19 @@ public final class Submitter {
             return this;
         }
 
-        private Behavior<Command> onPrepareFailed(PrepareFailed failed) {
-            preparing.remove(failed.id());
-            replacing.remove(failed.id());
+        private Behavior<Command> onNotNow(MessageId id, String reason) {
+            preparing.remove(id);
+            replacing.remove(id);
             // a revert at estimation (bad attestation, already executed elsewhere) or a transient error: the transfer
             // stays ATTESTED and the next sweep tries again; nothing was signed or spent
-            getContext().getLog().warn("transfer {} to {}: not submitted now: {}", failed.id(), w.chainName(), failed.reason());
+            getContext().getLog().warn("transfer {} to {}: not submitted now: {}", id, w.chainName(), reason);
             drain();
             return this;
         }
 
         // ── undeliverable: over a limit, rejected for good, or a pre-flight that keeps reverting ──────
 
-        private Behavior<Command> onBlocked(Blocked blocked) {
+        private Behavior<Command> onBlocked(LonePreparation.Outcome.Blocked blocked) {
             MessageId id = blocked.transfer().id();
             preparing.remove(id);
             replacing.remove(id);
@@ -1022,7 +835,7 @@ public final class Submitter {
             return this;
         }
 
-        private Behavior<Command> onPreflightReverted(PreflightReverted reverted) {
+        private Behavior<Command> onPreflightReverted(LonePreparation.Outcome.PreflightReverted reverted) {
             Transfer t = reverted.transfer();
             preparing.remove(t.id());
             Optional<PreflightBackoff> next = PreflightBackoff.after(Optional.ofNullable(backingOff.get(t.id())), w.clock().instant());
@@ -1089,16 +902,16 @@ public final class Submitter {
 
         // ── sign, persist, broadcast ─────────────────────────────────────────────────────────────────
 
-        private Behavior<Command> onPrepared(Prepared p) {
+        private Behavior<Command> onPrepared(UnsignedDelivery p) {
             List<MessageId> ids = p.transfers().stream().map(Transfer::id).toList();
             boolean batch = ids.size() > 1;
             Optional<Transfer> halted = p.transfers().stream().filter(t -> w.halted().isHalted(t.message().srcChainId())).findFirst();
             if (halted.isPresent()) {
                 // halted while it was being prepared: no transaction is signed for it
                 if (batch) {
-                    return onBatchPostponed(new BatchPreparation.Outcome.Postponed(ids, haltedReason(halted.get())));
+                    return onBatchPostponed(new BatchPreparation.Outcome.Postponed(ids, LonePreparation.haltedReason(halted.get())));
                 }
-                return onPrepareFailed(new PrepareFailed(ids.get(0), haltedReason(halted.get())));
+                return onNotNow(ids.get(0), LonePreparation.haltedReason(halted.get()));
             }
             if (batch) {
                 batchResolved(ids);
@@ -1111,8 +924,9 @@ public final class Submitter {
                 alone.remove(id);
             });
             long nonce = nonces.take();
-            String raw = env.sign(nonce, p.gasLimit(), w.gateway().toHex(), p.calldata(), p.fees());
-            TxHash hash = TxHash.fromHex(Hash.sha3(raw));
+            ChainSigner.Signed signed = env.account.sign(nonce, p.gasLimit(), w.gateway(), p.calldata(), p.fees());
+            String raw = signed.raw();
+            TxHash hash = signed.hash();
             // legacy fees are recorded as both fields (max fee = tip = the gas price)
             Submission record = new Submission(w.chainId(), signer, nonce, hash, ids, p.fees().maxFee(),
                     p.fees().maxTip(), p.gasLimit().longValue(), w.clock().instant(), null, raw);
@@ -1402,7 +1216,7 @@ public final class Submitter {
 
         private void startBump(NonceAttempts a, long head) {
             attempts.put(a.nonce(), a.bumping(true));
-            getContext().pipeToSelf(env.within(env.market().thenApply(m -> FeeBump.next(a.fees(), m, a.bumps(), w.fees())),
+            getContext().pipeToSelf(env.within(env.fees.market().thenApply(m -> FeeBump.next(a.fees(), m, a.bumps(), w.fees())),
                             "pricing a replacement at nonce " + a.nonce()),
                     (outcome, e) -> new BumpDecided(a.nonce(), head, outcome, e));
         }
@@ -1437,8 +1251,9 @@ public final class Submitter {
                 attempts.put(a.nonce(), a.bumping(false));
                 return this;
             }
-            String raw = env.sign(a.nonce(), a.gasLimit(), w.gateway().toHex(), a.calldata(), fees);
-            TxHash hash = TxHash.fromHex(Hash.sha3(raw));
+            ChainSigner.Signed signed = env.account.sign(a.nonce(), a.gasLimit(), w.gateway(), a.calldata(), fees);
+            String raw = signed.raw();
+            TxHash hash = signed.hash();
             Submission replacement = new Submission(w.chainId(), signer, a.nonce(), hash, a.current().messageIds(), fees.maxFee(),
                     fees.maxTip(), a.gasLimit().longValue(), w.clock().instant(), null, raw);
             attempts.put(a.nonce(), a.replacedBy(replacement, fees));
@@ -1579,9 +1394,8 @@ public final class Submitter {
                 return this;
             }
             replacing.add(id);
-            // the pre-flight eth_call in prepare() is the last guard: if the message was executed after all, it reverts
-            getContext().pipeToSelf(env.within(prepare(id, Optional.of(current)), "replacing " + current.txHash()),
-                    (p, e) -> e != null ? new PrepareFailed(id, rootMessage(e)) : p);
+            // the pre-flight eth_call of its preparation is the last guard: if the message was executed after all, it reverts
+            prepareLone(id, Optional.of(current), "replacing " + current.txHash());
             return this;
         }
 
@@ -1627,23 +1441,12 @@ public final class Submitter {
 
     }
 
-    private static String haltedReason(Transfer t) {
-        return "source chain " + t.message().srcChainId() + " is halted: not delivered until an operator resumes it";
-    }
-
     private static String describe(NonceRecovery.Plan plan) {
         StringBuilder out = new StringBuilder();
         for (NonceRecovery.Step step : plan.steps()) {
             out.append(out.length() == 0 ? "" : ", ").append(step.nonce()).append(' ').append(step.getClass().getSimpleName().toLowerCase());
         }
         return out.toString();
-    }
-
-    /** Why nothing is sent now: the market needs more than the chain's cap (checked again at the next attempt). */
-    static String overCap(FeePricer.Outcome outcome) {
-        FeePricer.OverCap over = (FeePricer.OverCap) outcome;
-        return "the market needs " + over.needed() + " wei per gas, above this chain's cap of " + over.cap()
-                + " (fees.max-fee-per-gas-gwei); nothing is sent until it falls or the cap is raised";
     }
 
     /** The write moved the transfer to carry {@code txHash}, now or in an earlier attempt (a replay). */
