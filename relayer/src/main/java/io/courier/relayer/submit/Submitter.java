@@ -12,7 +12,6 @@ import io.courier.delivery.Delivery;
 import io.courier.delivery.DeliveryGas;
 import io.courier.delivery.DeliveryPlanner;
 import io.courier.fees.FeeBump;
-import io.courier.fees.FeePricer;
 import io.courier.fees.FeeSettings;
 import io.courier.fees.Fees;
 import io.courier.finality.DeliveryObstacle;
@@ -52,11 +51,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -247,7 +244,6 @@ public final class Submitter {
     private static final int PLAN_LIMIT = 1_024;
     private static final Duration STEP_DEADLINE = Duration.ofSeconds(60);
     private static final Duration LOAD_RETRY = Duration.ofSeconds(2);
-    private static final BigInteger FILL_GAS = BigInteger.valueOf(21_000);
 
     private Submitter() {}
 
@@ -279,17 +275,8 @@ public final class Submitter {
             return w.deadlines().within(stage, STEP_DEADLINE, what);
         }
 
-        /** The chain's mined and pending nonces, the submissions recorded from the mined one on, and their transfers. */
         CompletionStage<NonceRecovery.Plan> readNoncePlan() {
-            return w.client().nonce(signer, false).thenCombine(w.client().nonce(signer, true), (mined, pending) -> new long[] {mined, pending})
-                    .thenCompose(chain -> w.submissions().list(w.chainId(), signer, chain[0], NonceRecovery.MAX_SPAN).thenCompose(recorded -> {
-                        Set<MessageId> ids = new LinkedHashSet<>();
-                        recorded.forEach(sub -> ids.addAll(sub.messageIds()));
-                        Map<MessageId, Transfer> found = new ConcurrentHashMap<>();
-                        CompletableFuture<?>[] reads = ids.stream().map(id -> w.transfers().find(id)
-                                .thenAccept(t -> t.ifPresent(x -> found.put(id, x))).toCompletableFuture()).toArray(CompletableFuture[]::new);
-                        return CompletableFuture.allOf(reads).thenApply(x -> NonceRecovery.plan(chain[0], chain[1], recorded, found));
-                    }));
+            return NonceManager.readPlan(w.client(), w.submissions(), w.transfers(), w.chainId(), signer);
         }
     }
 
@@ -366,17 +353,14 @@ public final class Submitter {
         private final Wiring w;
         private final SubmitterSettings s;
         private final Address signer;
-        private final NonceAllocator nonces;
+        private final NonceManager nonces;
         private final long handlerGasLimit; // the gateway's, read once with the nonce
         private final LinkedHashSet<MessageId> queue = new LinkedHashSet<>();
         private final Set<MessageId> preparing = new HashSet<>();
         private final Map<MessageId, Inflight> inflight = new HashMap<>();
-        private final Set<Long> filling = new HashSet<>();
         private final Set<MessageId> replacing = new HashSet<>();
         /** Messages whose pre-flight reverted, waiting before they are prepared again (never holding up the others). */
         private final Map<MessageId, PreflightBackoff> backingOff = new HashMap<>();
-        /** Nonces whose transaction was recorded but never sent: recovery adopts or fills each before it is dropped. */
-        private final Set<Long> unsent = new TreeSet<>();
         private Optional<ReceiptRound> receiptRound = Optional.empty();
         private long receiptRounds;
         /** The gateway's validator set (batching on), read with the nonce. */
@@ -387,8 +371,6 @@ public final class Submitter {
         private final Map<TxHash, Integer> batches = new HashMap<>();
         private final BatchPreparation batching;
         private final LonePreparation lone;
-        /** This incarnation's transactions by nonce, with their fee-bump replacements: receipts are asked of all. */
-        private final Map<Long, NonceAttempts> attempts = new HashMap<>();
         /** The signer's balance was below the chain's floor at the last read: nothing new is signed. */
         private boolean belowFloor;
         /** A planning round is loading the queued messages. */
@@ -405,7 +387,7 @@ public final class Submitter {
             this.w = env.w;
             this.s = env.s;
             this.signer = env.signer;
-            this.nonces = new NonceAllocator(loaded.plan().firstFree());
+            this.nonces = new NonceManager(loaded.plan().firstFree());
             this.handlerGasLimit = loaded.handlerGasLimit();
             this.validatorSet = loaded.validatorSet();
             this.batching = new BatchPreparation(w, env.gateway, env.fees);
@@ -453,7 +435,7 @@ public final class Submitter {
         // ── nonces ───────────────────────────────────────────────────────────────────────────────────
 
         private Behavior<Command> onCheckNonces() {
-            if (nonceCheckRunning || inflight.isEmpty() && nonces.peekNext() == nonces.next() && unsent.isEmpty()) {
+            if (nonceCheckRunning || inflight.isEmpty() && nonces.settled()) {
                 return this;
             }
             nonceCheckRunning = true;
@@ -465,9 +447,7 @@ public final class Submitter {
         private Behavior<Command> onNoncesChecked(NoncesChecked checked) {
             nonceCheckRunning = false;
             applyNoncePlan(checked.plan());
-            // the plan starts at the chain's mined nonce: an unsent nonce below it is used for good
-            long mined = checked.plan().steps().isEmpty() ? checked.plan().firstFree() : checked.plan().steps().get(0).nonce();
-            unsent.removeIf(n -> n < mined);
+            nonces.checked(checked.plan());
             return this;
         }
 
@@ -478,11 +458,9 @@ public final class Submitter {
         private void applyNoncePlan(NonceRecovery.Plan plan) {
             Set<Long> held = new HashSet<>();
             inflight.values().forEach(f -> f.heldNonce().ifPresent(held::add));
-            for (NonceRecovery.Step step : plan.steps()) {
+            for (NonceRecovery.Step step : nonces.recover(plan, held, adopt -> adopt.transfers().stream()
+                    .anyMatch(t -> inflight.containsKey(t.id()) || preparing.contains(t.id())))) {
                 long nonce = step.nonce();
-                if (held.contains(nonce) || filling.contains(nonce)) {
-                    continue;
-                }
                 if (step instanceof NonceRecovery.Follow follow) {
                     if (follow.submission().messageIds().size() > 1) {
                         batches.put(follow.submission().txHash(), follow.submission().messageIds().size());
@@ -497,11 +475,6 @@ public final class Submitter {
                         }
                     }
                 } else if (step instanceof NonceRecovery.Adopt adopt) {
-                    if (adopt.transfers().stream().anyMatch(t -> inflight.containsKey(t.id()) || preparing.contains(t.id()))
-                            || nonce >= nonces.next()) {
-                        continue;
-                    }
-                    nonces.claim(nonce);
                     for (Transfer t : adopt.transfers()) {
                         getContext().getLog().warn("transfer {}: adopting its recorded transaction {} at nonce {} (recorded, "
                                 + "never marked SUBMITTED)", t.id(), adopt.submission().txHash(), nonce);
@@ -513,28 +486,20 @@ public final class Submitter {
                     persistAndBroadcast(adopt.transfers(), nonce, adopt.submission().txHash(), adopt.submission().rawTransaction(),
                             CompletableFuture.completedFuture(null), TransferStatus.ATTESTED,
                             new TransferEvent.Submitted(adopt.submission().txHash(), nonce));
-                } else if (nonce < nonces.next()) {
-                    nonces.claim(nonce);
+                } else {
                     fill(nonce);
                 }
             }
         }
 
-        /** A no-op (0 value to itself) at {@code nonce}, so the transactions after it can be mined. */
+        /** A no-op at {@code nonce} (being filled in the nonce manager), so the transactions after it can be mined. */
         private void fill(long nonce) {
-            filling.add(nonce);
-            CompletionStage<TxHash> sent = env.fees.price().thenCompose(outcome -> {
-                if (!(outcome instanceof FeePricer.Priced priced)) {
-                    return CompletableFuture.failedFuture(new IllegalStateException(FeeQuotes.overCap((FeePricer.OverCap) outcome)));
-                }
-                ChainSigner.Signed fill = env.account.sign(nonce, FILL_GAS, signer, "0x", priced.fees());
-                return w.client().sendRawTransaction(fill.raw()).thenApply(h -> fill.hash());
-            });
-            getContext().pipeToSelf(env.within(sent, "filling nonce " + nonce), (h, e) -> new FillSent(nonce, h, e));
+            getContext().pipeToSelf(env.within(NonceManager.sendFill(nonce, env.fees, env.account, w.client()), "filling nonce " + nonce),
+                    (h, e) -> new FillSent(nonce, h, e));
         }
 
         private Behavior<Command> onFillSent(FillSent sent) {
-            filling.remove(sent.nonce());
+            nonces.filled(sent.nonce());
             w.metrics().submissions.labelValues(w.chainName(), sent.error() == null ? "gap_filled" : "gap_fill_failed").inc();
             if (sent.error() == null) {
                 getContext().getLog().warn("submitter {}: nonce {} had no transaction that could still be sent; filled it with "
@@ -866,7 +831,7 @@ public final class Submitter {
             w.metrics().submissions.labelValues(w.chainName(), "rejected_by_node").inc();
             getContext().getLog().warn("transfer {}: {} (nonce {}) rejected by {} for good: {}; filling the nonce", id, tx.txHash(),
                     nonce, w.chainName(), reason);
-            if (!filling.contains(nonce)) {
+            if (nonces.refused(nonce)) {
                 fill(nonce);
             }
             recordUndeliverable(tx.transfer(), TransferStatus.SUBMITTED,
@@ -943,7 +908,7 @@ public final class Submitter {
                         p.transfers().get(ids.size() - 1).message().nonce(), hash, nonce, p.gasLimit());
             }
             w.metrics().deliveryBatchMessages.labelValues(w.chainName(), p.path()).observe(ids.size());
-            attempts.put(nonce, NonceAttempts.first(record, p.fees(), p.calldata(), p.gasLimit()));
+            nonces.track(NonceAttempts.first(record, p.fees(), p.calldata(), p.gasLimit()));
             persistAndBroadcast(p.transfers(), nonce, hash, raw, w.submissions().record(record),
                     p.replacing().isEmpty() ? TransferStatus.ATTESTED : TransferStatus.SUBMITTED,
                     p.replacing().isEmpty() ? new TransferEvent.Submitted(hash, nonce) : new TransferEvent.Replaced(hash, nonce));
@@ -1034,13 +999,13 @@ public final class Submitter {
             } else if (b.result() instanceof SendResult.NothingRecorded nothing) {
                 // nothing recorded, nothing sent: the nonce was not used, the next transaction takes it
                 forget(b.txs());
-                nonces.giveBack(nonce);
+                nonces.unused(nonce, NonceManager.Unused.NOTHING_RECORDED);
                 getContext().getLog().warn("{}: recording {} (nonce {}) failed, nonce given back: {}", who, any.txHash(),
                         nonce, rootMessage(nothing.cause()));
                 drain();
             } else if (b.result() instanceof SendResult.NotPersisted notPersisted) {
                 forget(b.txs());
-                unsent.add(nonce);
+                nonces.unused(nonce, NonceManager.Unused.RECORDED_NOT_SENT);
                 getContext().getLog().warn("{}: {} (nonce {}) not sent: {}; the nonce check adopts or fills the nonce",
                         who, any.txHash(), nonce, notPersisted.reason());
                 drain();
@@ -1112,7 +1077,7 @@ public final class Submitter {
         /** The hashes a transaction's receipt may come under: every attempt at its nonce (fee bumps), newest first. */
         private List<TxHash> attemptsOf(TxHash hash, Inflight tx) {
             OptionalLong nonce = tx.heldNonce();
-            NonceAttempts a = nonce.isPresent() ? attempts.get(nonce.getAsLong()) : null;
+            NonceAttempts a = nonce.isPresent() ? nonces.attempts(nonce.getAsLong()).orElse(null) : null;
             return a != null && a.hashes().contains(hash) ? a.newestFirst() : List.of(hash);
         }
 
@@ -1149,10 +1114,10 @@ public final class Submitter {
                 if (members.stream().anyMatch(m -> m.resendDue(w.clock().instant(), s.rebroadcastAfter()))) {
                     rebroadcast(members);
                 }
-                NonceAttempts a = heldNonce.isPresent() ? attempts.get(heldNonce.getAsLong()) : null;
+                NonceAttempts a = heldNonce.isPresent() ? nonces.attempts(heldNonce.getAsLong()).orElse(null) : null;
                 if (a != null && a.newest().equals(hash)) {
                     a = a.seenUnminedAt(checked.head());
-                    attempts.put(a.nonce(), a);
+                    nonces.track(a);
                     if (a.bumpDue(checked.head(), w.fees())) {
                         startBump(a, checked.head());
                     }
@@ -1168,7 +1133,7 @@ public final class Submitter {
             }
             members.forEach(m -> inflight.put(m.transfer().id(), m.with(Resend.Fixed.NEVER)));
             heldNonce.ifPresent(n -> {
-                NonceAttempts done = attempts.remove(n);
+                NonceAttempts done = nonces.mined(n).orElse(null);
                 if (done != null && done.exhausted()) {
                     publishExhausted();
                 }
@@ -1215,29 +1180,29 @@ public final class Submitter {
         // ── fee bumps: the same nonce, both fees raised, bounded (docs/adr/004, "Fees and bumps") ─────────
 
         private void startBump(NonceAttempts a, long head) {
-            attempts.put(a.nonce(), a.bumping(true));
+            nonces.track(a.bumping(true));
             getContext().pipeToSelf(env.within(env.fees.market().thenApply(m -> FeeBump.next(a.fees(), m, a.bumps(), w.fees())),
                             "pricing a replacement at nonce " + a.nonce()),
                     (outcome, e) -> new BumpDecided(a.nonce(), head, outcome, e));
         }
 
         private Behavior<Command> onBumpDecided(BumpDecided decided) {
-            NonceAttempts a = attempts.get(decided.nonce());
+            NonceAttempts a = nonces.attempts(decided.nonce()).orElse(null);
             if (a == null || !a.bumping()) {
                 return this; // mined meanwhile
             }
             if (decided.error() != null) {
-                attempts.put(a.nonce(), a.bumping(false)); // the next receipt round asks again
+                nonces.track(a.bumping(false)); // the next receipt round asks again
                 getContext().getLog().warn("submitter {}: replacement at nonce {} not priced: {}", w.chainName(), a.nonce(),
                         rootMessage(decided.error()));
                 return this;
             }
             if (decided.outcome() instanceof FeeBump.NotNeeded) {
-                attempts.put(a.nonce(), a.waitFrom(decided.head()));
+                nonces.track(a.waitFrom(decided.head()));
                 return this;
             }
             if (decided.outcome() instanceof FeeBump.Exhausted exhausted) {
-                attempts.put(a.nonce(), a.exhaust());
+                nonces.track(a.exhaust());
                 publishExhausted();
                 getContext().getLog().error("submitter {}: transaction {} at nonce {} is still unmined after {} replacement(s) and is LEFT "
                         + "ALONE ({}: {}); raise this chain's fees caps or max-bumps, or wait for the market to fall", w.chainName(),
@@ -1248,7 +1213,7 @@ public final class Submitter {
             List<Inflight> members = inflight.values().stream().filter(f -> a.hashes().contains(f.txHash())
                     && f.heldNonce().isPresent() && f.heldNonce().getAsLong() == a.nonce()).toList();
             if (members.isEmpty()) {
-                attempts.put(a.nonce(), a.bumping(false));
+                nonces.track(a.bumping(false));
                 return this;
             }
             ChainSigner.Signed signed = env.account.sign(a.nonce(), a.gasLimit(), w.gateway(), a.calldata(), fees);
@@ -1256,7 +1221,7 @@ public final class Submitter {
             TxHash hash = signed.hash();
             Submission replacement = new Submission(w.chainId(), signer, a.nonce(), hash, a.current().messageIds(), fees.maxFee(),
                     fees.maxTip(), a.gasLimit().longValue(), w.clock().instant(), null, raw);
-            attempts.put(a.nonce(), a.replacedBy(replacement, fees));
+            nonces.track(a.replacedBy(replacement, fees));
             Integer carried = batches.remove(a.newest());
             if (carried != null) {
                 batches.put(hash, carried);
@@ -1285,11 +1250,11 @@ public final class Submitter {
                 w.metrics().feeBumps.labelValues(w.chainName()).inc();
                 return this;
             }
-            NonceAttempts now = attempts.get(nonce);
+            NonceAttempts now = nonces.attempts(nonce).orElse(null);
             boolean stillOurs = now != null && now.newest().equals(sent.replacement());
             if (stillOurs && (sent.result() instanceof SendResult.NothingRecorded || sent.result() instanceof SendResult.NotPersisted)) {
                 // the replacement never became anyone's transaction: follow the previous one again, bump again later
-                attempts.put(nonce, sent.before().waitFrom(now.sentAtBlock().orElse(0)));
+                nonces.track(sent.before().waitFrom(now.sentAtBlock().orElse(0)));
                 for (Inflight m : sent.entriesBefore()) {
                     Inflight current = inflight.get(m.transfer().id());
                     if (current != null && current.txHash().equals(sent.replacement())) {
@@ -1305,7 +1270,7 @@ public final class Submitter {
 
         /** {@code courier_fee_bumps_exhausted}: transactions of this chain left alone at their last bump or the cap, unmined. */
         private void publishExhausted() {
-            w.metrics().feeBumpsExhausted.labelValues(w.chainName()).set(attempts.values().stream().filter(NonceAttempts::exhausted).count());
+            w.metrics().feeBumpsExhausted.labelValues(w.chainName()).set(nonces.exhausted());
         }
 
         /**

@@ -1,0 +1,100 @@
+package io.courier.relayer.submit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+import io.courier.relayer.submit.NonceRecovery.Adopt;
+import io.courier.relayer.submit.NonceRecovery.Fill;
+import io.courier.relayer.submit.NonceRecovery.Plan;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class NonceManagerTest {
+
+    @Test
+    void recoveryLeavesHeldNoncesAndFillsUnderWayAlone() {
+        NonceManager nonces = new NonceManager(10);
+        Plan plan = new Plan(10, List.of(new Fill(7), new Fill(8), new Fill(9)));
+
+        assertThat(nonces.recover(plan, Set.of(8L), a -> false)).containsExactly(new Fill(7), new Fill(9));
+        assertThat(nonces.recover(plan, Set.of(8L), a -> false)).as("7 and 9 are being filled").isEmpty();
+        nonces.filled(7);
+        assertThat(nonces.recover(plan, Set.of(8L), a -> false)).containsExactly(new Fill(7));
+    }
+
+    @Test
+    void nothingAtOrPastTheNextNonceIsAdoptedOrFilled() {
+        NonceManager nonces = new NonceManager(5);
+        Adopt adopt = new Adopt(6, null, List.of());
+        assertThat(nonces.recover(new Plan(7, List.of(new Fill(5), adopt)), Set.of(), a -> false)).isEmpty();
+        assertThat(nonces.take()).isEqualTo(5);
+    }
+
+    @Test
+    void anAdoptedNonceIsClaimedUnlessItsTransfersAreBusy() {
+        NonceManager nonces = new NonceManager(0);
+        for (int i = 0; i < 5; i++) {
+            nonces.take();
+        }
+        nonces.unused(3, NonceManager.Unused.NOTHING_RECORDED);
+        Plan plan = new Plan(5, List.of(new Adopt(3, null, List.of())));
+
+        assertThat(nonces.recover(plan, Set.of(), a -> true)).isEmpty();
+        assertThat(nonces.recover(plan, Set.of(), a -> false)).hasSize(1);
+        assertThat(nonces.take()).as("3 was adopted, not handed out again").isEqualTo(5);
+    }
+
+    @Test
+    void aRecordedButUnsentNonceIsNeverHandedOutAgainAndKeepsTheCheckAwakeUntilMined() {
+        NonceManager nonces = new NonceManager(0);
+        assertThat(nonces.take()).isZero();
+        assertThat(nonces.take()).isEqualTo(1);
+        nonces.unused(1, NonceManager.Unused.RECORDED_NOT_SENT);
+
+        assertThat(nonces.settled()).isFalse();
+        assertThat(nonces.take()).isEqualTo(2);
+        nonces.checked(new Plan(3, List.of(new Fill(1))));
+        assertThat(nonces.settled()).as("1 is not mined yet").isFalse();
+        nonces.checked(new Plan(3, List.of()));
+        assertThat(nonces.settled()).isTrue();
+    }
+
+    @Test
+    void aRefusedNonceIsFilledOnce() {
+        NonceManager nonces = new NonceManager(4);
+        assertThat(nonces.refused(2)).isTrue();
+        assertThat(nonces.refused(2)).isFalse();
+        nonces.filled(2);
+        assertThat(nonces.refused(2)).isTrue();
+    }
+
+    /** ADR 004: a nonce is signed for two transactions only when the first was certainly never recorded. */
+    @Test
+    void aNonceIsHandedOutTwiceOnlyAfterNothingWasRecordedForIt() {
+        // each op: 0 take; 1 the newest taken one unused, nothing recorded; 2 the newest taken one unused, recorded
+        qt().forAll(lists().of(integers().between(0, 2)).ofSizeBetween(1, 60)).checkAssert(ops -> {
+            NonceManager nonces = new NonceManager(0);
+            List<Long> taken = new ArrayList<>();
+            Set<Long> reusable = new HashSet<>();
+            Set<Long> handedOut = new HashSet<>();
+            for (int op : ops) {
+                if (op == 0) {
+                    long n = nonces.take();
+                    assertThat(handedOut.add(n) || reusable.remove(n)).as("nonce %s handed out again", n).isTrue();
+                    taken.add(n);
+                } else if (!taken.isEmpty()) {
+                    long n = taken.remove(taken.size() - 1);
+                    nonces.unused(n, op == 1 ? NonceManager.Unused.NOTHING_RECORDED : NonceManager.Unused.RECORDED_NOT_SENT);
+                    if (op == 1) {
+                        reusable.add(n);
+                    }
+                }
+            }
+        });
+    }
+}
