@@ -19,9 +19,7 @@ import io.courier.finality.Submission;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferEvent;
 import io.courier.finality.TransferStatus;
-import io.courier.finality.TransitionRejectedException;
 import io.courier.finality.store.AttestationStore;
-import io.courier.finality.store.StoreException;
 import io.courier.finality.store.SubmissionStore;
 import io.courier.finality.store.TransferStore;
 import io.courier.finality.store.TransitionOutcome;
@@ -63,7 +61,6 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.TransactionDecoder;
 
 /**
  * Delivers attested messages to one destination chain. It owns the signer's nonces, so there is one per
@@ -109,7 +106,7 @@ public final class Submitter {
      * A fee-bump replacement recorded and sent (or not: {@code result}); {@code before}: the attempts and entries as they
      * were, put back when nothing of the replacement was recorded.
      */
-    private record BumpSent(NonceAttempts before, List<Inflight> entriesBefore, TxHash replacement, SendResult result) implements Command {}
+    private record BumpSent(NonceAttempts before, List<Inflight> entriesBefore, TxHash replacement, TransactionSends.SendResult result) implements Command {}
 
     /** Timer: plan what is queued (batching waits up to {@code batch.max-wait} for messages to share a transaction). */
     private enum DrainTick implements Command { INSTANCE }
@@ -142,7 +139,7 @@ public final class Submitter {
                                          Throwable error) implements Command {}
 
     /** {@code txs}: the transaction's entry for each transfer it carries (one, or a batch's). */
-    private record Broadcast(List<Inflight> txs, SendResult result) implements Command {}
+    private record Broadcast(List<Inflight> txs, TransactionSends.SendResult result) implements Command {}
 
     /** The head a round of receipt polls counts confirmations from. */
     private record HeadRead(long round, List<Inflight> snapshot, long head, Throwable error) implements Command {}
@@ -150,21 +147,8 @@ public final class Submitter {
     /** One receipt poll of a transaction, for every transfer it carries ({@code txs}, the round's snapshot). */
     private record ReceiptChecked(long round, List<Inflight> txs, Optional<TxReceipt> receipt, long head, Throwable error) implements Command {}
 
-    /**
-     * A rebroadcast's verdict: {@code dropped} when the nonce was used by another transaction and ours has no receipt;
-     * {@code rejected} when the node refused it for good (TX_REJECTED), with its nonce.
-     */
-    private record Rebroadcast(List<Inflight> txs, boolean dropped, Optional<RejectedForGood> rejected, Throwable error) implements Command {}
-
-    /** The node refused a transaction at {@code nonce} for a reason sending it again cannot fix ({@code reason}: its words). */
-    private static final class RejectedForGood extends RuntimeException {
-        final long nonce;
-
-        RejectedForGood(long nonce, String reason) {
-            super(reason, null, false, false);
-            this.nonce = nonce;
-        }
-    }
+    /** A rebroadcast's verdict ({@code error}: it could not be sent or asked). */
+    private record Rebroadcast(List<Inflight> txs, TransactionSends.Resent result, Throwable error) implements Command {}
 
     private record Finished(Inflight tx, TransferStatus status, Throwable error) implements Command {}
 
@@ -179,28 +163,6 @@ public final class Submitter {
         Step(String text) {
             this.text = text;
         }
-    }
-
-    /** What became of persisting and broadcasting a signed transaction. */
-    private sealed interface SendResult {
-
-        /**
-         * Persisted as SUBMITTED and accepted by the node; {@code notCarried}: transfers of a batch that had moved
-         * away (they are not followed with it; the others' SUBMITTED needed the transaction sent).
-         */
-        record Sent(Set<MessageId> notCarried) implements SendResult {}
-
-        /** The submission's record was certainly not written and nothing was sent: its nonce is free again. */
-        record NothingRecorded(Throwable cause) implements SendResult {}
-
-        /**
-         * Recorded, but the transfer moved away (or the move was rejected), so it was never sent. Its nonce is not
-         * handed out again (a second transaction at it would compete with the record): recovery adopts or fills it.
-         */
-        record NotPersisted(String reason) implements SendResult {}
-
-        /** Persisted, or its outcome unknown, but not (known to be) broadcast: the receipt poll sends it again. */
-        record NotSent(Throwable cause) implements SendResult {}
     }
 
     /** What the submitter needs. */
@@ -371,6 +333,7 @@ public final class Submitter {
         private final Map<TxHash, Integer> batches = new HashMap<>();
         private final BatchPreparation batching;
         private final LonePreparation lone;
+        private final TransactionSends sends;
         /** The signer's balance was below the chain's floor at the last read: nothing new is signed. */
         private boolean belowFloor;
         /** A planning round is loading the queued messages. */
@@ -391,6 +354,7 @@ public final class Submitter {
             this.handlerGasLimit = loaded.handlerGasLimit();
             this.validatorSet = loaded.validatorSet();
             this.batching = new BatchPreparation(w, env.gateway, env.fees);
+            this.sends = new TransactionSends(w, signer);
             this.lone = new LonePreparation(w, env.gateway, env.fees, loaded.handlerGasLimit());
             getContext().getLog().info("submitter {} ({}): signer {} starts at nonce {}{}", w.chainName(), w.chainId(), signer,
                     loaded.plan().firstFree(), loaded.plan().steps().isEmpty() ? "" : "; unmined before it: " + describe(loaded.plan()));
@@ -765,7 +729,7 @@ public final class Submitter {
         }
 
         private Behavior<Command> onObservedRecorded(ObservedRecorded recorded) {
-            if (recorded.error() != null || !carries(recorded.outcome(), recorded.tx().txHash())) {
+            if (recorded.error() != null || !TransactionSends.carries(recorded.outcome(), recorded.tx().txHash())) {
                 MessageId id = recorded.tx().transfer().id();
                 if (recorded.tx().sameTx(inflight.get(id))) {
                     inflight.remove(id);
@@ -928,59 +892,16 @@ public final class Submitter {
                 flights.add(flight);
             }
             List<MessageId> ids = ts.stream().map(Transfer::id).toList();
-            CompletionStage<SendResult> result = recorded.handle((ok, e) -> e)
-                    .thenCompose(recordFailed -> recordFailed != null
-                            ? CompletableFuture.completedFuture(notRecorded(unwrap(recordFailed)))
-                            : persistThenSend(ids, from, event, hash, raw));
+            CompletionStage<TransactionSends.SendResult> result = sends.afterRecord(recorded, ids, from, event, hash, raw);
             getContext().pipeToSelf(env.within(result, "submitting " + hash),
-                    (r, e) -> new Broadcast(List.copyOf(flights), e != null ? new SendResult.NotSent(e) : r));
-        }
-
-        /** A failed record write: certainly not written, or perhaps written (a timeout), so perhaps adopted later. */
-        private static SendResult notRecorded(Throwable cause) {
-            return cause instanceof StoreException store && !store.outcomeUnknown()
-                    ? new SendResult.NothingRecorded(cause) : new SendResult.NotSent(cause);
-        }
-
-        private CompletionStage<SendResult> persistThenSend(List<MessageId> ids, TransferStatus from, TransferEvent event, TxHash hash,
-                                                            String raw) {
-            Instant now = w.clock().instant();
-            List<CompletableFuture<Object>> moves = ids.stream().map(id -> w.transfers().transition(id, from, event, now)
-                    .<Object>handle((outcome, e) -> e != null ? unwrap(e) : outcome).toCompletableFuture()).toList();
-            return CompletableFuture.allOf(moves.toArray(CompletableFuture[]::new)).thenCompose(x -> {
-                Set<MessageId> notCarried = new HashSet<>();
-                Throwable unknown = null;
-                String rejected = null;
-                for (int i = 0; i < ids.size(); i++) {
-                    Object r = moves.get(i).join();
-                    if (r instanceof TransitionOutcome outcome && carries(outcome, hash)) {
-                        continue;
-                    }
-                    notCarried.add(ids.get(i));
-                    if (r instanceof Throwable cause && !(cause instanceof TransitionRejectedException)) {
-                        unknown = cause; // a failed write may have landed: the receipt poll finds out
-                    } else {
-                        rejected = r instanceof Throwable cause ? cause.getMessage()
-                                : "transfer " + ids.get(i) + " moved away from " + from + ": " + r;
-                    }
-                }
-                if (notCarried.size() == ids.size()) {
-                    // nothing carries it: never sent (a rejected move never happens; a failed write may have landed)
-                    return CompletableFuture.<SendResult>completedFuture(unknown != null ? new SendResult.NotSent(unknown)
-                            : new SendResult.NotPersisted(rejected));
-                }
-                // some transfer is SUBMITTED with it: the transaction must exist (those that moved away are let go)
-                // a span of the first transfer's trace (a batch's transaction belongs to all of them; its size is on the submit span)
-                return TransferTracing.inTransfer(ids.get(0).toHex(), () -> w.client().sendRawTransaction(raw)).<SendResult>handle((h, sendError) -> sendError == null
-                        ? new SendResult.Sent(Set.copyOf(notCarried)) : new SendResult.NotSent(unwrap(sendError)));
-            });
+                    (r, e) -> new Broadcast(List.copyOf(flights), e != null ? new TransactionSends.SendResult.NotSent(e) : r));
         }
 
         private Behavior<Command> onBroadcast(Broadcast b) {
             Inflight any = b.txs().get(0);
             long nonce = any.heldNonce().orElseThrow();
             String who = b.txs().size() == 1 ? "transfer " + any.transfer().id() : "batch of " + b.txs().size();
-            if (b.result() instanceof SendResult.Sent sent) {
+            if (b.result() instanceof TransactionSends.SendResult.Sent sent) {
                 w.metrics().submissions.labelValues(w.chainName(), "broadcast").inc();
                 for (Inflight tx : b.txs()) {
                     MessageId id = tx.transfer().id();
@@ -996,20 +917,20 @@ public final class Submitter {
                             Attributes.builder().put("courier.tx_hash", tx.txHash().toHex()).put("courier.nonce", nonce)
                                     .put("courier.batch_messages", b.txs().size()).build(), true);
                 }
-            } else if (b.result() instanceof SendResult.NothingRecorded nothing) {
+            } else if (b.result() instanceof TransactionSends.SendResult.NothingRecorded nothing) {
                 // nothing recorded, nothing sent: the nonce was not used, the next transaction takes it
                 forget(b.txs());
                 nonces.unused(nonce, NonceManager.Unused.NOTHING_RECORDED);
                 getContext().getLog().warn("{}: recording {} (nonce {}) failed, nonce given back: {}", who, any.txHash(),
                         nonce, rootMessage(nothing.cause()));
                 drain();
-            } else if (b.result() instanceof SendResult.NotPersisted notPersisted) {
+            } else if (b.result() instanceof TransactionSends.SendResult.NotPersisted notPersisted) {
                 forget(b.txs());
                 nonces.unused(nonce, NonceManager.Unused.RECORDED_NOT_SENT);
                 getContext().getLog().warn("{}: {} (nonce {}) not sent: {}; the nonce check adopts or fills the nonce",
                         who, any.txHash(), nonce, notPersisted.reason());
                 drain();
-            } else if (b.result() instanceof SendResult.NotSent notSent) {
+            } else if (b.result() instanceof TransactionSends.SendResult.NotSent notSent) {
                 if (unwrap(notSent.cause()) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.ALREADY_KNOWN) {
                     return this; // the node has it: fine
                 }
@@ -1068,7 +989,7 @@ public final class Submitter {
             Map<TxHash, List<Inflight>> byTx = new java.util.LinkedHashMap<>();
             read.snapshot().forEach(tx -> byTx.computeIfAbsent(tx.txHash(), h -> new ArrayList<>()).add(tx));
             byTx.forEach((hash, txs) -> getContext().pipeToSelf(env.within(TransferTracing.inTransfer(txs.get(0).transfer().id().toHex(),
-                            () -> receiptOfAny(attemptsOf(hash, txs.get(0)))), "receipt of " + hash),
+                            () -> sends.receiptOfAny(attemptsOf(hash, txs.get(0)))), "receipt of " + hash),
                     (r, e) -> new ReceiptChecked(read.round(), List.copyOf(txs), r == null ? Optional.empty() : r, read.head(), e)));
             receiptRound = byTx.isEmpty() ? Optional.empty() : Optional.of(new ReceiptRound(read.round(), byTx.size()));
             return this;
@@ -1079,15 +1000,6 @@ public final class Submitter {
             OptionalLong nonce = tx.heldNonce();
             NonceAttempts a = nonce.isPresent() ? nonces.attempts(nonce.getAsLong()).orElse(null) : null;
             return a != null && a.hashes().contains(hash) ? a.newestFirst() : List.of(hash);
-        }
-
-        /** The first receipt among {@code hashes}, asked in order; touches no actor state. */
-        private CompletionStage<Optional<TxReceipt>> receiptOfAny(List<TxHash> hashes) {
-            CompletionStage<Optional<TxReceipt>> found = w.client().receipt(hashes.get(0));
-            for (TxHash next : hashes.subList(1, hashes.size())) {
-                found = found.thenCompose(r -> r.isPresent() ? CompletableFuture.completedFuture(r) : w.client().receipt(next));
-            }
-            return found;
         }
 
         private Behavior<Command> onReceiptChecked(ReceiptChecked checked) {
@@ -1127,8 +1039,10 @@ public final class Submitter {
             TxReceipt receipt = checked.receipt().get();
             // the attempt that was mined (a bump's predecessor may win the race): its hash is what was delivered by
             hash = receipt.txHash();
-            long confirmations = checked.head() - receipt.blockNumber() + 1;
-            if (confirmations < s.destinationConfirmations()) {
+            // final only at the destination's confirmations (a receipt above the head read is not taken)
+            TxLifecycle.Step mined = TxLifecycle.next(new TxLifecycle.State.Broadcast(1), new TxLifecycle.Event.Receipt(
+                    receipt.blockNumber(), receipt.succeeded(), checked.head(), s.destinationConfirmations()));
+            if (!(mined instanceof TxLifecycle.Step.To to && to.state() instanceof TxLifecycle.State.Final)) {
                 return this;
             }
             members.forEach(m -> inflight.put(m.transfer().id(), m.with(Resend.Fixed.NEVER)));
@@ -1171,7 +1085,7 @@ public final class Submitter {
                     event = new TransferEvent.Delivered(hash, receipt.blockNumber());
                 }
                 Inflight recording = inflight.get(current.transfer().id());
-                getContext().pipeToSelf(env.within(recordOutcome(recording, event), "recording the outcome of " + hash),
+                getContext().pipeToSelf(env.within(sends.recordOutcome(recording, event), "recording the outcome of " + hash),
                         (o, e) -> new Finished(recording, o instanceof TransitionOutcome.Applied a ? a.updated().status() : null, e));
             }
             return this;
@@ -1234,25 +1148,23 @@ public final class Submitter {
                     w.fees().maxBumps(), a.fees(), fees);
             // ADR 004's order: the replacement's record, the transfers' move to it, then the broadcast
             List<MessageId> ids = members.stream().map(m -> m.transfer().id()).toList();
-            CompletionStage<SendResult> result = w.submissions().replace(a.current(), replacement).handle((ok, e) -> e)
-                    .thenCompose(recordFailed -> recordFailed != null
-                            ? CompletableFuture.completedFuture(notRecorded(unwrap(recordFailed)))
-                            : persistThenSend(ids, TransferStatus.SUBMITTED, new TransferEvent.Replaced(hash, a.nonce()), hash, raw));
+            CompletionStage<TransactionSends.SendResult> result = sends.afterRecord(w.submissions().replace(a.current(), replacement), ids,
+                    TransferStatus.SUBMITTED, new TransferEvent.Replaced(hash, a.nonce()), hash, raw);
             NonceAttempts before = a.bumping(false);
             getContext().pipeToSelf(env.within(result, "replacing " + a.newest()),
-                    (r, e) -> new BumpSent(before, members, hash, e != null ? new SendResult.NotSent(e) : r));
+                    (r, e) -> new BumpSent(before, members, hash, e != null ? new TransactionSends.SendResult.NotSent(e) : r));
             return this;
         }
 
         private Behavior<Command> onBumpSent(BumpSent sent) {
             long nonce = sent.before().nonce();
-            if (sent.result() instanceof SendResult.Sent) {
+            if (sent.result() instanceof TransactionSends.SendResult.Sent) {
                 w.metrics().feeBumps.labelValues(w.chainName()).inc();
                 return this;
             }
             NonceAttempts now = nonces.attempts(nonce).orElse(null);
             boolean stillOurs = now != null && now.newest().equals(sent.replacement());
-            if (stillOurs && (sent.result() instanceof SendResult.NothingRecorded || sent.result() instanceof SendResult.NotPersisted)) {
+            if (stillOurs && (sent.result() instanceof TransactionSends.SendResult.NothingRecorded || sent.result() instanceof TransactionSends.SendResult.NotPersisted)) {
                 // the replacement never became anyone's transaction: follow the previous one again, bump again later
                 nonces.track(sent.before().waitFrom(now.sentAtBlock().orElse(0)));
                 for (Inflight m : sent.entriesBefore()) {
@@ -1274,20 +1186,6 @@ public final class Submitter {
         }
 
         /**
-         * SUBMITTED → the outcome. A transfer still ATTESTED here had its SUBMITTED write fail with an unknown outcome
-         * (a timeout) after the transaction was recorded: the mined transaction is ours, so SUBMITTED is written first.
-         */
-        private CompletionStage<TransitionOutcome> recordOutcome(Inflight tx, TransferEvent event) {
-            MessageId id = tx.transfer().id();
-            Instant now = w.clock().instant();
-            return w.transfers().transition(id, TransferStatus.SUBMITTED, event, now).thenCompose(outcome ->
-                    outcome instanceof TransitionOutcome.Conflict c && c.actual() == TransferStatus.ATTESTED && tx.heldNonce().isPresent()
-                            ? w.transfers().transition(id, TransferStatus.ATTESTED, new TransferEvent.Submitted(tx.txHash(), tx.heldNonce().getAsLong()), now)
-                                    .thenCompose(x -> w.transfers().transition(id, TransferStatus.SUBMITTED, event, now))
-                            : CompletableFuture.completedFuture(outcome));
-        }
-
-        /**
          * Sends the transaction again. If its nonce turns out to be used by another transaction (the node says "nonce
          * too low", or its record is below the chain's mined nonce) and it still has no receipt, it can never be mined:
          * {@link Dropped} has it replaced at a new nonce.
@@ -1296,41 +1194,10 @@ public final class Submitter {
             List<Inflight> sentAgain = members.stream().map(m -> m.sentAgain(w.clock().instant())).toList();
             sentAgain.forEach(m -> inflight.put(m.transfer().id(), m));
             Inflight tx = members.get(0);
-            // a recovered transaction's raw bytes are in its record, which is listed from the mined nonce on
             Optional<String> known = members.stream().map(m -> m.sender() instanceof Sender.Signed signed ? signed.raw() : Optional.<String>empty())
                     .flatMap(Optional::stream).findFirst();
-            CompletionStage<Optional<String>> raw = known.isPresent()
-                    ? CompletableFuture.completedFuture(known)
-                    : w.client().nonce(signer, false).thenCompose(mined -> w.submissions().list(w.chainId(), signer, mined, 1_000))
-                            .thenApply(subs -> subs.stream().filter(sub -> sub.txHash().equals(tx.txHash()))
-                                    .findFirst().flatMap(Submission::raw));
-            CompletionStage<Boolean> nonceUsed = raw.thenCompose(r -> r.isEmpty()
-                    ? CompletableFuture.completedFuture(true)
-                    : w.client().sendRawTransaction(r.get()).handle((h, e) -> {
-                        if (e == null) {
-                            return false;
-                        }
-                        if (unwrap(e) instanceof ChainRpcException rpc) {
-                            if (rpc.kind() == ChainRpcException.Kind.NONCE_TOO_LOW) {
-                                return true;
-                            }
-                            if (rpc.kind() == ChainRpcException.Kind.ALREADY_KNOWN || rpc.kind() == ChainRpcException.Kind.UNDERPRICED) {
-                                return false; // the node holds it (some nodes call a duplicate "underpriced")
-                            }
-                            if (rpc.kind() == ChainRpcException.Kind.TX_REJECTED) {
-                                // never sent again; the nonce is read from the transaction itself (a recovered one has it only there)
-                                throw new RejectedForGood(TransactionDecoder.decode(r.get()).getNonce().longValueExact(), rootMessage(rpc));
-                            }
-                        }
-                        throw new CompletionException(unwrap(e));
-                    }));
-            CompletionStage<Boolean> dropped = nonceUsed.thenCompose(used -> used
-                    ? w.client().receipt(tx.txHash()).thenApply(Optional::isEmpty)
-                    : CompletableFuture.completedFuture(false));
-            getContext().pipeToSelf(env.within(dropped, "rebroadcast of " + tx.txHash()),
-                    (d, e) -> unwrap(e) instanceof RejectedForGood rejected
-                            ? new Rebroadcast(sentAgain, false, Optional.of(rejected), null)
-                            : new Rebroadcast(sentAgain, Boolean.TRUE.equals(d), Optional.empty(), e));
+            getContext().pipeToSelf(env.within(sends.resend(tx.txHash(), known), "rebroadcast of " + tx.txHash()),
+                    (r, e) -> new Rebroadcast(sentAgain, r, e));
             getContext().getLog().info("{}: no receipt for {} yet, broadcast again", members.size() == 1 ? "transfer " + tx.transfer().id()
                     : "batch of " + members.size(), tx.txHash());
         }
@@ -1341,11 +1208,11 @@ public final class Submitter {
                 return this;
             }
             for (Inflight tx : r.txs()) {
-                if (r.rejected().isPresent()) {
+                if (r.result() instanceof TransactionSends.Resent.RejectedForGood rejected) {
                     if (tx.sameTx(inflight.get(tx.transfer().id()))) {
-                        onRejectedByNode(tx, r.rejected().get().nonce, r.rejected().get().getMessage());
+                        onRejectedByNode(tx, rejected.nonce(), rejected.reason());
                     }
-                } else if (r.dropped()) {
+                } else if (r.result() instanceof TransactionSends.Resent.NonceTaken) {
                     onDropped(new Dropped(tx));
                 }
             }
@@ -1412,13 +1279,6 @@ public final class Submitter {
             out.append(out.length() == 0 ? "" : ", ").append(step.nonce()).append(' ').append(step.getClass().getSimpleName().toLowerCase());
         }
         return out.toString();
-    }
-
-    /** The write moved the transfer to carry {@code txHash}, now or in an earlier attempt (a replay). */
-    private static boolean carries(TransitionOutcome outcome, TxHash txHash) {
-        return outcome instanceof TransitionOutcome.Applied
-                || outcome instanceof TransitionOutcome.AlreadyApplied done
-                && done.current().destinationTx().map(txHash::equals).orElse(false);
     }
 
     private static Throwable unwrap(Throwable e) {
