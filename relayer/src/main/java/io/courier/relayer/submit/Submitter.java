@@ -30,14 +30,13 @@ import io.courier.relayer.signing.ValidatorKeys;
 import io.courier.relayer.status.HaltedChains;
 import io.courier.relayer.status.SignerFunds;
 import io.courier.relayer.submit.Inflight.Resend;
+import io.courier.relayer.submit.SubmitterReplies.*;
 import io.courier.relayer.submit.Inflight.Sender;
 import io.courier.relayer.telemetry.CourierMetrics;
 import io.courier.relayer.telemetry.TransferTracing;
-import io.opentelemetry.api.common.Attributes;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -55,11 +54,8 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.StashBuffer;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.web3j.crypto.Credentials;
 
 /**
@@ -79,7 +75,8 @@ import org.web3j.crypto.Credentials;
  */
 public final class Submitter {
 
-    public sealed interface Command {}
+    /** What a submitter takes: {@link Ready} from the attester, its timers, and its own steps' replies ({@link SubmitterReplies}). */
+    public sealed interface Command permits Ready, Sweep, PollReceipts, CheckNonces, SubmitterReplies {}
 
     /** A transfer is ATTESTED and can be submitted. */
     public record Ready(MessageId id) implements Command {}
@@ -92,78 +89,6 @@ public final class Submitter {
 
     /** Timer: check the unmined nonces against the chain while transactions are in flight. */
     enum CheckNonces implements Command { INSTANCE }
-
-    private enum LoadNonce implements Command { INSTANCE }
-
-    /** {@code validatorSet}: the gateway's, as its batched paths take it; empty when batching is off. */
-    private record NonceLoaded(NonceRecovery.Plan plan, long handlerGasLimit, Optional<GatewayCalldata.ValidatorSet> validatorSet)
-            implements Command {}
-
-    /** Whether and how to replace the newest transaction at {@code nonce}, unmined at {@code head} (a fee bump). */
-    private record BumpDecided(long nonce, long head, FeeBump.Outcome outcome, Throwable error) implements Command {}
-
-    /**
-     * A fee-bump replacement recorded and sent (or not: {@code result}); {@code before}: the attempts and entries as they
-     * were, put back when nothing of the replacement was recorded.
-     */
-    private record BumpSent(NonceAttempts before, List<Inflight> entriesBefore, TxHash replacement, TransactionSends.SendResult result) implements Command {}
-
-    /** Timer: plan what is queued (batching waits up to {@code batch.max-wait} for messages to share a transaction). */
-    private enum DrainTick implements Command { INSTANCE }
-
-    /** A planning round's queued messages, loaded ({@link BatchPreparation#load}). */
-    private record Loaded(BatchPreparation.Loaded loaded) implements Command {}
-
-    /** A multi-message delivery prepared ({@link BatchPreparation#prepare}). */
-    private record BatchPrepared(BatchPreparation.Outcome outcome) implements Command {}
-
-
-    private record NoncesChecked(NonceRecovery.Plan plan) implements Command {}
-
-    private record FillSent(long nonce, TxHash txHash, Throwable error) implements Command {}
-
-    private record SweepLoaded(List<Transfer> open) implements Command {}
-
-    /** The signer's balance, read on each sweep for {@code courier_signer_balance_wei}. */
-    private record BalanceRead(BigInteger wei, Throwable error) implements Command {}
-
-    /** A lone message prepared ({@link LonePreparation#prepare}). */
-    private record LonePrepared(LonePreparation.Outcome outcome) implements Command {}
-
-    /** The transaction's nonce was used by another transaction and it has no receipt: it can never be mined. */
-    private record Dropped(Inflight tx) implements Command {}
-
-    private record ObservedRecorded(Inflight tx, TransitionOutcome outcome, Throwable error) implements Command {}
-
-    private record UndeliverableRecorded(Transfer transfer, TransferEvent.Undeliverable event, TransitionOutcome outcome,
-                                         Throwable error) implements Command {}
-
-    /** {@code txs}: the transaction's entry for each transfer it carries (one, or a batch's). */
-    private record Broadcast(List<Inflight> txs, TransactionSends.SendResult result) implements Command {}
-
-    /** The head a round of receipt polls counts confirmations from. */
-    private record HeadRead(long round, List<Inflight> snapshot, long head, Throwable error) implements Command {}
-
-    /** One receipt poll of a transaction, for every transfer it carries ({@code txs}, the round's snapshot). */
-    private record ReceiptChecked(long round, List<Inflight> txs, Optional<TxReceipt> receipt, long head, Throwable error) implements Command {}
-
-    /** A rebroadcast's verdict ({@code error}: it could not be sent or asked). */
-    private record Rebroadcast(List<Inflight> txs, TransactionSends.Resent result, Throwable error) implements Command {}
-
-    private record Finished(Inflight tx, TransferStatus status, Throwable error) implements Command {}
-
-    /** A step that runs one at a time failed; the flag that keeps it one at a time is cleared. */
-    private record StepFailed(Step step, Throwable error) implements Command {}
-
-    private enum Step {
-        LOAD_NONCE("load nonce"), SWEEP("sweep"), NONCE_CHECK("nonce check");
-
-        final String text;
-
-        Step(String text) {
-            this.text = text;
-        }
-    }
 
     /** What the submitter needs. */
     public record Wiring(long chainId, String chainName, Address gateway, ChainClient client, Credentials signer,
@@ -194,7 +119,7 @@ public final class Submitter {
 
     public static Behavior<Command> create(Wiring wiring) {
         Behavior<Command> behavior = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(STASH_CAPACITY,
-                stash -> loading(new Env(ctx, timers, wiring), stash))));
+                stash -> LoadingPhase.behavior(new SubmitterEnv(ctx, timers, wiring), stash))));
         return Behaviors.supervise(behavior)
                 .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
     }
@@ -204,114 +129,18 @@ public final class Submitter {
     private static final int SWEEP_LIMIT = 2_000;
     /** Most queued messages one planning round loads (the rest wait for the next round). */
     private static final int PLAN_LIMIT = 1_024;
-    private static final Duration STEP_DEADLINE = Duration.ofSeconds(60);
-    private static final Duration LOAD_RETRY = Duration.ofSeconds(2);
 
     private Submitter() {}
-
-    /** What both phases share: the wiring and what is derived from it. Immutable. */
-    private static final class Env {
-        final ActorContext<Command> ctx;
-        final TimerScheduler<Command> timers;
-        final Wiring w;
-        final SubmitterSettings s;
-        final Address signer;
-
-        final DestinationGateway gateway;
-        final FeeQuotes fees;
-        final ChainSigner account;
-
-        Env(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring w) {
-            ctx.setLoggerName(Submitter.class); // detected from the stack, the name can come out as ActorCell (kept at WARN)
-            this.ctx = ctx;
-            this.timers = timers;
-            this.w = w;
-            this.s = w.settings();
-            this.account = new ChainSigner(w.chainId(), w.signer());
-            this.signer = account.address();
-            this.gateway = new ChainGateway(w.client(), w.gateway(), signer);
-            this.fees = new FeeQuotes(w.client(), w.fees());
-        }
-
-        <T> CompletionStage<T> within(CompletionStage<T> stage, String what) {
-            return w.deadlines().within(stage, STEP_DEADLINE, what);
-        }
-
-        CompletionStage<NonceRecovery.Plan> readNoncePlan() {
-            return NonceManager.readPlan(w.client(), w.submissions(), w.transfers(), w.chainId(), signer);
-        }
-    }
-
-    // ── loading ──────────────────────────────────────────────────────────────────────────────────────
-
-    /**
-     * Reads the nonce plan (and the gateway's handler gas limit) until it succeeds; {@link Ready} requests wait in
-     * the stash (the sweep finds any that overflow it). Timer ticks and late replies of an earlier incarnation
-     * (same actor ref after a restart) are dropped: the running phase starts its own.
-     */
-    private static Behavior<Command> loading(Env env, StashBuffer<Command> stash) {
-        env.ctx.getSelf().tell(LoadNonce.INSTANCE);
-        return Behaviors.receive(Command.class)
-                .onMessageEquals(LoadNonce.INSTANCE, () -> {
-                    loadNonce(env);
-                    return Behaviors.same();
-                })
-                .onMessage(NonceLoaded.class, loaded -> {
-                    Optional<String> overCap = DeliveryCheck.handlerOverCap(loaded.handlerGasLimit(), env.s.maxGasLimit());
-                    return overCap.isPresent() ? refusing(env, overCap.get()) : stash.unstashAll(new Running(env, loaded));
-                })
-                .onMessage(StepFailed.class, failed -> {
-                    if (failed.step() == Step.LOAD_NONCE) {
-                        env.ctx.getLog().warn("submitter {}: {} failed: {}", env.w.chainName(), failed.step().text, rootMessage(failed.error()));
-                        env.timers.startSingleTimer(LoadNonce.INSTANCE, LOAD_RETRY);
-                    }
-                    return Behaviors.same();
-                })
-                .onMessage(Ready.class, ready -> {
-                    if (!stash.isFull()) {
-                        stash.stash(ready);
-                    }
-                    return Behaviors.same();
-                })
-                .onAnyMessage(other -> Behaviors.same())
-                .build();
-    }
-
-    /**
-     * No execute of this gateway can fit under the cap: every message would fail alike, so none is signed and no nonce
-     * is taken. Transfers stay ATTESTED until an operator raises {@code max-gas-limit} (or redeploys the gateway with
-     * a smaller handler gas) and restarts the node. Said once, as an error naming both numbers.
-     */
-    private static Behavior<Command> refusing(Env env, String reason) {
-        env.ctx.getLog().error("submitter {} ({}): REFUSING to submit to this chain: {}. Nothing is signed for it until "
-                + "submitter.max-gas-limit is raised (or the gateway's handler gas lowered) and the node restarted",
-                env.w.chainName(), env.w.chainId(), reason);
-        env.w.metrics().submissions.labelValues(env.w.chainName(), "refused_handler_over_cap").inc();
-        return Behaviors.receive(Command.class).onAnyMessage(ignored -> Behaviors.same()).build();
-    }
-
-    private static void loadNonce(Env env) {
-        // every unmined nonce of the signer is accounted for before anything new is signed: see NonceRecovery
-        Wiring w = env.w;
-        CompletionStage<Long> handlerGas = env.gateway.handlerGasLimit();
-        // the batched paths carry the gateway's validator set in calldata, as the gateway stores it (ADR 008)
-        CompletionStage<Optional<GatewayCalldata.ValidatorSet>> set = env.s.batch().enabled()
-                ? env.gateway.validatorSet().thenApply(Optional::of)
-                : CompletableFuture.completedFuture(Optional.empty());
-        env.ctx.pipeToSelf(env.within(env.readNoncePlan().thenCombine(handlerGas, (plan, gas) -> new Object[] {plan, gas})
-                                .thenCombine(set, (pg, vs) -> new NonceLoaded((NonceRecovery.Plan) pg[0], (Long) pg[1], vs)),
-                        "loading the nonce on " + w.chainName()),
-                (loaded, e) -> e != null ? new StepFailed(Step.LOAD_NONCE, e) : loaded);
-    }
 
     // ── running ──────────────────────────────────────────────────────────────────────────────────────
 
     /** A round of receipt polls: {@code outstanding} polls have not completed yet (-1 while the head is read). */
     private record ReceiptRound(long id, int outstanding) {}
 
-    private static final class Running extends AbstractBehavior<Command> {
+    /** The running phase: requests are prepared, signed, persisted, broadcast and followed to their receipts. */
+    static final class Running extends AbstractBehavior<Command> {
 
-        private final Env env;
+        private final SubmitterEnv env;
         private final Wiring w;
         private final SubmitterSettings s;
         private final Address signer;
@@ -334,6 +163,7 @@ public final class Submitter {
         private final BatchPreparation batching;
         private final LonePreparation lone;
         private final TransactionSends sends;
+        private final DeliveryTelemetry telemetry;
         /** The signer's balance was below the chain's floor at the last read: nothing new is signed. */
         private boolean belowFloor;
         /** A planning round is loading the queued messages. */
@@ -344,7 +174,7 @@ public final class Submitter {
         private boolean sweepRunning;
         private boolean nonceCheckRunning;
 
-        Running(Env env, NonceLoaded loaded) {
+        Running(SubmitterEnv env, LoadingPhase.Loaded loaded) {
             super(env.ctx);
             this.env = env;
             this.w = env.w;
@@ -355,6 +185,7 @@ public final class Submitter {
             this.validatorSet = loaded.validatorSet();
             this.batching = new BatchPreparation(w, env.gateway, env.fees);
             this.sends = new TransactionSends(w, signer);
+            this.telemetry = new DeliveryTelemetry(w.chainName(), w.metrics(), w.tracing(), w.clock(), getContext().getLog());
             this.lone = new LonePreparation(w, env.gateway, env.fees, loaded.handlerGasLimit());
             getContext().getLog().info("submitter {} ({}): signer {} starts at nonce {}{}", w.chainName(), w.chainId(), signer,
                     loaded.plan().firstFree(), loaded.plan().steps().isEmpty() ? "" : "; unmined before it: " + describe(loaded.plan()));
@@ -464,7 +295,7 @@ public final class Submitter {
 
         private Behavior<Command> onFillSent(FillSent sent) {
             nonces.filled(sent.nonce());
-            w.metrics().submissions.labelValues(w.chainName(), sent.error() == null ? "gap_filled" : "gap_fill_failed").inc();
+            telemetry.count(sent.error() == null ? "gap_filled" : "gap_fill_failed");
             if (sent.error() == null) {
                 getContext().getLog().warn("submitter {}: nonce {} had no transaction that could still be sent; filled it with "
                         + "a no-op {}", w.chainName(), sent.nonce(), sent.txHash());
@@ -509,7 +340,7 @@ public final class Submitter {
 
         private Behavior<Command> onBalanceRead(BalanceRead read) {
             if (read.error() == null) {
-                w.metrics().signerBalanceWei.labelValues(w.chainName()).set(read.wei().doubleValue());
+                telemetry.balance(read.wei());
                 boolean below = w.funds().report(w.chainId(), signer.toHex(), read.wei(), w.signerFloorWei());
                 if (below && !belowFloor) {
                     getContext().getLog().error("submitter {} ({}): signer {} holds {} wei, below the floor of {} wei: NO NEW transactions "
@@ -667,7 +498,7 @@ public final class Submitter {
 
         private Behavior<Command> onBatchSplit(BatchPreparation.Outcome.Split split) {
             batchResolved(split.ids());
-            w.metrics().submissions.labelValues(w.chainName(), "batch_split").inc();
+            telemetry.count("batch_split");
             getContext().getLog().warn("submitter {}: a batch of {} messages cannot go as planned ({}); each goes on its own",
                     w.chainName(), split.ids().size(), split.reason());
             alone.addAll(split.ids());
@@ -714,7 +545,7 @@ public final class Submitter {
             preparing.remove(id);
             replacing.remove(id);
             backingOff.remove(id);
-            w.metrics().submissions.labelValues(w.chainName(), "executed_elsewhere").inc();
+            telemetry.count("executed_elsewhere");
             getContext().getLog().warn("transfer {}: already executed on {} by transaction {} (not one this node is tracking); "
                     + "recording it", id, w.chainName(), seen.txHash());
             // never rebroadcast (not ours to send), followed by its receipt
@@ -792,7 +623,7 @@ public final class Submitter {
             if (tx.sameTx(inflight.get(id))) {
                 inflight.remove(id);
             }
-            w.metrics().submissions.labelValues(w.chainName(), "rejected_by_node").inc();
+            telemetry.count("rejected_by_node");
             getContext().getLog().warn("transfer {}: {} (nonce {}) rejected by {} for good: {}; filling the nonce", id, tx.txHash(),
                     nonce, w.chainName(), reason);
             if (nonces.refused(nonce)) {
@@ -821,11 +652,7 @@ public final class Submitter {
                 return this;
             }
             alone.remove(t.id());
-            w.metrics().transfersUndeliverable.labelValues(t.route(), r.event().obstacle().label()).inc();
-            w.tracing().outcome(t, TransferStatus.UNDELIVERABLE, w.clock().instant(), r.event().reason());
-            w.metrics().transfersCompleted.labelValues(TransferStatus.UNDELIVERABLE.name(), t.route()).inc();
-            getContext().getLog().error("transfer {} ({}) is UNDELIVERABLE to {}: {}. No nonce holds it; an operator may retry it "
-                    + "once the cause is fixed", t.id(), t.route(), w.chainName(), r.event().reason());
+            telemetry.undeliverable(t, r.event());
             return this;
         }
 
@@ -860,7 +687,7 @@ public final class Submitter {
             Submission record = new Submission(w.chainId(), signer, nonce, hash, ids, p.fees().maxFee(),
                     p.fees().maxTip(), p.gasLimit().longValue(), w.clock().instant(), null, raw);
             p.replacing().ifPresent(old -> {
-                w.metrics().submissions.labelValues(w.chainName(), "replaced_dropped").inc();
+                telemetry.count("replaced_dropped");
                 getContext().getLog().warn("transfer {}: its transaction {} (nonce {}) can never be mined (the nonce was used by "
                         + "another transaction); replaced by {} at nonce {}", ids.get(0), old.txHash(), old.nonceText(), hash, nonce);
             });
@@ -871,7 +698,7 @@ public final class Submitter {
                         w.chainName(), p.path(), ids.size(), p.first().route(), first.nonce(),
                         p.transfers().get(ids.size() - 1).message().nonce(), hash, nonce, p.gasLimit());
             }
-            w.metrics().deliveryBatchMessages.labelValues(w.chainName(), p.path()).observe(ids.size());
+            telemetry.batchSize(p.path(), ids.size());
             nonces.track(NonceAttempts.first(record, p.fees(), p.calldata(), p.gasLimit()));
             persistAndBroadcast(p.transfers(), nonce, hash, raw, w.submissions().record(record),
                     p.replacing().isEmpty() ? TransferStatus.ATTESTED : TransferStatus.SUBMITTED,
@@ -902,7 +729,7 @@ public final class Submitter {
             long nonce = any.heldNonce().orElseThrow();
             String who = b.txs().size() == 1 ? "transfer " + any.transfer().id() : "batch of " + b.txs().size();
             if (b.result() instanceof TransactionSends.SendResult.Sent sent) {
-                w.metrics().submissions.labelValues(w.chainName(), "broadcast").inc();
+                telemetry.count("broadcast");
                 for (Inflight tx : b.txs()) {
                     MessageId id = tx.transfer().id();
                     if (sent.notCarried().contains(id)) {
@@ -911,11 +738,7 @@ public final class Submitter {
                         }
                         continue;
                     }
-                    Instant sentAt = tx.resend() instanceof Resend.After after ? after.lastSent() : w.clock().instant();
-                    w.tracing().stage(id.toHex(), tx.transfer().route(), "submit",
-                            tx.transfer().stageTime(TransferStatus.ATTESTED).orElse(sentAt), w.clock().instant(),
-                            Attributes.builder().put("courier.tx_hash", tx.txHash().toHex()).put("courier.nonce", nonce)
-                                    .put("courier.batch_messages", b.txs().size()).build(), true);
+                    telemetry.submitted(tx, nonce, b.txs().size());
                 }
             } else if (b.result() instanceof TransactionSends.SendResult.NothingRecorded nothing) {
                 // nothing recorded, nothing sent: the nonce was not used, the next transaction takes it
@@ -940,7 +763,7 @@ public final class Submitter {
                 }
                 // persisted as SUBMITTED (or perhaps) but the broadcast failed (transient RPC error, nonce clash):
                 // the receipt poll sends it again
-                w.metrics().submissions.labelValues(w.chainName(), "broadcast_failed").inc();
+                telemetry.count("broadcast_failed");
                 getContext().getLog().warn("{}: broadcast of {} (nonce {}) failed, will retry: {}", who, any.txHash(), nonce,
                         unwrap(notSent.cause()).toString());
                 for (Inflight tx : b.txs()) {
@@ -1052,20 +875,12 @@ public final class Submitter {
                     publishExhausted();
                 }
             });
-            if (receipt.gasUsed() != null) {
-                w.metrics().gasUsed.labelValues(w.chainName()).inc(receipt.gasUsed().doubleValue());
-            }
-            receipt.feePaid().ifPresent(f -> w.metrics().gasSpentWei.labelValues(w.chainName()).inc(f.doubleValue()));
             Integer carried = batches.remove(members.get(0).txHash());
-            if (carried != null && receipt.gasUsed() != null) {
-                getContext().getLog().info("submitter {}: {} mined in block {}: {} messages, gas used {} ({} a message){}", w.chainName(),
-                        hash, receipt.blockNumber(), carried, receipt.gasUsed(), receipt.gasUsed().divide(BigInteger.valueOf(carried)),
-                        receipt.succeeded() ? "" : ", REVERTED");
-            }
+            telemetry.mined(hash, receipt, carried == null ? 0 : carried);
             if (!receipt.succeeded() && carried != null && carried > 1) {
                 // the whole batch reverted, so none of its messages was executed: each goes again on its own
                 // (a replacement at a new nonce; its pre-flight finds one executed meanwhile), never FAILED for another's fault
-                w.metrics().submissions.labelValues(w.chainName(), "batch_reverted").inc();
+                telemetry.count("batch_reverted");
                 getContext().getLog().warn("submitter {}: batch {} of {} messages reverted ({}); each is sent again on its own",
                         w.chainName(), hash, carried, receipt.revertReasonIfGiven().orElse("no reason given"));
                 for (Inflight m : members) {
@@ -1159,7 +974,7 @@ public final class Submitter {
         private Behavior<Command> onBumpSent(BumpSent sent) {
             long nonce = sent.before().nonce();
             if (sent.result() instanceof TransactionSends.SendResult.Sent) {
-                w.metrics().feeBumps.labelValues(w.chainName()).inc();
+                telemetry.feeBumped();
                 return this;
             }
             NonceAttempts now = nonces.attempts(nonce).orElse(null);
@@ -1182,7 +997,7 @@ public final class Submitter {
 
         /** {@code courier_fee_bumps_exhausted}: transactions of this chain left alone at their last bump or the cap, unmined. */
         private void publishExhausted() {
-            w.metrics().feeBumpsExhausted.labelValues(w.chainName()).set(nonces.exhausted());
+            telemetry.exhausted(nonces.exhausted());
         }
 
         /**
@@ -1243,19 +1058,7 @@ public final class Submitter {
                 return this;
             }
             if (f.status() != null) {
-                Transfer t = tx.transfer();
-                Instant now = w.clock().instant();
-                w.metrics().transfersCompleted.labelValues(f.status().name(), t.route()).inc();
-                w.tracing().stage(id.toHex(), t.route(), "destination.confirm",
-                        t.stageTime(TransferStatus.SUBMITTED).orElse(now), now, Attributes.empty(), f.status() == TransferStatus.DELIVERED);
-                if (f.status() == TransferStatus.DELIVERED) {
-                    Duration total = Duration.between(t.createdAt(), now);
-                    w.metrics().deliveryDuration.labelValues(t.route()).observe(total.toMillis() / 1000.0);
-                    w.tracing().outcome(t, f.status(), now, null);
-                } else {
-                    getContext().getLog().warn("transfer {}: FAILED on {} in {}", id, w.chainName(), tx.txHash());
-                    w.tracing().outcome(t, f.status(), now, "failed in " + tx.txHash());
-                }
+                telemetry.completed(tx, f.status());
             }
             drain();
             return this;
@@ -1285,7 +1088,7 @@ public final class Submitter {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable t = unwrap(e);
         return t.getMessage() == null ? t.toString() : t.getMessage();
     }
