@@ -42,7 +42,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -146,18 +145,12 @@ public final class Submitter {
         private final Address signer;
         private final NonceManager nonces;
         private final long handlerGasLimit; // the gateway's, read once with the nonce
-        private final LinkedHashSet<MessageId> queue = new LinkedHashSet<>();
-        private final Set<MessageId> preparing = new HashSet<>();
+        private final Intake intake = new Intake();
         private final Map<MessageId, Inflight> inflight = new HashMap<>();
-        private final Set<MessageId> replacing = new HashSet<>();
-        /** Messages whose pre-flight reverted, waiting before they are prepared again (never holding up the others). */
-        private final Map<MessageId, PreflightBackoff> backingOff = new HashMap<>();
         private Optional<ReceiptRound> receiptRound = Optional.empty();
         private long receiptRounds;
         /** The gateway's validator set (batching on), read with the nonce. */
         private final Optional<GatewayCalldata.ValidatorSet> validatorSet;
-        /** Messages to send on their own: their batch could not go (ADR 009); cleared when they leave the queue for good. */
-        private final Set<MessageId> alone = new HashSet<>();
         /** Transactions of this signer that carry several messages, by hash: how many (a reverted one is re-planned, not FAILED). */
         private final Map<TxHash, Integer> batches = new HashMap<>();
         private final BatchPreparation batching;
@@ -166,11 +159,6 @@ public final class Submitter {
         private final DeliveryTelemetry telemetry;
         /** The signer's balance was below the chain's floor at the last read: nothing new is signed. */
         private boolean belowFloor;
-        /** A planning round is loading the queued messages. */
-        private boolean planning;
-        /** Batches being prepared, and the messages they hold (in {@code preparing} too). */
-        private int preparingBatches;
-        private int preparingBatchIds;
         private boolean sweepRunning;
         private boolean nonceCheckRunning;
 
@@ -254,7 +242,7 @@ public final class Submitter {
             Set<Long> held = new HashSet<>();
             inflight.values().forEach(f -> f.heldNonce().ifPresent(held::add));
             for (NonceRecovery.Step step : nonces.recover(plan, held, adopt -> adopt.transfers().stream()
-                    .anyMatch(t -> inflight.containsKey(t.id()) || preparing.contains(t.id())))) {
+                    .anyMatch(t -> inflight.containsKey(t.id()) || intake.preparing(t.id())))) {
                 long nonce = step.nonce();
                 if (step instanceof NonceRecovery.Follow follow) {
                     if (follow.submission().messageIds().size() > 1) {
@@ -264,7 +252,7 @@ public final class Submitter {
                         Inflight current = inflight.get(t.id());
                         if (current == null || current.heldNonce().isEmpty()) {
                             // broadcast again at the next poll: the crash may have come before the first broadcast
-                            queue.remove(t.id());
+                            intake.unqueue(t.id());
                             inflight.put(t.id(), Inflight.signed(t, nonce, follow.submission().txHash(),
                                     follow.submission().raw(), Resend.Fixed.NEXT_POLL));
                         }
@@ -273,7 +261,7 @@ public final class Submitter {
                     for (Transfer t : adopt.transfers()) {
                         getContext().getLog().warn("transfer {}: adopting its recorded transaction {} at nonce {} (recorded, "
                                 + "never marked SUBMITTED)", t.id(), adopt.submission().txHash(), nonce);
-                        queue.remove(t.id());
+                        intake.unqueue(t.id());
                     }
                     if (adopt.submission().messageIds().size() > 1) {
                         batches.put(adopt.submission().txHash(), adopt.submission().messageIds().size());
@@ -311,13 +299,12 @@ public final class Submitter {
 
         /** Not in flight, not being prepared, and not waiting out a pre-flight backoff. */
         private boolean admissible(MessageId id) {
-            PreflightBackoff wait = backingOff.get(id);
-            return !inflight.containsKey(id) && !preparing.contains(id) && (wait == null || !wait.waiting(w.clock().instant()));
+            return intake.admissible(id, inflight.containsKey(id), w.clock().instant());
         }
 
         private Behavior<Command> onReady(Ready ready) {
             if (admissible(ready.id())) {
-                queue.add(ready.id());
+                intake.queue(ready.id());
             }
             drain();
             return this;
@@ -370,7 +357,7 @@ public final class Submitter {
                     case FINALIZED -> w.attester().attest(t);
                     case ATTESTED -> {
                         if (admissible(t.id())) {
-                            queue.add(t.id());
+                            intake.queue(t.id());
                         }
                     }
                     case SUBMITTED -> {
@@ -396,11 +383,11 @@ public final class Submitter {
          */
         private int busy() {
             long txs = inflight.values().stream().map(Inflight::txHash).distinct().count();
-            return (preparing.size() - preparingBatchIds) + preparingBatches + (int) txs + (planning ? 1 : 0);
+            return intake.busy((int) txs);
         }
 
         private void drain() {
-            if (queue.isEmpty()) {
+            if (!intake.hasQueued()) {
                 return;
             }
             if (!s.batch().enabled() || s.batch().maxWait().isZero()) {
@@ -421,41 +408,27 @@ public final class Submitter {
                 return; // the queue waits for the balance (read on every sweep)
             }
             if (s.batch().enabled() && validatorSet.isPresent()) {
-                if (planning || queue.isEmpty() || busy() >= s.maxInFlight()) {
+                if (intake.planning() || !intake.hasQueued() || busy() >= s.maxInFlight()) {
                     return;
                 }
                 // one planning round at a time: it loads what is queued now and plans it (docs/adr/009)
-                List<MessageId> ids = new ArrayList<>();
-                for (var it = queue.iterator(); it.hasNext() && ids.size() < PLAN_LIMIT; ) {
-                    MessageId id = it.next();
-                    it.remove();
-                    ids.add(id);
-                }
-                preparing.addAll(ids);
-                preparingBatchIds += ids.size();
-                planning = true;
+                List<MessageId> ids = intake.startRound(PLAN_LIMIT);
                 getContext().pipeToSelf(env.within(batching.load(ids), "loading " + ids.size() + " ready messages"),
                         (l, e) -> new Loaded(e != null ? new BatchPreparation.Loaded(List.of(),
                                 ids.stream().map(id -> new BatchPreparation.Refusal(id, rootMessage(e))).toList()) : l));
                 return;
             }
-            while (!queue.isEmpty() && busy() < s.maxInFlight()) {
-                MessageId id = queue.iterator().next();
-                queue.remove(id);
-                startLone(id);
+            while (intake.hasQueued() && busy() < s.maxInFlight()) {
+                MessageId id = intake.nextLone();
+                prepareLone(id, Optional.empty(), "preparing " + id);
             }
         }
 
-        private void startLone(MessageId id) {
-            preparing.add(id);
-            prepareLone(id, Optional.empty(), "preparing " + id);
-        }
-
         private Behavior<Command> onLoaded(Loaded round) {
-            planning = false;
+            intake.roundLoaded();
             BatchPreparation.Loaded loaded = round.loaded();
             for (BatchPreparation.Refusal refused : loaded.refused()) {
-                preparingBatchIds--;
+                intake.leftRound(refused.id());
                 onNotNow(refused.id(), refused.reason());
             }
             GatewayCalldata.ValidatorSet set = validatorSet.orElseThrow();
@@ -466,14 +439,14 @@ public final class Submitter {
                     w.checkpoints().signers() >= set.threshold());
             Map<MessageId, BatchPreparation.Candidate> byId = new HashMap<>();
             loaded.ready().forEach(r -> byId.put(r.transfer().id(), r));
-            List<Delivery> plan = DeliveryPlanner.plan(loaded.ready().stream().map(r -> r.transfer().message()).toList(), alone, limits, gas);
+            List<Delivery> plan = DeliveryPlanner.plan(loaded.ready().stream().map(r -> r.transfer().message()).toList(), intake.alone(), limits, gas);
             for (Delivery d : plan) {
                 List<BatchPreparation.Candidate> members = d.messages().stream().map(m -> byId.get(m.id())).toList();
                 if (d instanceof Delivery.Lone) {
-                    preparingBatchIds--; // from here on a lone message, prepared (and counted) as before batching
+                    intake.leftRound(members.get(0).transfer().id());
                     prepareLone(members.get(0).transfer().id(), Optional.empty(), "preparing " + d.messages().get(0).id());
                 } else {
-                    preparingBatches++;
+                    intake.batchStarted();
                     List<MessageId> ids = members.stream().map(r -> r.transfer().id()).toList();
                     getContext().pipeToSelf(env.within(batching.prepare(d, members, set, gas), "preparing a " + d.path() + " of " + ids.size()),
                             (p, e) -> new BatchPrepared(e != null ? new BatchPreparation.Outcome.Postponed(ids, rootMessage(e)) : p));
@@ -490,25 +463,18 @@ public final class Submitter {
                     : onBatchPostponed((BatchPreparation.Outcome.Postponed) prepared.outcome());
         }
 
-        private void batchResolved(List<MessageId> ids) {
-            preparingBatches--;
-            preparingBatchIds -= ids.size();
-            ids.forEach(preparing::remove);
-        }
-
         private Behavior<Command> onBatchSplit(BatchPreparation.Outcome.Split split) {
-            batchResolved(split.ids());
+            intake.batchResolved(split.ids());
             telemetry.count("batch_split");
             getContext().getLog().warn("submitter {}: a batch of {} messages cannot go as planned ({}); each goes on its own",
                     w.chainName(), split.ids().size(), split.reason());
-            alone.addAll(split.ids());
-            queue.addAll(split.ids());
+            intake.requeueAlone(split.ids());
             drain();
             return this;
         }
 
         private Behavior<Command> onBatchPostponed(BatchPreparation.Outcome.Postponed failed) {
-            batchResolved(failed.ids());
+            intake.batchResolved(failed.ids());
             // nothing signed or spent; the transfers stay ATTESTED and the next sweep queues them again
             getContext().getLog().warn("submitter {}: a batch of {} messages not submitted now: {}", w.chainName(), failed.ids().size(),
                     failed.reason());
@@ -542,9 +508,8 @@ public final class Submitter {
          */
         private Behavior<Command> onExecutedElsewhere(LonePreparation.Outcome.ExecutedElsewhere seen) {
             MessageId id = seen.transfer().id();
-            preparing.remove(id);
-            replacing.remove(id);
-            backingOff.remove(id);
+            intake.notPrepared(id);
+            intake.backOff(id, Optional.empty());
             telemetry.count("executed_elsewhere");
             getContext().getLog().warn("transfer {}: already executed on {} by transaction {} (not one this node is tracking); "
                     + "recording it", id, w.chainName(), seen.txHash());
@@ -572,8 +537,7 @@ public final class Submitter {
         }
 
         private Behavior<Command> onNotNow(MessageId id, String reason) {
-            preparing.remove(id);
-            replacing.remove(id);
+            intake.notPrepared(id);
             // a revert at estimation (bad attestation, already executed elsewhere) or a transient error: the transfer
             // stays ATTESTED and the next sweep tries again; nothing was signed or spent
             getContext().getLog().warn("transfer {} to {}: not submitted now: {}", id, w.chainName(), reason);
@@ -585,8 +549,7 @@ public final class Submitter {
 
         private Behavior<Command> onBlocked(LonePreparation.Outcome.Blocked blocked) {
             MessageId id = blocked.transfer().id();
-            preparing.remove(id);
-            replacing.remove(id);
+            intake.notPrepared(id);
             if (blocked.from() == TransferStatus.SUBMITTED) {
                 inflight.remove(id); // the dropped transaction it replaced holds no nonce of ours any more
             }
@@ -597,14 +560,12 @@ public final class Submitter {
 
         private Behavior<Command> onPreflightReverted(LonePreparation.Outcome.PreflightReverted reverted) {
             Transfer t = reverted.transfer();
-            preparing.remove(t.id());
-            Optional<PreflightBackoff> next = PreflightBackoff.after(Optional.ofNullable(backingOff.get(t.id())), w.clock().instant());
+            Optional<PreflightBackoff> next = PreflightBackoff.after(intake.backoff(t.id()), w.clock().instant());
+            intake.preflightReverted(t.id(), next);
             if (next.isPresent()) {
-                backingOff.put(t.id(), next.get());
                 getContext().getLog().warn("transfer {} to {}: pre-flight reverted ({}), attempt {} of {}; not prepared again before {}",
                         t.id(), w.chainName(), reverted.reason(), next.get().failures(), PreflightBackoff.MAX_ATTEMPTS, next.get().notBefore());
             } else {
-                backingOff.remove(t.id());
                 recordUndeliverable(t, TransferStatus.ATTESTED, new TransferEvent.Undeliverable(DeliveryObstacle.PREFLIGHT_KEEPS_REVERTING,
                         "pre-flight eth_call reverted " + PreflightBackoff.MAX_ATTEMPTS + " times: " + reverted.reason()));
             }
@@ -651,7 +612,7 @@ public final class Submitter {
                 }
                 return this;
             }
-            alone.remove(t.id());
+            intake.finished(t.id());
             telemetry.undeliverable(t, r.event());
             return this;
         }
@@ -670,15 +631,9 @@ public final class Submitter {
                 return onNotNow(ids.get(0), LonePreparation.haltedReason(halted.get()));
             }
             if (batch) {
-                batchResolved(ids);
-            } else {
-                preparing.remove(ids.get(0));
+                intake.batchResolved(ids);
             }
-            ids.forEach(id -> {
-                replacing.remove(id);
-                backingOff.remove(id);
-                alone.remove(id);
-            });
+            ids.forEach(intake::signed);
             long nonce = nonces.take();
             ChainSigner.Signed signed = env.account.sign(nonce, p.gasLimit(), w.gateway(), p.calldata(), p.fees());
             String raw = signed.raw();
@@ -884,7 +839,7 @@ public final class Submitter {
                 getContext().getLog().warn("submitter {}: batch {} of {} messages reverted ({}); each is sent again on its own",
                         w.chainName(), hash, carried, receipt.revertReasonIfGiven().orElse("no reason given"));
                 for (Inflight m : members) {
-                    alone.add(m.transfer().id());
+                    intake.markAlone(m.transfer().id());
                     onDropped(new Dropped(inflight.get(m.transfer().id())));
                 }
                 return this;
@@ -1037,10 +992,9 @@ public final class Submitter {
         private Behavior<Command> onDropped(Dropped dropped) {
             MessageId id = dropped.tx().transfer().id();
             Inflight current = inflight.get(id);
-            if (!dropped.tx().sameTx(current) || replacing.contains(id)) {
+            if (!dropped.tx().sameTx(current) || !intake.startReplacing(id)) {
                 return this;
             }
-            replacing.add(id);
             // the pre-flight eth_call of its preparation is the last guard: if the message was executed after all, it reverts
             prepareLone(id, Optional.of(current), "replacing " + current.txHash());
             return this;
@@ -1050,7 +1004,7 @@ public final class Submitter {
             Inflight tx = f.tx();
             MessageId id = tx.transfer().id();
             inflight.remove(id);
-            alone.remove(id);
+            intake.finished(id);
             if (f.error() != null) {
                 getContext().getLog().warn("transfer {}: recording the outcome of {} failed, will re-check: {}", id, tx.txHash(), f.error().toString());
                 // followed again from the next poll; someone else's transaction is still never sent
