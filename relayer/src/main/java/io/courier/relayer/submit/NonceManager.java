@@ -4,7 +4,10 @@ import io.courier.chain.ChainClient;
 import io.courier.chain.message.Address;
 import io.courier.chain.message.MessageId;
 import io.courier.chain.message.TxHash;
+import io.courier.fees.FeeBump;
 import io.courier.fees.FeePricer;
+import io.courier.fees.FeeSettings;
+import io.courier.fees.Fees;
 import io.courier.finality.Transfer;
 import io.courier.finality.store.SubmissionStore;
 import io.courier.finality.store.TransferStore;
@@ -129,6 +132,75 @@ final class NonceManager {
     /** The transaction at {@code nonce} was mined (confirmed): its attempts are forgotten, and returned. */
     Optional<NonceAttempts> mined(long nonce) {
         return Optional.ofNullable(attempts.remove(nonce));
+    }
+
+    /**
+     * The newest transaction at {@code nonce} ({@code newest}) was seen unmined with the head at {@code head}: its bump
+     * clock starts at the first sighting. The attempts to replace now (marked as being bumped), or empty.
+     */
+    Optional<NonceAttempts> unmined(long nonce, TxHash newest, long head, FeeSettings fees) {
+        NonceAttempts a = attempts.get(nonce);
+        if (a == null || !a.newest().equals(newest)) {
+            return Optional.empty();
+        }
+        a = a.seenUnminedAt(head);
+        attempts.put(nonce, a.bumpDue(head, fees) ? a.bumping(true) : a);
+        return a.bumpDue(head, fees) ? Optional.of(a) : Optional.empty();
+    }
+
+    /** What a priced bump ({@link FeeBump#next}) means for the transaction at its nonce. */
+    sealed interface Bump {
+
+        /** Nothing to do now: mined meanwhile, or the market does not ask for more (its clock starts again). */
+        record NotNow() implements Bump {}
+
+        /** The bumps allowed are made, or the cap reached: left alone, to be reported. */
+        record LeftAlone(NonceAttempts attempts, FeeBump.Exhausted why) implements Bump {}
+
+        /** Replace the newest attempt with one at {@code fees}. */
+        record Replace(NonceAttempts attempts, Fees fees) implements Bump {}
+    }
+
+    /** A bump of {@code nonce} was priced with the head at {@code head}; empty {@code outcome}: pricing failed (retried later). */
+    Bump bumpPriced(long nonce, long head, Optional<FeeBump.Outcome> outcome) {
+        NonceAttempts a = attempts.get(nonce);
+        if (a == null || !a.bumping()) {
+            return new Bump.NotNow(); // mined meanwhile
+        }
+        if (outcome.isEmpty()) {
+            attempts.put(nonce, a.bumping(false)); // the next receipt round asks again
+            return new Bump.NotNow();
+        }
+        if (outcome.get() instanceof FeeBump.Exhausted exhausted) {
+            attempts.put(nonce, a.exhaust());
+            return new Bump.LeftAlone(a, exhausted);
+        }
+        if (outcome.get() instanceof FeeBump.Replace replace) {
+            return new Bump.Replace(a, replace.fees());
+        }
+        attempts.put(nonce, a.waitFrom(head));
+        return new Bump.NotNow();
+    }
+
+    /** The bump of {@code nonce} was not made (nothing in flight carries it any more). */
+    void bumpDropped(long nonce) {
+        NonceAttempts a = attempts.get(nonce);
+        if (a != null) {
+            attempts.put(nonce, a.bumping(false));
+        }
+    }
+
+    /**
+     * The replacement {@code replacement} of {@code before} never became anyone's transaction (nothing recorded, or nothing
+     * carried it): the previous attempt is followed again and bumped again later. False when the attempts moved on meanwhile.
+     */
+    boolean replacementLost(NonceAttempts before, TxHash replacement) {
+        NonceAttempts now = attempts.get(before.nonce());
+        if (now == null || !now.newest().equals(replacement)) {
+            return false;
+        }
+        attempts.put(before.nonce(), before.waitFrom(now.sentAtBlock().orElse(0)));
+        return true;
     }
 
     /** Transactions left alone at their last bump or the cap, unmined. */

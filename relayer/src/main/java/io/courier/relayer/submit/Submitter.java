@@ -804,13 +804,8 @@ public final class Submitter {
                 if (members.stream().anyMatch(m -> m.resendDue(w.clock().instant(), s.rebroadcastAfter()))) {
                     rebroadcast(members);
                 }
-                NonceAttempts a = heldNonce.isPresent() ? nonces.attempts(heldNonce.getAsLong()).orElse(null) : null;
-                if (a != null && a.newest().equals(hash)) {
-                    a = a.seenUnminedAt(checked.head());
-                    nonces.track(a);
-                    if (a.bumpDue(checked.head(), w.fees())) {
-                        startBump(a, checked.head());
-                    }
+                if (heldNonce.isPresent()) {
+                    nonces.unmined(heldNonce.getAsLong(), hash, checked.head(), w.fees()).ifPresent(a -> startBump(a, checked.head()));
                 }
                 return this;
             }
@@ -864,40 +859,35 @@ public final class Submitter {
         // ── fee bumps: the same nonce, both fees raised, bounded (docs/adr/004, "Fees and bumps") ─────────
 
         private void startBump(NonceAttempts a, long head) {
-            nonces.track(a.bumping(true));
             getContext().pipeToSelf(env.within(env.fees.market().thenApply(m -> FeeBump.next(a.fees(), m, a.bumps(), w.fees())),
                             "pricing a replacement at nonce " + a.nonce()),
                     (outcome, e) -> new BumpDecided(a.nonce(), head, outcome, e));
         }
 
         private Behavior<Command> onBumpDecided(BumpDecided decided) {
-            NonceAttempts a = nonces.attempts(decided.nonce()).orElse(null);
-            if (a == null || !a.bumping()) {
-                return this; // mined meanwhile
-            }
             if (decided.error() != null) {
-                nonces.track(a.bumping(false)); // the next receipt round asks again
-                getContext().getLog().warn("submitter {}: replacement at nonce {} not priced: {}", w.chainName(), a.nonce(),
+                getContext().getLog().warn("submitter {}: replacement at nonce {} not priced: {}", w.chainName(), decided.nonce(),
                         rootMessage(decided.error()));
-                return this;
             }
-            if (decided.outcome() instanceof FeeBump.NotNeeded) {
-                nonces.track(a.waitFrom(decided.head()));
-                return this;
-            }
-            if (decided.outcome() instanceof FeeBump.Exhausted exhausted) {
-                nonces.track(a.exhaust());
+            NonceManager.Bump bump = nonces.bumpPriced(decided.nonce(), decided.head(), Optional.ofNullable(decided.outcome()));
+            if (bump instanceof NonceManager.Bump.LeftAlone left) {
+                NonceAttempts a = left.attempts();
+                FeeBump.Exhausted exhausted = left.why();
                 publishExhausted();
                 getContext().getLog().error("submitter {}: transaction {} at nonce {} is still unmined after {} replacement(s) and is LEFT "
                         + "ALONE ({}: {}); raise this chain's fees caps or max-bumps, or wait for the market to fall", w.chainName(),
                         a.newest(), a.nonce(), a.bumps(), exhausted.reason(), exhausted.detail());
                 return this;
             }
-            Fees fees = ((FeeBump.Replace) decided.outcome()).fees();
+            if (!(bump instanceof NonceManager.Bump.Replace replace)) {
+                return this;
+            }
+            NonceAttempts a = replace.attempts();
+            Fees fees = replace.fees();
             List<Inflight> members = inflight.values().stream().filter(f -> a.hashes().contains(f.txHash())
                     && f.heldNonce().isPresent() && f.heldNonce().getAsLong() == a.nonce()).toList();
             if (members.isEmpty()) {
-                nonces.track(a.bumping(false));
+                nonces.bumpDropped(a.nonce());
                 return this;
             }
             ChainSigner.Signed signed = env.account.sign(a.nonce(), a.gasLimit(), w.gateway(), a.calldata(), fees);
@@ -932,11 +922,9 @@ public final class Submitter {
                 telemetry.feeBumped();
                 return this;
             }
-            NonceAttempts now = nonces.attempts(nonce).orElse(null);
-            boolean stillOurs = now != null && now.newest().equals(sent.replacement());
-            if (stillOurs && (sent.result() instanceof TransactionSends.SendResult.NothingRecorded || sent.result() instanceof TransactionSends.SendResult.NotPersisted)) {
+            if ((sent.result() instanceof TransactionSends.SendResult.NothingRecorded || sent.result() instanceof TransactionSends.SendResult.NotPersisted)
+                    && nonces.replacementLost(sent.before(), sent.replacement())) {
                 // the replacement never became anyone's transaction: follow the previous one again, bump again later
-                nonces.track(sent.before().waitFrom(now.sentAtBlock().orElse(0)));
                 for (Inflight m : sent.entriesBefore()) {
                     Inflight current = inflight.get(m.transfer().id());
                     if (current != null && current.txHash().equals(sent.replacement())) {
