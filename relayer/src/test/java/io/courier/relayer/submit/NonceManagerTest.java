@@ -83,6 +83,37 @@ class NonceManagerTest {
         assertThat(nonces.refused(2)).isTrue();
     }
 
+    @Test
+    void aBumpIsDueBumpAfterBlocksAfterTheFirstSightingAndALostReplacementGivesTheNonceBackToItsPredecessor() {
+        FeeSettings fees = FeeSettings.defaults(BigInteger.valueOf(1_000_000_000_000L), BigInteger.valueOf(1_000_000_000_000L));
+        Fees first = new Fees.Eip1559Fees(BigInteger.valueOf(2_000_000_000L), BigInteger.valueOf(1_000_000_000L));
+        NonceManager nonces = new NonceManager(0);
+        Submission record = submission(nonces.take(), 1);
+        nonces.track(NonceAttempts.first(record, first, "0x", BigInteger.valueOf(100_000)));
+
+        assertThat(nonces.unmined(0, record.txHash(), 50, fees)).as("the clock starts at the first sighting").isEmpty();
+        assertThat(nonces.unmined(0, record.txHash(), 50 + fees.bumpAfterBlocks() - 1, fees)).isEmpty();
+        NonceAttempts due = nonces.unmined(0, record.txHash(), 50 + fees.bumpAfterBlocks(), fees).orElseThrow();
+        assertThat(nonces.unmined(0, record.txHash(), 60 + fees.bumpAfterBlocks(), fees)).as("one bump at a time").isEmpty();
+
+        Fees raised = new Fees.Eip1559Fees(BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(2_000_000_000L));
+        assertThat(nonces.bumpPriced(0, 60, Optional.of(new FeeBump.Replace(raised)))).isInstanceOf(NonceManager.Bump.Replace.class);
+        Submission replacement = submission(0, 2);
+        nonces.track(due.replacedBy(replacement, raised));
+        assertThat(nonces.attempts(0).orElseThrow().newestFirst()).containsExactly(replacement.txHash(), record.txHash());
+
+        assertThat(nonces.replacementLost(due.bumping(false), replacement.txHash())).isTrue();
+        assertThat(nonces.attempts(0).orElseThrow().newest()).isEqualTo(record.txHash());
+        assertThat(nonces.bumpPriced(0, 70, Optional.of(new FeeBump.Replace(raised)))).as("not being bumped any more")
+                .isInstanceOf(NonceManager.Bump.NotNow.class);
+    }
+
+    private static Submission submission(long nonce, int salt) {
+        TxHash hash = TxHash.fromHex("0x" + String.format("%064x", salt));
+        return new Submission(1002, Address.fromHex("0x" + "44".repeat(20)), nonce, hash, List.of(MessageId.fromHex("0x" + "11".repeat(32))),
+                BigInteger.ONE, BigInteger.ONE, 100_000, Instant.parse("2026-12-05T00:00:00Z"), null, "0x01");
+    }
+
     /** ADR 004: a nonce is signed for two transactions only when the first was certainly never recorded. */
     @Test
     void aNonceIsHandedOutTwiceOnlyAfterNothingWasRecordedForIt() {
