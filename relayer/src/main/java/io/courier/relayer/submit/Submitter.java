@@ -65,12 +65,15 @@ import org.web3j.crypto.Credentials;
  * A periodic sweep of the destination's open transfers re-drives anything a restart or a lost message left
  * behind: FINALIZED back to the attester, ATTESTED to submission, SUBMITTED to receipt tracking.
  *
- * <p>Two phases, two behaviours. <b>Loading</b>: every unmined nonce of the signer is accounted for
- * ({@link NonceRecovery}) before anything is signed; {@link Ready} requests wait in a stash. <b>Running</b>: the
- * nonce allocator exists, requests are prepared, signed, persisted, broadcast and followed to their receipts.
+ * <p>Two phases, two behaviours. <b>Loading</b> ({@link LoadingPhase}): every unmined nonce of the signer is accounted
+ * for ({@link NonceRecovery}) before anything is signed; {@link Ready} requests wait in a stash. <b>Running</b>: the
+ * {@link NonceManager} exists, requests are prepared ({@link LonePreparation}, {@link BatchPreparation}), signed,
+ * persisted and broadcast ({@link TransactionSends}, in the order {@link TxLifecycle} allows) and followed to their
+ * receipts; the gateway is read through {@link DestinationGateway}. The actor is the shell that holds the state and
+ * maps each stage's typed result to its next step.
  * A halted source chain does not pause the submitter: it is checked per transfer (no new transaction for it).
  * All state lives in the running behaviour and changes only on the actor's thread: every asynchronous step
- * comes back as a message ({@code pipeToSelf}).
+ * comes back as a message ({@code pipeToSelf}, {@link SubmitterReplies}).
  */
 public final class Submitter {
 
@@ -236,7 +239,7 @@ public final class Submitter {
 
         /**
          * Applies what the present state does not already cover: a nonce held by a transaction in flight is left
-         * alone, and only nonces this allocator handed out (or was built past) are filled.
+         * alone, and only nonces the nonce manager handed out (or was built past) are adopted or filled.
          */
         private void applyNoncePlan(NonceRecovery.Plan plan) {
             Set<Long> held = new HashSet<>();
