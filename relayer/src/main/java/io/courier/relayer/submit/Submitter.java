@@ -45,6 +45,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -136,8 +137,8 @@ public final class Submitter {
 
     // ── running ──────────────────────────────────────────────────────────────────────────────────────
 
-    /** A round of receipt polls: {@code outstanding} polls have not completed yet (-1 while the head is read). */
-    private record ReceiptRound(long id, int outstanding) {}
+    /** A round of receipt polls: {@code outstanding} polls have not completed yet (empty while the head is read). */
+    private record ReceiptRound(long id, OptionalInt outstanding) {}
 
     /** The running phase: requests are prepared, signed, persisted, broadcast and followed to their receipts. */
     static final class Running extends AbstractBehavior<Command> {
@@ -210,6 +211,7 @@ public final class Submitter {
                     .onMessage(Broadcast.class, this::onBroadcast)
                     .onMessageEquals(PollReceipts.INSTANCE, this::onPollReceipts)
                     .onMessage(HeadRead.class, this::onHeadRead)
+                    .onMessage(HeadFailed.class, this::onHeadFailed)
                     .onMessage(ReceiptChecked.class, this::onReceiptChecked)
                     .onMessage(Rebroadcast.class, this::onRebroadcast)
                     .onMessage(Finished.class, this::onFinished)
@@ -750,20 +752,15 @@ public final class Submitter {
                 return this;
             }
             long round = ++receiptRounds;
-            receiptRound = Optional.of(new ReceiptRound(round, -1));
+            receiptRound = Optional.of(new ReceiptRound(round, OptionalInt.empty()));
             List<Inflight> snapshot = List.copyOf(inflight.values());
             getContext().pipeToSelf(env.within(w.client().head().thenApply(h -> h.number()), "head of " + w.chainName()),
-                    (h, e) -> new HeadRead(round, snapshot, h == null ? -1 : h, e));
+                    (h, e) -> e != null ? new HeadFailed(round, e) : new HeadRead(round, snapshot, h));
             return this;
         }
 
         private Behavior<Command> onHeadRead(HeadRead read) {
             if (receiptRound.isEmpty() || receiptRound.get().id() != read.round()) {
-                return this;
-            }
-            if (read.error() != null) {
-                receiptRound = Optional.empty();
-                getContext().getLog().warn("submitter {}: receipts failed: {}", w.chainName(), rootMessage(read.error()));
                 return this;
             }
             // one receipt per transaction, for every transfer it carries
@@ -772,7 +769,15 @@ public final class Submitter {
             byTx.forEach((hash, txs) -> getContext().pipeToSelf(env.within(TransferTracing.inTransfer(txs.get(0).transfer().id().toHex(),
                             () -> sends.receiptOfAny(attemptsOf(hash, txs.get(0)))), "receipt of " + hash),
                     (r, e) -> new ReceiptChecked(read.round(), List.copyOf(txs), r == null ? Optional.empty() : r, read.head(), e)));
-            receiptRound = byTx.isEmpty() ? Optional.empty() : Optional.of(new ReceiptRound(read.round(), byTx.size()));
+            receiptRound = byTx.isEmpty() ? Optional.empty() : Optional.of(new ReceiptRound(read.round(), OptionalInt.of(byTx.size())));
+            return this;
+        }
+
+        private Behavior<Command> onHeadFailed(HeadFailed failed) {
+            if (receiptRound.isPresent() && receiptRound.get().id() == failed.round()) {
+                receiptRound = Optional.empty();
+                getContext().getLog().warn("submitter {}: receipts failed: {}", w.chainName(), rootMessage(failed.error()));
+            }
             return this;
         }
 
@@ -784,8 +789,10 @@ public final class Submitter {
         }
 
         private Behavior<Command> onReceiptChecked(ReceiptChecked checked) {
-            receiptRound.filter(r -> r.id() == checked.round()).ifPresent(r ->
-                    receiptRound = r.outstanding() <= 1 ? Optional.empty() : Optional.of(new ReceiptRound(r.id(), r.outstanding() - 1)));
+            receiptRound.filter(r -> r.id() == checked.round()).ifPresent(r -> {
+                int left = r.outstanding().orElse(1);
+                receiptRound = left <= 1 ? Optional.empty() : Optional.of(new ReceiptRound(r.id(), OptionalInt.of(left - 1)));
+            });
             if (checked.error() != null) {
                 return this;
             }
@@ -854,7 +861,7 @@ public final class Submitter {
                 }
                 Inflight recording = inflight.get(current.transfer().id());
                 getContext().pipeToSelf(env.within(sends.recordOutcome(recording, event), "recording the outcome of " + hash),
-                        (o, e) -> new Finished(recording, o instanceof TransitionOutcome.Applied a ? a.updated().status() : null, e));
+                        (o, e) -> new Finished(recording, o instanceof TransitionOutcome.Applied a ? Optional.of(a.updated().status()) : Optional.empty(), e));
             }
             return this;
         }
@@ -1002,9 +1009,7 @@ public final class Submitter {
                 inflight.put(id, tx.sender() instanceof Sender.Observed ? tx : tx.sentAgain(w.clock().instant()));
                 return this;
             }
-            if (f.status() != null) {
-                telemetry.completed(tx, f.status());
-            }
+            f.status().ifPresent(status -> telemetry.completed(tx, status));
             drain();
             return this;
         }

@@ -65,7 +65,10 @@ sealed interface SubmitterReplies extends Submitter.Command {
     record Broadcast(List<Inflight> txs, TransactionSends.SendResult result) implements SubmitterReplies {}
 
     /** The head a round of receipt polls counts confirmations from. */
-    record HeadRead(long round, List<Inflight> snapshot, long head, Throwable error) implements SubmitterReplies {}
+    record HeadRead(long round, List<Inflight> snapshot, long head) implements SubmitterReplies {}
+
+    /** The head of a round of receipt polls could not be read: the round ends, the next timer starts another. */
+    record HeadFailed(long round, Throwable error) implements SubmitterReplies {}
 
     /** One receipt poll of a transaction, for every transfer it carries ({@code txs}, the round's snapshot). */
     record ReceiptChecked(long round, List<Inflight> txs, Optional<TxReceipt> receipt, long head, Throwable error) implements SubmitterReplies {}
@@ -73,7 +76,8 @@ sealed interface SubmitterReplies extends Submitter.Command {
     /** A rebroadcast's verdict ({@code error}: it could not be sent or asked). */
     record Rebroadcast(List<Inflight> txs, TransactionSends.Resent result, Throwable error) implements SubmitterReplies {}
 
-    record Finished(Inflight tx, TransferStatus status, Throwable error) implements SubmitterReplies {}
+    /** An outcome's record: {@code status} the transfer moved to, empty when the write applied nothing (moved on, a replay). */
+    record Finished(Inflight tx, Optional<TransferStatus> status, Throwable error) implements SubmitterReplies {}
 
     /** A step that runs one at a time failed; the flag that keeps it one at a time is cleared. */
     record StepFailed(Step step, Throwable error) implements SubmitterReplies {}
