@@ -1,9 +1,6 @@
 package io.courier.relayer.submit;
 
-import io.courier.chain.CallRequest;
-import io.courier.chain.ChainRpcException;
 import io.courier.chain.GatewayCalldata;
-import io.courier.chain.message.Address;
 import io.courier.chain.message.CheckpointRoot;
 import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.MessageId;
@@ -21,9 +18,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 /**
  * The preparation stage of batched delivery (docs/adr/009-batched-delivery.md): load what is queued, then turn one
@@ -62,13 +57,13 @@ final class BatchPreparation {
     }
 
     private final Submitter.Wiring w;
-    private final Address signer;
-    private final Supplier<CompletionStage<FeePricer.Outcome>> price;
+    private final DestinationGateway gateway;
+    private final FeeQuotes fees;
 
-    BatchPreparation(Submitter.Wiring wiring, Address signer, Supplier<CompletionStage<FeePricer.Outcome>> price) {
+    BatchPreparation(Submitter.Wiring wiring, DestinationGateway gateway, FeeQuotes fees) {
         this.w = wiring;
-        this.signer = signer;
-        this.price = price;
+        this.gateway = gateway;
+        this.fees = fees;
     }
 
     /** Each id's transfer (still ATTESTED, source not halted) and exactly threshold valid signatures. */
@@ -132,18 +127,12 @@ final class BatchPreparation {
             long model = signed.isPresent() ? gas.checkpoint(messages) : gas.batch(messages);
             BigInteger limit = BigInteger.valueOf(Math.min(w.settings().maxGasLimit(), 2 * model));
             List<Transfer> transfers = members.stream().map(Candidate::transfer).toList();
-            return w.client().call(CallRequest.to(w.gateway(), data).from(signer).withGas(limit))
-                    .thenCompose(ok -> price.get().thenApply(outcome -> outcome instanceof FeePricer.Priced p
+            return gateway.preflight(data, Optional.of(limit)).thenCompose(preflight -> preflight instanceof DestinationGateway.Preflight.Reverts r
+                    ? CompletableFuture.<Outcome>completedFuture(new Outcome.Split(ids, "pre-flight with gas limit " + limit + " reverted: "
+                            + r.reason()))
+                    : fees.price().thenApply(outcome -> outcome instanceof FeePricer.Priced p
                             ? (Outcome) new Outcome.Ready(transfers, path, data, limit, p.fees())
-                            : new Outcome.Postponed(ids, Submitter.overCap(outcome))))
-                    .exceptionallyCompose(e -> unwrap(e) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.REVERTED
-                            ? CompletableFuture.completedFuture(new Outcome.Split(ids, "pre-flight with gas limit " + limit + " reverted: "
-                                    + rpc.revertReason().or(rpc::revertData).orElse(String.valueOf(rpc.getMessage()))))
-                            : CompletableFuture.failedFuture(unwrap(e)));
+                            : new Outcome.Postponed(ids, FeeQuotes.overCap((FeePricer.OverCap) outcome))));
         });
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 }

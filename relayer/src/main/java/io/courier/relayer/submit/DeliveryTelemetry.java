@@ -1,0 +1,104 @@
+package io.courier.relayer.submit;
+
+import io.courier.chain.TxReceipt;
+import io.courier.chain.message.MessageId;
+import io.courier.chain.message.TxHash;
+import io.courier.finality.Transfer;
+import io.courier.finality.TransferEvent;
+import io.courier.finality.TransferStatus;
+import io.courier.relayer.telemetry.CourierMetrics;
+import io.courier.relayer.telemetry.TransferTracing;
+import io.opentelemetry.api.common.Attributes;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+
+/**
+ * What one submitter reports: its metrics ({@code courier_submissions_total} by outcome, gas, fee bumps, outcomes by
+ * route), the transfers' spans, and the log lines an operator acts on. Used on the actor's thread only.
+ */
+final class DeliveryTelemetry {
+
+    private final String chain;
+    private final CourierMetrics metrics;
+    private final TransferTracing tracing;
+    private final Clock clock;
+    private final Logger log;
+
+    DeliveryTelemetry(String chain, CourierMetrics metrics, TransferTracing tracing, Clock clock, Logger log) {
+        this.chain = chain;
+        this.metrics = metrics;
+        this.tracing = tracing;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    /** One more submission outcome of this chain ({@code courier_submissions_total{outcome}}). */
+    void count(String outcome) {
+        metrics.submissions.labelValues(chain, outcome).inc();
+    }
+
+    void batchSize(String path, int messages) {
+        metrics.deliveryBatchMessages.labelValues(chain, path).observe(messages);
+    }
+
+    void balance(BigInteger wei) {
+        metrics.signerBalanceWei.labelValues(chain).set(wei.doubleValue());
+    }
+
+    void feeBumped() {
+        metrics.feeBumps.labelValues(chain).inc();
+    }
+
+    /** {@code courier_fee_bumps_exhausted}: transactions of this chain left alone at their last bump or the cap, unmined. */
+    void exhausted(long transactions) {
+        metrics.feeBumpsExhausted.labelValues(chain).set(transactions);
+    }
+
+    /** The transfer's submit span: from ATTESTED (or its send) to now, naming the transaction, its nonce and batch size. */
+    void submitted(Inflight tx, long nonce, int batchMessages) {
+        MessageId id = tx.transfer().id();
+        Instant sentAt = tx.resend() instanceof Inflight.Resend.After after ? after.lastSent() : clock.instant();
+        tracing.stage(id.toHex(), tx.transfer().route(), "submit", tx.transfer().stageTime(TransferStatus.ATTESTED).orElse(sentAt),
+                clock.instant(), Attributes.builder().put("courier.tx_hash", tx.txHash().toHex()).put("courier.nonce", nonce)
+                        .put("courier.batch_messages", batchMessages).build(), true);
+    }
+
+    /** A confirmed receipt's gas; a batch's also logged with its gas per message. {@code carried}: messages, 0 when unknown. */
+    void mined(TxHash hash, TxReceipt receipt, int carried) {
+        if (receipt.gasUsed() != null) {
+            metrics.gasUsed.labelValues(chain).inc(receipt.gasUsed().doubleValue());
+        }
+        receipt.feePaid().ifPresent(f -> metrics.gasSpentWei.labelValues(chain).inc(f.doubleValue()));
+        if (carried > 0 && receipt.gasUsed() != null) {
+            log.info("submitter {}: {} mined in block {}: {} messages, gas used {} ({} a message){}", chain, hash, receipt.blockNumber(),
+                    carried, receipt.gasUsed(), receipt.gasUsed().divide(BigInteger.valueOf(carried)), receipt.succeeded() ? "" : ", REVERTED");
+        }
+    }
+
+    /** The transfer reached {@code status} (DELIVERED or FAILED) with {@code tx}. */
+    void completed(Inflight tx, TransferStatus status) {
+        Transfer t = tx.transfer();
+        Instant now = clock.instant();
+        metrics.transfersCompleted.labelValues(status.name(), t.route()).inc();
+        tracing.stage(t.id().toHex(), t.route(), "destination.confirm", t.stageTime(TransferStatus.SUBMITTED).orElse(now), now,
+                Attributes.empty(), status == TransferStatus.DELIVERED);
+        if (status == TransferStatus.DELIVERED) {
+            metrics.deliveryDuration.labelValues(t.route()).observe(Duration.between(t.createdAt(), now).toMillis() / 1000.0);
+            tracing.outcome(t, status, now, null);
+        } else {
+            log.warn("transfer {}: FAILED on {} in {}", t.id(), chain, tx.txHash());
+            tracing.outcome(t, status, now, "failed in " + tx.txHash());
+        }
+    }
+
+    void undeliverable(Transfer t, TransferEvent.Undeliverable event) {
+        metrics.transfersUndeliverable.labelValues(t.route(), event.obstacle().label()).inc();
+        tracing.outcome(t, TransferStatus.UNDELIVERABLE, clock.instant(), event.reason());
+        metrics.transfersCompleted.labelValues(TransferStatus.UNDELIVERABLE.name(), t.route()).inc();
+        log.error("transfer {} ({}) is UNDELIVERABLE to {}: {}. No nonce holds it; an operator may retry it once the cause is fixed",
+                t.id(), t.route(), chain, event.reason());
+    }
+}
