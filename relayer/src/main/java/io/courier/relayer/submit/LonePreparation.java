@@ -17,7 +17,8 @@ import java.util.concurrent.CompletionStage;
 import org.web3j.utils.Numeric;
 
 /**
- * The preparation stage of one message on its own ({@code execute}): a first submission of an ATTESTED transfer, or the
+ * The preparation stage of one message on its own ({@code execute}, or {@code retry} for a message the destination
+ * holds as Failed): a first submission of an ATTESTED transfer, or the
  * replacement of a dropped transaction it is SUBMITTED with. Loads the transfer and its signatures, checks the
  * destination's limits ({@link DeliveryCheck}), runs the pre-flight {@code eth_call} and prices it; a pre-flight that
  * reverts asks the gateway whether someone executed the message. Reads the stores and the chain, holds no state: the
@@ -98,27 +99,42 @@ final class LonePreparation {
             if (w.halted().isHalted(t.message().srcChainId())) {
                 return done(new Outcome.NotNow(id, haltedReason(t)));
             }
-            var digest = w.keys().digest(id, t.message().dstChainId(), gateway.address().toHex());
-            return w.attestations().list(id).thenCompose(all -> {
-                // exactly threshold signatures (each extra one costs gas), ordered by signer as the gateway checks
-                List<Attestation> chosen = w.keys().forExecute(digest, all);
-                if (chosen.size() < w.keys().threshold()) {
-                    return done(new Outcome.NotNow(id, "only " + chosen.size() + " valid signatures"));
-                }
-                List<byte[]> signatures = chosen.stream().map(a -> Numeric.hexStringToByteArray(a.signature())).toList();
-                String calldata = ExecuteCall.encode(t.message(), signatures);
-                byte[] bytes = Numeric.hexStringToByteArray(calldata);
-                // within the destination's limits, or never signed: a transaction the node must refuse would hold
-                // its nonce and every later one of this signer (the head gives the block gas limit)
-                return w.client().head().thenCompose(head -> {
-                    DeliveryCheck.Verdict verdict = DeliveryCheck.of(bytes, signatures.size(), handlerGasLimit,
-                            w.settings().maxGasLimit(), head.gasLimit());
-                    if (verdict instanceof DeliveryCheck.Verdict.Blocked blocked) {
-                        return done(new Outcome.Blocked(t, from(replacing), new TransferEvent.Undeliverable(blocked.obstacle(), blocked.detail())));
-                    }
-                    return preflightAndPrice(t, calldata, ((DeliveryCheck.Verdict.Fits) verdict).gasLimit(), replacing);
-                });
-            });
+            // a message the destination holds as Failed (an operator's retry moved FAILED back to ATTESTED) is
+            // delivered again through Gateway.retry: execute would revert, its replay bit being set
+            return gateway.status(t.message()).thenCompose(status -> status == DestinationGateway.Status.FAILED
+                    ? checkedAndPriced(t, ExecuteCall.retry(t.message()), 0, replacing)
+                    : signedExecute(t, replacing));
+        });
+    }
+
+    /** An {@code execute} carrying exactly {@code threshold} of the message's signatures. */
+    private CompletionStage<Outcome> signedExecute(Transfer t, Optional<Inflight> replacing) {
+        MessageId id = t.id();
+        var digest = w.keys().digest(id, t.message().dstChainId(), gateway.address().toHex());
+        return w.attestations().list(id).thenCompose(all -> {
+            // exactly threshold signatures (each extra one costs gas), ordered by signer as the gateway checks
+            List<Attestation> chosen = w.keys().forExecute(digest, all);
+            if (chosen.size() < w.keys().threshold()) {
+                return done(new Outcome.NotNow(id, "only " + chosen.size() + " valid signatures"));
+            }
+            List<byte[]> signatures = chosen.stream().map(a -> Numeric.hexStringToByteArray(a.signature())).toList();
+            return checkedAndPriced(t, ExecuteCall.encode(t.message(), signatures), signatures.size(), replacing);
+        });
+    }
+
+    /**
+     * Within the destination's limits, or never signed: a transaction the node must refuse would hold its nonce and
+     * every later one of this signer (the head gives the block gas limit). Then the pre-flight and the price.
+     */
+    private CompletionStage<Outcome> checkedAndPriced(Transfer t, String calldata, int signatures, Optional<Inflight> replacing) {
+        byte[] bytes = Numeric.hexStringToByteArray(calldata);
+        return w.client().head().thenCompose(head -> {
+            DeliveryCheck.Verdict verdict = DeliveryCheck.of(bytes, signatures, handlerGasLimit,
+                    w.settings().maxGasLimit(), head.gasLimit());
+            if (verdict instanceof DeliveryCheck.Verdict.Blocked blocked) {
+                return done(new Outcome.Blocked(t, from(replacing), new TransferEvent.Undeliverable(blocked.obstacle(), blocked.detail())));
+            }
+            return preflightAndPrice(t, calldata, ((DeliveryCheck.Verdict.Fits) verdict).gasLimit(), replacing);
         });
     }
 

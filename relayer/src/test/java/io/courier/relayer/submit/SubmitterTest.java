@@ -59,6 +59,24 @@ class SubmitterTest extends ActorTestSupport {
     }
 
     @Test
+    void aMessageTheGatewayHoldsAsFailedIsDeliveredAgainThroughRetryNotExecute() {
+        // an operator's retry moved FAILED back to ATTESTED: execute would revert on the message's replay bit
+        SubmitterHarness h = new SubmitterHarness();
+        h.chain.messageStatus = 2;
+        Transfer a = h.attested(1);
+        ActorRef<Submitter.Command> submitter = h.start(kit);
+        submitter.tell(new Submitter.Ready(a.id()));
+        await().until(() -> h.chain.sent.size() == 1);
+
+        String data = org.web3j.crypto.TransactionDecoder.decode(h.chain.sent.get(0)).getData();
+        assertThat(org.web3j.utils.Numeric.prependHexPrefix(data)).isEqualTo(ExecuteCall.retry(a.message()));
+        Submission record = recordOf(h, a);
+        h.chain.receipts.put(record.txHash(), FakeChainClient.delivered(record.txHash(), a.id(), Transfers.DST_GATEWAY, 90));
+        submitter.tell(Submitter.PollReceipts.INSTANCE);
+        await().until(() -> h.status(a) == TransferStatus.DELIVERED);
+    }
+
+    @Test
     void aLegacyChainIsPricedByItsGasPriceAndGetsALegacyTransaction() {
         SubmitterHarness h = new SubmitterHarness();
         h.fees = h.fees.withMode(io.courier.fees.FeeMode.LEGACY);

@@ -78,6 +78,8 @@ public final class FakeChainClient implements ChainClient {
             new io.courier.chain.GatewayCalldata.ValidatorSet(2, Transfers.validatorSet());
     /** What the gateway answers to {@code handlerGasLimit()}. */
     public volatile long handlerGasLimit = 200_000;
+    /** What {@code messageStatus} answers for every message: 0 None (never executed by anyone), 1 Delivered, 2 Failed. */
+    public volatile int messageStatus = 0;
 
     public FakeChainClient(long chainId) {
         this.chainId = chainId;
@@ -206,7 +208,7 @@ public final class FakeChainClient implements ChainClient {
             return CompletableFuture.completedFuture(Numeric.toHexStringWithPrefix(BigInteger.valueOf(handlerGasLimit)));
         }
         if (data.toLowerCase().startsWith(MESSAGE_STATUS_SELECTOR)) {
-            return CompletableFuture.completedFuture("0x0"); // never executed by anyone else
+            return CompletableFuture.completedFuture(Numeric.toHexStringWithPrefix(BigInteger.valueOf(messageStatus)));
         }
         if (data.equalsIgnoreCase(VALIDATOR_SET_SELECTOR)) {
             return CompletableFuture.completedFuture(FunctionEncoder.encodeConstructor(List.of(new DynamicBytes(validatorSet.packed()))));
