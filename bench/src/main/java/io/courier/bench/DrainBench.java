@@ -176,6 +176,7 @@ final class DrainBench {
             double seconds = Duration.between(first, last).toMillis() / 1000.0;
             step(String.format("courier: all %d DELIVERED and executed once on chain, %.1f s after the first send", messages.size(), seconds));
             long[] gas = gasOf(beta, betaFrom, LocalChain.account(DemoNetwork.SUBMITTER).getAddress());
+            stages(transfers(node, messages), first).forEach(line -> out.println("bench: courier: " + line));
             return new Result(seconds, gas[0], (int) gas[1]);
         }
     }
@@ -228,6 +229,54 @@ final class DrainBench {
                     messages.size(), open));
             Thread.sleep(1_000);
         }
+    }
+
+    /**
+     * Where the node's time went, from its own records (read once, after the drain): per stage, when the first, half,
+     * 90% and all of the messages had entered it (seconds after the first send); how the destination transactions
+     * were filled; and how ordered the attestations came — of the messages in the order they were ATTESTED, the share
+     * whose nonce is the one after the previous message's (1.0 is nonce order, the order contiguous ranges need).
+     */
+    static List<String> stages(List<Transfer> delivered, Instant first) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder times = new StringBuilder("stage times, s after the first send (first / 50% / 90% / all):");
+        for (TransferStatus stage : List.of(TransferStatus.SENT, TransferStatus.FINALIZED, TransferStatus.ATTESTED, TransferStatus.SUBMITTED,
+                TransferStatus.DELIVERED)) {
+            List<Double> at = delivered.stream().map(t -> t.stageTime(stage)).flatMap(Optional::stream)
+                    .map(i -> Duration.between(first, i).toMillis() / 1000.0).sorted().toList();
+            if (!at.isEmpty()) {
+                times.append(String.format(" %s %.1f/%.1f/%.1f/%.1f;", stage, at.get(0), quantile(at, 0.5), quantile(at, 0.9),
+                        at.get(at.size() - 1)));
+            }
+        }
+        lines.add(times.toString());
+        Map<String, Integer> byTx = new HashMap<>();
+        delivered.forEach(t -> t.destinationTx().ifPresent(h -> byTx.merge(h.toHex(), 1, Integer::sum)));
+        List<Integer> sizes = byTx.values().stream().sorted().toList();
+        if (!sizes.isEmpty()) {
+            lines.add(String.format("destination transactions by messages carried: %d transactions, min %d, median %.0f, max %d; %d carried 1, "
+                    + "%d carried 2-15, %d carried 16-63, %d carried 64+", sizes.size(), sizes.get(0),
+                    quantile(sizes.stream().map(Integer::doubleValue).toList(), 0.5), sizes.get(sizes.size() - 1),
+                    sizes.stream().filter(n -> n == 1).count(), sizes.stream().filter(n -> n >= 2 && n < 16).count(),
+                    sizes.stream().filter(n -> n >= 16 && n < 64).count(), sizes.stream().filter(n -> n >= 64).count()));
+        }
+        List<Transfer> byAttested = delivered.stream().filter(t -> t.stageTime(TransferStatus.ATTESTED).isPresent())
+                .sorted(Comparator.comparing((Transfer t) -> t.stageTime(TransferStatus.ATTESTED).orElseThrow())).toList();
+        long successors = 0;
+        for (int i = 1; i < byAttested.size(); i++) {
+            if (byAttested.get(i).message().nonce() == byAttested.get(i - 1).message().nonce() + 1) {
+                successors++;
+            }
+        }
+        if (byAttested.size() > 1) {
+            lines.add(String.format("attestation order: %.2f of the messages were ATTESTED right after their nonce predecessor",
+                    (double) successors / (byAttested.size() - 1)));
+        }
+        return lines;
+    }
+
+    private static double quantile(List<Double> sorted, double q) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
     }
 
     /** The node's records of the messages (100 reads at a time); a message the node has not seen is left out. */
