@@ -169,42 +169,54 @@ final class DrainBench {
             LocalChain beta = network.on(BETA).chain();
             long betaFrom = beta.blockNumber() + 1;
             Instant first = Instant.now();
-            List<CrossChainMessage> messages = sendAll(network.on(ALPHA).chain(), network.on(ALPHA).gateway(),
-                    LocalChain.account(DemoNetwork.USER), recipient, "courier");
-            Instant last = awaitDelivered(node, network, messages, first);
+            List<String> sends = broadcast(network.on(ALPHA).chain(), network.on(ALPHA).gateway(), LocalChain.account(DemoNetwork.USER),
+                    recipient, "courier");
+            // the sends' receipts are read after the drain: read during it, 1000 receipt polls of the source would
+            // compete with the node's own reads of it (the naive relay reads them as part of its relaying)
+            awaitExecuted(node, network, first);
+            List<CrossChainMessage> messages = messagesOf(network.on(ALPHA).chain(), network.on(ALPHA).gateway(), sends, "courier",
+                    first.plus(options.timeout()));
+            Instant last = awaitDelivered(node, messages, first);
             verifyOnce(List.of(network.on(ALPHA), network.on(BETA)), messages, "courier");
             double seconds = Duration.between(first, last).toMillis() / 1000.0;
             step(String.format("courier: all %d DELIVERED and executed once on chain, %.1f s after the first send", messages.size(), seconds));
             long[] gas = gasOf(beta, betaFrom, LocalChain.account(DemoNetwork.SUBMITTER).getAddress());
+            stages(transfers(node, messages), first).forEach(line -> out.println("bench: courier: " + line));
             return new Result(seconds, gas[0], (int) gas[1]);
         }
     }
 
     /**
-     * Waits until every message is executed on beta (the gateways' events: three log queries a look, so the watching
-     * does not load the node's Cassandra), then until the node's store has every one DELIVERED; the time the node
-     * recorded the last one.
+     * Waits until n messages are executed on beta by the network's gateway (its events: three log queries a look, so
+     * the watching does not load the node's Cassandra; only this run's messages go there).
      */
-    private Instant awaitDelivered(CourierNode node, DemoNetwork network, List<CrossChainMessage> messages, Instant first) throws Exception {
+    private void awaitExecuted(CourierNode node, DemoNetwork network, Instant first) throws Exception {
         Instant deadline = first.plus(options.timeout());
         List<DemoNetwork.Deployment> route = List.of(network.on(ALPHA), network.on(BETA));
         Instant nextReport = Instant.now();
+        int n = options.messages();
         while (true) {
-            Map<String, Integer> executions = DestinationExecutions.count(route);
-            long executed = messages.stream().filter(m -> executions.getOrDefault(m.id().toHex().toLowerCase(), 0) > 0).count();
-            if (executed == messages.size()) {
-                break;
+            long executed = DestinationExecutions.count(route).values().stream().filter(c -> c > 0).count();
+            if (executed >= n) {
+                return;
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new TimeoutException(String.format("courier: after %d s only %d/%d executed on chain %d; the node's store: %s",
-                        options.timeout().toSeconds(), executed, messages.size(), BETA, byStatus(node, messages)));
+                throw new TimeoutException(String.format("courier: after %d s only %d/%d executed on chain %d; the node's open transfers: %s",
+                        options.timeout().toSeconds(), executed, n, BETA, node.transfers().open(BETA, java.time.LocalDate.now().minusDays(1),
+                                java.time.LocalDate.now().plusDays(1), 10_000).toCompletableFuture().join().stream()
+                                .collect(java.util.stream.Collectors.groupingBy(t -> t.status().name(), java.util.stream.Collectors.counting()))));
             }
             if (!Instant.now().isBefore(nextReport)) {
-                step(String.format("courier: %d/%d executed on beta", executed, messages.size()));
+                step(String.format("courier: %d/%d executed on beta", executed, n));
                 nextReport = Instant.now().plus(PROGRESS_EVERY);
             }
             Thread.sleep(1_000);
         }
+    }
+
+    /** Waits until the node's store has every message DELIVERED; the time the node recorded the last one. */
+    private Instant awaitDelivered(CourierNode node, List<CrossChainMessage> messages, Instant first) throws Exception {
+        Instant deadline = first.plus(options.timeout());
         while (true) {
             Map<MessageId, Instant> delivered = new HashMap<>();
             Map<TransferStatus, Integer> open = new EnumMap<>(TransferStatus.class);
@@ -230,6 +242,54 @@ final class DrainBench {
         }
     }
 
+    /**
+     * Where the node's time went, from its own records (read once, after the drain): per stage, when the first, half,
+     * 90% and all of the messages had entered it (seconds after the first send); how the destination transactions
+     * were filled; and how ordered the attestations came — of the messages in the order they were ATTESTED, the share
+     * whose nonce is the one after the previous message's (1.0 is nonce order, the order contiguous ranges need).
+     */
+    static List<String> stages(List<Transfer> delivered, Instant first) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder times = new StringBuilder("stage times, s after the first send (first / 50% / 90% / all):");
+        for (TransferStatus stage : List.of(TransferStatus.SENT, TransferStatus.FINALIZED, TransferStatus.ATTESTED, TransferStatus.SUBMITTED,
+                TransferStatus.DELIVERED)) {
+            List<Double> at = delivered.stream().map(t -> t.stageTime(stage)).flatMap(Optional::stream)
+                    .map(i -> Duration.between(first, i).toMillis() / 1000.0).sorted().toList();
+            if (!at.isEmpty()) {
+                times.append(String.format(" %s %.1f/%.1f/%.1f/%.1f;", stage, at.get(0), quantile(at, 0.5), quantile(at, 0.9),
+                        at.get(at.size() - 1)));
+            }
+        }
+        lines.add(times.toString());
+        Map<String, Integer> byTx = new HashMap<>();
+        delivered.forEach(t -> t.destinationTx().ifPresent(h -> byTx.merge(h.toHex(), 1, Integer::sum)));
+        List<Integer> sizes = byTx.values().stream().sorted().toList();
+        if (!sizes.isEmpty()) {
+            lines.add(String.format("destination transactions by messages carried: %d transactions, min %d, median %.0f, max %d; %d carried 1, "
+                    + "%d carried 2-15, %d carried 16-63, %d carried 64+", sizes.size(), sizes.get(0),
+                    quantile(sizes.stream().map(Integer::doubleValue).toList(), 0.5), sizes.get(sizes.size() - 1),
+                    sizes.stream().filter(n -> n == 1).count(), sizes.stream().filter(n -> n >= 2 && n < 16).count(),
+                    sizes.stream().filter(n -> n >= 16 && n < 64).count(), sizes.stream().filter(n -> n >= 64).count()));
+        }
+        List<Transfer> byAttested = delivered.stream().filter(t -> t.stageTime(TransferStatus.ATTESTED).isPresent())
+                .sorted(Comparator.comparing((Transfer t) -> t.stageTime(TransferStatus.ATTESTED).orElseThrow())).toList();
+        long successors = 0;
+        for (int i = 1; i < byAttested.size(); i++) {
+            if (byAttested.get(i).message().nonce() == byAttested.get(i - 1).message().nonce() + 1) {
+                successors++;
+            }
+        }
+        if (byAttested.size() > 1) {
+            lines.add(String.format("attestation order: %.2f of the messages were ATTESTED right after their nonce predecessor",
+                    (double) successors / (byAttested.size() - 1)));
+        }
+        return lines;
+    }
+
+    private static double quantile(List<Double> sorted, double q) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+
     /** The node's records of the messages (100 reads at a time); a message the node has not seen is left out. */
     private static List<Transfer> transfers(CourierNode node, List<CrossChainMessage> messages) {
         List<Transfer> found = new ArrayList<>();
@@ -241,14 +301,6 @@ final class DrainBench {
         return found;
     }
 
-    private static Map<String, Integer> byStatus(CourierNode node, List<CrossChainMessage> messages) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        List<Transfer> found = transfers(node, messages);
-        found.forEach(t -> counts.merge(t.status().name(), 1, Integer::sum));
-        counts.put("not seen", messages.size() - found.size());
-        return counts;
-    }
-
     // ── naive: one Web3j execute per message ─────────────────────────────────────────────────────────
 
     private Result naive(LocalChain alpha, LocalChain beta, String srcGateway, String dstGateway, List<ECKeyPair> validators,
@@ -258,8 +310,10 @@ final class DrainBench {
         Gateway gateway = Gateway.load(dstGateway, beta.web3j(), LocalChain.account(NAIVE_RELAYER), new DefaultGasProvider());
         List<ECKeyPair> signers = validators.stream().sorted(Comparator.comparing(GasBench::address)).toList().subList(0, THRESHOLD);
         Instant first = Instant.now();
-        List<CrossChainMessage> messages = sendAll(alpha, srcGateway, LocalChain.account(NAIVE_SENDER), recipient, "naive");
+        // the naive relay learns its messages from the sends' receipts, one after the other: part of its relaying
+        List<String> sends = broadcast(alpha, srcGateway, LocalChain.account(NAIVE_SENDER), recipient, "naive");
         Instant deadline = first.plus(options.timeout());
+        List<CrossChainMessage> messages = messagesOf(alpha, srcGateway, sends, "naive", deadline);
         Instant nextReport = Instant.now().plus(PROGRESS_EVERY);
         long gas = 0;
         int done = 0;
@@ -292,10 +346,9 @@ final class DrainBench {
 
     /**
      * {@code Gateway.send} n times from {@code who}, as fast as the source takes them: signed raw transactions at
-     * consecutive nonces pushed into its pool without waiting, then the messages read back from the receipts' logs,
-     * in nonce order.
+     * consecutive nonces pushed into its pool without waiting; their hashes in nonce order.
      */
-    private List<CrossChainMessage> sendAll(LocalChain chain, String gatewayAddress, Credentials who, String recipient, String side)
+    private List<String> broadcast(LocalChain chain, String gatewayAddress, Credentials who, String recipient, String side)
             throws Exception {
         Gateway gateway = Gateway.load(gatewayAddress, chain.web3j(), who, DemoNetwork.gas());
         String probe = gateway.send(BigInteger.valueOf(BETA), recipient, GasBench.payload(random), BigInteger.ZERO).encodeFunctionCall();
@@ -315,8 +368,13 @@ final class DrainBench {
             hashes.add(sent.getTransactionHash());
         }
         step(side + ": " + hashes.size() + " sends in alpha's pool (gas limit " + gasLimit + " each)");
+        return hashes;
+    }
+
+    /** The messages of the sends {@code hashes}, read back from their receipts' logs, in nonce order. */
+    private List<CrossChainMessage> messagesOf(LocalChain chain, String gatewayAddress, List<String> hashes, String side, Instant deadline)
+            throws Exception {
         List<CrossChainMessage> messages = new ArrayList<>();
-        Instant deadline = Instant.now().plus(options.timeout());
         for (String hash : hashes) {
             TransactionReceipt receipt;
             while ((receipt = chain.web3j().ethGetTransactionReceipt(hash).send().getTransactionReceipt().orElse(null)) == null) {

@@ -69,6 +69,9 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
 
     private record Done(Transfer transfer, Outcome outcome, Throwable error) implements Command {}
 
+    /** Start rounds for what waits; told to itself once per burst of Attest/Done messages, so rounds start in groups. */
+    private enum StartWaiting implements Command { INSTANCE }
+
     private record CheckpointSigned(SignCheckpoint request, List<ValidatorSignature> signatures, Throwable error) implements Command {}
 
     /** What an attestation round came to; computed off the actor's thread, acted on in {@link #onDone}. */
@@ -96,10 +99,15 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
                 .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
     }
 
-    private static final int MAX_IN_FLIGHT = 64;
+    static final int MAX_IN_FLIGHT = 64;
+    /** Transfers waiting for a round; past this the sweep brings them back (a few minutes of a busy chain's messages). */
+    static final int QUEUE_CAPACITY = 10_000;
 
     private final Wiring w;
     private final Set<MessageId> inFlight = new HashSet<>();
+    /** What waits for one of the {@link #MAX_IN_FLIGHT} rounds: per route in nonce order (see {@link AttestQueue}). */
+    private final AttestQueue waiting = new AttestQueue(QUEUE_CAPACITY);
+    private boolean startScheduled;
 
     private Attester(ActorContext<Command> ctx, Wiring wiring) {
         super(ctx);
@@ -114,6 +122,11 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
         return newReceiveBuilder()
                 .onMessage(Attest.class, this::onAttest)
                 .onMessage(Done.class, this::onDone)
+                .onMessage(StartWaiting.class, m -> {
+                    startScheduled = false;
+                    startWaiting();
+                    return this;
+                })
                 .onMessage(SignCheckpoint.class, this::onSignCheckpoint)
                 .onMessage(CheckpointSigned.class, this::onCheckpointSigned)
                 .build();
@@ -121,33 +134,75 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
 
     private Behavior<Command> onAttest(Attest attest) {
         Transfer t = attest.transfer();
-        // duplicates (watcher + sweep) and overload are dropped: the sweep brings every FINALIZED transfer back
-        if (inFlight.contains(t.id()) || inFlight.size() >= MAX_IN_FLIGHT) {
+        // duplicates (watcher + sweep) are dropped, and so is what the full queue refuses: the sweep brings every
+        // FINALIZED transfer back
+        if (inFlight.contains(t.id()) || waiting.contains(t.id())) {
             return this;
         }
         if (w.halted().isHalted(t.message().srcChainId())) {
             return this; // its source chain is halted: no signature until an operator resumes it
         }
-        String gateway = w.gateways().get(t.message().dstChainId());
-        if (gateway == null) {
+        if (w.gateways().get(t.message().dstChainId()) == null) {
             getContext().getLog().error("transfer {}: no gateway configured for destination chain {}", t.id(), t.message().dstChainId());
             return this;
         }
-        inFlight.add(t.id());
-        getContext().pipeToSelf(StageDeadline.within(attest(t, gateway), Duration.ofSeconds(60), "attesting " + t.id()), (outcome, error) -> new Done(t, outcome, error));
+        waiting.offer(t);
+        scheduleStart();
         return this;
     }
 
-    /** Re-reads the source, then signs; touches no actor state. */
-    private CompletionStage<Outcome> attest(Transfer t, String gateway) {
-        SourceWitnesses source = w.sources().get(t.message().srcChainId());
-        if (source == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("transfer " + t.id()
-                    + ": no RPC endpoints configured for its source chain " + t.message().srcChainId()));
+    /**
+     * Rounds start after the messages already in the mailbox are handled (a watcher's cycle hands over hundreds at
+     * once, and rounds end in bursts): what waits then starts together and its source is re-read in one go.
+     */
+    private void scheduleStart() {
+        if (!startScheduled) {
+            startScheduled = true;
+            getContext().getSelf().tell(StartWaiting.INSTANCE);
         }
-        // the re-read's JSON-RPC calls are spans of the transfer's trace
-        return TransferTracing.inTransfer(t.id().toHex(), () -> source.corroborate(t.message(), t.source())).thenCompose(c -> c.confirmed()
-                ? signAndCount(t, gateway) : CompletableFuture.completedFuture(new Outcome.Withheld(c)));
+    }
+
+    /** Starts rounds for what waits, lowest nonces first, up to {@link #MAX_IN_FLIGHT}; one source re-read per source chain. */
+    private void startWaiting() {
+        Map<Long, List<Transfer>> bySource = new java.util.LinkedHashMap<>();
+        int starting = 0;
+        while (inFlight.size() + starting < MAX_IN_FLIGHT) {
+            Transfer t = waiting.poll().orElse(null);
+            if (t == null) {
+                break;
+            }
+            if (w.halted().isHalted(t.message().srcChainId())) {
+                continue; // halted while it waited: the sweep brings it back after a resume
+            }
+            bySource.computeIfAbsent(t.message().srcChainId(), k -> new ArrayList<>()).add(t);
+            starting++;
+        }
+        bySource.values().forEach(this::start);
+    }
+
+    /**
+     * Rounds for transfers of one source chain: one re-read of the source for all of them ({@link SourceWitnesses}
+     * asks each endpoint for each receipt and block once: a block's many messages cost one block read, not one each),
+     * then each is signed and counted on its own and ends with its own {@link Done}. The re-read's JSON-RPC calls are
+     * spans of the first transfer's trace.
+     */
+    private void start(List<Transfer> group) {
+        SourceWitnesses source = w.sources().get(group.get(0).message().srcChainId());
+        CompletionStage<Map<MessageId, Corroboration>> verdicts = source == null
+                ? CompletableFuture.failedFuture(new IllegalStateException("no RPC endpoints configured for source chain "
+                        + group.get(0).message().srcChainId()))
+                : TransferTracing.inTransfer(group.get(0).id().toHex(), () -> source.corroborate(group.stream()
+                        .map(t -> new SourceWitnesses.Claim(t.message(), t.source())).toList()));
+        for (Transfer t : group) {
+            String gateway = w.gateways().get(t.message().dstChainId());
+            CompletionStage<Outcome> round = verdicts.thenCompose(all -> {
+                Corroboration c = all.get(t.id());
+                return c.confirmed() ? signAndCount(t, gateway) : CompletableFuture.completedFuture(new Outcome.Withheld(c));
+            });
+            inFlight.add(t.id());
+            getContext().pipeToSelf(StageDeadline.within(round, Duration.ofSeconds(60), "attesting " + t.id()),
+                    (outcome, error) -> new Done(t, outcome, error));
+        }
     }
 
     /** Signs, stores, counts and, at the threshold, records ATTESTED; touches no actor state (runs on store threads). */
@@ -155,13 +210,19 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
         var digest = w.keys().digest(t.id(), t.message().dstChainId(), gateway);
         Instant now = w.clock().instant();
         List<CompletableFuture<Void>> puts = new ArrayList<>();
+        Set<String> ownSigners = new HashSet<>();
         for (Attestation own : w.keys().sign(t.id(), digest, now)) {
             puts.add(w.attestations().put(own).toCompletableFuture());
+            ownSigners.add(own.validator().toLowerCase(Locale.ROOT));
         }
+        ownSigners.retainAll(w.keys().validatorSet());
         return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new))
                 .thenCompose(x -> w.attestations().list(t.id()))
                 .thenCompose(all -> {
-                    int valid = w.keys().countValid(digest, all);
+                    // the local keys' signatures over this digest were made just now: only the peers' are recovered (an
+                    // ecrecover each, in a burst the attester's largest CPU cost)
+                    List<Attestation> peers = all.stream().filter(a -> !ownSigners.contains(a.validator().toLowerCase(Locale.ROOT))).toList();
+                    int valid = ownSigners.size() + w.keys().countValid(digest, peers);
                     if (valid < w.keys().threshold()) {
                         return CompletableFuture.completedFuture(new Outcome.WaitingForPeers(valid));
                     }
@@ -218,6 +279,7 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
     private Behavior<Command> onDone(Done done) {
         Transfer t = done.transfer();
         inFlight.remove(t.id());
+        scheduleStart();
         if (done.error() != null) {
             getContext().getLog().warn("transfer {}: attestation failed, the sweep retries: {}", t.id(), done.error().toString());
         } else if (done.outcome() instanceof Outcome.Attested attested) {

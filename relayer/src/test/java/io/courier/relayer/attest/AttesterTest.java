@@ -133,6 +133,42 @@ class AttesterTest extends ActorTestSupport {
     }
 
     @Test
+    void aBurstLargerThanTheRoundsInFlightIsAllAttestedWithoutASecondAskLowestNoncesFirst() {
+        ActorRef<Attester.Command> attester = attester(2);
+        // the first rounds (as many as may be in flight) hang on their signature writes, so everything after them has
+        // to wait for a round
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        List<Long> firstPutNonces = new CopyOnWriteArrayList<>();
+        java.util.Set<MessageId> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Map<MessageId, Long> nonces = new java.util.concurrent.ConcurrentHashMap<>();
+        attestations.onPut = a -> {
+            if (seen.add(a.messageId())) {
+                firstPutNonces.add(nonces.get(a.messageId()));
+            }
+            return firstPutNonces.size() <= Attester.MAX_IN_FLIGHT ? held : null;
+        };
+        List<Transfer> burst = new java.util.ArrayList<>();
+        int rounds = Attester.MAX_IN_FLIGHT;
+        for (long n = 1; n <= rounds; n++) {
+            burst.add(finalized(n));
+        }
+        // the rest arrive out of nonce order, as the watcher and the sweep hand them over
+        for (long n = rounds + 136; n > rounds; n--) {
+            burst.add(finalized(n));
+        }
+        burst.forEach(t -> nonces.put(t.id(), t.message().nonce()));
+        burst.forEach(t -> attester.tell(new Attester.Attest(t)));
+        await().until(() -> firstPutNonces.size() == rounds);
+        held.complete(null);
+
+        await().until(() -> delivered.size() == burst.size());
+        assertThat(burst).allSatisfy(t -> assertThat(status(t)).isEqualTo(TransferStatus.ATTESTED));
+        // each waiting round starts when one ends, from the queue's lowest nonce: the signature writes of the waiting
+        // ones begin in nonce order (the watcher told them in reverse)
+        assertThat(firstPutNonces.subList(rounds, firstPutNonces.size())).isSorted().hasSize(burst.size() - rounds);
+    }
+
+    @Test
     void aTransitionAlreadyAppliedBySomeoneElseIsNotHandedOverAgain() {
         ActorRef<Attester.Command> attester = attester(2);
         Transfer t = finalized(1);
