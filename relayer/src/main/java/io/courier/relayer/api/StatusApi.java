@@ -121,6 +121,12 @@ public final class StatusApi extends AllDirectives {
         return this;
     }
 
+    /** As {@link #withAdmin(ChainAdmin, java.util.Optional)}, with the transfer actions (retry, park, unpark) too. */
+    public StatusApi withAdmin(ChainAdmin chainAdmin, TransferAdmin transferAdmin, java.util.Optional<String> token) {
+        this.admin = new AdminRoutes(chainAdmin, java.util.Objects.requireNonNull(transferAdmin, "transferAdmin"), token, json);
+        return this;
+    }
+
     /** Adds {@code GET /v1/quote}, quoting from {@code prices} with {@code policy}. */
     public StatusApi withQuotes(io.courier.relayer.status.OraclePrices prices, io.courier.oracle.QuotePolicy policy,
                                 java.time.Clock clock) {

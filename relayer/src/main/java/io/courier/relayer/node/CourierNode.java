@@ -228,7 +228,8 @@ public final class CourierNode implements AutoCloseable {
                             config.api().cache().ttl()), clock);
             StatusApi api = new StatusApi(reads, board,
                     ReadinessProbe.all(List.of(new CassandraReadiness(apiSession), ReadinessProbe.chains(board))), registry)
-                    .withAdmin(admin, config.api().adminToken().map(NodeConfig.Secret::hex))
+                    .withAdmin(admin, new io.courier.relayer.api.StoreTransferAdmin(stores.transfers(), clock),
+                            config.api().adminToken().map(NodeConfig.Secret::hex))
                     .withTracing(otel)
                     .withQuotes(priceBoard, config.oracle().quotes(), clock)
                     .withAttestations(ApiSession.attestations(apiSession, config.cassandra().keyspace()), keys,
