@@ -231,6 +231,8 @@ public final class CourierNode implements AutoCloseable {
                     .withAdmin(admin, new io.courier.relayer.api.StoreTransferAdmin(stores.transfers(), clock),
                             config.api().adminToken().map(NodeConfig.Secret::hex))
                     .withTracing(otel)
+                    .withHttpSettings(new StatusApi.HttpSettings(config.api().http().corsAllowedOrigins(),
+                            config.api().http().maxRequestBytes(), config.api().http().requestTimeout()))
                     .withQuotes(priceBoard, config.oracle().quotes(), clock)
                     .withAttestations(ApiSession.attestations(apiSession, config.cassandra().keyspace()), keys,
                             config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId, ChainSettings::gateway)))
