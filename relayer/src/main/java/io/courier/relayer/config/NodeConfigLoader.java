@@ -243,6 +243,7 @@ public final class NodeConfigLoader {
                     // only the scheme is echoed: URLs often carry API keys
                     throw new ConfigException(path + ".rpc-urls[" + u + "]", "must be an http(s) URL");
                 }
+                endpointFormat(rpc, path + ".rpc-urls[" + u + "]");
             }
             Config pool = c.getConfig("endpoint-pool");
             io.courier.chain.web3j.EndpointPoolSettings poolSettings = new io.courier.chain.web3j.EndpointPoolSettings(
@@ -439,6 +440,28 @@ public final class NodeConfigLoader {
             return InetSocketAddress.createUnresolved(value.substring(0, colon), port);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(path, "'" + value + "' is not host:port");
+        }
+    }
+
+    /**
+     * An RPC endpoint is a well-formed http(s) URL with a host (and a port, when given, of 1..65535). Nothing of the URL
+     * is echoed but the host: URLs often carry API keys in their path or query.
+     */
+    static void endpointFormat(String url, String path) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(path, "is not a well-formed URL (" + e.getReason() + " at character " + e.getIndex() + ")");
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            throw new ConfigException(path, "has no host (expected http(s)://host[:port][/path])");
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new ConfigException(path, "port " + uri.getPort() + " of " + uri.getHost() + " is not a TCP port");
+        }
+        if (uri.getRawFragment() != null) {
+            throw new ConfigException(path, "has a #fragment, which HTTP never sends: a pasted URL cut short?");
         }
     }
 

@@ -84,6 +84,7 @@ class CourierCliTest {
 
     private static Path config(Path dir, String submitter, String extra) throws Exception {
         Path key = Files.writeString(dir.resolve("k"), KEY);
+        Files.deleteIfExists(dir.resolve("node.conf"));
         return Files.writeString(dir.resolve("node.conf"), """
                 courier {
                   chains = [
@@ -103,7 +104,14 @@ class CourierCliTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("ok: ").contains("cassandra 127.0.0.1:9042").contains("validator threshold 2 of 2, 1 local key(s)")
                 .contains("submitter key from courier.submitter.key-file").contains("chain 1 a").contains("chain 2 b")
+                .contains("api cors off, max request 65536 bytes, request timeout PT20S")
                 .doesNotContain(KEY);
+        // nothing listens on either chain's endpoint: said, and not a failure; the URL's path (an API key) is not echoed
+        assertThat(r.out()).contains("chain 1 a: validator set NOT checked").contains("chain 2 b: validator set NOT checked")
+                .doesNotContain("rpc.example/key");
+        Result offline = run("config", "validate", "--offline", "--config", config(dir, "key", "").toString());
+        assertThat(offline.code()).isZero();
+        assertThat(offline.out()).contains("not checked (--offline)").doesNotContain("chain 1 a: validator set");
     }
 
     @Test

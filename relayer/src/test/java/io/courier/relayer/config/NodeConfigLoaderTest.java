@@ -104,6 +104,24 @@ class NodeConfigLoaderTest {
     }
 
     @Test
+    void everyRpcEndpointMustBeAWellFormedUrlWithAHost(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY);
+        NodeConfigLoader loader = new NodeConfigLoader(Map.of());
+        for (String[] bad : new String[][] {
+                {"http:///v3/secretkey", "has no host"},
+                {"http://", "not a well-formed URL"},
+                {"https://rpc example.com/v3/secretkey", "not a well-formed URL"},
+                {"https://rpc.example.com:99999/v3/secretkey", "not a TCP port"},
+                {"https://rpc.example.com/v3/secretkey#x", "#fragment"}}) {
+            Config c = ConfigFactory.parseString("courier.chains = [{ name = a, chain-id = 1, rpc-urls = [\"http://127.0.0.1:1\", \""
+                    + bad[0] + "\"], gateway = \"" + V1 + "\" }]").withFallback(valid(key));
+            assertThatThrownBy(() -> loader.load(c)).as(bad[0]).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("courier.chains[0].rpc-urls[1]").hasMessageContaining(bad[1])
+                    .hasMessageNotContaining("secretkey");
+        }
+    }
+
+    @Test
     void aSyntaxErrorNamesTheFileAndLine(@TempDir Path dir) throws Exception {
         Path broken = Files.writeString(dir.resolve("broken.conf"), "courier {\n  api {\n    port = 80\n  }\n  node.name = \"x\n}\n");
         assertThatThrownBy(() -> new NodeConfigLoader(Map.of()).load(broken)).isInstanceOf(ConfigException.class)
