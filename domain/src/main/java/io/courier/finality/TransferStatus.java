@@ -36,8 +36,9 @@ public enum TransferStatus {
      * An operator stopped work on this transfer (admin {@code park}, with who and why in its history). Entered only
      * from a status that waits for the node or an operator ({@link TransferStateMachine#PARKABLE}), never from
      * {@link #SUBMITTED}: a broadcast transaction cannot be recalled. Left only by an operator's {@code unpark},
-     * back to the status it was parked from. Not terminal: it stays in the work indexes, and no component picks it up
-     * because each selects the statuses it works on.
+     * back to the status it was parked from. Not terminal: it stays in the work indexes (so past its route's SLA the
+     * stuck monitor counts it, which keeps a parked transfer from being forgotten), and no relaying component picks it
+     * up because each selects the statuses it works on.
      */
     PARKED;
 
