@@ -96,6 +96,10 @@ class AdminActionsIT {
                 Cli late = cli(dir, "transfer", "park", id, "--reason", "too late", "--config", config.toString());
                 assertThat(late.code()).isEqualTo(1);
                 assertThat(late.output()).contains("409").contains("DELIVERED");
+                // the admin routes' problems conform to openapi.yaml (NodeApi checks every answer it reads)
+                assertThat(adminPost(api, id, "park", TOKEN).statusCode()).isEqualTo(409);
+                assertThat(adminPost(api, id, "retry", "not-the-admin-token-at-all").statusCode()).isEqualTo(401);
+                assertThat(adminPost(api, "0x" + "ee".repeat(32), "unpark", TOKEN).statusCode()).isEqualTo(404);
 
                 List<String> causes = new ArrayList<>();
                 NodeApi.getJson(api + "/v1/transfers/" + id + "/history").path("history").forEach(e -> causes.add(e.path("cause").asText()));
@@ -121,7 +125,13 @@ class AdminActionsIT {
                 dir.resolve("node.conf"));
     }
 
-    private static JsonNode view(String api, String id) throws Exception {
+    private static java.net.http.HttpResponse<String> adminPost(String api, String id, String action, String token) throws Exception {
+        return NodeApi.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/v1/admin/transfers/" + id + "/" + action))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"reason\": \"checked against the document\"}")).build());
+    }
+
+        private static JsonNode view(String api, String id) throws Exception {
         return NodeApi.getJson(api + "/v1/transfers/" + id);
     }
 
