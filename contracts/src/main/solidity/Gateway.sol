@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IMessageRecipient} from "./IMessageRecipient.sol";
+import {IGasOracle} from "./IGasOracle.sol";
 
 /// @title Courier Gateway
 /// @notice One per chain. `send` records an outbound message as a `MessageSent` log; off-chain validators
@@ -173,6 +174,8 @@ contract Gateway {
     error InvalidHandlerGasLimit(uint256 handlerGasLimit);
     error ZeroAddress();
     error TransferFailed(address to, uint256 amount);
+    /// @notice `payForGas` of message `id` without value.
+    error ZeroPayment(bytes32 id);
 
     modifier onlyOwner() {
         if (msg.sender != owner) revert NotOwner(msg.sender);
@@ -212,6 +215,16 @@ contract Gateway {
         id = _messageId(block.chainid, address(this), nonce, dstChainId, msg.sender, recipient, keccak256(payload));
         emit MessageSent(id, dstChainId, recipient, nonce, msg.sender, payload);
         if (msg.value != 0) emit GasPaid(id, msg.value);
+    }
+
+    /// @notice Pays (more) for the destination gas of message `id`: a top-up for a message sent with too little
+    ///         value (the relayer holds it as UNDERPAID until its payments reach the quote). Anyone may pay for any
+    ///         id, like `execute` and `retry`; the gateway does not check that `id` was sent here (an unknown id's
+    ///         payment is simply never used), which keeps the call one event and no storage.
+    /// @dev Zero value is refused (`ZeroPayment`): a `GasPaid` of 0 would cost the relayer a log to read for nothing.
+    function payForGas(bytes32 id) external payable {
+        if (msg.value == 0) revert ZeroPayment(id);
+        emit GasPaid(id, msg.value);
     }
 
     // ─────────────────────────────────────────── inbound ────────────────────────────────────────────
@@ -437,6 +450,32 @@ contract Gateway {
         (bool ok,) = to.call{value: amount}("");
         if (!ok) revert TransferFailed(to, amount);
         emit FeesWithdrawn(to, amount);
+    }
+
+    // ──────────────────────────────── on-chain quotes (GasOracle) ────────────────────────────────
+    // Kept together (state, event, error, functions) so this one block is the gateway's whole pricing surface.
+
+    /// @notice The `GasOracle` `quoteFee` reads (zero: none; `quoteFee` reverts).
+    address public gasOracle;
+
+    event GasOracleChanged(address indexed previousOracle, address indexed newOracle);
+
+    /// @notice `quoteFee` was called before the owner set a gas oracle.
+    error GasOracleNotSet();
+
+    /// @notice Points `quoteFee` at `oracle` (zero turns on-chain quotes off). Owner only.
+    function setGasOracle(address oracle) external onlyOwner {
+        emit GasOracleChanged(gasOracle, oracle);
+        gasOracle = oracle;
+    }
+
+    /// @notice What to send along with `send` to `dstChainId` for a handler of `gasLimit` gas, in wei of this chain:
+    ///         the relayer API's quote (`GET /v1/quote`) for the same prices, so a contract can pay without asking it.
+    ///         Reverts `GasOracleNotSet`, or the oracle's `NoGasData` for a destination it never priced.
+    function quoteFee(uint256 dstChainId, uint256 gasLimit) external view returns (uint256) {
+        address oracle = gasOracle;
+        if (oracle == address(0)) revert GasOracleNotSet();
+        return IGasOracle(oracle).quoteFee(dstChainId, gasLimit);
     }
 
     // ─────────────────────────────────────────── internals ───────────────────────────────────────────

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param destinationTxHash null before SUBMITTED
  * @param failureReason     null unless FAILED or UNDELIVERABLE
  * @param stages            when the transfer (last) entered each status it reached, keyed by lowercase status name
+ * @param payment           what it paid and owes for delivery; null from a node that does not record payments
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Transfer(
@@ -32,7 +33,8 @@ public record Transfer(
         String failureReason,
         Map<String, Instant> stages,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Payment payment) {
 
     public Transfer {
         stages = stages == null ? Map.of() : Map.copyOf(stages);
@@ -45,6 +47,22 @@ public record Transfer(
     /** Source confirmations last recorded, and how many the source chain's finality policy requires. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Confirmations(long seen, int required) {}
+
+    /**
+     * What the message paid for its destination gas (wei of the source chain's native token, decimal strings) and owes:
+     * {@code required} is the quote fixed at finality and {@code missing} what a top-up must add (both null before
+     * finality on a required route); {@code policy} is {@code required} or {@code sponsored}.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Payment(String policy, String paid, String required, String missing, TopUp topUp) {}
+
+    /** Anyone may top the message up: {@code function} ({@code payForGas(bytes32)}) on {@code gateway} of {@code chainId}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TopUp(long chainId, String gateway, String function, String calldata) {}
+
+    public Optional<Payment> paymentInfo() {
+        return Optional.ofNullable(payment);
+    }
 
     public Optional<String> amountValue() {
         return Optional.ofNullable(amount);

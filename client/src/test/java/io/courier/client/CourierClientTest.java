@@ -63,6 +63,29 @@ class CourierClientTest {
     }
 
     @Test
+    void anUnderpaidTransferSaysWhatIsMissingAndHowToTopUp() {
+        String json = transfer(ID, "UNDERPAID").replace("\"aMemberFromANewerNode\"", """
+                "payment":{"policy":"required","paid":"0","required":"5000","missing":"5000","topUp":{"chainId":1001,
+                 "gateway":"0x1111111111111111111111111111111111111111","function":"payForGas(bytes32)","calldata":"0x"}},
+                "aMemberFromANewerNode\"""");
+        node.on("/v1/transfers/" + ID, FakeNode.ok(json));
+
+        Transfer t = client.transfer(ID).orElseThrow();
+
+        assertThat(t.status()).isEqualTo(TransferStatus.UNDERPAID);
+        Transfer.Payment payment = t.paymentInfo().orElseThrow();
+        assertThat(payment.missing()).isEqualTo("5000");
+        assertThat(payment.topUp().function()).isEqualTo("payForGas(bytes32)");
+        assertThat(payment.topUp().gateway()).isEqualTo("0x1111111111111111111111111111111111111111");
+    }
+
+    @Test
+    void aTransferFromANodeWithoutPaymentsHasNoPaymentInfo() {
+        node.on("/v1/transfers/" + ID, FakeNode.ok(transfer(ID, "FINALIZED")));
+        assertThat(client.transfer(ID).orElseThrow().paymentInfo()).isEmpty();
+    }
+
+    @Test
     void aStatusNewerThanTheClientReadsAsUnknown() {
         node.on("/v1/transfers/" + ID, FakeNode.ok(transfer(ID, "TELEPORTED")));
 

@@ -4,11 +4,8 @@ import io.courier.chain.GatewayEvents;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.web3j.abi.FunctionReturnDecoder;
-import org.web3j.abi.datatypes.Type;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
@@ -62,9 +59,8 @@ final class DeliveryLedger {
             } else if (topic.equals(GatewayEvents.MESSAGE_DELIVERED_TOPIC)) {
                 delivered++;
             } else if (topic.equals(GatewayEvents.CHECKPOINT_EXECUTED_TOPIC)) {
-                @SuppressWarnings("rawtypes")
-                List<Type> v = FunctionReturnDecoder.decode(log.getData(), GatewayEvents.CHECKPOINT_EXECUTED.getNonIndexedParameters());
-                range += ((BigInteger) v.get(1).getValue()).subtract((BigInteger) v.get(0).getValue()).longValueExact() + 1;
+                long[] nonces = GatewayEvents.checkpointNonces(log.getData());
+                range += nonces[1] - nonces[0] + 1;
             }
         }
         // a failure inside a checkpoint has its own MessageExecuted and is inside the range too

@@ -93,6 +93,8 @@ public final class Demo {
                 new DemoPrices.Asset(ALPHA, "ETH", new java.math.BigDecimal("3000")),
                 new DemoPrices.Asset(BETA, "POL", new java.math.BigDecimal("0.5"))));
         step("price feeds deployed: ETH on alpha, POL on beta (plus a static price each: two sources per token)");
+        Config gasOracles = DemoGasOracles.deploy(network, work.resolve("keys"));
+        step("gas oracles deployed and each gateway pointed at its own (Gateway.quoteFee); the node's updater keeps them priced");
         TokenTraffic traffic = new TokenTraffic(network);
         ledger = new DeliveryLedger(network);
         traffic.fundUser(UNIT.multiply(BigInteger.valueOf(1_000_000)));
@@ -102,7 +104,8 @@ public final class Demo {
         step("Cassandra up on " + db.contactPoint() + " in " + db.startTime().toMillis() + " ms");
 
         int port = freeOr(options.apiPort());
-        Config config = prices.withFallback(DemoConfig.node(network, db, port, options.confirmations(), work.resolve("keys")));
+        Config config = prices.withFallback(gasOracles)
+                .withFallback(DemoConfig.node(network, db, port, options.confirmations(), work.resolve("keys")));
         NodeConfig nodeConfig = NodeConfigLoader.fromEnvironment().load(config);
         CourierNode node = CourierNode.start(nodeConfig, Clock.systemUTC());
         toClose.add(0, node);
@@ -119,6 +122,8 @@ public final class Demo {
                 Duration.ofSeconds(20));
         DemoPrices.printQuote(out, node.apiUrl(), BETA, ALPHA, DemoNetwork.HANDLER_GAS_LIMIT.longValueExact(), "beta->alpha",
                 Duration.ofSeconds(5));
+        DemoGasOracles.printOnChainQuote(out, network, ALPHA, BETA, DemoNetwork.HANDLER_GAS_LIMIT.longValueExact(), "alpha->beta",
+                Duration.ofSeconds(20));
         out.println();
 
         Map<String, TokenTraffic.Sent> sent = new LinkedHashMap<>();
@@ -132,11 +137,16 @@ public final class Demo {
             if ((continuous && !Instant.now().isBefore(nextSend)) || (!continuous && index < target)) {
                 long src = index % 2 == 0 ? ALPHA : BETA;
                 long dst = src == ALPHA ? BETA : ALPHA;
-                TokenTraffic.Sent s = traffic.lock(src, dst, UNIT.multiply(BigInteger.valueOf(index + 1)));
+                // the demo's routes are `required`: each transfer pays the node's quote, with 20 % headroom for gas prices
+                // that move before its block is final (a transfer sent without a quote pays nothing and waits UNDERPAID)
+                BigInteger fee = DemoPrices.fee(node.apiUrl(), src, dst, DemoNetwork.HANDLER_GAS_LIMIT.longValueExact())
+                        .map(q -> q.multiply(BigInteger.valueOf(6)).divide(BigInteger.valueOf(5))).orElse(BigInteger.ZERO);
+                TokenTraffic.Sent s = traffic.lock(src, dst, UNIT.multiply(BigInteger.valueOf(index + 1)), fee);
                 sent.put(s.messageId(), s);
                 index++;
                 nextSend = Instant.now().plusSeconds(3);
-                line(s.messageId(), name(src) + "->" + name(dst), "sent " + (index) + " CTT in tx " + abbreviate(s.txHash()));
+                line(s.messageId(), name(src) + "->" + name(dst), "sent " + (index) + " CTT in tx " + abbreviate(s.txHash())
+                        + ", paid " + fee + " wei for delivery");
             }
             report(node, sent, seen);
             if (options.exitWhenDone() && index == target

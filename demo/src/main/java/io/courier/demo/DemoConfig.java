@@ -48,6 +48,9 @@ public final class DemoConfig {
         courier.put("cassandra", Map.of("contact-points", List.of(contactPoint), "keyspace", keyspace));
         courier.put("api", Map.of("host", "127.0.0.1", "port", apiPort));
         courier.put("chains", chains);
+        // this local network has no oracle of its own, so its routes are sponsored: the tests built on it send unpaid
+        // messages. `courier demo` adds its price feeds and `required` over this (DemoPrices), and its traffic pays.
+        courier.put("payment", Map.of("policy", "sponsored"));
         // the demo is the exception to "no node holds threshold keys": every validator runs on this one machine
         courier.put("validator", Map.of("set", DemoNetwork.addresses(keys), "threshold", network.threshold(), "key-files", keyFiles,
                 "unsafe-allow-threshold-keys", true));

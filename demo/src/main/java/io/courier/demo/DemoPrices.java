@@ -59,7 +59,27 @@ final class DemoPrices {
         oracle.put("poll-interval", "5s");
         oracle.put("assets", assetConfig);
         oracle.put("native-assets", natives);
-        return ConfigFactory.parseMap(Map.of("courier", Map.of("oracle", oracle)));
+        // with prices to quote from, the demo's routes are paid for: its traffic pays the quote (see Demo)
+        return ConfigFactory.parseMap(Map.of("courier", Map.of("oracle", oracle, "payment", Map.of("policy", "required"))));
+    }
+
+    /**
+     * The fee {@code GET /v1/quote} asks for {@code from -> to} and {@code gasLimit} handler gas, if the node can quote now.
+     */
+    static java.util.Optional<BigInteger> fee(String apiUrl, long from, long to, long gasLimit) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(apiUrl
+                    + "/v1/quote?from=" + from + "&to=" + to + "&gasLimit=" + gasLimit)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200
+                    ? java.util.Optional.of(new BigInteger(new ObjectMapper().readTree(response.body()).get("fee").asText()))
+                    : java.util.Optional.empty();
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
     }
 
     /**

@@ -10,8 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.web3j.abi.FunctionReturnDecoder;
-import org.web3j.abi.datatypes.Type;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.EthFilter;
@@ -51,11 +49,8 @@ public final class DestinationExecutions {
             for (Log log : logs(d, GatewayEvents.CHECKPOINT_EXECUTED_TOPIC)) {
                 long srcChain = Numeric.toBigInt(log.getTopics().get(1)).longValueExact();
                 String srcGateway = "0x" + log.getTopics().get(2).substring(26).toLowerCase();
-                @SuppressWarnings("rawtypes")
-                List<Type> values = FunctionReturnDecoder.decode(log.getData(), GatewayEvents.CHECKPOINT_EXECUTED.getNonIndexedParameters());
-                long first = ((BigInteger) values.get(0).getValue()).longValueExact();
-                long last = ((BigInteger) values.get(1).getValue()).longValueExact();
-                for (long n = first; n <= last; n++) {
+                long[] range = GatewayEvents.checkpointNonces(log.getData());
+                for (long n = range[0]; n <= range[1]; n++) {
                     String id = idByRouteNonce.get(key(srcChain, srcGateway, d.chain().chainId(), n));
                     String unknown = "unknown:" + srcChain + "/" + srcGateway + "/" + n;
                     if (id == null || !namedInTx.contains(log.getTransactionHash().toLowerCase() + id)) {

@@ -41,12 +41,20 @@ public final class TokenTraffic {
         }
     }
 
-    /** Locks {@code amount} on {@code src} for the recipient on {@code dst}; returns the gateway's message id. */
+    /** Locks {@code amount} on {@code src} for the recipient on {@code dst}, paying nothing for its delivery. */
     public Sent lock(long src, long dst, BigInteger amount) throws Exception {
+        return lock(src, dst, amount, BigInteger.ZERO);
+    }
+
+    /**
+     * Locks {@code amount} on {@code src} for the recipient on {@code dst} and pays {@code fee} wei of {@code src}'s native
+     * token for its delivery (the bridge passes it to {@code Gateway.send}: a {@code GasPaid}); returns the message id.
+     */
+    public Sent lock(long src, long dst, BigInteger amount, BigInteger fee) throws Exception {
         Deployment d = network.on(src);
         TransactionManager tm = DemoNetwork.transactions(d.chain(), user);
         TransactionReceipt receipt = TokenBridge.load(d.bridge(), d.chain().web3j(), tm, DemoNetwork.gas())
-                .lock(BigInteger.valueOf(dst), recipient, amount, BigInteger.ZERO).send();
+                .lock(BigInteger.valueOf(dst), recipient, amount, fee).send();
         List<Gateway.MessageSentEventResponse> events = Gateway.getMessageSentEvents(receipt);
         if (events.size() != 1) {
             throw new IllegalStateException("lock tx " + receipt.getTransactionHash() + " on chain " + src

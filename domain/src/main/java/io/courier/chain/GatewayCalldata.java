@@ -53,6 +53,18 @@ public final class GatewayCalldata {
             }
         }
 
+        /** The set from its packed form, as {@code Gateway.validatorSet()} returns it. */
+        public static ValidatorSet fromPacked(byte[] packed) {
+            if (packed.length < 21 || (packed.length - 1) % 20 != 0) {
+                throw new IllegalArgumentException("a packed validator set is 1 + 20 x n bytes, got " + packed.length);
+            }
+            List<String> validators = new java.util.ArrayList<>();
+            for (int i = 1; i < packed.length; i += 20) {
+                validators.add(org.web3j.utils.Numeric.toHexString(java.util.Arrays.copyOfRange(packed, i, i + 20)));
+            }
+            return new ValidatorSet(packed[0] & 0xff, validators);
+        }
+
         /** threshold (1 byte) ‖ validators (20 bytes each). */
         public byte[] packed() {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -112,11 +112,15 @@ public final class GatewayEvents {
                 || !log.topics().get(2).equals(addressTopic(message.srcGateway()))) {
             return false;
         }
+        long[] range = checkpointNonces(log.data());
+        return message.nonce() >= range[0] && message.nonce() <= range[1];
+    }
+
+    /** The first and last nonce a {@code CheckpointExecuted} covers, from its data (one home for its layout). */
+    public static long[] checkpointNonces(String data) {
         @SuppressWarnings("rawtypes")
-        List<org.web3j.abi.datatypes.Type> values = FunctionReturnDecoder.decode(log.data(), CHECKPOINT_EXECUTED.getNonIndexedParameters());
-        long first = ((Uint64) values.get(0)).getValue().longValueExact();
-        long last = ((Uint64) values.get(1)).getValue().longValueExact();
-        return message.nonce() >= first && message.nonce() <= last;
+        List<org.web3j.abi.datatypes.Type> values = FunctionReturnDecoder.decode(data, CHECKPOINT_EXECUTED.getNonIndexedParameters());
+        return new long[] {((Uint64) values.get(0)).getValue().longValueExact(), ((Uint64) values.get(1)).getValue().longValueExact()};
     }
 
     /** An indexed uint256 as a log topic (lower case, 0x, 64 digits). */

@@ -51,8 +51,11 @@ public record StuckRule(Map<String, Duration> slaByRoute, Duration defaultSla) {
         return age.isNegative() ? Duration.ZERO : age;
     }
 
-    /** Non-terminal and older than its route's SLA. FAILED counts: it waits for an operator. */
+    /**
+     * Non-terminal and older than its route's SLA. FAILED counts: it waits for an operator. UNDERPAID does not: it waits
+     * for its own user's top-up, nothing Courier or an operator can do moves it.
+     */
     public boolean isStuck(Transfer t, Instant now) {
-        return !t.status().isTerminal() && age(t, now).compareTo(sla(t.route())) > 0;
+        return !t.status().isTerminal() && t.status() != TransferStatus.UNDERPAID && age(t, now).compareTo(sla(t.route())) > 0;
     }
 }

@@ -28,10 +28,11 @@ import java.util.Set;
  *
  * <pre>
  *   SENT       --Finalized-------&gt; FINALIZED      SENT      --Reorged---------&gt; REORGED (terminal)
+ *   SENT       --Underpaid-------&gt; UNDERPAID (final, but paid too little: finality and the hold in one write)
  *   SENT       --Relocated-------&gt; SENT (the log was re-included in another block after a reorg)
  *   REORGED    --Relocated-------&gt; SENT (revival: the same log, hence the same id, is on the canonical chain again)
  *   FINALIZED  --Attested--------&gt; ATTESTED       FINALIZED --Underpaid-------&gt; UNDERPAID
- *   UNDERPAID  --TopUpSeen-------&gt; FINALIZED
+ *   UNDERPAID  --TopUpSeen-------&gt; FINALIZED (the only way out: a top-up brought the payments to the quote)
  *   ATTESTED   --Submitted-------&gt; SUBMITTED
  *   SUBMITTED  --Delivered-------&gt; DELIVERED (terminal)
  *   SUBMITTED  --ExecutionFailed-&gt; FAILED         SUBMITTED --Replaced--------&gt; SUBMITTED (fee bump)
@@ -62,6 +63,13 @@ import java.util.Set;
  * submitter records that as two persisted steps with the observed transaction — {@code Submitted(observedTx,
  * observedNonce)} then {@code Delivered(observedTx, block)} — so the history says what happened and the table
  * stays as designed.
+ *
+ * <h2>Why SENT → UNDERPAID</h2>
+ * The watcher judges a message's payment when its block becomes final. Writing {@code FINALIZED} and then
+ * {@code UNDERPAID} would leave a window in which an unpaid message is {@code FINALIZED}, and the submitter's sweep hands
+ * every {@code FINALIZED} transfer to the attester: a crash between the two writes would deliver it free. So an
+ * underpaid message goes from {@code SENT} to {@code UNDERPAID} in one conditional write, and reaches {@code FINALIZED}
+ * only through a top-up. ({@code FINALIZED → UNDERPAID} stays allowed for a judge that comes later.)
  *
  * <p>Stateless and thread-safe; {@link #INSTANCE} is the only instance anyone needs.
  */
@@ -134,6 +142,7 @@ public final class TransferStateMachine {
         t.get(TransferStatus.SENT).put(Finalized.class, TransferStatus.FINALIZED);
         t.get(TransferStatus.SENT).put(Reorged.class, TransferStatus.REORGED);
         t.get(TransferStatus.SENT).put(Relocated.class, TransferStatus.SENT);
+        t.get(TransferStatus.SENT).put(Underpaid.class, TransferStatus.UNDERPAID);
         // message ids are content hashes: a log re-included after its transfer was marked REORGED (a transaction
         // back from the mempool, a replayed raw transaction) has the same id, and must not be ignored with the
         // funds it locked; it starts over at SENT and waits for finality again (it was never attested)

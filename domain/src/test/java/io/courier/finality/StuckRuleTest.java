@@ -32,4 +32,16 @@ class StuckRuleTest {
         assertThat(rule.isStuck(t, Instant.parse("2026-01-01T11:00:01Z"))).isTrue();
         assertThat(rule.isStuck(t, Instant.parse("2026-01-01T10:59:59Z"))).isFalse();
     }
+
+    @Test
+    void anUnderpaidTransferWaitsForItsUserAndIsNeverStuck() {
+        StuckRule rule = new StuckRule(Map.of(), Duration.ofHours(1));
+        Instant created = Instant.parse("2026-01-01T10:00:00Z");
+        Transfer underpaid = Fixtures.observed(1, 100, created)
+                .next(new TransferEvent.Underpaid(java.math.BigInteger.ONE, java.math.BigInteger.TEN), created.plusSeconds(60));
+        assertThat(rule.isStuck(underpaid, created.plus(Duration.ofDays(30)))).isFalse();
+        // the same age in FINALIZED (after the top-up) is Courier's to explain again
+        Transfer toppedUp = underpaid.next(new TransferEvent.TopUpSeen(java.math.BigInteger.TEN), created.plusSeconds(120));
+        assertThat(rule.isStuck(toppedUp, created.plus(Duration.ofDays(30)))).isTrue();
+    }
 }

@@ -119,6 +119,40 @@ class TransferStateMachinePropertyTest {
         });
     }
 
+    @Test
+    void onlyATopUpLeavesUnderpaidAndOnlyToFinalized() {
+        qt().withExamples(1000).forAll(events()).checkAssert(event -> {
+            Transition transition = machine.apply(TransferStatus.UNDERPAID, event);
+            assertThat(transition instanceof Transition.Moved).isEqualTo(event instanceof TransferEvent.TopUpSeen);
+            if (transition instanceof Transition.Moved moved) {
+                assertThat(moved.to()).isEqualTo(TransferStatus.FINALIZED);
+            }
+        });
+    }
+
+    /** Whatever happens, a transfer that was held as UNDERPAID is attested only after a top-up moved it on. */
+    @Test
+    void anUnderpaidTransferIsAttestedOnlyAfterATopUp() {
+        qt().withExamples(2000).forAll(eventLists(0, 40)).checkAssert(events -> {
+            TransferStatus status = TransferStatus.SENT;
+            boolean held = false;
+            for (TransferEvent event : events) {
+                if (machine.apply(status, event) instanceof Transition.Moved moved) {
+                    if (moved.to() == TransferStatus.UNDERPAID) {
+                        held = true;
+                    } else if (status == TransferStatus.UNDERPAID) {
+                        assertThat(event).isInstanceOf(TransferEvent.TopUpSeen.class);
+                        held = false;
+                    }
+                    if (moved.to() == TransferStatus.ATTESTED) {
+                        assertThat(held).as("attested while held as underpaid").isFalse();
+                    }
+                    status = moved.to();
+                }
+            }
+        });
+    }
+
     /** The record follows the machine: status, a stage time for it, and updated-at moving forward. */
     @Test
     void transfersFollowTheMachine() {

@@ -24,6 +24,7 @@ class TransferStateMachineTest {
             "SENT       Finalized        FINALIZED",
             "SENT       Reorged          REORGED",
             "SENT       Relocated        SENT",
+            "SENT       Underpaid        UNDERPAID",
             "REORGED    Relocated        SENT",
             "FINALIZED  Attested         ATTESTED",
             "FINALIZED  Underpaid        UNDERPAID",
@@ -107,7 +108,7 @@ class TransferStateMachineTest {
         TransferStateMachine m = TransferStateMachine.INSTANCE;
         // SENT -> SENT: a relocation after a reorg (the log re-included in another block), like a fee bump's self-loop
         assertThat(m.successors(TransferStatus.SENT))
-                .isEqualTo(Set.of(TransferStatus.FINALIZED, TransferStatus.REORGED, TransferStatus.SENT));
+                .isEqualTo(Set.of(TransferStatus.FINALIZED, TransferStatus.REORGED, TransferStatus.SENT, TransferStatus.UNDERPAID));
         assertThat(m.successors(TransferStatus.FINALIZED)).isEqualTo(Set.of(TransferStatus.ATTESTED, TransferStatus.UNDERPAID,
                 TransferStatus.PARKED));
         assertThat(m.successors(TransferStatus.UNDERPAID)).isEqualTo(Set.of(TransferStatus.FINALIZED, TransferStatus.PARKED));

@@ -2,6 +2,7 @@ package io.courier.finality.cassandra;
 
 import io.courier.finality.store.AttestationStore;
 import io.courier.finality.store.CursorStore;
+import io.courier.finality.store.GasPaymentStore;
 import io.courier.finality.store.SubmissionStore;
 import io.courier.finality.store.TransferStore;
 
@@ -24,12 +25,14 @@ public final class CassandraStores {
     private final CassandraCursorStore cursors;
     private final CassandraAttestationStore attestations;
     private final CassandraSubmissionStore submissions;
+    private final CassandraGasPaymentStore payments;
 
     private CassandraStores(StoreContext ctx) {
         transfers = new CassandraTransferStore(ctx);
         cursors = new CassandraCursorStore(ctx);
         attestations = new CassandraAttestationStore(ctx);
         submissions = new CassandraSubmissionStore(ctx);
+        payments = new CassandraGasPaymentStore(ctx);
     }
 
     /** Prepares every statement against {@code keyspace} with {@link StoreOptions#defaults()}. Blocks. */
@@ -55,5 +58,10 @@ public final class CassandraStores {
 
     public SubmissionStore submissions() {
         return submissions;
+    }
+
+    /** What messages paid for their destination gas, and were charged (issue 11). */
+    public GasPaymentStore payments() {
+        return payments;
     }
 }

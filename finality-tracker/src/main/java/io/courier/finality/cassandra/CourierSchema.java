@@ -157,7 +157,40 @@ public final class CourierSchema {
                         created_at timestamp,
                         message_id blob,
                         PRIMARY KEY ((address, month), created_at, message_id)
-                    ) WITH CLUSTERING ORDER BY (created_at DESC, message_id DESC)""")));
+                    ) WITH CLUSTERING ORDER BY (created_at DESC, message_id DESC)""")),
+            // Issue 11: what each message paid (GasPaid logs) and was charged. A payment counts once its block is final:
+            // until then it waits in pending_gas_payments, indexed like unfinalized_transfers; gas_payments is
+            // append-only, one row per (transaction, log index), the charge fixed at finality in static columns.
+            new Migration(5, "gas payments: pending by source block, final by message, with the charge", List.of(
+                    """
+                    CREATE TABLE IF NOT EXISTS {ks}.gas_payments (
+                        message_id blob,
+                        tx_hash text,
+                        log_index bigint,
+                        src_chain bigint,
+                        block_number bigint,
+                        block_hash text,
+                        amount varint,
+                        recorded_at timestamp,
+                        charge_mode text static,
+                        charge_required varint static,
+                        charge_threshold varint static,
+                        charge_gas_limit bigint static,
+                        charged_at timestamp static,
+                        PRIMARY KEY ((message_id), tx_hash, log_index)
+                    )""",
+                    """
+                    CREATE TABLE IF NOT EXISTS {ks}.pending_gas_payments (
+                        src_chain bigint,
+                        block_number bigint,
+                        tx_hash text,
+                        log_index bigint,
+                        block_hash text,
+                        message_id blob,
+                        amount varint,
+                        PRIMARY KEY ((src_chain), block_number, tx_hash, log_index, block_hash)
+                    ) WITH CLUSTERING ORDER BY (block_number ASC, tx_hash ASC, log_index ASC, block_hash ASC)
+                      AND gc_grace_seconds = 86400""")));
 
     /** The version of the newest migration this code knows. */
     public static final int LATEST_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class CourierSchemaIT {
 
     private static final Map<String, String> REPLICATION = Map.of("class", "SimpleStrategy", "replication_factor", "1");
-    private static final List<String> TABLES = List.of("attestations", "chain_cursors", "open_transfers", "schema_version", "transfers_by_address",
+    private static final List<String> TABLES = List.of("attestations", "chain_cursors", "gas_payments", "open_transfers", "pending_gas_payments", "schema_version", "transfers_by_address",
             "submissions", "transfers", "transfers_by_source_tx", "unfinalized_transfers");
 
     @Test
@@ -30,7 +30,7 @@ class CourierSchemaIT {
         CourierSchema.Result first = schema.migrate();
         CourierSchema.Result second = schema.migrate();
 
-        assertThat(first).isEqualTo(new CourierSchema.Result(List.of(1, 2, 3, 4), CourierSchema.LATEST_VERSION));
+        assertThat(first).isEqualTo(new CourierSchema.Result(List.of(1, 2, 3, 4, 5), CourierSchema.LATEST_VERSION));
         assertThat(second).isEqualTo(new CourierSchema.Result(List.of(), CourierSchema.LATEST_VERSION));
         List<CourierSchema.AppliedMigration> rows = schema.appliedMigrations();
         assertThat(rows).hasSize(CourierSchema.MIGRATIONS.size());
@@ -64,7 +64,7 @@ class CourierSchemaIT {
             // migration 1 and the other migration 2: that interleaving is legitimate)
             List<Integer> applied = new java.util.ArrayList<>(ra.appliedNow());
             applied.addAll(rb.appliedNow());
-            assertThat(applied).containsExactlyInAnyOrder(1, 2, 3, 4);
+            assertThat(applied).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
             assertThat(tables(a, ks)).containsExactlyInAnyOrderElementsOf(TABLES);
         }
     }
@@ -121,7 +121,7 @@ class CourierSchemaIT {
         session.execute("INSERT INTO " + ks + ".chain_cursors (chain_id, last_scanned_block, last_scanned_hash, "
                 + "finalized_height, updated_at) VALUES (1, 10, ?, 5, toTimestamp(now()))", "0x" + "ab".repeat(32));
 
-        assertThat(schema.migrate()).isEqualTo(new CourierSchema.Result(List.of(2, 3, 4), 4));
+        assertThat(schema.migrate()).isEqualTo(new CourierSchema.Result(List.of(2, 3, 4, 5), 5));
         // a node that took over a stale claim re-runs the statements: ADD IF NOT EXISTS makes that harmless
         for (Migration m : CourierSchema.MIGRATIONS.subList(1, CourierSchema.MIGRATIONS.size())) {
             for (String statement : m.statementsFor(ks)) {

@@ -34,6 +34,7 @@ public final class StatusApi extends AllDirectives {
     private final ApiMetrics metrics;
     private final ProblemHandlers problems;
     private TransferRoutes transfers; // rebuilt by withEventSettings
+    private TransferPayments payments; // optional: kept across a rebuild of the transfer routes
     private final ChainRoutes chains;
     private final HealthRoutes health;
     private final MetricsRoutes metricsRoutes;
@@ -175,7 +176,14 @@ public final class StatusApi extends AllDirectives {
 
     /** Server-sent event streams with these settings (poll, lifetime, heartbeat, caps) instead of the defaults. */
     public StatusApi withEventSettings(TransferRoutes.EventSettings events) {
-        this.transfers = new TransferRoutes(queries, payloads, json, events);
+        this.transfers = new TransferRoutes(queries, payloads, json, events).withPayments(payments);
+        return this;
+    }
+
+    /** Adds the {@code payment} member (issue 11) to {@code GET /v1/transfers/{id}}. */
+    public StatusApi withPayments(TransferPayments payments) {
+        this.payments = payments;
+        this.transfers.withPayments(payments);
         return this;
     }
 

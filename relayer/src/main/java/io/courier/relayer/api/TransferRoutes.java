@@ -67,6 +67,7 @@ public final class TransferRoutes extends ApiDirectives {
     private final EventSettings events;
     private final EventStreamPermits permits;
     private final TransferFeed feed;
+    private TransferPayments payments; // optional: the payment member of GET /v1/transfers/{id} when the node wires it
     private final java.util.Map<Transfer, org.apache.pekko.http.javadsl.model.HttpResponse> renderedImmutable =
             new java.util.WeakHashMap<>();
 
@@ -104,10 +105,50 @@ public final class TransferRoutes extends ApiDirectives {
         )));
     }
 
+    /** Adds the {@code payment} member to {@code GET /v1/transfers/{id}}. */
+    public TransferRoutes withPayments(TransferPayments payments) {
+        this.payments = payments;
+        return this;
+    }
+
     private Route transfer(MessageId id) {
-        return onSuccess(queries.find(id), found -> found
-                .map(t -> complete(rendered(t)))
-                .orElseGet(() -> completeProblem(notFound(id))));
+        if (payments == null) {
+            return onSuccess(queries.find(id), found -> found
+                    .map(t -> complete(rendered(t)))
+                    .orElseGet(() -> completeProblem(notFound(id))));
+        }
+        TransferPayments reads = payments;
+        return onSuccess(queries.find(id).thenCompose(found -> {
+            if (found.isEmpty()) {
+                return java.util.concurrent.CompletableFuture.completedFuture(
+                        java.util.Optional.<org.apache.pekko.http.javadsl.model.HttpResponse>empty());
+            }
+            Transfer t = found.get();
+            java.util.Optional<org.apache.pekko.http.javadsl.model.HttpResponse> kept = renderedBefore(t);
+            if (kept.isPresent()) {
+                return java.util.concurrent.CompletableFuture.completedFuture(kept);
+            }
+            return reads.of(t).thenApply(payment -> java.util.Optional.of(rendered(t, TransferView.of(t, payloads).withPayment(payment))));
+        }), response -> response.map(r -> complete(r)).orElseGet(() -> completeProblem(notFound(id))));
+    }
+
+    private java.util.Optional<org.apache.pekko.http.javadsl.model.HttpResponse> renderedBefore(Transfer t) {
+        if (!CachedTransferQueries.IMMUTABLE.contains(t.status())) {
+            return java.util.Optional.empty();
+        }
+        synchronized (renderedImmutable) {
+            return java.util.Optional.ofNullable(renderedImmutable.get(t));
+        }
+    }
+
+    private org.apache.pekko.http.javadsl.model.HttpResponse rendered(Transfer t, TransferView view) {
+        org.apache.pekko.http.javadsl.model.HttpResponse r = json.ok(view);
+        if (CachedTransferQueries.IMMUTABLE.contains(t.status())) {
+            synchronized (renderedImmutable) {
+                renderedImmutable.put(t, r);
+            }
+        }
+        return r;
     }
 
     /**

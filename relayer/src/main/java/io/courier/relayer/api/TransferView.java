@@ -42,7 +42,8 @@ public record TransferView(
         Map<String, Instant> stages,
         Instant createdAt,
         Instant updatedAt,
-        Links links) {
+        Links links,
+        Payment payment) {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransferView.class);
 
@@ -58,6 +59,25 @@ public record TransferView(
 
     /** Related resources. */
     public record Links(String self, String history, String events) {}
+
+    /**
+     * What the message paid for its destination gas and what it owes (issue 11), on {@code GET /v1/transfers/{id}} only.
+     * Amounts are decimal strings of wei of the source chain's native token. {@code paid}: its final {@code GasPaid}
+     * payments on the source gateway; {@code required}: the quote fixed when its block became final (absent before, and
+     * for a sponsored route); {@code missing}: what pays that quote in full (0 once paid or sponsored; absent before
+     * finality); {@code topUp}: how anyone may pay more.
+     */
+    public record Payment(String policy, String paid, String required, String missing, TopUp topUp) {}
+
+    /** Call {@code function} ({@code payForGas(bytes32)}) with {@code messageId} on {@code gateway} of chain {@code chainId}, with value. */
+    public record TopUp(long chainId, String gateway, String function, String calldata) {}
+
+    /** This view with {@code payment} (the single-transfer read adds it). */
+    public TransferView withPayment(Payment payment) {
+        return new TransferView(messageId, status, sourceChainId, destinationChainId, sourceGateway, sender, recipient, nonce,
+                payloadHash, payloadSize, amount, source, confirmations, destinationTxHash, failureReason, stages, createdAt,
+                updatedAt, links, payment);
+    }
 
     /** {@code { "transfers": [...] }}. */
     public record ListView(List<TransferView> transfers) {}
@@ -121,7 +141,7 @@ public record TransferView(
         return new TransferView(now.messageId(), status, now.sourceChainId(), now.destinationChainId(), now.sourceGateway(),
                 now.sender(), now.recipient(), now.nonce(), now.payloadHash(), now.payloadSize(), now.amount(), now.source(),
                 now.confirmations(), hasDestinationTx ? now.destinationTxHash() : null, hasFailure ? now.failureReason() : null,
-                stages, now.createdAt(), entry.at(), now.links());
+                stages, now.createdAt(), entry.at(), now.links(), null);
     }
 
     public static TransferView of(Transfer transfer, PayloadDescriber payloads) {
@@ -152,6 +172,7 @@ public record TransferView(
                 stages,
                 transfer.createdAt(),
                 transfer.updatedAt(),
-                new Links(self, self + "/history", self + "/events"));
+                new Links(self, self + "/history", self + "/events"),
+                null);
     }
 }

@@ -22,9 +22,11 @@ final class KnownKeys {
     private static final Set<String> FINALITY = Set.of("confirmations", "tag", "min-age");
     private static final Set<String> ROUTE = Set.of("from", "to", "sla");
     private static final Set<String> ORACLE_ROUTE = Set.of("from", "to", "margin", "overhead-gas");
+    private static final Set<String> PAYMENT_ROUTE = Set.of("from", "to", "policy", "tolerance");
     private static final Set<String> NATIVE_ASSET = Set.of("chain-id", "asset");
     private static final Set<String> ASSET = Set.of("name", "min-sources", "max-age", "max-deviation", "sources");
     private static final Set<String> SOURCE = Set.of("type", "name", "chain-id", "address", "url", "pointer", "timeout", "usd");
+    private static final Set<String> GAS_ORACLE = Set.of("chain-id", "address");
 
     private KnownKeys() {}
 
@@ -68,6 +70,7 @@ final class KnownKeys {
                 }
                 case "routes" -> elements(e.getValue(), path, (element, at) -> only(element, at, ROUTE));
                 case "oracle" -> oracle(e.getValue(), path, ref.getObject("oracle"));
+                case "payment" -> payment(e.getValue(), path, ref.getObject("payment"));
                 default -> against(e.getValue(), path, key, ref.root());
             }
         }
@@ -118,7 +121,27 @@ final class KnownKeys {
                         elements(sources, p + ".sources", (source, sp) -> only(source, sp, SOURCE));
                     }
                 });
+                case "updater" -> {
+                    against(e.getValue(), at, e.getKey(), reference);
+                    if (e.getValue() instanceof ConfigObject updater && updater.get("gas-oracles") != null) {
+                        elements(updater.get("gas-oracles"), at + ".gas-oracles", (element, p) -> only(element, p, GAS_ORACLE));
+                    }
+                }
                 default -> against(e.getValue(), at, e.getKey(), reference);
+            }
+        }
+    }
+
+    private static void payment(ConfigValue value, String path, ConfigObject reference) {
+        if (!(value instanceof ConfigObject payment)) {
+            return;
+        }
+        for (Map.Entry<String, ConfigValue> e : payment.entrySet()) {
+            String at = path + "." + e.getKey();
+            if (e.getKey().equals("routes")) {
+                elements(e.getValue(), at, (element, p) -> only(element, p, PAYMENT_ROUTE));
+            } else {
+                against(e.getValue(), at, e.getKey(), reference);
             }
         }
     }

@@ -17,7 +17,8 @@ public record NodeConfig(
         ValidatorSettings validator,
         SubmitterSettings submitter,
         MonitorSettings monitor,
-        OracleSettings oracle) {
+        OracleSettings oracle,
+        io.courier.payment.PaymentPolicy payment) {
 
     /** The long-horizon monitor; {@code slaByRoute} is keyed {@code "src->dst"}. */
     public record MonitorSettings(Duration interval, int lookbackDays, int maxPerDestination, Duration defaultSla,

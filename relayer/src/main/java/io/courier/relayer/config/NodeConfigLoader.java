@@ -94,16 +94,18 @@ public final class NodeConfigLoader {
                 .resolve()
                 .getConfig("courier");
         List<ChainSettings> chains = chains(config);
-        return new NodeConfig(
-                nonBlank(config, "node.name"),
-                cassandra(config.getConfig("cassandra")),
-                api(config.getConfig("api")),
-                chains,
-                validator(config.getConfig("validator")),
-                submitter(config.getConfig("submitter")),
-                monitor(config),
-                OracleConfigReader.read(config, chains, read("courier.submitter.max-gas-limit",
-                        () -> config.getLong("submitter.max-gas-limit"))));
+        String nodeName = nonBlank(config, "node.name");
+        CassandraSettings cassandra = cassandra(config.getConfig("cassandra"));
+        ApiSettings api = api(config.getConfig("api"));
+        ValidatorSettings validator = validator(config.getConfig("validator"));
+        SubmitterSettings submitter = submitter(config.getConfig("submitter"));
+        NodeConfig.MonitorSettings monitor = monitor(config);
+        OracleSettings oracle = OracleConfigReader.read(config, chains, read("courier.submitter.max-gas-limit",
+                () -> config.getLong("submitter.max-gas-limit")));
+        // the updater's key is read here, beside the keys it must differ from
+        oracle = OracleConfigReader.withUpdater(oracle, config, chains, env, validator, submitter);
+        return new NodeConfig(nodeName, cassandra, api, chains, validator, submitter, monitor, oracle,
+                PaymentConfigReader.read(config, chains));
     }
 
     private NodeConfig.MonitorSettings monitor(Config root) {
@@ -402,7 +404,7 @@ public final class NodeConfigLoader {
                         read("courier.submitter.batch.handler-gas-estimate", () -> c.getLong("batch.handler-gas-estimate"))));
     }
 
-    private static Secret keyFromFile(Path file, String path) {
+    static Secret keyFromFile(Path file, String path) {
         try {
             return key(Files.readString(file).trim(), path + " (" + file.toAbsolutePath() + ")");
         } catch (IOException e) {
@@ -410,7 +412,7 @@ public final class NodeConfigLoader {
         }
     }
 
-    private static Secret key(String hex, String source) {
+    static Secret key(String hex, String source) {
         if (!PRIVATE_KEY.matcher(hex).matches()) {
             // never echo the value: it may be a real key with a typo
             throw new ConfigException(source, "not a 32-byte hex private key");

@@ -104,7 +104,87 @@ final class OracleConfigReader {
         QuotePolicy quotes = new QuotePolicy(chainIds, nativeAssets, defaults, routes, duration(o, "quote-validity", at),
                 maxGasLimit);
         return new OracleSettings(duration(o, "poll-interval", at), duration(o, "source-timeout", at), quotes, gas,
-                List.copyOf(assets));
+                List.copyOf(assets), OracleSettings.UpdaterSettings.OFF);
+    }
+
+    /**
+     * {@code courier.oracle.updater}: off unless enabled; enabled, it needs a key of its own (not a validator's, not the
+     * submitter's: the submitter owns its account's nonces), a GasOracle on at least one chain, and quotes it can push
+     * (every route from such a chain needs a margin the contract can hold).
+     */
+    static OracleSettings withUpdater(OracleSettings oracle, Config root, List<NodeConfig.ChainSettings> chains,
+                                      Map<String, String> env, NodeConfig.ValidatorSettings validator,
+                                      NodeConfig.SubmitterSettings submitter) {
+        String at = "courier.oracle.updater";
+        Config u = root.getConfig("oracle.updater");
+        boolean enabled = NodeConfigLoader.read(at + ".enabled", () -> u.getBoolean("enabled"));
+        if (!enabled) {
+            return oracle;
+        }
+        Set<Long> chainIds = chains.stream().map(NodeConfig.ChainSettings::chainId).collect(Collectors.toSet());
+        java.util.Optional<NodeConfig.Secret> key = java.util.Optional.empty();
+        String file = NodeConfigLoader.read(at + ".key-file", () -> u.getString("key-file"));
+        if (!file.isBlank()) {
+            key = java.util.Optional.of(NodeConfigLoader.keyFromFile(java.nio.file.Path.of(file), at + ".key-file"));
+        } else if (env.containsKey("COURIER_ORACLE_UPDATER_KEY") && !env.get("COURIER_ORACLE_UPDATER_KEY").isBlank()) {
+            key = java.util.Optional.of(NodeConfigLoader.key(env.get("COURIER_ORACLE_UPDATER_KEY").trim(), "COURIER_ORACLE_UPDATER_KEY"));
+        }
+        if (key.isEmpty()) {
+            throw new ConfigException(at + ".key-file", "the updater is enabled but has no key: set key-file or COURIER_ORACLE_UPDATER_KEY");
+        }
+        String updater = keyAddress(key.get());
+        // a validator's key (held here or anywhere: the set is public) must not also move prices: one role per key
+        if (validator.set().contains(updater) || validator.keys().stream().map(OracleConfigReader::keyAddress).anyMatch(updater::equals)) {
+            throw new ConfigException(key.get().source(), "the updater's key is a validator key (" + updater + "); give the"
+                    + " updater a key of its own");
+        }
+        if (submitter.key().map(OracleConfigReader::keyAddress).filter(updater::equals).isPresent()) {
+            throw new ConfigException(key.get().source(), "the updater's key is the submitter's (" + updater + "); the submitter"
+                    + " manages that account's nonces alone: give the updater a key of its own");
+        }
+        Map<Long, Address> oracles = new LinkedHashMap<>();
+        List<? extends Config> list = NodeConfigLoader.read(at + ".gas-oracles", () -> u.getConfigList("gas-oracles"));
+        for (int i = 0; i < list.size(); i++) {
+            String path = at + ".gas-oracles[" + i + "]";
+            Config g = list.get(i);
+            long chainId = chain(g, path + ".chain-id", chainIds);
+            Address contract = Address.fromHex(address(nonBlank(g, "address", path + ".address"), path + ".address"));
+            if (oracles.put(chainId, contract) != null) {
+                throw new ConfigException(path + ".chain-id", "chain " + chainId + " has two gas oracles");
+            }
+        }
+        if (oracles.isEmpty()) {
+            throw new ConfigException(at + ".gas-oracles", "the updater is enabled but no chain has a gas oracle");
+        }
+        QuotePolicy quotes = oracle.quotes();
+        for (long from : oracles.keySet()) {
+            for (long to : chainIds) {
+                if (from == to) {
+                    continue;
+                }
+                BigDecimal margin = quotes.fees(from, to).margin();
+                if (margin.compareTo(BigDecimal.ONE) > 0 || margin.stripTrailingZeros().scale() > 18) {
+                    throw new ConfigException("courier.oracle.margin", "route " + from + " -> " + to + ": margin " + margin.toPlainString()
+                            + " cannot be held by a GasOracle (at most 1 = 100 %, at most 18 decimals)");
+                }
+            }
+        }
+        BigDecimal deviation = decimal(u, "deviation", at);
+        if (deviation.signum() <= 0) {
+            throw new ConfigException(at + ".deviation", "must be positive (a ratio: 0.05 = 5 %), was " + deviation);
+        }
+        long gasLimit = NodeConfigLoader.read(at + ".max-gas-limit", () -> u.getLong("max-gas-limit"));
+        if (gasLimit < 21_000) {
+            throw new ConfigException(at + ".max-gas-limit", "must be at least 21000, was " + gasLimit);
+        }
+        OracleSettings.UpdaterSettings settings = new OracleSettings.UpdaterSettings(true, key, oracles,
+                new io.courier.oracle.onchain.UpdatePolicy(deviation, duration(u, "heartbeat", at)), duration(u, "interval", at),
+                duration(u, "timeout", at), gasLimit);
+        return new OracleSettings(oracle.pollInterval(), oracle.sourceTimeout(), oracle.quotes(), oracle.gas(), oracle.assets(), settings);
+    }
+
+    private static String keyAddress(NodeConfig.Secret key) {
+        return Address.of(org.web3j.crypto.ECKeyPair.create(new java.math.BigInteger(key.hex(), 16))).toHex();
     }
 
     private static AggregationPolicy policy(Config c, String path) {

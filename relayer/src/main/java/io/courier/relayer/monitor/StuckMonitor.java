@@ -3,6 +3,7 @@ package io.courier.relayer.monitor;
 import io.courier.chain.message.MessageId;
 import io.courier.finality.StuckRule;
 import io.courier.finality.Transfer;
+import io.courier.finality.TransferStatus;
 import io.courier.finality.store.TransferStore;
 import io.courier.relayer.stage.StageDeadline;
 import io.courier.relayer.status.StuckTransfers;
@@ -33,6 +34,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * (so work and memory follow open transfers, not history), and reports the stuck ones — non-terminal and older
  * than their route's SLA — as gauges, as the {@code ?stuck=true} list, and with one log line when a transfer
  * becomes stuck. Time comes from the injected clock, so tests can cross days.
+ *
+ * <p>An UNDERPAID transfer waits for its user (a {@code payForGas} top-up), not for Courier: it is never stuck, whatever
+ * its age, and is counted apart ({@code courier_transfers_underpaid{route}}) so an operator sees how many wait on dApps.
  */
 public final class StuckMonitor extends AbstractBehavior<StuckMonitor.Command> {
 
@@ -111,11 +115,16 @@ public final class StuckMonitor extends AbstractBehavior<StuckMonitor.Command> {
         Instant now = w.clock().instant();
         Map<String, Integer> stuckGauge = new HashMap<>();
         Map<String, Integer> ageGauge = new HashMap<>();
+        Map<String, Integer> underpaidGauge = new HashMap<>();
         List<Transfer> stuck = new ArrayList<>();
         Set<MessageId> stillStuck = new HashSet<>();
         for (Transfer t : walked.open()) {
             if (t.status().isTerminal()) {
                 continue; // index row not yet cleaned up
+            }
+            if (t.status() == TransferStatus.UNDERPAID) {
+                underpaidGauge.merge(t.route(), 1, Integer::sum); // waits for its user: counted apart, never stuck
+                continue;
             }
             Duration age = w.rule().age(t, now);
             ageGauge.merge(t.route() + "|" + StuckRule.AgeBucket.of(age).label(), 1, Integer::sum);
@@ -135,6 +144,8 @@ public final class StuckMonitor extends AbstractBehavior<StuckMonitor.Command> {
             String[] parts = key.split("\\|", 3);
             if (parts[0].equals("stuck")) {
                 w.metrics().transfersStuck.labelValues(parts[1], parts[2]).set(0);
+            } else if (parts[0].equals("underpaid")) {
+                w.metrics().transfersUnderpaid.labelValues(parts[1]).set(0);
             } else {
                 w.metrics().transfersOpenByAge.labelValues(parts[1], parts[2]).set(0);
             }
@@ -148,6 +159,10 @@ public final class StuckMonitor extends AbstractBehavior<StuckMonitor.Command> {
             String[] parts = key.split("\\|", 2);
             w.metrics().transfersOpenByAge.labelValues(parts[0], parts[1]).set(n);
             labelled.add("age|" + key);
+        });
+        underpaidGauge.forEach((route, n) -> {
+            w.metrics().transfersUnderpaid.labelValues(route).set(n);
+            labelled.add("underpaid|" + route + "|");
         });
         stuck.sort(Comparator.comparing(Transfer::createdAt));
         board.stuck.set(List.copyOf(stuck));

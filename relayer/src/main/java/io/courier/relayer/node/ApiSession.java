@@ -29,6 +29,11 @@ final class ApiSession {
                 .transfers();
     }
 
+    /** The payment reads of {@code GET /v1/transfers/{id}} (issue 11) over the API's session. Blocks (preparing). */
+    static io.courier.finality.store.GasPaymentStore payments(CqlSession session, String keyspace) {
+        return CassandraStores.prepare(session, keyspace).payments();
+    }
+
     /** The attestation reads of the self-relay route over the API's session. Blocks (preparing). */
     static io.courier.finality.store.AttestationStore attestations(CqlSession session, String keyspace) {
         return CassandraStores.prepare(session, keyspace).attestations();

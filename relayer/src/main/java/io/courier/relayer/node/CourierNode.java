@@ -26,6 +26,8 @@ import io.courier.relayer.api.ReadinessProbe;
 import io.courier.relayer.api.StatusApi;
 import io.courier.relayer.api.StoreTransferQueries;
 import io.courier.relayer.api.TransferRoutes;
+import io.courier.relayer.watch.OracleQuotes;
+import io.courier.relayer.watch.Payments;
 import io.courier.relayer.attest.Attester;
 import io.courier.relayer.signing.ValidatorKeys;
 import io.courier.relayer.config.NodeConfig;
@@ -188,6 +190,9 @@ public final class CourierNode implements AutoCloseable {
         StuckMonitor.Board stuckBoard = new StuckMonitor.Board();
         PriceWatcher.Board priceBoard = new PriceWatcher.Board();
         HaltedChains halted = new HaltedChains();
+        // issue 11: each route's payment policy against the quotes of the node's own oracle
+        Payments payments = Payments.of(stores.payments(), config.payment(), new OracleQuotes(priceBoard, config.oracle().quotes(),
+                clients, config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId, ChainSettings::gateway)), clock));
         NodeGuardian.Blueprint blueprint = new NodeGuardian.Blueprint(
                 config.chains(),
                 submitters -> new Attester.Wiring(keys, stores.transfers(), stores.attestations(), gateways, submitters,
@@ -200,13 +205,17 @@ public final class CourierNode implements AutoCloseable {
                         new LogScanner(clients.get(chain.chainId()), LogRangePlanner.startingAt(chain.maxLogRange())),
                         new MessageSentDecoder(chain.chainId(), chain.gateway().toHex()), stores.transfers(), stores.cursors(),
                         chainIds.stream().filter(id -> id != chain.chainId()).collect(Collectors.toSet()),
-                        board, clock, metrics, tracing, attester, halted, witnesses.get(chain.chainId())),
+                        board, clock, metrics, tracing, attester, halted, witnesses.get(chain.chainId()), payments),
                 new StuckMonitor.Wiring(List.copyOf(chainIds), stores.transfers(),
                         new StuckRule(config.monitor().slaByRoute(), config.monitor().defaultSla()), config.monitor().interval(),
                         config.monitor().lookbackDays(), config.monitor().maxPerDestination(), metrics, clock),
                 stuckBoard,
                 OracleWiring.prices(config.oracle(), clients, metrics, clock), priceBoard, keys.size());
         ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(blueprint), "courier");
+        // the GasOracle updater is a role of its own (its own key), beside the guardian's relay pipeline
+        OracleWiring.updater(config.oracle(), clients, priceBoard, metrics, clock).ifPresent(updater ->
+                system.systemActorOf(io.courier.relayer.price.GasOracleUpdater.create(updater), "gas-oracle-updater",
+                        org.apache.pekko.actor.typed.Props.empty()));
         opened.push(() -> {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -234,6 +243,9 @@ public final class CourierNode implements AutoCloseable {
                     .withHttpSettings(new StatusApi.HttpSettings(config.api().http().corsAllowedOrigins(),
                             config.api().http().maxRequestBytes(), config.api().http().requestTimeout()))
                     .withQuotes(priceBoard, config.oracle().quotes(), clock)
+                    .withPayments(new io.courier.relayer.api.TransferPayments(ApiSession.payments(apiSession,
+                            config.cassandra().keyspace()), config.payment(),
+                            config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId, ChainSettings::gateway))))
                     .withAttestations(ApiSession.attestations(apiSession, config.cassandra().keyspace()), keys,
                             config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId, ChainSettings::gateway)))
                     .withEventSettings(new TransferRoutes.EventSettings(TransferRoutes.EventSettings.DEFAULT.poll(),

@@ -45,6 +45,21 @@ final class OracleWiring {
         return new PriceWatcher.Wiring(assets, oracle.pollInterval(), oracle.sourceTimeout(), metrics, clock);
     }
 
+    /** The GasOracle updater's wiring, when {@code courier.oracle.updater} is enabled: one target per configured contract. */
+    static java.util.Optional<io.courier.relayer.price.GasOracleUpdater.Wiring> updater(OracleSettings oracle, Map<Long, ChainClient> clients,
+            io.courier.relayer.status.OraclePrices prices, CourierMetrics metrics, Clock clock) {
+        OracleSettings.UpdaterSettings u = oracle.updater();
+        if (!u.enabled()) {
+            return java.util.Optional.empty();
+        }
+        List<io.courier.relayer.price.GasOracleUpdater.Target> targets = new ArrayList<>();
+        u.gasOracles().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> targets.add(
+                new io.courier.relayer.price.GasOracleUpdater.Target(e.getKey(), clients.get(e.getKey()), e.getValue())));
+        return java.util.Optional.of(new io.courier.relayer.price.GasOracleUpdater.Wiring(targets,
+                org.web3j.crypto.Credentials.create(u.key().orElseThrow().hex()), oracle.quotes(), prices, u.policy(), u.interval(),
+                u.timeout(), u.maxGasLimit(), metrics, clock));
+    }
+
     private static PriceSource source(String asset, SourceSettings source, Map<Long, ChainClient> clients, HttpClient http,
                                       Clock clock) {
         if (source instanceof SourceSettings.Static s) {

@@ -431,20 +431,12 @@ public final class Submitter {
                 (loaded, e) -> e != null ? new StepFailed(Step.LOAD_NONCE, e) : loaded);
     }
 
-    /** {@code validatorSet()}'s answer: ABI {@code bytes} holding threshold (1 byte) ‖ validators (20 bytes each). */
+    /** {@code validatorSet()}'s answer: ABI {@code bytes} holding the packed set ({@link GatewayCalldata.ValidatorSet#fromPacked}). */
     static GatewayCalldata.ValidatorSet validatorSet(String abiHex) {
-        byte[] abi = Numeric.hexStringToByteArray(abiHex);
-        int offset = new BigInteger(1, java.util.Arrays.copyOfRange(abi, 0, 32)).intValueExact();
-        int length = new BigInteger(1, java.util.Arrays.copyOfRange(abi, offset, offset + 32)).intValueExact();
-        byte[] packed = java.util.Arrays.copyOfRange(abi, offset + 32, offset + 32 + length);
-        if (packed.length < 21 || (packed.length - 1) % 20 != 0) {
-            throw new IllegalStateException("the gateway's validatorSet() is " + packed.length + " bytes, not threshold + 20 per validator");
-        }
-        List<String> validators = new ArrayList<>();
-        for (int i = 1; i < packed.length; i += 20) {
-            validators.add(Numeric.toHexString(java.util.Arrays.copyOfRange(packed, i, i + 20)));
-        }
-        return new GatewayCalldata.ValidatorSet(packed[0] & 0xff, validators);
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        List<org.web3j.abi.datatypes.Type> out = org.web3j.abi.FunctionReturnDecoder.decode(abiHex,
+                org.web3j.abi.Utils.convert(List.of(new org.web3j.abi.TypeReference<org.web3j.abi.datatypes.DynamicBytes>() {})));
+        return GatewayCalldata.ValidatorSet.fromPacked(((org.web3j.abi.datatypes.DynamicBytes) out.get(0)).getValue());
     }
 
     // ── running ──────────────────────────────────────────────────────────────────────────────────────
@@ -477,6 +469,7 @@ public final class Submitter {
         private final Set<MessageId> alone = new HashSet<>();
         /** Transactions of this signer that carry several messages, by hash: how many (a reverted one is re-planned, not FAILED). */
         private final Map<TxHash, Integer> batches = new HashMap<>();
+        private final BatchPreparation batching;
         /** This incarnation's transactions by nonce, with their fee-bump replacements: receipts are asked of all. */
         private final Map<Long, NonceAttempts> attempts = new HashMap<>();
         /** The signer's balance was below the chain's floor at the last read: nothing new is signed. */
@@ -498,6 +491,7 @@ public final class Submitter {
             this.nonces = new NonceAllocator(loaded.plan().firstFree());
             this.handlerGasLimit = loaded.handlerGasLimit();
             this.validatorSet = loaded.validatorSet();
+            this.batching = new BatchPreparation(w, signer, env::price);
             getContext().getLog().info("submitter {} ({}): signer {} starts at nonce {}{}", w.chainName(), w.chainId(), signer,
                     loaded.plan().firstFree(), loaded.plan().steps().isEmpty() ? "" : "; unmined before it: " + describe(loaded.plan()));
             applyNoncePlan(loaded.plan());
@@ -766,7 +760,7 @@ public final class Submitter {
                 preparing.addAll(ids);
                 preparingBatchIds += ids.size();
                 planning = true;
-                getContext().pipeToSelf(env.within(batches().load(ids), "loading " + ids.size() + " ready messages"),
+                getContext().pipeToSelf(env.within(batching.load(ids), "loading " + ids.size() + " ready messages"),
                         (l, e) -> new Loaded(e != null ? new BatchPreparation.Loaded(List.of(),
                                 ids.stream().map(id -> new BatchPreparation.Refusal(id, rootMessage(e))).toList()) : l));
                 return;
@@ -782,10 +776,6 @@ public final class Submitter {
             preparing.add(id);
             getContext().pipeToSelf(env.within(prepare(id, Optional.empty()), "preparing " + id),
                     (p, e) -> e != null ? new PrepareFailed(id, rootMessage(e)) : p);
-        }
-
-        private BatchPreparation batches() {
-            return new BatchPreparation(w, signer, env::price);
         }
 
         private Behavior<Command> onLoaded(Loaded round) {
@@ -813,7 +803,7 @@ public final class Submitter {
                 } else {
                     preparingBatches++;
                     List<MessageId> ids = members.stream().map(r -> r.transfer().id()).toList();
-                    getContext().pipeToSelf(env.within(batches().prepare(d, members, set, gas), "preparing a " + d.path() + " of " + ids.size()),
+                    getContext().pipeToSelf(env.within(batching.prepare(d, members, set, gas), "preparing a " + d.path() + " of " + ids.size()),
                             (p, e) -> new BatchPrepared(e != null ? new BatchPreparation.Outcome.Postponed(ids, rootMessage(e)) : p));
                 }
             }

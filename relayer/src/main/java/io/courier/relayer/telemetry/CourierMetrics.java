@@ -51,6 +51,8 @@ public final class CourierMetrics {
     public final Counter submissions;
     public final Gauge transfersStuck;
     public final Gauge transfersOpenByAge;
+    /** Transfers held as UNDERPAID (waiting for their user's top-up, not for Courier), as of the monitor's last walk. */
+    public final Gauge transfersUnderpaid;
     public final Counter reorgs;
     public final Counter deepReorgs;
     public final Gauge chainHalted;
@@ -71,6 +73,10 @@ public final class CourierMetrics {
     public final Gauge oracleSources;
     /** The asset's configured min-sources: below it there is no price. */
     public final Gauge oracleMinSources;
+    /** Destinations' values the GasOracle updater wrote on a source chain, by {@code UpdateReason} label (deviation, heartbeat). */
+    public final Counter oracleUpdates;
+    /** Wei the GasOracle updater spent on gas on a chain (mined update transactions, reverted ones too). */
+    public final Counter oracleUpdateGasSpent;
     /** The {@link #transfers} series each destination set at its last sweep, as (state, route). */
     private final Map<Long, Set<List<String>>> openTransferSeries = new ConcurrentHashMap<>();
 
@@ -140,6 +146,9 @@ public final class CourierMetrics {
         transfersOpenByAge = Gauge.builder().name("courier_transfers_open_by_age")
                 .help("Open transfers by age bucket (lt_1h, 1h_6h, 6h_24h, 1d_7d, gt_7d)")
                 .labelNames("route", "age").register(registry);
+        transfersUnderpaid = Gauge.builder().name("courier_transfers_underpaid")
+                .help("Transfers held as UNDERPAID, waiting for a payForGas top-up by their user (never counted as stuck)")
+                .labelNames("route").register(registry);
         reorgs = Counter.builder().name("courier_reorgs_total")
                 .help("Reorgs seen by the watcher, by depth").labelNames("chain", "depth").register(registry);
         deepReorgs = Counter.builder().name("courier_deep_reorgs_total")
@@ -167,6 +176,22 @@ public final class CourierMetrics {
         oracleMinSources = Gauge.builder().name("courier_oracle_min_sources")
                 .help("The asset's configured min-sources: with fewer healthy sources there is no price and no quote")
                 .labelNames("asset").register(registry);
+        oracleUpdates = Counter.builder().name("courier_oracle_updates_total")
+                .help("Destinations' pricing inputs the GasOracle updater wrote to a source chain's GasOracle, by reason"
+                        + " (deviation: a value moved more than the threshold; heartbeat: the values grew old)")
+                .labelNames("chain", "reason").register(registry);
+        oracleUpdateGasSpent = Counter.builder().name("courier_oracle_update_gas_spent_wei_total")
+                .help("Wei the GasOracle updater spent on gas on the chain (its mined update transactions, reverted ones too)")
+                .labelNames("chain").register(registry);
+    }
+
+    /** A chain whose GasOracle the updater keeps priced: its series at 0 from the start, so the first update is an increase. */
+    public void declareOracleUpdater(long chainId) {
+        String chain = Long.toString(chainId);
+        for (io.courier.oracle.onchain.UpdateReason reason : io.courier.oracle.onchain.UpdateReason.values()) {
+            oracleUpdates.labelValues(chain, reason.label());
+        }
+        oracleUpdateGasSpent.labelValues(chain);
     }
 
     /**
@@ -259,6 +284,7 @@ public final class CourierMetrics {
                 for (StuckRule.AgeBucket age : StuckRule.AgeBucket.values()) {
                     transfersOpenByAge.labelValues(route, age.label()).set(0);
                 }
+                transfersUnderpaid.labelValues(route).set(0);
             }
         });
     }

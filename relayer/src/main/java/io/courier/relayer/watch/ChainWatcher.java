@@ -36,7 +36,16 @@ import io.courier.relayer.status.ChainStatusBoard;
 import io.courier.relayer.status.HaltedChains;
 import io.courier.relayer.telemetry.CourierMetrics;
 import io.courier.relayer.telemetry.TransferTracing;
+import io.courier.payment.Charge;
+import io.courier.payment.GasPaidDecoder;
+import io.courier.payment.GasPayment;
+import io.courier.payment.PaymentAccount;
+import io.courier.payment.PaymentMode;
+import io.courier.payment.PaymentVerdict;
+import io.courier.payment.Requirement;
+import io.courier.payment.RoutePayment;
 import io.opentelemetry.api.common.Attributes;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,6 +81,14 @@ import org.slf4j.LoggerFactory;
  *       block whose hash is still canonical finalizes them; otherwise the transaction was re-included (relocate)
  *       or is gone (REORGED: never attested, never delivered).</li>
  * </ol>
+ *
+ * <p><b>Payments</b> (issue 11, {@link Payments}): the scan also records the gateway's {@code GasPaid} logs, as pending.
+ * At settlement a pending payment whose block is final and still canonical counts (it is confirmed), one whose block
+ * left the chain is discarded; then each message about to be finalized is judged by its route's policy against the
+ * quote: paid enough (or a sponsored route) → FINALIZED; too little → UNDERPAID, with the charge recorded for the API;
+ * no quote on a required route → it stays SENT and waits, never delivered free. A confirmed top-up that covers an
+ * UNDERPAID message's charge moves it to FINALIZED and on to the attester. A pending payment's row goes only after
+ * all that is written, so a crash in between redoes it (every step is idempotent).
  *
  * <p><b>Phases</b>, each its own behaviour: {@link #loading} reads the cursor and checks its blocks against the
  * chain; {@link #running} polls; {@link #halted} (a reorg deeper than finality) goes on scanning, finalizes
@@ -111,7 +128,17 @@ public final class ChainWatcher {
     public record Wiring(ChainClient client, LogScanner scanner, MessageSentDecoder decoder, TransferStore transfers,
                          CursorStore cursors, Set<Long> destinations, ChainStatusBoard board, Clock clock,
                          CourierMetrics metrics, TransferTracing tracing, AttestRequests attester,
-                         HaltedChains halted, SourceWitnesses witnesses) {}
+                         HaltedChains halted, SourceWitnesses witnesses, Payments payments) {
+
+        /** Without payments ({@link Payments#OFF}): every final message goes on, no {@code GasPaid} log is read. */
+        public Wiring(ChainClient client, LogScanner scanner, MessageSentDecoder decoder, TransferStore transfers,
+                      CursorStore cursors, Set<Long> destinations, ChainStatusBoard board, Clock clock,
+                      CourierMetrics metrics, TransferTracing tracing, AttestRequests attester,
+                      HaltedChains halted, SourceWitnesses witnesses) {
+            this(client, scanner, decoder, transfers, cursors, destinations, board, clock, metrics, tracing, attester, halted,
+                    witnesses, Payments.OFF);
+        }
+    }
 
     public static Behavior<Command> create(ChainSettings chain, Wiring wiring) {
         Behavior<Command> behavior = Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
@@ -172,7 +199,7 @@ public final class ChainWatcher {
     private record Start(long lastScanned, long finalizedHeight, Optional<String> haltedFor) {}
 
     /** The waiting transfers read by a scan, and the canonical header of each block among them that may be final. */
-    private record Survey(List<UnfinalizedTransfer> rows, Map<Long, Optional<BlockHeader>> blocks) {}
+    private record Survey(List<UnfinalizedTransfer> rows, List<GasPayment> payments, Map<Long, Optional<BlockHeader>> blocks) {}
 
     /**
      * What a cycle's first stage found and did.
@@ -199,10 +226,29 @@ public final class ChainWatcher {
 
     private record NotVouchedFor(Unconfirmed unconfirmed) implements Finalizing {}
 
+    /** Final, but paid too little: held as UNDERPAID ({@code outcome} of the SENT → UNDERPAID write). */
+    private record Held(TransitionOutcome outcome, PaymentVerdict.Underpaid verdict) implements Finalizing {}
+
+    /** Final, on a required route, but the oracle cannot quote: it stays SENT and is judged again next cycle. */
+    private record Unpriced(UnfinalizedTransfer row, String reason) implements Finalizing {}
+
+    /** An UNDERPAID transfer a top-up moved to FINALIZED. */
+    private record ToppedUp(Transfer transfer, BigInteger paid) {}
+
+    /** The transfers about to be finalized as read, and those too few endpoints vouched for. */
+    private record Vouching(Map<MessageId, Transfer> found, Map<MessageId, Unconfirmed> unconfirmed) {}
+
     /** What a cycle's settlement wrote. */
     private record Settlement(List<Transfer> finalized, List<Reorged> reorged, long lowestRelocation,
                               int confirmationsWritten, List<ConfirmationFailure> confirmationFailures,
-                              List<Unconfirmed> unconfirmed) {}
+                              List<Unconfirmed> unconfirmed, List<Held> held, List<Unpriced> unpriced,
+                              List<ToppedUp> toppedUp, long lowestPendingPayment) {
+
+        Settlement withPayments(List<ToppedUp> toppedUp, long lowestPendingPayment) {
+            return new Settlement(finalized, reorged, lowestRelocation, confirmationsWritten, confirmationFailures, unconfirmed,
+                    held, unpriced, toppedUp, lowestPendingPayment);
+        }
+    }
 
     /** What became of a transfer whose block left the chain. */
     private sealed interface Gone {}
@@ -223,6 +269,7 @@ public final class ChainWatcher {
     private long attempts; // numbers load attempts and cycles, so a late answer of an abandoned one is recognized
     private Optional<String> quorumShortfall = Optional.empty(); // for the status page; set by each settlement
     private Instant quorumWarnedAt = Instant.EPOCH; // the shortfall is logged at most once per QUORUM_LOG_INTERVAL
+    private Instant unpricedWarnedAt = Instant.EPOCH; // messages waiting for a quote: logged at most once per interval too
 
     private ChainWatcher(ActorContext<Command> ctx, TimerScheduler<Command> timers, ChainSettings chain, Wiring wiring) {
         ctx.setLoggerName(ChainWatcher.class); // detected from the stack, the name can come out as ActorCell (kept at WARN)
@@ -381,7 +428,8 @@ public final class ChainWatcher {
         // noted before the first FINALIZED write, so even if this cycle fails half way, a reorg replacing these
         // blocks halts the chain
         Progress acting = p.actingOn(plan.highestFinal());
-        ctx.pipeToSelf(settle(plan, w.clock().instant()), (settlement, error) -> new Settled(attempt, settlement, error));
+        ctx.pipeToSelf(settle(plan, survey, finalizedHeight, s.scannedTo(), w.clock().instant()),
+                (settlement, error) -> new Settled(attempt, settlement, error));
         return settling(acting, attempt, s, plan);
     }
 
@@ -406,6 +454,30 @@ public final class ChainWatcher {
                 w.attester().attest(t);
             }
         }
+        for (ToppedUp up : r.toppedUp()) {
+            Transfer t = up.transfer();
+            t.stageTime(TransferStatus.UNDERPAID).ifPresent(since ->
+                    w.tracing().stage(t.id().toHex(), t.route(), "payment.wait", since, now, Attributes.empty(), true));
+            ctx.getLog().info("chain {}: transfer {} topped up to {} wei: FINALIZED, on to attestation", label, t.id(), up.paid());
+            if (!halted) {
+                w.attester().attest(t);
+            }
+        }
+        for (Held held : r.held()) {
+            if (held.outcome() instanceof TransitionOutcome.Applied a) {
+                Transfer t = a.updated();
+                w.tracing().stage(t.id().toHex(), t.route(), "finality.wait", t.createdAt(), now, Attributes.empty(), true);
+                ctx.getLog().info("chain {}: transfer {} UNDERPAID: paid {} wei, quote {} wei, {} wei missing; anyone may top it up "
+                        + "with payForGas({}) on gateway {} of chain {}", label, t.id(), held.verdict().paid(),
+                        held.verdict().required(), held.verdict().missing(), t.id(), chain.gateway(), chain.chainId());
+            }
+        }
+        if (!r.unpriced().isEmpty() && !now.isBefore(unpricedWarnedAt.plus(QUORUM_LOG_INTERVAL))) {
+            unpricedWarnedAt = now;
+            Unpriced first = r.unpriced().get(0);
+            ctx.getLog().warn("chain {} ({}): {} final transfer(s) on required routes wait for a quote, none delivered unpaid; "
+                    + "e.g. {}: {}", label, chain.chainId(), r.unpriced().size(), first.row().id(), first.reason());
+        }
         for (Reorged gone : r.reorged()) {
             Transfer t = gone.after();
             w.tracing().stage(t.id().toHex(), t.route(), "finality.wait", t.createdAt(), now, Attributes.empty(), false);
@@ -425,7 +497,9 @@ public final class ChainWatcher {
         long lowestUnconfirmed = noteUnconfirmed(r.unconfirmed(), now);
         // a failed count keeps the mark where it was, so the next cycle writes the counts again, new head or not
         long confirmationsAt = r.confirmationFailures().isEmpty() ? s.head().number() : p.confirmationsAt();
-        long waitingFrom = Math.min(Math.min(plan.stillWaitingFrom(), r.lowestRelocation()), lowestUnconfirmed);
+        long lowestUnpriced = r.unpriced().stream().mapToLong(u -> u.row().blockNumber()).min().orElse(Long.MAX_VALUE);
+        long waitingFrom = Math.min(Math.min(Math.min(plan.stillWaitingFrom(), r.lowestRelocation()), lowestUnconfirmed),
+                Math.min(lowestUnpriced, r.lowestPendingPayment()));
         return cycleDone(p.settled(waitingFrom, confirmationsAt), s);
     }
 
@@ -586,20 +660,25 @@ public final class ChainWatcher {
      * cycle (which may have written below it).
      */
     private CompletionStage<Survey> survey(long readFrom, long scannedTo, long finalizedHeight) {
-        return w.transfers().unfinalized(chain.chainId(), readFrom).thenCompose(rows -> {
+        // pending payments are read from the same mark: the settlement keeps it at or below the lowest one left pending
+        CompletionStage<List<GasPayment>> pending = w.payments().store()
+                .map(store -> store.pending(chain.chainId(), readFrom))
+                .orElseGet(() -> CompletableFuture.completedFuture(List.of()));
+        return w.transfers().unfinalized(chain.chainId(), readFrom).thenCombine(pending, (rows, payments) -> {
             Map<Long, CompletableFuture<Optional<BlockHeader>>> fetches = new LinkedHashMap<>();
-            for (UnfinalizedTransfer row : rows) {
-                long block = row.blockNumber();
+            java.util.stream.LongStream blocks = java.util.stream.LongStream.concat(
+                    rows.stream().mapToLong(UnfinalizedTransfer::blockNumber), payments.stream().mapToLong(GasPayment::blockNumber));
+            blocks.forEach(block -> {
                 if (block <= scannedTo && block <= finalizedHeight && !fetches.containsKey(block)) {
                     fetches.put(block, w.client().blockByNumber(block).toCompletableFuture());
                 }
-            }
-            return CompletableFuture.allOf(fetches.values().toArray(CompletableFuture[]::new)).thenApply(x -> {
-                Map<Long, Optional<BlockHeader>> blocks = new LinkedHashMap<>();
-                fetches.forEach((block, fetch) -> blocks.put(block, fetch.join()));
-                return new Survey(rows, blocks);
             });
-        });
+            return CompletableFuture.allOf(fetches.values().toArray(CompletableFuture[]::new)).thenApply(x -> {
+                Map<Long, Optional<BlockHeader>> headers = new LinkedHashMap<>();
+                fetches.forEach((block, fetch) -> headers.put(block, fetch.join()));
+                return new Survey(rows, payments, headers);
+            });
+        }).thenCompose(f -> f);
     }
 
     /** While halted: an operator may have resumed the chain through another node or the CLI (in Cassandra). */
@@ -611,15 +690,117 @@ public final class ChainWatcher {
      * Executes a finality plan: FINALIZED transitions, orphaned transfers relocated or REORGED, confirmation
      * counts. A failed count does not fail the cycle (it is progress for the API); it is reported and retried.
      */
-    private CompletionStage<Settlement> settle(FinalityPlan plan, Instant now) {
+    private CompletionStage<Settlement> settle(FinalityPlan plan, Survey survey, long finalizedHeight, long scannedTo,
+                                               Instant now) {
+        // payments whose block is final: counted when the block is still canonical, dropped when it left the chain; the
+        // rest stay pending. Counted before any message is judged, so a payment in the message's own block counts.
+        List<GasPayment> confirmed = new ArrayList<>();
+        List<GasPayment> orphaned = new ArrayList<>();
+        long lowestPending = Long.MAX_VALUE;
+        for (GasPayment p : survey.payments()) {
+            Optional<BlockHeader> canonical = p.blockNumber() <= scannedTo && p.blockNumber() <= finalizedHeight
+                    ? survey.blocks().getOrDefault(p.blockNumber(), Optional.empty()) : Optional.empty();
+            if (canonical.isEmpty()) {
+                lowestPending = Math.min(lowestPending, p.blockNumber()); // not final yet (or its block not fetched)
+            } else if (canonical.get().hash().equals(p.blockHash())) {
+                confirmed.add(p);
+            } else {
+                orphaned.add(p);
+            }
+        }
+        long stillPending = lowestPending;
+        CompletionStage<Void> counted = all(confirmed.stream().map(p -> w.payments().store().orElseThrow().confirm(p)).toList());
+        return counted.thenCompose(x -> finalize(plan, now))
+                .thenCompose(settlement -> topUps(confirmed, now).thenApply(up -> settlement.withPayments(up, stillPending)))
+                // out of the pending index last: a crash before this point redoes every step above (all idempotent)
+                .thenCompose(settlement -> {
+                    List<GasPayment> done = new ArrayList<>(confirmed);
+                    done.addAll(orphaned);
+                    return all(done.stream().map(p -> w.payments().store().orElseThrow().discard(p)).toList())
+                            .thenApply(x -> settlement);
+                });
+    }
+
+    private static CompletionStage<Void> all(List<? extends CompletionStage<?>> stages) {
+        return CompletableFuture.allOf(stages.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * UNDERPAID transfers among those a newly counted payment was for: moved to FINALIZED once their payments on this chain
+     * cover the charge fixed at finality.
+     */
+    private CompletionStage<List<ToppedUp>> topUps(List<GasPayment> confirmed, Instant now) {
+        List<CompletableFuture<Optional<ToppedUp>>> checks = confirmed.stream().map(GasPayment::id).distinct()
+                .map(id -> w.transfers().find(id).thenCompose(found -> {
+                    if (found.isEmpty() || found.get().status() != TransferStatus.UNDERPAID) {
+                        return CompletableFuture.completedFuture(Optional.<ToppedUp>empty());
+                    }
+                    Transfer t = found.get();
+                    return w.payments().store().orElseThrow().account(id).thenCompose(account -> {
+                        BigInteger paid = account.paidOn(t.message().srcChainId());
+                        boolean covered = account.charge().map(c -> c.coveredBy(paid)).orElse(false);
+                        if (!covered) {
+                            log.info("chain {}: transfer {} UNDERPAID: a payment counted, {} wei paid in all, {} wei still missing",
+                                    label, id, paid, account.charge().map(c -> c.missing(paid).toString()).orElse("?"));
+                            return CompletableFuture.completedFuture(Optional.<ToppedUp>empty());
+                        }
+                        return TransferTracing.inTransfer(id.toHex(), () -> w.transfers().transition(id, TransferStatus.UNDERPAID,
+                                new TransferEvent.TopUpSeen(paid), now)).thenApply(o -> o instanceof TransitionOutcome.Applied a
+                                ? Optional.of(new ToppedUp(a.updated(), paid)) : Optional.<ToppedUp>empty());
+                    });
+                }).toCompletableFuture()).toList();
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+                .thenApply(x -> checks.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList());
+    }
+
+    /**
+     * How a transfer final by height and vouched for leaves SENT: without payments, FINALIZED; with them, by its route's
+     * policy against the quote — FINALIZED, UNDERPAID (its charge recorded first, for the API), or not at all while a
+     * required route has no quote.
+     */
+    private CompletionStage<Finalizing> judged(FinalityPlan.Finalize f, Optional<Transfer> found, Instant now) {
+        MessageId id = f.row().id();
+        if (!w.payments().enabled() || found.isEmpty()) {
+            return w.transfers().transition(id, TransferStatus.SENT, new TransferEvent.Finalized(f.seen()), now)
+                    .thenApply(outcome -> (Finalizing) new Written(outcome));
+        }
+        Transfer t = found.get();
+        long from = t.message().srcChainId();
+        long to = t.message().dstChainId();
+        RoutePayment rule = w.payments().policy().forRoute(from, to);
+        CompletionStage<Requirement> requirement = rule.mode() == PaymentMode.SPONSORED
+                ? CompletableFuture.completedFuture(new Requirement.Quoted(BigInteger.ZERO, 0))
+                : w.payments().quotes().requirement(from, to);
+        var store = w.payments().store().orElseThrow();
+        return store.account(id).thenCombine(requirement, (account, req) -> new Object[] {account, req}).thenCompose(pair -> {
+            PaymentAccount account = (PaymentAccount) pair[0];
+            Requirement req = (Requirement) pair[1];
+            PaymentVerdict verdict = w.payments().policy().judge(from, to, account.paidOn(from), req);
+            if (verdict instanceof PaymentVerdict.NoQuote none) {
+                return CompletableFuture.completedFuture((Finalizing) new Unpriced(f.row(), none.reason()));
+            }
+            Charge charge = req instanceof Requirement.Quoted q && rule.mode() == PaymentMode.REQUIRED
+                    ? new Charge(PaymentMode.REQUIRED, q.fee(), rule.threshold(q.fee()), q.gasLimit(), now)
+                    : Charge.sponsored(now);
+            CompletionStage<Void> charged = store.charge(id, charge);
+            if (verdict instanceof PaymentVerdict.Underpaid under) {
+                return charged.thenCompose(x -> TransferTracing.inTransfer(id.toHex(), () -> w.transfers().transition(id,
+                        TransferStatus.SENT, new TransferEvent.Underpaid(under.paid(), under.required()), now)))
+                        .thenApply(outcome -> (Finalizing) new Held(outcome, under));
+            }
+            return charged.thenCompose(x -> w.transfers().transition(id, TransferStatus.SENT, new TransferEvent.Finalized(f.seen()), now))
+                    .thenApply(outcome -> (Finalizing) new Written(outcome));
+        });
+    }
+
+    private CompletionStage<Settlement> finalize(FinalityPlan plan, Instant now) {
         // one question per endpoint and distinct receipt or block, for every transfer final by height
-        CompletableFuture<Map<MessageId, Unconfirmed>> vouching = unvouched(plan.toFinalize()).toCompletableFuture();
+        CompletableFuture<Vouching> vouching = unvouched(plan.toFinalize()).toCompletableFuture();
         List<CompletableFuture<Finalizing>> finalized = new ArrayList<>();
         for (FinalityPlan.Finalize f : plan.toFinalize()) {
-            finalized.add(vouching.thenCompose(unconfirmed -> unconfirmed.containsKey(f.row().id())
-                    ? CompletableFuture.<Finalizing>completedFuture(new NotVouchedFor(unconfirmed.get(f.row().id())))
-                    : w.transfers().transition(f.row().id(), TransferStatus.SENT, new TransferEvent.Finalized(f.seen()), now)
-                            .thenApply(outcome -> (Finalizing) new Written(outcome))));
+            finalized.add(vouching.thenCompose(v -> v.unconfirmed().containsKey(f.row().id())
+                    ? CompletableFuture.<Finalizing>completedFuture(new NotVouchedFor(v.unconfirmed().get(f.row().id())))
+                    : judged(f, Optional.ofNullable(v.found().get(f.row().id())), now)));
         }
         List<CompletableFuture<Gone>> gone = new ArrayList<>();
         for (FinalityPlan.Orphaned o : plan.orphaned()) {
@@ -647,6 +828,10 @@ public final class ChainWatcher {
                     .flatMap(o -> o instanceof NotVouchedFor n ? java.util.stream.Stream.of(n.unconfirmed())
                             : java.util.stream.Stream.empty())
                     .toList();
+            List<Held> held = finalized.stream().map(CompletableFuture::join)
+                    .flatMap(o -> o instanceof Held h ? java.util.stream.Stream.of(h) : java.util.stream.Stream.empty()).toList();
+            List<Unpriced> unpriced = finalized.stream().map(CompletableFuture::join)
+                    .flatMap(o -> o instanceof Unpriced u ? java.util.stream.Stream.of(u) : java.util.stream.Stream.empty()).toList();
             List<Reorged> reorged = new ArrayList<>();
             long lowestRelocation = Long.MAX_VALUE;
             for (CompletableFuture<Gone> g : gone) {
@@ -658,7 +843,8 @@ public final class ChainWatcher {
                 }
             }
             List<ConfirmationFailure> failures = counted.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
-            return new Settlement(applied, reorged, lowestRelocation, counted.size() - failures.size(), failures, unconfirmed);
+            return new Settlement(applied, reorged, lowestRelocation, counted.size() - failures.size(), failures, unconfirmed,
+                    held, unpriced, List.of(), Long.MAX_VALUE);
         });
     }
 
@@ -666,14 +852,17 @@ public final class ChainWatcher {
      * Asks the chain's endpoints about the transfers about to become FINALIZED; those too few vouch for, by id. A
      * transfer gone from the store is left out (its transition then finds nothing to do).
      */
-    private CompletionStage<Map<MessageId, Unconfirmed>> unvouched(List<FinalityPlan.Finalize> toFinalize) {
+    private CompletionStage<Vouching> unvouched(List<FinalityPlan.Finalize> toFinalize) {
         if (toFinalize.isEmpty()) {
-            return CompletableFuture.completedFuture(Map.of());
+            return CompletableFuture.completedFuture(new Vouching(Map.of(), Map.of()));
         }
         List<CompletableFuture<Optional<Transfer>>> reads = toFinalize.stream()
                 .map(f -> w.transfers().find(f.row().id()).toCompletableFuture()).toList();
+        Map<MessageId, Transfer> found = new java.util.concurrent.ConcurrentHashMap<>();
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenCompose(x -> {
-            List<SourceWitnesses.Claim> claims = reads.stream().map(CompletableFuture::join).flatMap(Optional::stream)
+            List<Transfer> transfers = reads.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
+            transfers.forEach(t -> found.put(t.id(), t));
+            List<SourceWitnesses.Claim> claims = transfers.stream()
                     .map(t -> new SourceWitnesses.Claim(t.message(), t.source())).toList();
             return w.witnesses().corroborate(claims);
         }).thenApply(verdicts -> {
@@ -684,7 +873,7 @@ public final class ChainWatcher {
                     unconfirmed.put(f.row().id(), new Unconfirmed(f.row(), c));
                 }
             }
-            return unconfirmed;
+            return new Vouching(Map.copyOf(found), unconfirmed);
         });
     }
 
@@ -819,19 +1008,50 @@ public final class ChainWatcher {
     }
 
     private CompletionStage<Integer> scanAndRecord(long from, long to) {
-        return w.scanner().scan(chain.gateway(), List.of(GatewayEvents.MESSAGE_SENT_TOPIC), from, to).thenCompose(logs -> {
-            List<Transfer> accepted = logs.stream().map(this::accept).flatMap(Optional::stream).toList();
-            return signers(accepted).thenCompose(signers -> {
-                List<CompletableFuture<Boolean>> writes = new ArrayList<>();
-                for (Transfer t : accepted) {
-                    java.util.Set<Address> addresses = new java.util.LinkedHashSet<>(List.of(Address.fromHex(t.message().sender()),
-                            Address.fromHex(t.message().recipient())));
-                    Optional.ofNullable(signers.get(t.source().txHash())).ifPresent(addresses::add);
-                    writes.add(w.transfers().indexAddresses(t, addresses).thenCompose(x -> record(t)).toCompletableFuture());
-                }
-                return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-                        .thenApply(x -> (int) writes.stream().filter(CompletableFuture::join).count());
-            });
+        List<String> topics = w.payments().enabled()
+                ? List.of(GatewayEvents.MESSAGE_SENT_TOPIC, GatewayEvents.GAS_PAID_TOPIC) : List.of(GatewayEvents.MESSAGE_SENT_TOPIC);
+        return w.scanner().scan(chain.gateway(), topics, from, to).thenCompose(all -> {
+            List<ChainLog> logs = all.stream().filter(l -> !isGasPaid(l)).toList();
+            // payments are recorded (as pending) before the cursor moves past their block, like transfers
+            return observePayments(all.stream().filter(ChainWatcher::isGasPaid).toList())
+                    .thenCompose(x -> recordTransfers(logs));
+        });
+    }
+
+    private static boolean isGasPaid(ChainLog entry) {
+        return entry.topic0().map(GatewayEvents.GAS_PAID_TOPIC::equals).orElse(false);
+    }
+
+    private CompletionStage<Void> observePayments(List<ChainLog> logs) {
+        if (logs.isEmpty() || !w.payments().enabled()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (ChainLog entry : logs) {
+            Optional<GasPayment> payment = GasPaidDecoder.decode(entry, chain.gateway(), chain.chainId());
+            if (payment.isEmpty()) {
+                w.metrics().messagesRejected.labelValues(label, "bad_gas_paid").inc();
+                log.warn("chain {}: rejected GasPaid log in block {} tx {}: not a well-formed GasPaid(bytes32,uint256)", label,
+                        entry.blockNumber(), entry.txHash());
+                continue;
+            }
+            writes.add(w.payments().store().orElseThrow().observe(payment.get()).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+    }
+
+    private CompletionStage<Integer> recordTransfers(List<ChainLog> logs) {
+        List<Transfer> accepted = logs.stream().map(this::accept).flatMap(Optional::stream).toList();
+        return signers(accepted).thenCompose(signers -> {
+            List<CompletableFuture<Boolean>> writes = new ArrayList<>();
+            for (Transfer t : accepted) {
+                java.util.Set<Address> addresses = new java.util.LinkedHashSet<>(List.of(Address.fromHex(t.message().sender()),
+                        Address.fromHex(t.message().recipient())));
+                Optional.ofNullable(signers.get(t.source().txHash())).ifPresent(addresses::add);
+                writes.add(w.transfers().indexAddresses(t, addresses).thenCompose(x -> record(t)).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                    .thenApply(x -> (int) writes.stream().filter(CompletableFuture::join).count());
         });
     }
 

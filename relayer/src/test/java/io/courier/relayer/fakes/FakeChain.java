@@ -114,6 +114,16 @@ public final class FakeChain implements ChainClient {
         return m.id();
     }
 
+    /** Puts a {@code GasPaid(id, amount)} log of the gateway in block {@code number}, in a transaction of its own. */
+    public synchronized TxHash payForGas(long number, MessageId id, java.math.BigInteger amount) {
+        BlockHeader b = block(number);
+        List<ChainLog> inBlock = logsByBlock.computeIfAbsent(number, n -> new CopyOnWriteArrayList<>());
+        TxHash tx = TxHash.fromHex(String.format("0x%048x%08x%08x", 0xfeedL, number, inBlock.size() + 1000 * branch));
+        inBlock.add(new ChainLog(Address.fromHex(GATEWAY), List.of(io.courier.chain.GatewayEvents.GAS_PAID_TOPIC, id.toHex()),
+                String.format("0x%064x", amount), number, b.hash(), tx, inBlock.size(), false));
+        return tx;
+    }
+
     public long blockFetchesOf(long number) {
         return blockFetches.stream().filter(n -> n == number).count();
     }

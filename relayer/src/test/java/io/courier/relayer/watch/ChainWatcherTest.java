@@ -319,6 +319,123 @@ class ChainWatcherTest {
         assertThat(attested).extracting(Transfer::id).containsExactly(id);
     }
 
+    // ── payments (issue 11) ──────────────────────────────────────────────────────────────────────────────
+
+    private static final java.math.BigInteger QUOTE = java.math.BigInteger.valueOf(1_000_000);
+
+    @Test
+    void anUnpaidMessageIsHeldUnderpaidUntilAFinalTopUpThenHandedOverOnce() {
+        chain = new FakeChain(SRC, DST, 10);
+        MessageId id = chain.send(4, 0);
+        chain.payForGas(4, id, java.math.BigInteger.valueOf(400_000)); // paid with send, too little
+        watchPaying(requiredPolicy(), quoted());
+
+        runUntil("the transfer is held as UNDERPAID", () -> status(id) == TransferStatus.UNDERPAID);
+        assertThat(payments.charges.get(id).required()).isEqualTo(QUOTE);
+        assertThat(payments.account(id).toCompletableFuture().join().paid()).isEqualTo(java.math.BigInteger.valueOf(400_000));
+
+        // a top-up in a block that is not final yet does not count
+        chain.mine(11);
+        chain.payForGas(11, id, java.math.BigInteger.valueOf(600_000));
+        pollTimes(5);
+        assertThat(status(id)).isEqualTo(TransferStatus.UNDERPAID);
+        assertThat(attested).isEmpty();
+
+        chain.mine(20);
+        runUntil("the topped-up transfer is handed to the attester", () -> !attested.isEmpty());
+        pollTimes(5);
+        assertThat(attested).extracting(Transfer::id).containsExactly(id);
+        assertThat(status(id)).isEqualTo(TransferStatus.FINALIZED);
+        assertThat(payments.pending).as("nothing left pending once counted").isEmpty();
+    }
+
+    @Test
+    void aTopUpWhoseBlockLeftTheChainBeforeFinalityNeverCounts() {
+        chain = new FakeChain(SRC, DST, 10);
+        MessageId id = chain.send(4, 0);
+        watchPaying(requiredPolicy(), quoted());
+        runUntil("the unpaid transfer is held as UNDERPAID", () -> status(id) == TransferStatus.UNDERPAID);
+
+        chain.mine(11);
+        chain.payForGas(11, id, QUOTE);
+        runUntil("the top-up is seen (pending)", () -> !payments.pending.isEmpty());
+        chain.reorg(11, 20); // the top-up's block is replaced by one without it
+
+        runUntil("the orphaned sighting is discarded", () -> payments.pending.isEmpty());
+        pollTimes(5);
+        assertThat(status(id)).isEqualTo(TransferStatus.UNDERPAID);
+        assertThat(payments.counted).isEmpty();
+        assertThat(attested).isEmpty();
+    }
+
+    @Test
+    void aMessagePaidInFullWithSendGoesOnAsBefore() {
+        chain = new FakeChain(SRC, DST, 10);
+        MessageId id = chain.send(4, 0);
+        chain.payForGas(4, id, QUOTE);
+        watchPaying(requiredPolicy(), quoted());
+
+        runUntil("the paid transfer is handed to the attester", () -> !attested.isEmpty());
+        assertThat(status(id)).isEqualTo(TransferStatus.FINALIZED);
+        assertThat(payments.charges.get(id).coveredBy(QUOTE)).isTrue();
+    }
+
+    @Test
+    void withoutAQuoteARequiredRouteWaitsAndNeverDeliversUnpaid() {
+        chain = new FakeChain(SRC, DST, 10);
+        MessageId id = chain.send(4, 0);
+        watchPaying(requiredPolicy(), (from, to) -> java.util.concurrent.CompletableFuture.completedFuture(
+                new io.courier.payment.Requirement.Unavailable("NO_PRICE: no price of ETH: 1 of 2 sources agree")));
+
+        runUntil("the transfer is asked about at finality", () -> transfers.unfinalizedFrom.size() > 3);
+        pollTimes(10);
+        assertThat(status(id)).isEqualTo(TransferStatus.SENT);
+        assertThat(attested).isEmpty();
+        assertThat(payments.charges).isEmpty();
+    }
+
+    @Test
+    void aSponsoredRouteDeliversAnUnpaidMessageWithoutAQuote() {
+        chain = new FakeChain(SRC, DST, 10);
+        MessageId id = chain.send(4, 0);
+        io.courier.payment.PaymentPolicy sponsored = new io.courier.payment.PaymentPolicy(
+                io.courier.payment.RoutePayment.required(java.math.BigDecimal.ZERO),
+                java.util.Map.of(io.courier.payment.PaymentPolicy.route(SRC, DST), io.courier.payment.RoutePayment.sponsored()));
+        watchPaying(sponsored, (from, to) -> {
+            throw new AssertionError("a sponsored route asks for no quote");
+        });
+
+        runUntil("the unpaid transfer is handed to the attester", () -> !attested.isEmpty());
+        assertThat(status(id)).isEqualTo(TransferStatus.FINALIZED);
+    }
+
+    private final InMemoryGasPayments payments = new InMemoryGasPayments();
+
+    private static io.courier.payment.PaymentPolicy requiredPolicy() {
+        return new io.courier.payment.PaymentPolicy(io.courier.payment.RoutePayment.required(java.math.BigDecimal.ZERO), java.util.Map.of());
+    }
+
+    private static Quotes quoted() {
+        return (from, to) -> java.util.concurrent.CompletableFuture.completedFuture(
+                new io.courier.payment.Requirement.Quoted(QUOTE, 200_000));
+    }
+
+    private TransferStatus status(MessageId id) {
+        return transfers.get(id).map(Transfer::status).orElse(null);
+    }
+
+    private void watchPaying(io.courier.payment.PaymentPolicy policy, Quotes quotes) {
+        ChainSettings settings = new ChainSettings("src", SRC, List.of(), Address.fromHex(FakeChain.GATEWAY), new FinalityPolicy.Confirmations(3),
+                1, POLL, 100, Duration.ofSeconds(5), 10, 10, null, null, 16, 1, null);
+        ChainWatcher.Wiring wiring = new ChainWatcher.Wiring(chain,
+                new LogScanner(chain, LogRangePlanner.startingAt(100)), new MessageSentDecoder(SRC, FakeChain.GATEWAY),
+                transfers, cursors, Set.of(DST), board, clock, new CourierMetrics(new PrometheusRegistry()),
+                new TransferTracing(OpenTelemetry.noop()), attested::add, halted,
+                new SourceWitnesses("src", List.of(new Witness("fake", chain)), 1, new MessageSentDecoder(SRC, FakeChain.GATEWAY)),
+                Payments.of(payments, policy, quotes));
+        kit.spawn(ChainWatcher.create(settings, wiring));
+    }
+
     // ── harness ──────────────────────────────────────────────────────────────────────────────────────────
 
     private void watch() {
