@@ -166,15 +166,56 @@ public sealed interface TransferEvent {
         }
     }
 
-    /** An authenticated operator ({@code by}) asked to try a failed transfer again. */
-    record RetryRequested(String by) implements TransferEvent {
+    /**
+     * An authenticated operator ({@code by}) asked to try a failed (or undeliverable) transfer again, because
+     * {@code reason} ({@code null} when none was given, as in the node's own tests).
+     */
+    record RetryRequested(String by, String reason) implements TransferEvent {
         public RetryRequested {
             requireText("by", by);
+            if (reason != null && reason.isBlank()) {
+                throw new IllegalArgumentException("reason must be null or text, got a blank one");
+            }
+        }
+
+        /** A retry with no reason given. */
+        public RetryRequested(String by) {
+            this(by, null);
         }
 
         @Override
         public String cause() {
-            return "retry requested by " + by;
+            return "retry requested by " + by + (reason == null ? "" : ": " + reason);
+        }
+    }
+
+    /** An authenticated operator ({@code by}) stopped work on the transfer, because {@code reason}. */
+    record Parked(String by, String reason) implements TransferEvent {
+        public Parked {
+            requireText("by", by);
+            requireText("reason", reason);
+        }
+
+        @Override
+        public String cause() {
+            return "parked by " + by + ": " + reason;
+        }
+    }
+
+    /**
+     * An authenticated operator ({@code by}) resumed work on a parked transfer, because {@code reason}: it goes back
+     * to {@code resumeIn}, the status it was parked from (read from its history by whoever asks).
+     */
+    record Unparked(String by, String reason, TransferStatus resumeIn) implements TransferEvent {
+        public Unparked {
+            requireText("by", by);
+            requireText("reason", reason);
+            Objects.requireNonNull(resumeIn, "resumeIn");
+        }
+
+        @Override
+        public String cause() {
+            return "unparked by " + by + " back to " + resumeIn + ": " + reason;
         }
     }
 

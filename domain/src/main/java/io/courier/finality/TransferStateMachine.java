@@ -4,6 +4,7 @@ import io.courier.finality.TransferEvent.Attested;
 import io.courier.finality.TransferEvent.Delivered;
 import io.courier.finality.TransferEvent.ExecutionFailed;
 import io.courier.finality.TransferEvent.Finalized;
+import io.courier.finality.TransferEvent.Parked;
 import io.courier.finality.TransferEvent.Relocated;
 import io.courier.finality.TransferEvent.Reorged;
 import io.courier.finality.TransferEvent.Replaced;
@@ -12,6 +13,7 @@ import io.courier.finality.TransferEvent.Submitted;
 import io.courier.finality.TransferEvent.TopUpSeen;
 import io.courier.finality.TransferEvent.Underpaid;
 import io.courier.finality.TransferEvent.Undeliverable;
+import io.courier.finality.TransferEvent.Unparked;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -38,7 +40,15 @@ import java.util.Set;
  *   ATTESTED   --Undeliverable---&gt; UNDELIVERABLE  (over a limit: decided before a nonce is taken)
  *   SUBMITTED  --Undeliverable---&gt; UNDELIVERABLE  (the node rejected the broadcast for good; its nonce is filled)
  *   UNDELIVERABLE --RetryRequested--&gt; ATTESTED (an operator's retry, e.g. after raising a cap)
+ *   FINALIZED, UNDERPAID, ATTESTED, FAILED, UNDELIVERABLE --Parked--&gt; PARKED (an operator stops work on it)
+ *   PARKED     --Unparked(S)-----&gt; S, the status it was parked from (one of those five)
  * </pre>
+ *
+ * <h2>Why SUBMITTED cannot be parked</h2>
+ * A broadcast transaction cannot be recalled: it may still be mined, and the submitter must stay around to see its
+ * receipt (or bump its fee, or fill its nonce). Parking is offered only in the statuses where the transfer waits for
+ * the node or an operator before anything reaches a chain ({@link #PARKABLE}). {@code SENT} is left out too: the
+ * watcher must still decide whether the log is final or reorged.
  *
  * <h2>Why there is no ATTESTED → DELIVERED shortcut</h2>
  * The submitter persists {@code SUBMITTED} (the hash of the signed transaction and its nonce are known before
@@ -67,6 +77,10 @@ public final class TransferStateMachine {
 
     public static final TransferStateMachine INSTANCE = new TransferStateMachine();
 
+    /** Where an operator may park a transfer, and hence where an unpark may take it back to. */
+    public static final Set<TransferStatus> PARKABLE = Collections.unmodifiableSet(EnumSet.of(TransferStatus.FINALIZED,
+            TransferStatus.UNDERPAID, TransferStatus.ATTESTED, TransferStatus.FAILED, TransferStatus.UNDELIVERABLE));
+
     private static final Map<TransferStatus, Map<Class<? extends TransferEvent>, TransferStatus>> TABLE = table();
 
     private TransferStateMachine() {}
@@ -83,10 +97,16 @@ public final class TransferStateMachine {
         if (from.isTerminal() && TABLE.get(from).isEmpty()) {
             return new Transition.Rejected(from + " is terminal: " + eventName(event) + " cannot move it");
         }
+        if (event instanceof Unparked unparked && from == TransferStatus.PARKED) {
+            // its target is the status it carries (where the transfer was parked from), not a fixed one
+            return PARKABLE.contains(unparked.resumeIn()) ? new Transition.Moved(unparked.resumeIn())
+                    : new Transition.Rejected("Unparked cannot resume a transfer in " + unparked.resumeIn()
+                            + " (a parked transfer goes back to one of " + PARKABLE + ")");
+        }
         TransferStatus to = TABLE.get(from).get(event.getClass());
         if (to == null) {
             return new Transition.Rejected(eventName(event) + " is not allowed in " + from
-                    + " (allowed: " + TABLE.get(from).keySet().stream().map(Class::getSimpleName).toList() + ")");
+                    + " (allowed: " + accepted(from).keySet().stream().map(Class::getSimpleName).toList() + ")");
         }
         return new Transition.Moved(to);
     }
@@ -95,12 +115,19 @@ public final class TransferStateMachine {
     public Set<TransferStatus> successors(TransferStatus from) {
         Set<TransferStatus> next = EnumSet.noneOf(TransferStatus.class);
         next.addAll(TABLE.get(from).values());
+        if (from == TransferStatus.PARKED) {
+            next.addAll(PARKABLE);
+        }
         return Collections.unmodifiableSet(next);
     }
 
-    /** The event types accepted in {@code from}, each with the status it leads to. */
+    /**
+     * The event types accepted in {@code from}, each with the status it leads to. {@link Unparked}, accepted in
+     * {@code PARKED} only, leads to the status it carries; it is listed with {@code PARKED} itself as a stand-in
+     * (see {@link #successors} for where it may really lead).
+     */
     public Map<Class<? extends TransferEvent>, TransferStatus> accepted(TransferStatus from) {
-        return TABLE.get(from);
+        return from == TransferStatus.PARKED ? Map.of(Unparked.class, TransferStatus.PARKED) : TABLE.get(from);
     }
 
     private static String eventName(TransferEvent event) {
@@ -131,6 +158,10 @@ public final class TransferStateMachine {
         t.get(TransferStatus.ATTESTED).put(Undeliverable.class, TransferStatus.UNDELIVERABLE);
         t.get(TransferStatus.SUBMITTED).put(Undeliverable.class, TransferStatus.UNDELIVERABLE);
         t.get(TransferStatus.UNDELIVERABLE).put(RetryRequested.class, TransferStatus.ATTESTED);
+        for (TransferStatus waiting : PARKABLE) {
+            t.get(waiting).put(Parked.class, TransferStatus.PARKED);
+        }
+        // PARKED --Unparked--> is decided in apply: it returns to the status the event carries
         t.replaceAll((status, row) -> Collections.unmodifiableMap(row));
         return Collections.unmodifiableMap(t);
     }

@@ -31,7 +31,16 @@ public enum TransferStatus {
      * broadcast's nonce filled. The reason ({@link DeliveryObstacle}: detail) is in the failure reason. Waits for an
      * operator like {@link #FAILED}: a retry (after raising a cap, say) moves it back to {@link #ATTESTED}.
      */
-    UNDELIVERABLE;
+    UNDELIVERABLE,
+    /**
+     * An operator stopped work on this transfer (admin {@code park}, with who and why in its history). Entered only
+     * from a status that waits for the node or an operator ({@link TransferStateMachine#PARKABLE}), never from
+     * {@link #SUBMITTED}: a broadcast transaction cannot be recalled. Left only by an operator's {@code unpark},
+     * back to the status it was parked from. Not terminal: it stays in the work indexes (so past its route's SLA the
+     * stuck monitor counts it, which keeps a parked transfer from being forgotten), and no relaying component picks it
+     * up because each selects the statuses it works on.
+     */
+    PARKED;
 
     /**
      * Whether no work follows this status: it leaves the work indexes and the stuck monitor. {@link #FAILED} is

@@ -68,6 +68,8 @@ public final class Fixtures {
                 new TransferEvent.Delivered(txHash(), 77),
                 new TransferEvent.ExecutionFailed("Gateway: handler reverted", txHash()),
                 new TransferEvent.RetryRequested("ops@courier"),
+                new TransferEvent.Parked("ops@courier", "recipient contract is being upgraded"),
+                new TransferEvent.Unparked("ops@courier", "upgrade done", TransferStatus.ATTESTED),
                 new TransferEvent.Undeliverable(DeliveryObstacle.OVER_GAS_CAP, "execute needs 1200000 gas, max-gas-limit is 1000000"));
     }
 }

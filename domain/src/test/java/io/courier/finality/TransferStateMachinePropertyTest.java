@@ -37,6 +37,17 @@ class TransferStateMachinePropertyTest {
         for (TransferEvent event : events) {
             String key = status + "/" + event.getClass().getSimpleName();
             Transition transition = machine.apply(status, event);
+            if (event instanceof TransferEvent.Unparked unparked) {
+                // the one move whose target the event carries: only out of PARKED, only back to a parkable status
+                boolean allowed = status == TransferStatus.PARKED && TransferStateMachine.PARKABLE.contains(unparked.resumeIn());
+                if (!allowed) {
+                    assertThat(transition).as("%s in %s", event, status).isInstanceOf(Transition.Rejected.class);
+                } else {
+                    assertThat(transition).isEqualTo(new Transition.Moved(unparked.resumeIn()));
+                    status = unparked.resumeIn();
+                }
+                continue;
+            }
             if (transition instanceof Transition.Moved moved) {
                 assertThat(TABLE).containsEntry(key, moved.to());
                 if (status.isTerminal()) {
@@ -46,8 +57,13 @@ class TransferStateMachinePropertyTest {
                     assertThat(moved.to()).isEqualTo(TransferStatus.SENT);
                 }
                 if (status == TransferStatus.FAILED || status == TransferStatus.UNDELIVERABLE) {
-                    assertThat(event).isInstanceOf(TransferEvent.RetryRequested.class);
-                    assertThat(moved.to()).isEqualTo(TransferStatus.ATTESTED);
+                    // only an operator moves them: a retry, or a park
+                    assertThat(event).isInstanceOfAny(TransferEvent.RetryRequested.class, TransferEvent.Parked.class);
+                    assertThat(moved.to()).isEqualTo(event instanceof TransferEvent.Parked ? TransferStatus.PARKED
+                            : TransferStatus.ATTESTED);
+                }
+                if (status == TransferStatus.SUBMITTED) {
+                    assertThat(event).as("a broadcast transfer cannot be parked").isNotInstanceOf(TransferEvent.Parked.class);
                 }
                 status = moved.to();
             } else {
@@ -67,12 +83,39 @@ class TransferStateMachinePropertyTest {
     }
 
     @Test
-    void onlyARetryLeavesFailedOrUndeliverable() {
+    void onlyAnOperatorLeavesFailedOrUndeliverable() {
         qt().withExamples(1000).forAll(Generate.pick(List.of(TransferStatus.FAILED, TransferStatus.UNDELIVERABLE)), events())
                 .checkAssert((waiting, event) -> {
             Transition transition = machine.apply(waiting, event);
             assertThat(transition instanceof Transition.Moved)
-                    .isEqualTo(event instanceof TransferEvent.RetryRequested);
+                    .isEqualTo(event instanceof TransferEvent.RetryRequested || event instanceof TransferEvent.Parked);
+        });
+    }
+
+    /** Parking stops everything: in PARKED no event but an unpark moves the transfer, and a park never follows SUBMITTED. */
+    @Test
+    void onlyAnUnparkLeavesParked() {
+        qt().withExamples(1000).forAll(events()).checkAssert(event -> {
+            Transition transition = machine.apply(TransferStatus.PARKED, event);
+            assertThat(transition instanceof Transition.Moved)
+                    .as("%s in PARKED", event)
+                    .isEqualTo(event instanceof TransferEvent.Unparked u && TransferStateMachine.PARKABLE.contains(u.resumeIn()));
+        });
+    }
+
+    /** Park then unpark, from wherever a park is allowed, lands where it started; and nowhere else may park. */
+    @Test
+    void parkThenUnparkIsTheIdentity() {
+        qt().withExamples(500).forAll(Generate.enumValues(TransferStatus.class), strings("abcxyz", 1, 8))
+                .checkAssert((start, who) -> {
+            Transition parked = machine.apply(start, new TransferEvent.Parked(who, "maintenance"));
+            if (!TransferStateMachine.PARKABLE.contains(start)) {
+                assertThat(parked).as("park from %s", start).isInstanceOf(Transition.Rejected.class);
+                return;
+            }
+            assertThat(parked).isEqualTo(new Transition.Moved(TransferStatus.PARKED));
+            assertThat(machine.apply(TransferStatus.PARKED, new TransferEvent.Unparked(who, "done", start)))
+                    .isEqualTo(new Transition.Moved(start));
         });
     }
 
@@ -80,9 +123,11 @@ class TransferStateMachinePropertyTest {
     void onlyATopUpLeavesUnderpaidAndOnlyToFinalized() {
         qt().withExamples(1000).forAll(events()).checkAssert(event -> {
             Transition transition = machine.apply(TransferStatus.UNDERPAID, event);
-            assertThat(transition instanceof Transition.Moved).isEqualTo(event instanceof TransferEvent.TopUpSeen);
+            // besides the top-up, only an operator's park, which holds it further (an unpark brings it back to UNDERPAID)
+            assertThat(transition instanceof Transition.Moved)
+                    .isEqualTo(event instanceof TransferEvent.TopUpSeen || event instanceof TransferEvent.Parked);
             if (transition instanceof Transition.Moved moved) {
-                assertThat(moved.to()).isEqualTo(TransferStatus.FINALIZED);
+                assertThat(moved.to()).isEqualTo(event instanceof TransferEvent.Parked ? TransferStatus.PARKED : TransferStatus.FINALIZED);
             }
         });
     }
@@ -92,10 +137,16 @@ class TransferStateMachinePropertyTest {
     void anUnderpaidTransferIsAttestedOnlyAfterATopUp() {
         qt().withExamples(2000).forAll(eventLists(0, 40)).checkAssert(events -> {
             TransferStatus status = TransferStatus.SENT;
+            TransferStatus parkedFrom = null;
             boolean held = false;
-            for (TransferEvent event : events) {
+            for (TransferEvent generated : events) {
+                // an unpark goes back where the park came from (the admin reads it from the history)
+                TransferEvent event = generated instanceof TransferEvent.Unparked u && parkedFrom != null
+                        ? new TransferEvent.Unparked(u.by(), u.reason(), parkedFrom) : generated;
                 if (machine.apply(status, event) instanceof Transition.Moved moved) {
-                    if (moved.to() == TransferStatus.UNDERPAID) {
+                    if (event instanceof TransferEvent.Parked) {
+                        parkedFrom = status; // a parked transfer stays held, whatever it was held for
+                    } else if (moved.to() == TransferStatus.UNDERPAID) {
                         held = true;
                     } else if (status == TransferStatus.UNDERPAID) {
                         assertThat(event).isInstanceOf(TransferEvent.TopUpSeen.class);
@@ -119,6 +170,7 @@ class TransferStateMachinePropertyTest {
     private void transfersFollowTheMachine(List<TransferEvent> events) {
         Transfer t = Fixtures.observed(1, 100, Fixtures.T0);
         Instant at = Fixtures.T0;
+        TransferStatus parkedFrom = null;
         for (TransferEvent generated : events) {
             at = at.plusSeconds(1);
             // a relocation names the source it moves from: the transfer's own (and moves somewhere else)
@@ -127,6 +179,10 @@ class TransferStateMachinePropertyTest {
             }
             TransferEvent event = generated instanceof TransferEvent.Relocated r
                     ? new TransferEvent.Relocated(t.source(), r.to()) : generated;
+            // an unpark goes back where the park came from (the admin reads it from the history)
+            if (generated instanceof TransferEvent.Unparked u && parkedFrom != null) {
+                event = new TransferEvent.Unparked(u.by(), u.reason(), parkedFrom);
+            }
             Transition transition = machine.apply(t.status(), event);
             if (transition instanceof Transition.Moved moved) {
                 Transfer next = t.next(event, at);
@@ -136,8 +192,13 @@ class TransferStateMachinePropertyTest {
                 if (next.status() == TransferStatus.SUBMITTED || next.status() == TransferStatus.DELIVERED) {
                     assertThat(next.destinationTx()).isPresent();
                 }
+                // a parked transfer keeps the failure it was parked with, for the operator to read
+                if (event instanceof TransferEvent.Parked) {
+                    parkedFrom = t.status();
+                }
+                TransferStatus failing = next.status() == TransferStatus.PARKED ? parkedFrom : next.status();
                 assertThat(next.failure().isPresent())
-                        .isEqualTo(next.status() == TransferStatus.FAILED || next.status() == TransferStatus.UNDELIVERABLE);
+                        .isEqualTo(failing == TransferStatus.FAILED || failing == TransferStatus.UNDELIVERABLE);
                 if (event instanceof TransferEvent.Undeliverable u) {
                     assertThat(next.failure()).contains(u.obstacle().name() + ": " + u.detail());
                 }
@@ -185,7 +246,10 @@ class TransferStateMachinePropertyTest {
                 txs.zip(counts, TransferEvent.Replaced::new),
                 txs.zip(counts, TransferEvent.Delivered::new),
                 words.zip(txs, TransferEvent.ExecutionFailed::new),
-                words.map(TransferEvent.RetryRequested::new),
+                words.map(w -> new TransferEvent.RetryRequested(w)),
+                words.map(w -> new TransferEvent.RetryRequested(w, "cap raised")),
+                words.zip(words, TransferEvent.Parked::new),
+                words.zip(Generate.enumValues(TransferStatus.class), (w, back) -> new TransferEvent.Unparked(w, "resume", back)),
                 Generate.enumValues(DeliveryObstacle.class).zip(words, TransferEvent.Undeliverable::new)));
     }
 

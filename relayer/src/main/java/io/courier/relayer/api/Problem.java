@@ -33,6 +33,11 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static final String NOT_ATTESTED = "urn:courier:problem:not-attested";
     /** A fee quote needs a price the oracle does not have; {@code reason}, {@code asset} and {@code rejected} say why. */
     public static final String NO_PRICE = "urn:courier:problem:no-price";
+    /**
+     * An admin action the transfer's status does not allow (409); {@code transferStatus} names its status, {@code allowed}
+     * the statuses the action is allowed in.
+     */
+    public static final String WRONG_STATE = "urn:courier:problem:wrong-state";
 
     /** Longest piece of client input echoed back in a {@code detail} (hostile input can be kilobytes). */
     static final int ECHO_LIMIT = 80;

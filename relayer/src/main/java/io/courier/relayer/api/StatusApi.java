@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
@@ -44,6 +45,24 @@ public final class StatusApi extends AllDirectives {
     private QuoteRoutes quotes; // optional: only when the node runs the price oracle
     private ApiTracing tracing; // optional: a server span per request when set
     private AttestationRoutes attestations; // optional: only when the node wires its attestation reads
+    private HttpSettings http = HttpSettings.DEFAULT;
+
+    /**
+     * The HTTP server's settings ({@code courier.api.cors} and {@code courier.api.limits}): the origins whose pages
+     * may read the API (empty: no CORS headers at all; {@code "*"}: any), the largest request entity (larger: 413)
+     * and how long a request may go unanswered (then 503, a {@link Problem#TIMEOUT} problem).
+     */
+    public record HttpSettings(java.util.List<String> corsAllowedOrigins, long maxRequestBytes, Duration requestTimeout) {
+        public static final HttpSettings DEFAULT = new HttpSettings(java.util.List.of(), 64 * 1024, Duration.ofSeconds(20));
+
+        public HttpSettings {
+            corsAllowedOrigins = java.util.List.copyOf(corsAllowedOrigins);
+            if (maxRequestBytes <= 0 || requestTimeout.isNegative() || requestTimeout.isZero()) {
+                throw new IllegalArgumentException("request limits must be positive, got " + maxRequestBytes + " bytes, "
+                        + requestTimeout);
+            }
+        }
+    }
 
     /** With no payload describer ({@link PayloadDescriber#NONE}) and the default readiness deadline. */
     public StatusApi(TransferQueries transfers, ChainStatusSource chains, ReadinessProbe readiness,
@@ -86,7 +105,7 @@ public final class StatusApi extends AllDirectives {
                             traced.end(span, request, template.get(), response.status().intValue());
                         }
                         return response;
-                    }, () -> withRequestTimeoutResponse(problems::timeout, () ->
+                    }, () -> cors(() -> withRequestTimeoutResponse(problems::timeout, () ->
                             extractUri(uri -> handleExceptions(problems.exceptions(), () ->
                                     handleRejections(problems.rejections(uri.path()), () -> concat(
                                             transfers.route(),
@@ -96,7 +115,7 @@ public final class StatusApi extends AllDirectives {
                                             metricsRoutes.route(),
                                             openApi.route(),
                                             admin == null ? reject() : admin.route(),
-                                            quotes == null ? reject() : quotes.route())))))));
+                                            quotes == null ? reject() : quotes.route()))))))));
         });
     }
 
@@ -105,9 +124,54 @@ public final class StatusApi extends AllDirectives {
      * with HTTP parsing errors answered as problems too ({@link ProblemParsingErrorHandler}).
      */
     public CompletionStage<ServerBinding> bind(ActorSystem<?> system, String host, int port) {
-        ServerSettings settings = ServerSettings.create(system.classicSystem())
-                .withParsingErrorHandler(ProblemParsingErrorHandler.class.getName());
+        ServerSettings defaults = ServerSettings.create(system.classicSystem());
+        ServerSettings settings = defaults
+                .withParsingErrorHandler(ProblemParsingErrorHandler.class.getName())
+                // a larger entity fails when read, answered 413 by ProblemHandlers
+                .withParserSettings(defaults.getParserSettings().withMaxContentLength(http.maxRequestBytes()))
+                .withTimeouts(defaults.getTimeouts().withRequestTimeout(
+                        scala.concurrent.duration.Duration.fromNanos(http.requestTimeout().toNanos())));
         return Http.get(system).newServerAt(host, port).withSettings(settings).bind(route());
+    }
+
+    /** CORS and request limits ({@link HttpSettings}) instead of the defaults (CORS off, 64 KiB, 20 s); before {@link #bind}. */
+    public StatusApi withHttpSettings(HttpSettings settings) {
+        this.http = Objects.requireNonNull(settings, "settings");
+        return this;
+    }
+
+    /**
+     * CORS for reads, when origins are configured: an allowed {@code Origin} gets {@code Access-Control-Allow-Origin}
+     * on every answer (problems too, so a page can read why), and a preflight ({@code OPTIONS} with
+     * {@code Access-Control-Request-Method}) is answered here with GET and HEAD only. The admin routes never get CORS
+     * headers: a browser page must not drive operator actions, whatever origin it comes from.
+     */
+    private Route cors(java.util.function.Supplier<Route> inner) {
+        java.util.List<String> origins = http.corsAllowedOrigins();
+        if (origins.isEmpty()) {
+            return inner.get();
+        }
+        return extractRequest(request -> {
+            java.util.Optional<String> origin = request.getHeader("Origin").map(org.apache.pekko.http.javadsl.model.HttpHeader::value);
+            boolean admin = request.getUri().path().startsWith("/v1/admin/");
+            if (origin.isEmpty() || admin || !(origins.contains("*") || origins.contains(origin.get()))) {
+                return inner.get();
+            }
+            java.util.List<org.apache.pekko.http.javadsl.model.HttpHeader> headers = java.util.List.of(
+                    RawHeader.create("Access-Control-Allow-Origin", origins.contains("*") ? "*" : origin.get()),
+                    RawHeader.create("Vary", "Origin"),
+                    RawHeader.create("Access-Control-Expose-Headers", "Retry-After"));
+            if (request.method().equals(org.apache.pekko.http.javadsl.model.HttpMethods.OPTIONS)
+                    && request.getHeader("Access-Control-Request-Method").isPresent()) {
+                java.util.List<org.apache.pekko.http.javadsl.model.HttpHeader> preflight = new java.util.ArrayList<>(headers);
+                preflight.add(RawHeader.create("Access-Control-Allow-Methods", "GET, HEAD"));
+                preflight.add(RawHeader.create("Access-Control-Allow-Headers", "Accept, Cache-Control, Last-Event-ID"));
+                preflight.add(RawHeader.create("Access-Control-Max-Age", "600"));
+                return complete(org.apache.pekko.http.javadsl.model.HttpResponse.create()
+                        .withStatus(org.apache.pekko.http.javadsl.model.StatusCodes.NO_CONTENT).addHeaders(preflight));
+            }
+            return respondWithHeaders(headers, inner);
+        });
     }
 
     /** Server-sent event streams with these settings (poll, lifetime, heartbeat, caps) instead of the defaults. */
@@ -126,6 +190,12 @@ public final class StatusApi extends AllDirectives {
     /** Adds the authenticated admin routes ({@code /v1/admin/...}); without a token they answer 403. */
     public StatusApi withAdmin(ChainAdmin chainAdmin, java.util.Optional<String> token) {
         this.admin = new AdminRoutes(chainAdmin, token, json);
+        return this;
+    }
+
+    /** As {@link #withAdmin(ChainAdmin, java.util.Optional)}, with the transfer actions (retry, park, unpark) too. */
+    public StatusApi withAdmin(ChainAdmin chainAdmin, TransferAdmin transferAdmin, java.util.Optional<String> token) {
+        this.admin = new AdminRoutes(chainAdmin, java.util.Objects.requireNonNull(transferAdmin, "transferAdmin"), token, json);
         return this;
     }
 

@@ -3,6 +3,7 @@ package io.courier.relayer.cli;
 import io.courier.relayer.config.NodeConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -17,10 +18,19 @@ final class ConfigCommand {
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = "Check a node config file with the node's own loader, as `run` would; print what it configures"
-                    + " (never secrets). Exits 2 naming the first invalid key.")
+                    + " (never secrets). Then read each chain's gateway validator set and compare it with courier.validator"
+                    + " (a gateway that cannot be read is reported as not checked). Exits 2 naming the first invalid key,"
+                    + " or when a gateway's validator set differs.")
     static final class Validate implements Callable<Integer> {
         @Option(names = "--config", required = true, description = "HOCON file layered over reference.conf")
         Path config;
+
+        @Option(names = "--offline", description = "Do not contact the chains (no validator-set check).")
+        boolean offline;
+
+        @Option(names = "--chain-timeout", defaultValue = "5s", converter = TransferCommand.DurationConverter.class,
+                description = "Longest wait for each gateway read (default ${DEFAULT-VALUE}).")
+        java.time.Duration chainTimeout;
 
         @Spec
         CommandSpec spec;
@@ -28,6 +38,7 @@ final class ConfigCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
             Optional<NodeConfig> loaded = ConfigFile.loadForRun(config, spec.commandLine().getErr());
             if (loaded.isEmpty()) {
                 return ConfigFile.INVALID;
@@ -49,8 +60,27 @@ final class ConfigCommand {
             c.chains().forEach(ch -> out.printf("  chain %d %s gateway %s finality %s, %d endpoint(s)%n",
                     ch.chainId(), ch.name(), ch.gateway(), ch.finality(), ch.rpcUrls().size()));
             out.printf("  %d route SLA(s), default %s%n", c.monitor().slaByRoute().size(), c.monitor().defaultSla());
+            out.printf("  api cors %s, max request %d bytes, request timeout %s%n",
+                    c.api().http().corsAllowedOrigins().isEmpty() ? "off" : String.join(",", c.api().http().corsAllowedOrigins()),
+                    c.api().http().maxRequestBytes(), c.api().http().requestTimeout());
+            if (offline) {
+                out.println("  validator sets of the gateways: not checked (--offline)");
+                out.flush();
+                return ExitCodes.OK;
+            }
+            // every gateway at once: an unreachable endpoint costs one timeout, not one per chain
+            List<java.util.concurrent.CompletableFuture<GatewayValidatorCheck.Verdict>> checks = c.chains().stream()
+                    .map(ch -> java.util.concurrent.CompletableFuture.supplyAsync(() -> GatewayValidatorCheck.check(ch, c.validator(), chainTimeout)))
+                    .toList();
+            boolean differs = false;
+            for (java.util.concurrent.CompletableFuture<GatewayValidatorCheck.Verdict> check : checks) {
+                GatewayValidatorCheck.Verdict v = check.join();
+                (v.kind() == GatewayValidatorCheck.Kind.DIFFERS ? err : out).println("  " + v.line());
+                differs |= v.kind() == GatewayValidatorCheck.Kind.DIFFERS;
+            }
             out.flush();
-            return 0;
+            err.flush();
+            return differs ? ExitCodes.USAGE : ExitCodes.OK;
         }
     }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
 /** Loads a node config for a command; an invalid one is printed (path and problem) and the command exits 2. */
 final class ConfigFile {
 
-    static final int INVALID = 2;
+    static final int INVALID = ExitCodes.USAGE;
 
     private ConfigFile() {}
 

@@ -31,6 +31,19 @@ final class KnownKeys {
     private KnownKeys() {}
 
     /**
+     * Refuses a top-level key of the operator's file other than {@code courier}: the node reads nothing else, so a
+     * misspelt {@code courrier { ... }} would otherwise leave the whole file unread and the defaults in force.
+     */
+    static void checkTopLevel(Config user) {
+        for (String key : new TreeSet<>(user.root().keySet())) {
+            if (!key.equals("courier")) {
+                throw new ConfigException(key, "unknown top-level key (a node config holds only courier { ... })"
+                        + hint(key, Set.of("courier")));
+            }
+        }
+    }
+
+    /**
      * @param user      the operator's config (its {@code courier} object is checked)
      * @param reference the node's {@code reference.conf}, resolved
      * @throws ConfigException naming the first unknown key, with the nearest known one when there is a close one
@@ -81,6 +94,12 @@ final class KnownKeys {
                     only(f, at, FINALITY);
                 }
                 continue;
+            }
+            if (entry && defaults.get(key) == null) {
+                // a chain entry also has its own keys: suggest among those and the defaults'
+                Set<String> known = new TreeSet<>(CHAIN_ONLY);
+                known.addAll(defaults.keySet());
+                throw unknown(at, key, known);
             }
             against(e.getValue(), at, key, defaults);
         }
@@ -161,6 +180,11 @@ final class KnownKeys {
     }
 
     private static ConfigException unknown(String path, String key, Set<String> known) {
+        return new ConfigException(path, "unknown key (not in reference.conf)" + hint(key, known));
+    }
+
+    /** {@code "; did you mean 'x'?"} naming the known key nearest to {@code key} when it is close, else "". */
+    private static String hint(String key, Set<String> known) {
         String nearest = null;
         int best = Integer.MAX_VALUE;
         for (String candidate : new TreeSet<>(known)) {
@@ -170,8 +194,7 @@ final class KnownKeys {
                 nearest = candidate;
             }
         }
-        String hint = nearest != null && best <= Math.max(2, key.length() / 4) ? "; did you mean '" + nearest + "'?" : "";
-        return new ConfigException(path, "unknown key (not in reference.conf)" + hint);
+        return nearest != null && best <= Math.max(2, key.length() / 4) ? "; did you mean '" + nearest + "'?" : "";
     }
 
     /** Levenshtein distance: small for a typo. */

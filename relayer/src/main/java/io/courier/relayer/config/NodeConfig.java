@@ -41,7 +41,17 @@ public record NodeConfig(
      */
     public record ApiSettings(String host, int port, Optional<Secret> adminToken, int maxEventStreams,
                               int maxEventStreamsPerClient, ApiCassandraSettings cassandra, int maxAddressRows,
-                              Duration eventsUnknownWait, ApiCacheSettings cache) {}
+                              Duration eventsUnknownWait, ApiCacheSettings cache, ApiHttpSettings http) {}
+
+    /**
+     * The API's HTTP server: origins a browser page may read it from ({@code courier.api.cors}; empty: CORS off, "*":
+     * any), the largest request entity accepted and how long a request may take before it is answered 503.
+     */
+    public record ApiHttpSettings(List<String> corsAllowedOrigins, long maxRequestBytes, Duration requestTimeout) {
+        public ApiHttpSettings {
+            corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
+        }
+    }
 
     /** At most {@code maxEntries} delivered transfers kept in memory by the API, each for at most {@code ttl}; 0 entries: off. */
     public record ApiCacheSettings(int maxEntries, Duration ttl) {}

@@ -58,8 +58,29 @@ public final class NodeConfigLoader {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException(file.toString(), "config file not found");
         }
-        Config user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        Config user;
+        try {
+            user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (com.typesafe.config.ConfigException.Parse e) {
+            throw syntaxError(file, e);
+        }
+        // only courier { ... } of the operator's file is read: another top-level key is a typo that would hide it all
+        KnownKeys.checkTopLevel(user);
         return load(user);
+    }
+
+    /**
+     * A HOCON syntax error as the operator needs it: the file and line, what the parser expected, no stack trace
+     * (the parser's own message starts with the origin, which we already name).
+     */
+    static ConfigException syntaxError(Path file, com.typesafe.config.ConfigException.Parse e) {
+        int line = e.origin() == null ? -1 : e.origin().lineNumber();
+        String message = e.getMessage();
+        String prefix = e.origin() == null ? null : e.origin().description() + ": ";
+        if (prefix != null && message.startsWith(prefix)) {
+            message = message.substring(prefix.length());
+        }
+        return new ConfigException(file + (line > 0 ? ", line " + line : ""), "HOCON syntax error: " + message);
     }
 
     /** Loads a parsed config layered over the defaults (tests and the demo build one in memory). */
@@ -167,7 +188,26 @@ public final class NodeConfigLoader {
                 positive(c, "address-pages.max-rows-examined", "courier.api"),
                 duration(events, "unknown-id-wait", "courier.api.events"),
                 new NodeConfig.ApiCacheSettings(nonNegative(c, "cache.max-entries", "courier.api"),
-                        duration(c, "cache.ttl", "courier.api")));
+                        duration(c, "cache.ttl", "courier.api")),
+                http(c));
+    }
+
+    private static NodeConfig.ApiHttpSettings http(Config c) {
+        List<String> origins = read("courier.api.cors.allowed-origins", () -> c.getStringList("cors.allowed-origins"));
+        for (int i = 0; i < origins.size(); i++) {
+            String origin = origins.get(i);
+            // an origin is scheme://host[:port], exactly as a browser sends it in Origin: no path, no trailing slash
+            if (!origin.equals("*") && !origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+                throw new ConfigException("courier.api.cors.allowed-origins[" + i + "]", "'" + origin + "' is not an origin"
+                        + " (scheme://host[:port], no path or trailing slash) nor \"*\"");
+            }
+        }
+        String bytesPath = "courier.api.limits.max-request-bytes";
+        long bytes = read(bytesPath, () -> c.getBytes("limits.max-request-bytes"));
+        if (bytes < 1024) {
+            throw new ConfigException(bytesPath, "must be at least 1k (the admin actions' bodies need some), was " + bytes);
+        }
+        return new NodeConfig.ApiHttpSettings(origins, bytes, duration(c, "limits.request-timeout", "courier.api"));
     }
 
     private List<ChainSettings> chains(Config root) {
@@ -205,6 +245,7 @@ public final class NodeConfigLoader {
                     // only the scheme is echoed: URLs often carry API keys
                     throw new ConfigException(path + ".rpc-urls[" + u + "]", "must be an http(s) URL");
                 }
+                endpointFormat(rpc, path + ".rpc-urls[" + u + "]");
             }
             Config pool = c.getConfig("endpoint-pool");
             io.courier.chain.web3j.EndpointPoolSettings poolSettings = new io.courier.chain.web3j.EndpointPoolSettings(
@@ -401,6 +442,28 @@ public final class NodeConfigLoader {
             return InetSocketAddress.createUnresolved(value.substring(0, colon), port);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(path, "'" + value + "' is not host:port");
+        }
+    }
+
+    /**
+     * An RPC endpoint is a well-formed http(s) URL with a host (and a port, when given, of 1..65535). Nothing of the URL
+     * is echoed but the host: URLs often carry API keys in their path or query.
+     */
+    static void endpointFormat(String url, String path) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(path, "is not a well-formed URL (" + e.getReason() + " at character " + e.getIndex() + ")");
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            throw new ConfigException(path, "has no host (expected http(s)://host[:port][/path])");
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new ConfigException(path, "port " + uri.getPort() + " of " + uri.getHost() + " is not a TCP port");
+        }
+        if (uri.getRawFragment() != null) {
+            throw new ConfigException(path, "has a #fragment, which HTTP never sends: a pasted URL cut short?");
         }
     }
 

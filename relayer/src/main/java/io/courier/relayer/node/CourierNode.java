@@ -237,8 +237,11 @@ public final class CourierNode implements AutoCloseable {
                             config.api().cache().ttl()), clock);
             StatusApi api = new StatusApi(reads, board,
                     ReadinessProbe.all(List.of(new CassandraReadiness(apiSession), ReadinessProbe.chains(board))), registry)
-                    .withAdmin(admin, config.api().adminToken().map(NodeConfig.Secret::hex))
+                    .withAdmin(admin, new io.courier.relayer.api.StoreTransferAdmin(stores.transfers(), clock),
+                            config.api().adminToken().map(NodeConfig.Secret::hex))
                     .withTracing(otel)
+                    .withHttpSettings(new StatusApi.HttpSettings(config.api().http().corsAllowedOrigins(),
+                            config.api().http().maxRequestBytes(), config.api().http().requestTimeout()))
                     .withQuotes(priceBoard, config.oracle().quotes(), clock)
                     .withPayments(new io.courier.relayer.api.TransferPayments(ApiSession.payments(apiSession,
                             config.cassandra().keyspace()), config.payment(),

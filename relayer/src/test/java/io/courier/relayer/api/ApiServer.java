@@ -126,8 +126,13 @@ final class ApiServer implements AutoCloseable {
     }
 
     Reply send(String method, String pathAndQuery, Map<String, String> requestHeaders) {
+        return send(method, pathAndQuery, requestHeaders, null);
+    }
+
+    /** With {@code body} (UTF-8) as the request entity; {@code null}: none. */
+    Reply send(String method, String pathAndQuery, Map<String, String> requestHeaders, String body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + pathAndQuery))
-                .method(method, HttpRequest.BodyPublishers.noBody())
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .timeout(Duration.ofSeconds(10));
         requestHeaders.forEach(builder::header);
         HttpRequest request = builder.build();

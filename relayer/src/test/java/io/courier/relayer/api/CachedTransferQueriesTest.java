@@ -208,6 +208,7 @@ class CachedTransferQueriesTest {
             case FAILED -> inStatusAfter(TransferStatus.SUBMITTED, nonce, new TransferEvent.ExecutionFailed("reverted", tx));
             case UNDELIVERABLE -> inStatusAfter(TransferStatus.ATTESTED, nonce,
                     new TransferEvent.Undeliverable(io.courier.finality.DeliveryObstacle.values()[0], "too large"));
+            case PARKED -> inStatusAfter(TransferStatus.ATTESTED, nonce, new TransferEvent.Parked("ops", "hold"));
         };
     }
 

@@ -62,8 +62,18 @@ class OpenApiDocumentTest {
         assertThat(keys(document.path("paths"))).containsExactlyInAnyOrder(TransferRoutes.TRANSFER, TransferRoutes.HISTORY,
                 TransferRoutes.EVENTS, TransferRoutes.EVENTS_BY_SOURCE_TX, TransferRoutes.BY_SOURCE_TX, AttestationRoutes.ATTESTATION, ChainRoutes.CHAINS,
                 HealthRoutes.HEALTHZ, HealthRoutes.READYZ, MetricsRoutes.METRICS, OpenApiRoutes.OPENAPI, QuoteRoutes.QUOTE,
-                AdminRoutes.RESUME_CHAIN);
-        assertThat(document.path("paths").path(AdminRoutes.RESUME_CHAIN).has("post")).isTrue();
+                AdminRoutes.RESUME_CHAIN, AdminRoutes.RETRY_TRANSFER, AdminRoutes.PARK_TRANSFER, AdminRoutes.UNPARK_TRANSFER);
+        for (String admin : List.of(AdminRoutes.RESUME_CHAIN, AdminRoutes.RETRY_TRANSFER, AdminRoutes.PARK_TRANSFER,
+                AdminRoutes.UNPARK_TRANSFER)) {
+            JsonNode post = document.path("paths").path(admin).path("post");
+            assertThat(post.isObject()).as(admin).isTrue();
+            assertThat(post.path("security").toString()).as(admin).contains("adminToken");
+        }
+        for (String action : List.of(AdminRoutes.RETRY_TRANSFER, AdminRoutes.PARK_TRANSFER, AdminRoutes.UNPARK_TRANSFER)) {
+            JsonNode responses = document.path("paths").path(action).path("post").path("responses");
+            assertThat(keys(responses)).as(action).contains("200", "400", "401", "403", "404", "409");
+            assertThat(document.path("paths").path(action).path("post").path("requestBody").path("required").asBoolean()).isTrue();
+        }
         // the query forms of /v1/transfers are one path: each form's key parameter is documented on it
         Set<String> params = new LinkedHashSet<>();
         document.path("paths").path(TransferRoutes.BY_SOURCE_TX).path("get").path("parameters")
@@ -89,6 +99,8 @@ class OpenApiDocumentTest {
                 new Doc("SelfRelayDestination", AttestationRoutes.Destination.class),
                 new Doc("ValidatorSignature", AttestationRoutes.SignatureView.class),
                 new Doc("GatewayCall", AttestationRoutes.GatewayCall.class),
+                new Doc("TransferActionRequest", AdminRoutes.ActionRequest.class),
+                new Doc("TransferActionResult", AdminRoutes.ActionResult.class),
                 new Doc("ChainList", ChainRoutes.ChainList.class),
                 new Doc("ChainStatus", ChainStatus.class),
                 new Doc("Health", HealthRoutes.Health.class),
@@ -121,7 +133,7 @@ class OpenApiDocumentTest {
     void describesTheProblemMembersAndEveryProblemType() throws Exception {
         assertThat(propertiesOf("Problem")).containsExactlyInAnyOrder("type", "title", "status", "detail",
                 "instance", "parameter", "correlationId", "notReady", "dependencies", "reason", "asset", "rejected",
-                "transferStatus");
+                "transferStatus", "allowed");
         String types = schema("Problem").path("properties").path("type").path("description").asText();
         List<String> constants = new ArrayList<>();
         for (Field f : Problem.class.getFields()) {

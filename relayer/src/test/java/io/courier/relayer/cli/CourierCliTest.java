@@ -30,14 +30,31 @@ class CourierCliTest {
     @Test
     void everyCommandAnswersHelpWithItsUsageAndExitCodeZero() {
         for (List<String> command : List.<List<String>>of(List.of(), List.of("run"), List.of("config"),
-                List.of("config", "validate"), List.of("chain"), List.of("chain", "status"), List.of("chain", "resume"))) {
+                List.of("config", "validate"), List.of("chain"), List.of("chain", "status"), List.of("chain", "resume"),
+                List.of("transfer"), List.of("transfer", "retry"), List.of("transfer", "park"), List.of("transfer", "unpark"))) {
             String[] args = java.util.stream.Stream.concat(command.stream(), java.util.stream.Stream.of("--help"))
                     .toArray(String[]::new);
             Result r = run(args);
             assertThat(r.code()).as("exit code of %s --help", command).isZero();
             assertThat(r.out()).as("usage of %s", command).contains("Usage: courier" + (command.isEmpty() ? "" : " " + String.join(" ", command)));
             assertThat(r.err()).as("errors of %s --help", command).doesNotContain("Missing required");
+            assertThat(r.out()).as("exit codes in the usage of %s", command).contains("Exit codes:")
+                    .containsPattern("\\s0\\s+done").containsPattern("\\s1\\s+failed while running")
+                    .containsPattern("\\s2\\s+usage or config error");
         }
+    }
+
+    @Test
+    void aFailureWhileRunningIsOneLineAndExitCodeOne(@TempDir Path dir) throws Exception {
+        // nothing listens on the config's Cassandra port (a port of our own, closed again)
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Path config = config(dir, "key", "cassandra.contact-points = [\"127.0.0.1:" + closed + "\"]");
+        Result r = run("chain", "status", "1", "--config", config.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: ").doesNotContain("\tat ");
     }
 
     @Test
@@ -67,6 +84,7 @@ class CourierCliTest {
 
     private static Path config(Path dir, String submitter, String extra) throws Exception {
         Path key = Files.writeString(dir.resolve("k"), KEY);
+        Files.deleteIfExists(dir.resolve("node.conf"));
         return Files.writeString(dir.resolve("node.conf"), """
                 courier {
                   chains = [
@@ -86,7 +104,14 @@ class CourierCliTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("ok: ").contains("cassandra 127.0.0.1:9042").contains("validator threshold 2 of 2, 1 local key(s)")
                 .contains("submitter key from courier.submitter.key-file").contains("chain 1 a").contains("chain 2 b")
+                .contains("api cors off, max request 65536 bytes, request timeout PT20S")
                 .doesNotContain(KEY);
+        // nothing listens on either chain's endpoint: said, and not a failure; the URL's path (an API key) is not echoed
+        assertThat(r.out()).contains("chain 1 a: validator set NOT checked").contains("chain 2 b: validator set NOT checked")
+                .doesNotContain("rpc.example/key");
+        Result offline = run("config", "validate", "--offline", "--config", config(dir, "key", "").toString());
+        assertThat(offline.code()).isZero();
+        assertThat(offline.out()).contains("not checked (--offline)").doesNotContain("chain 1 a: validator set");
     }
 
     @Test
@@ -109,7 +134,8 @@ class CourierCliTest {
         Path syntax = Files.writeString(dir.resolve("syntax.conf"), "courier { api { port = 80 }\n");
         Result r = run("config", "validate", "--config", syntax.toString());
         assertThat(r.code()).isEqualTo(ConfigFile.INVALID);
-        assertThat(r.err()).startsWith("invalid config: ").contains("syntax.conf").doesNotContain("at io.courier");
+        assertThat(r.err()).startsWith("invalid config: ").contains("syntax.conf, line 2: HOCON syntax error")
+                .doesNotContain("at io.courier").doesNotContain("\tat ");
 
         Path unset = Files.writeString(dir.resolve("unset.conf"), "courier.node.name = ${COURIER_TEST_SURELY_UNSET_VARIABLE}\n");
         r = run("config", "validate", "--config", unset.toString());

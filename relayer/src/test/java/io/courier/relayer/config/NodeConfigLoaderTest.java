@@ -91,6 +91,65 @@ class NodeConfigLoaderTest {
     }
 
     @Test
+    void aTypoInTheTopLevelKeyOrAChainsOwnKeyIsRefusedWithTheKeyItResembles(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY);
+        NodeConfigLoader loader = new NodeConfigLoader(Map.of());
+        // the whole file would be ignored: courier { ... } is all the node reads
+        Path typo = Files.writeString(dir.resolve("typo.conf"), valid(key).root().render().replaceFirst("\"courier\"", "\"courrier\""));
+        assertThatThrownBy(() -> loader.load(typo)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("courrier: unknown top-level key").hasMessageContaining("did you mean 'courier'");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString(
+                "courier.chains = [{ name = a, chain-id = 1, rpc-ur = \"http://x\", gateway = \"" + V1 + "\" }]").withFallback(valid(key))))
+                .hasMessageStartingWith("courier.chains[0].rpc-ur").hasMessageContaining("did you mean 'rpc-url'");
+    }
+
+    @Test
+    void everyRpcEndpointMustBeAWellFormedUrlWithAHost(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY);
+        NodeConfigLoader loader = new NodeConfigLoader(Map.of());
+        for (String[] bad : new String[][] {
+                {"http:///v3/secretkey", "has no host"},
+                {"http://", "not a well-formed URL"},
+                {"https://rpc example.com/v3/secretkey", "not a well-formed URL"},
+                {"https://rpc.example.com:99999/v3/secretkey", "not a TCP port"},
+                {"https://rpc.example.com/v3/secretkey#x", "#fragment"}}) {
+            Config c = ConfigFactory.parseString("courier.chains = [{ name = a, chain-id = 1, rpc-urls = [\"http://127.0.0.1:1\", \""
+                    + bad[0] + "\"], gateway = \"" + V1 + "\" }]").withFallback(valid(key));
+            assertThatThrownBy(() -> loader.load(c)).as(bad[0]).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("courier.chains[0].rpc-urls[1]").hasMessageContaining(bad[1])
+                    .hasMessageNotContaining("secretkey");
+        }
+    }
+
+    @Test
+    void aSyntaxErrorNamesTheFileAndLine(@TempDir Path dir) throws Exception {
+        Path broken = Files.writeString(dir.resolve("broken.conf"), "courier {\n  api {\n    port = 80\n  }\n  node.name = \"x\n}\n");
+        assertThatThrownBy(() -> new NodeConfigLoader(Map.of()).load(broken)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(broken + ", line 5: HOCON syntax error: ");
+    }
+
+    @Test
+    void corsAndRequestLimitsAreReadAndChecked(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY);
+        NodeConfigLoader loader = new NodeConfigLoader(Map.of());
+        NodeConfig.ApiHttpSettings defaults = loader.load(valid(key)).api().http();
+        assertThat(defaults).isEqualTo(new NodeConfig.ApiHttpSettings(java.util.List.of(), 64 * 1024, java.time.Duration.ofSeconds(20)));
+        NodeConfig.ApiHttpSettings set = loader.load(ConfigFactory.parseString("""
+                courier.api { cors.allowed-origins = ["https://app.example", "http://localhost:3000"]
+                              limits { max-request-bytes = 1m, request-timeout = 5s } }""").withFallback(valid(key))).api().http();
+        assertThat(set).isEqualTo(new NodeConfig.ApiHttpSettings(java.util.List.of("https://app.example", "http://localhost:3000"),
+                1024 * 1024, java.time.Duration.ofSeconds(5)));
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.api.cors.allowed-origins = [\"https://app.example/\"]")
+                .withFallback(valid(key)))).hasMessageStartingWith("courier.api.cors.allowed-origins[0]");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.api.limits.max-request-bytes = 10")
+                .withFallback(valid(key)))).hasMessageStartingWith("courier.api.limits.max-request-bytes");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.api.limits.request-timeout = 0s")
+                .withFallback(valid(key)))).hasMessageStartingWith("courier.api.limits.request-timeout");
+        assertThatThrownBy(() -> loader.load(ConfigFactory.parseString("courier.api.cors.allowed-origin = []")
+                .withFallback(valid(key)))).hasMessageContaining("did you mean 'allowed-origins'");
+    }
+
+    @Test
     void aChainEntryMayOverrideAnyDefaultAndNothingElse(@TempDir Path dir) throws Exception {
         Path key = Files.writeString(dir.resolve("k"), KEY);
         NodeConfigLoader loader = new NodeConfigLoader(Map.of());
