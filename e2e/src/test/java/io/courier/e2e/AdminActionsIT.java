@@ -33,7 +33,8 @@ import org.web3j.utils.Numeric;
  * Issue 13's operator actions on a node run as a process, through {@code courier transfer park|unpark|retry} run as a
  * process too: a message over the node's gas cap ends UNDELIVERABLE; parked, it stays PARKED while the node delivers
  * later traffic and across a restart with a raised cap; unparked, it is UNDELIVERABLE again (where it was parked
- * from); retried, it is delivered, once. Every action is in its history with who and why, and every answer read here
+ * from); retried, it is delivered, once. A message the destination gateway recorded as Failed (a payload for an
+ * address without code) is retried once its recipient exists and delivered through {@code Gateway.retry}. Every action is in its history with who and why, and every answer read here
  * is checked against openapi.yaml ({@link NodeApi}).
  */
 @CassandraTest
@@ -42,6 +43,8 @@ class AdminActionsIT {
     private static final long LOW_CAP = 500_000; // an 8,000-byte message's bound (~0.55M gas) is over it
     private static final long RAISED_CAP = 2_000_000;
     private static final String TOKEN = "it-admin-token-0123456789";
+    /** An account nothing else uses: the address of its next contract is known before the contract exists. */
+    private static final int LATE_DEPLOYER = 8;
 
     @Test
     void parkStaysThroughTrafficAndARestartUnparkReturnsAndRetryDeliversOnce(LocalCassandra db, CassandraExtension.Keyspace keyspace,
@@ -58,9 +61,10 @@ class AdminActionsIT {
                     DemoNetwork.transactions(net.alpha, user), DemoNetwork.gas());
             List<TokenTraffic.Sent> ordinary = new ArrayList<>();
             String id;
+            String failedId;
             try (RelayerProcess relayer = RelayerProcess.start(config, port, log)) {
                 // to a contract whose handler does nothing: once under the cap it simply executes
-                id = send(gateway, deployNoopRecipient(net.beta), 8_000);
+                id = send(gateway, deployNoopRecipient(net.beta, DemoNetwork.DEPLOYER), 8_000);
                 awaitStatus(api, id, "UNDELIVERABLE", Duration.ofSeconds(120));
                 assertThat(view(api, id).path("failureReason").asText()).startsWith("OVER_GAS_CAP: ");
 
@@ -82,6 +86,21 @@ class AdminActionsIT {
                 awaitStatus(api, ordinary.get(1).messageId(), "DELIVERED", Duration.ofSeconds(120));
                 assertThat(view(api, id).path("status").asText()).isEqualTo("PARKED");
                 assertThat(net.executionsOnDestinations()).doesNotContainKey(id);
+
+                // FAILED on chain, then retried: a payload for an address without code is recorded Failed by the
+                // gateway; once the recipient exists (deployed at the address the message named), an operator's
+                // retry has the node deliver it through Gateway.retry (execute would revert on its replay bit)
+                Credentials later = LocalChain.account(LATE_DEPLOYER);
+                BigInteger laterNonce = net.beta.web3j().ethGetTransactionCount(later.getAddress(),
+                        org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send().getTransactionCount();
+                String notYetDeployed = org.web3j.crypto.ContractUtils.generateContractAddress(later.getAddress(), laterNonce);
+                failedId = send(gateway, notYetDeployed, 32);
+                awaitStatus(api, failedId, "FAILED", Duration.ofSeconds(120));
+                assertThat(deployNoopRecipient(net.beta, LATE_DEPLOYER)).isEqualToIgnoringCase(notYetDeployed);
+                Cli retriedFailed = cli(dir, "transfer", "retry", failedId, "--reason", "recipient deployed", "--config", config.toString());
+                assertThat(retriedFailed.code()).as(retriedFailed.output()).isZero();
+                assertThat(retriedFailed.output()).contains("FAILED -> ATTESTED");
+                awaitStatus(api, failedId, "DELIVERED", Duration.ofSeconds(120));
 
                 Cli unparked = cli(dir, "transfer", "unpark", id, "--reason", "cap raised to 2M", "--config", config.toString());
                 assertThat(unparked.code()).as(unparked.output()).isZero();
@@ -110,6 +129,7 @@ class AdminActionsIT {
             }
             Map<String, Integer> executions = net.executionsOnDestinations();
             assertThat(executions.get(id)).as("executions of the retried message").isEqualTo(1);
+            assertThat(executions.get(failedId)).as("executions of the failed message: its failure and its retry").isEqualTo(2);
             for (TokenTraffic.Sent s : ordinary) {
                 assertThat(executions.get(s.messageId())).as("executions of %s", s.messageId()).isEqualTo(1);
             }
@@ -160,14 +180,14 @@ class AdminActionsIT {
         return Numeric.toHexString(events.get(0).id);
     }
 
-    /** {@code NoopRecipient} on {@code chain}, deployed by the account that deployed the demo's contracts. */
-    private static String deployNoopRecipient(LocalChain chain) throws Exception {
+    /** {@code NoopRecipient} on {@code chain}, deployed by Ganache account {@code deployer}. */
+    private static String deployNoopRecipient(LocalChain chain, int deployer) throws Exception {
         String bin;
         try (java.io.InputStream in = AdminActionsIT.class.getResourceAsStream("/io/courier/contracts/solc/NoopRecipient.bin")) {
             assertThat(in).as("NoopRecipient.bin on the classpath (contracts module)").isNotNull();
             bin = "0x" + new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
         }
-        org.web3j.protocol.core.methods.response.EthSendTransaction sent = DemoNetwork.transactions(chain, LocalChain.account(0))
+        org.web3j.protocol.core.methods.response.EthSendTransaction sent = DemoNetwork.transactions(chain, LocalChain.account(deployer))
                 .sendTransaction(DemoNetwork.gas().getGasPrice(), BigInteger.valueOf(1_000_000), null, bin, BigInteger.ZERO);
         assertThat(sent.hasError()).as("deploying NoopRecipient: %s", sent.getError() == null ? "" : sent.getError().getMessage()).isFalse();
         return new org.web3j.tx.response.PollingTransactionReceiptProcessor(chain.web3j(), 200, 300)
