@@ -9,6 +9,8 @@ import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
  */
 public enum TransferStatus {
     SENT, FINALIZED, UNDERPAID, ATTESTED, SUBMITTED, DELIVERED, FAILED, REORGED, UNDELIVERABLE,
+    /** An operator stopped work on it; an unpark returns it to where it was. */
+    PARKED,
     /** A status newer than this client. */
     @JsonEnumDefaultValue UNKNOWN;
 
@@ -17,8 +19,8 @@ public enum TransferStatus {
         return this == DELIVERED || this == REORGED;
     }
 
-    /** FAILED or UNDELIVERABLE: nothing follows until an operator acts (a retry). */
+    /** FAILED, UNDELIVERABLE or PARKED: nothing follows until an operator acts (a retry, an unpark). */
     public boolean waitsForOperator() {
-        return this == FAILED || this == UNDELIVERABLE;
+        return this == FAILED || this == UNDELIVERABLE || this == PARKED;
     }
 }
