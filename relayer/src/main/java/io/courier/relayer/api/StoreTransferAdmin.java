@@ -7,8 +7,10 @@ import io.courier.finality.TransferHistoryEntry;
 import io.courier.finality.TransferStateMachine;
 import io.courier.finality.TransferStatus;
 import io.courier.finality.Transition;
+import io.courier.finality.store.GasPaymentStore;
 import io.courier.finality.store.TransferStore;
 import io.courier.finality.store.TransitionOutcome;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,10 +29,17 @@ import java.util.function.Function;
 public final class StoreTransferAdmin implements TransferAdmin {
 
     private final TransferStore store;
+    private final Optional<GasPaymentStore> payments;
     private final Clock clock;
 
     public StoreTransferAdmin(TransferStore store, Clock clock) {
+        this(store, Optional.empty(), clock);
+    }
+
+    /** @param payments the node's payment records, to release on unpark an UNDERPAID transfer topped up while parked */
+    public StoreTransferAdmin(TransferStore store, Optional<GasPaymentStore> payments, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
+        this.payments = Objects.requireNonNull(payments, "payments");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -50,7 +59,29 @@ public final class StoreTransferAdmin implements TransferAdmin {
                 // any status will do: the machine refuses an unpark outside PARKED, and names it
                 ? CompletableFuture.completedFuture(Optional.of(new TransferEvent.Unparked(by, reason, TransferStatus.ATTESTED)))
                 : store.history(id).thenApply(history -> parkedFrom(history)
-                        .map(from -> (TransferEvent) new TransferEvent.Unparked(by, reason, from))));
+                        .map(from -> (TransferEvent) new TransferEvent.Unparked(by, reason, from))))
+                .thenCompose(outcome -> outcome instanceof Done done && done.to() == TransferStatus.UNDERPAID && payments.isPresent()
+                        ? releaseIfPaid(done, payments.get())
+                        : CompletableFuture.completedFuture(outcome));
+    }
+
+    /**
+     * Back in UNDERPAID: a top-up counted while it was parked moved nothing (the watcher judges top-ups of UNDERPAID
+     * transfers only, and only when they are counted), so its payments are judged again here against the charge fixed
+     * at finality; covered, it moves on to FINALIZED as the watcher would have moved it.
+     */
+    private CompletionStage<Outcome> releaseIfPaid(Done unparked, GasPaymentStore payments) {
+        MessageId id = unparked.id();
+        return store.find(id).thenCompose(found -> found.isEmpty() ? CompletableFuture.completedFuture((Outcome) unparked)
+                : payments.account(id).thenCompose(account -> {
+                    BigInteger paid = account.paidOn(found.get().message().srcChainId());
+                    if (!account.charge().map(c -> c.coveredBy(paid)).orElse(false)) {
+                        return CompletableFuture.completedFuture((Outcome) unparked);
+                    }
+                    return store.transition(id, TransferStatus.UNDERPAID, new TransferEvent.TopUpSeen(paid), clock.instant())
+                            .thenApply(o -> o instanceof TransitionOutcome.Applied a
+                                    ? (Outcome) new Done(id, unparked.from(), a.updated().status()) : unparked);
+                }));
     }
 
     /**

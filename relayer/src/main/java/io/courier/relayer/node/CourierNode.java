@@ -237,7 +237,7 @@ public final class CourierNode implements AutoCloseable {
                             config.api().cache().ttl()), clock);
             StatusApi api = new StatusApi(reads, board,
                     ReadinessProbe.all(List.of(new CassandraReadiness(apiSession), ReadinessProbe.chains(board))), registry)
-                    .withAdmin(admin, new io.courier.relayer.api.StoreTransferAdmin(stores.transfers(), clock),
+                    .withAdmin(admin, new io.courier.relayer.api.StoreTransferAdmin(stores.transfers(), java.util.Optional.of(stores.payments()), clock),
                             config.api().adminToken().map(NodeConfig.Secret::hex))
                     .withTracing(otel)
                     .withHttpSettings(new StatusApi.HttpSettings(config.api().http().corsAllowedOrigins(),

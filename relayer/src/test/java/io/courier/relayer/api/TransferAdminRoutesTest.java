@@ -27,12 +27,13 @@ class TransferAdminRoutesTest {
     private static final Map<String, String> AUTH = Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "application/json");
 
     private final HistoryTransferStore store = new HistoryTransferStore();
+    private final io.courier.relayer.watch.InMemoryGasPayments payments = new io.courier.relayer.watch.InMemoryGasPayments();
     private final Clock clock = Clock.fixed(Fixtures.T0.plusSeconds(3600), ZoneOffset.UTC);
     private ApiServer server = server(Optional.of(TOKEN));
 
     private ApiServer server(Optional<String> token) {
         return new ApiServer(api -> api.withAdmin(chain -> CompletableFuture.completedFuture(false),
-                new StoreTransferAdmin(store, clock), token));
+                new StoreTransferAdmin(store, Optional.of(payments), clock), token));
     }
 
     @AfterEach
@@ -70,6 +71,46 @@ class TransferAdminRoutesTest {
 
     private TransferStatus statusOf(Fixtures.Stored s) {
         return store.get(s.transfer().id()).transfer().status();
+    }
+
+    static Fixtures.Stored underpaidThenParked(long nonce) {
+        return Fixtures.sent(nonce, 0)
+                .then(new TransferEvent.Underpaid(java.math.BigInteger.ONE, java.math.BigInteger.TEN), Fixtures.T0.plusSeconds(30))
+                .then(new TransferEvent.Parked("admin", "looking into it"), Fixtures.T0.plusSeconds(40));
+    }
+
+    /** A charge of 10 wei (threshold 10) and what was counted for {@code t} on its source chain. */
+    private void paid(Fixtures.Stored t, long... amounts) {
+        var id = t.transfer().id();
+        payments.charges.put(id, new io.courier.payment.Charge(io.courier.payment.PaymentMode.REQUIRED, java.math.BigInteger.TEN,
+                java.math.BigInteger.TEN, 100_000, Fixtures.T0.plusSeconds(30)));
+        for (int i = 0; i < amounts.length; i++) {
+            payments.confirm(new io.courier.payment.GasPayment(id, 1001, TxHash.fromHex("0x" + "e%d".formatted(i).repeat(32)), i, 130 + i,
+                    io.courier.chain.message.BlockHash.fromHex(Fixtures.BLOCK_HASH), java.math.BigInteger.valueOf(amounts[i])));
+        }
+    }
+
+    @Test
+    void anUnparkBackToUnderpaidReleasesATransferWhoseTopUpWasCountedWhileItWasParked() {
+        // the watcher judges a top-up only for an UNDERPAID transfer: one counted while it was PARKED moved nothing
+        Fixtures.Stored t = underpaidThenParked(1);
+        store.put(t);
+        paid(t, 1, 9);
+
+        ApiServer.Reply unparked = post(t.id(), "unpark", reason("user topped up"));
+        assertThat(unparked.status()).as(new String(unparked.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(statusOf(t)).isEqualTo(TransferStatus.FINALIZED);
+        assertThat(lastHistoryRow(t).from()).isEqualTo(TransferStatus.UNDERPAID);
+    }
+
+    @Test
+    void anUnparkBackToUnderpaidStaysUnderpaidWhileThePaymentsFallShort() {
+        Fixtures.Stored t = underpaidThenParked(2);
+        store.put(t);
+        paid(t, 1, 8);
+
+        assertThat(post(t.id(), "unpark", reason("user says they paid")).status()).isEqualTo(200);
+        assertThat(statusOf(t)).isEqualTo(TransferStatus.UNDERPAID);
     }
 
     @Test

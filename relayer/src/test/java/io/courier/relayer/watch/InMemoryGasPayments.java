@@ -15,11 +15,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link GasPaymentStore} in memory, with the Cassandra store's keys: pending by sighting, final by (tx, log index). */
-final class InMemoryGasPayments implements GasPaymentStore {
+public final class InMemoryGasPayments implements GasPaymentStore {
 
     final Map<String, GasPayment> pending = new ConcurrentHashMap<>();
-    final Map<String, GasPayment> counted = new ConcurrentHashMap<>();
-    final Map<MessageId, Charge> charges = new ConcurrentHashMap<>();
+    public final Map<String, GasPayment> counted = new ConcurrentHashMap<>();
+    public final Map<MessageId, Charge> charges = new ConcurrentHashMap<>();
 
     private static String sighting(GasPayment p) {
         return p.key() + "@" + p.blockHash().toHex();
