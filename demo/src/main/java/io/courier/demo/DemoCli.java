@@ -8,6 +8,8 @@ public final class DemoCli {
     private DemoCli() {}
 
     public static void main(String[] args) {
-        System.exit(CourierCli.commandLine().addSubcommand("demo", new DemoCommand()).execute(args));
+        picocli.CommandLine cli = CourierCli.commandLine().addSubcommand("demo", new DemoCommand());
+        CourierCli.documentExitCodes(cli); // again: the demo command is added after the others were documented
+        System.exit(cli.execute(args));
     }
 }
