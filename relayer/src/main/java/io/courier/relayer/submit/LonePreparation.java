@@ -100,7 +100,11 @@ final class LonePreparation {
                 return done(new Outcome.NotNow(id, haltedReason(t)));
             }
             // a message the destination holds as Failed (an operator's retry moved FAILED back to ATTESTED) is
-            // delivered again through Gateway.retry: execute would revert, its replay bit being set
+            // delivered again through Gateway.retry: execute would revert, its replay bit being set. Only a transfer
+            // that has had a destination transaction can be Failed there: a first delivery asks nothing more.
+            if (t.destinationTx().isEmpty()) {
+                return signedExecute(t, replacing);
+            }
             return gateway.status(t.message()).thenCompose(status -> status == DestinationGateway.Status.FAILED
                     ? checkedAndPriced(t, ExecuteCall.retry(t.message()), 0, replacing)
                     : signedExecute(t, replacing));

@@ -63,7 +63,12 @@ class SubmitterTest extends ActorTestSupport {
         // an operator's retry moved FAILED back to ATTESTED: execute would revert on the message's replay bit
         SubmitterHarness h = new SubmitterHarness();
         h.chain.messageStatus = 2;
-        Transfer a = h.attested(1);
+        Transfer a = h.attested(1)
+                .next(new io.courier.finality.TransferEvent.Submitted(TxHash.fromHex("0x" + "f1".repeat(32)), 0), Transfers.T0.plusSeconds(65))
+                .next(new io.courier.finality.TransferEvent.ExecutionFailed("recipient reverted", TxHash.fromHex("0x" + "f1".repeat(32))),
+                        Transfers.T0.plusSeconds(70))
+                .next(new io.courier.finality.TransferEvent.RetryRequested("admin", "recipient fixed"), Transfers.T0.plusSeconds(80));
+        h.transfers.put(a);
         ActorRef<Submitter.Command> submitter = h.start(kit);
         submitter.tell(new Submitter.Ready(a.id()));
         await().until(() -> h.chain.sent.size() == 1);
