@@ -27,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,11 @@ class LyingEndpointIT {
              RpcProxy honest2 = RpcProxy.start(net.alpha.rpcUrl());
              CourierNode node = CourierNode.start(net.nodeConfig(ConfigFactory.parseMap(
                      config(net, db, keyspace.name() + "_q2", dir, List.of(liar.url(), honest1.url(), honest2.url()), 2))), Clock.systemUTC())) {
+            // the node scans logs from one endpoint, the pool's pick by latency: the honest two fail eth_getLogs so
+            // that the liar's answer is the one scanned (their receipts, which deny, are what the quorum asks)
+            for (RpcProxy h : List.of(honest1, honest2)) {
+                h.methods(Set.of("eth_getLogs")).errorRate(1.0);
+            }
             Forgery forgery = Forgery.plant(net, liar, true, 999_999);
 
             List<TokenTraffic.Sent> honest = net.send(4, 0);
@@ -95,7 +101,13 @@ class LyingEndpointIT {
              RpcProxy honest2 = RpcProxy.start(net.alpha.rpcUrl());
              CourierNode node = CourierNode.start(net.nodeConfig(ConfigFactory.parseMap(
                      config(net, db, keyspace.name() + "_q1", dir, List.of(liar.url(), honest1.url(), honest2.url()), 1))), Clock.systemUTC())) {
-            // a log alone: every endpoint's receipt (the liar's too) says the transaction does not exist
+            // Quorum 1 reads each answer from one endpoint, the pool's pick: by latency, which a loaded machine makes
+            // flap between the three. The two honest endpoints fail logs and receipts so that every such call fails
+            // over to the liar, and what is tested is what the node makes of the one endpoint it trusts.
+            for (RpcProxy h : List.of(honest1, honest2)) {
+                h.methods(Set.of("eth_getLogs", "eth_getTransactionReceipt")).errorRate(1.0);
+            }
+            // a log alone: the liar's receipt, like every endpoint's, says the transaction does not exist
             Forgery logOnly = Forgery.plant(net, liar, false, 999_998);
             List<TokenTraffic.Sent> honest = net.send(2, 0);
             awaitTransfer(node, logOnly.id(), t -> true, DELIVERY);
