@@ -40,6 +40,12 @@ public interface ChainClient extends AutoCloseable {
     /** The nonce of a transaction the node knows (mined or pooled); empty when it knows none with this hash. */
     CompletionStage<Optional<Long>> transactionNonce(TxHash tx);
 
+    /**
+     * The input (calldata, {@code 0x}-hex) of a transaction the node knows (mined or pooled); empty when it knows none
+     * with this hash. Public data: what a delivery used can be read back from it ({@link DeliveryCall}).
+     */
+    CompletionStage<Optional<String>> transactionInput(TxHash tx);
+
     /** Empty while the transaction is not mined (or unknown). */
     CompletionStage<Optional<TxReceipt>> receipt(TxHash tx);
 

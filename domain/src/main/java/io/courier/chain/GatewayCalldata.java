@@ -143,6 +143,74 @@ public final class GatewayCalldata {
         return packed;
     }
 
+    /** The messages of an {@code executeCheckpoint}'s {@code messages} argument: the inverse of {@link #checkpointMessages}. */
+    public static List<CrossChainMessage> readCheckpointMessages(long srcChainId, String srcGateway, long firstNonce, long dstChainId,
+                                                                 byte[] messages) {
+        List<CrossChainMessage> range = new java.util.ArrayList<>();
+        Reader in = new Reader(messages);
+        while (in.more()) {
+            range.add(in.message(srcChainId, srcGateway, firstNonce + range.size(), dstChainId));
+        }
+        return range;
+    }
+
+    /** The messages and signatures of an {@code executeBatch}'s {@code messages} argument: the inverse of {@link #executeBatch}'s packing. */
+    public static List<Signed> readBatch(long srcChainId, String srcGateway, long dstChainId, byte[] messages) {
+        List<Signed> batch = new java.util.ArrayList<>();
+        Reader in = new Reader(messages);
+        while (in.more()) {
+            long nonce = new BigInteger(1, in.take(8)).longValueExact();
+            CrossChainMessage m = in.message(srcChainId, srcGateway, nonce, dstChainId);
+            int count = Byte.toUnsignedInt(in.take(1)[0]);
+            batch.add(new Signed(m, readSignatures(in.take(count * ValidatorSignature.LENGTH))));
+        }
+        return batch;
+    }
+
+    /** Signatures packed back to back: the inverse of {@link #packedSignatures}. */
+    public static List<ValidatorSignature> readSignatures(byte[] packed) {
+        if (packed.length % ValidatorSignature.LENGTH != 0) {
+            throw new IllegalArgumentException("packed signatures are 65 bytes each, got " + packed.length + " bytes");
+        }
+        List<ValidatorSignature> signatures = new java.util.ArrayList<>();
+        for (int i = 0; i < packed.length; i += ValidatorSignature.LENGTH) {
+            signatures.add(ValidatorSignature.fromBytes(java.util.Arrays.copyOfRange(packed, i, i + ValidatorSignature.LENGTH)));
+        }
+        return signatures;
+    }
+
+    /** Reads packed fields in order, refusing to run past the end. */
+    private static final class Reader {
+        private final byte[] bytes;
+        private int at;
+
+        Reader(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        boolean more() {
+            return at < bytes.length;
+        }
+
+        byte[] take(int n) {
+            if (at + n > bytes.length) {
+                throw new IllegalArgumentException("packed messages end at byte " + bytes.length + ", " + n + " more needed at byte " + at);
+            }
+            byte[] out = java.util.Arrays.copyOfRange(bytes, at, at + n);
+            at += n;
+            return out;
+        }
+
+        /** sender (20) ‖ recipient (20) ‖ payload length (2) ‖ payload, as {@link #writeMessage} writes it. */
+        CrossChainMessage message(long srcChainId, String srcGateway, long nonce, long dstChainId) {
+            String sender = org.web3j.utils.Numeric.toHexString(take(20));
+            String recipient = org.web3j.utils.Numeric.toHexString(take(20));
+            byte[] length = take(2);
+            byte[] payload = take(((length[0] & 0xff) << 8) | (length[1] & 0xff));
+            return new CrossChainMessage(srcChainId, srcGateway, nonce, dstChainId, sender, recipient, payload);
+        }
+    }
+
     private static void requireRoute(List<CrossChainMessage> range) {
         CheckpointRange.requireContiguous(range);
     }

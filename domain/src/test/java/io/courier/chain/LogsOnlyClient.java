@@ -71,6 +71,7 @@ final class LogsOnlyClient implements ChainClient {
     @Override public CompletionStage<BigInteger> gasPrice() { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<Long> nonce(Address account, boolean pending) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<Optional<Long>> transactionNonce(TxHash tx) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<Optional<String>> transactionInput(TxHash tx) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> balance(Address account) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<String> call(CallRequest call) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> estimateGas(CallRequest call) { throw new UnsupportedOperationException(); }

@@ -193,6 +193,12 @@ public final class Web3jChainClient implements ChainClient {
     }
 
     @Override
+    public CompletionStage<Optional<String>> transactionInput(TxHash tx) {
+        return invoker.invoke(RpcCall.tx("eth_getTransactionByHash", tx.toHex()), w -> w.ethGetTransactionByHash(tx.toHex()),
+                r -> r.getTransaction().map(t -> t.getInput()));
+    }
+
+    @Override
     public CompletionStage<Optional<TxReceipt>> receipt(TxHash tx) {
         return invoker.invoke(RpcCall.tx("eth_getTransactionReceipt", tx.toHex()),
                 w -> w.ethGetTransactionReceipt(tx.toHex()),

@@ -22,23 +22,31 @@ public record CheckpointRoot(Bytes32 value) {
         if (ids == null || ids.isEmpty()) {
             throw new IllegalArgumentException("a checkpoint covers at least one message id");
         }
-        List<byte[]> level = new ArrayList<>(ids.size());
-        ids.forEach(id -> level.add(id.bytes()));
-        byte[] pair = new byte[2 * Bytes32.SIZE];
+        List<byte[]> level = ids.stream().map(MessageId::bytes).toList();
         while (level.size() > 1) {
-            List<byte[]> up = new ArrayList<>((level.size() + 1) / 2);
-            for (int i = 0; i + 1 < level.size(); i += 2) {
-                System.arraycopy(level.get(i), 0, pair, 0, Bytes32.SIZE);
-                System.arraycopy(level.get(i + 1), 0, pair, Bytes32.SIZE, Bytes32.SIZE);
-                up.add(Hash.sha3(pair));
-            }
-            if (level.size() % 2 == 1) {
-                up.add(level.get(level.size() - 1));
-            }
-            level.clear();
-            level.addAll(up);
+            level = levelUp(level);
         }
         return new CheckpointRoot(Bytes32.of(level.get(0)));
+    }
+
+    /** The level above {@code level}: pairs hashed left to right, an odd last node carried up unchanged. */
+    static List<byte[]> levelUp(List<byte[]> level) {
+        List<byte[]> up = new ArrayList<>((level.size() + 1) / 2);
+        for (int i = 0; i + 1 < level.size(); i += 2) {
+            up.add(parent(level.get(i), level.get(i + 1)));
+        }
+        if (level.size() % 2 == 1) {
+            up.add(level.get(level.size() - 1));
+        }
+        return up;
+    }
+
+    /** keccak256(left ‖ right), as the gateway hashes two nodes. */
+    static byte[] parent(byte[] left, byte[] right) {
+        byte[] pair = new byte[2 * Bytes32.SIZE];
+        System.arraycopy(left, 0, pair, 0, Bytes32.SIZE);
+        System.arraycopy(right, 0, pair, Bytes32.SIZE, Bytes32.SIZE);
+        return Hash.sha3(pair);
     }
 
     /** The root over the ids of {@code range}, which must be one route's contiguous nonces ({@link CheckpointRange}). */

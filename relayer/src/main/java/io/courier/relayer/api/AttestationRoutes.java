@@ -9,19 +9,16 @@ import io.courier.finality.TransferStatus;
 import io.courier.finality.store.AttestationStore;
 import io.courier.relayer.signing.ValidatorKeys;
 import io.courier.relayer.submit.ExecuteCall;
-import java.math.BigInteger;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.datatypes.DynamicBytes;
-import org.web3j.abi.datatypes.Function;
-import org.web3j.abi.datatypes.generated.Uint256;
-import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.utils.Numeric;
 
 /**
@@ -45,12 +42,16 @@ public final class AttestationRoutes extends ApiDirectives {
 
     /** The answer: what to send, where, and the signatures inside it. */
     public record AttestationView(String messageId, TransferStatus status, Destination destination, int threshold,
-                                  List<SignatureView> signatures, GatewayCall execute, GatewayCall retry) {}
+                                  List<SignatureView> signatures, GatewayCall execute, GatewayCall retry,
+                                  DeliveryEvidence.DeliveryView delivery) {}
 
     /** The destination chain and its gateway. */
     public record Destination(long chainId, String gateway) {}
 
-    /** One validator's EIP-712 signature over {@code Attestation(messageId)} for the destination gateway, r ‖ s ‖ v. */
+    /**
+     * One validator's EIP-712 signature, r ‖ s ‖ v: over {@code Attestation(messageId)} for the destination gateway, or
+     * in a checkpoint delivery over the checkpoint's digest. {@code validator} is the address it recovers to.
+     */
     public record SignatureView(String validator, String signature) {}
 
     /** A transaction to send: {@code data} to {@code to} on chain {@code chainId}, no value. */
@@ -60,18 +61,21 @@ public final class AttestationRoutes extends ApiDirectives {
     private final AttestationStore attestations;
     private final ValidatorKeys keys;
     private final Map<Long, Address> gateways;
+    private final DeliveryEvidence evidence;
 
     /**
      * @param keys     only its validator set and threshold are used (no key of it signs here)
      * @param gateways the gateway of every chain the node serves, by chain id
+     * @param inputs   reads a destination transaction's input, to show what a delivery used
      */
-    public AttestationRoutes(TransferQueries queries, AttestationStore attestations, ValidatorKeys keys,
-                             Map<Long, Address> gateways, ApiJson json) {
+    AttestationRoutes(TransferQueries queries, AttestationStore attestations, ValidatorKeys keys,
+                      Map<Long, Address> gateways, TransactionInputs inputs, ApiJson json) {
         super(json);
         this.queries = Objects.requireNonNull(queries, "queries");
         this.attestations = Objects.requireNonNull(attestations, "attestations");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.gateways = Map.copyOf(gateways);
+        this.evidence = new DeliveryEvidence(inputs, keys);
     }
 
     public Route route() {
@@ -103,37 +107,25 @@ public final class AttestationRoutes extends ApiDirectives {
                     return completeProblem(notAttested(t, "transfer " + id.toHex() + " has " + chosen.size()
                             + " valid signatures for the current validator set, the gateway needs " + keys.threshold()));
                 }
-                return complete(json.ok(view(t, gateway, chosen)));
+                CompletionStage<Optional<DeliveryEvidence.DeliveryView>> delivery = t.destinationTx()
+                        .map(tx -> evidence.of(t, tx, gateway).thenApply(Optional::of))
+                        .orElse(CompletableFuture.completedFuture(Optional.empty()));
+                return onSuccess(delivery, d -> complete(json.ok(view(t, gateway, chosen, d.orElse(null)))));
             });
         });
     }
 
-    private AttestationView view(Transfer t, Address gateway, List<Attestation> chosen) {
+    private AttestationView view(Transfer t, Address gateway, List<Attestation> chosen, DeliveryEvidence.DeliveryView delivery) {
         CrossChainMessage m = t.message();
         long dst = m.dstChainId();
         List<byte[]> signatures = chosen.stream().map(a -> Numeric.hexStringToByteArray(a.signature())).toList();
         GatewayCall execute = new GatewayCall("execute", dst, gateway.toHex(), ExecuteCall.encode(m, signatures));
         GatewayCall retry = t.status() == TransferStatus.FAILED
-                ? new GatewayCall("retry", dst, gateway.toHex(), retryCalldata(m))
+                ? new GatewayCall("retry", dst, gateway.toHex(), ExecuteCall.retry(m))
                 : null;
         return new AttestationView(t.id().toHex(), t.status(), new Destination(dst, gateway.toHex()), keys.threshold(),
                 chosen.stream().map(a -> new SignatureView(a.validator().toLowerCase(java.util.Locale.ROOT), a.signature())).toList(),
-                execute, retry);
-    }
-
-    /**
-     * Calldata of {@code Gateway.retry(srcChainId, srcGateway, nonce, sender, recipient, payload)}: no signatures, the
-     * gateway checked them when the message was first executed and failed.
-     */
-    static String retryCalldata(CrossChainMessage m) {
-        return FunctionEncoder.encode(new Function("retry", List.of(
-                new Uint256(BigInteger.valueOf(m.srcChainId())),
-                new org.web3j.abi.datatypes.Address(m.srcGateway()),
-                new Uint64(BigInteger.valueOf(m.nonce())),
-                new org.web3j.abi.datatypes.Address(m.sender()),
-                new org.web3j.abi.datatypes.Address(m.recipient()),
-                new DynamicBytes(m.payload())),
-                List.of()));
+                execute, retry, delivery);
     }
 
     private static Problem notAttested(Transfer t, String detail) {

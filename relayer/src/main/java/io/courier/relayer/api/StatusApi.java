@@ -214,11 +214,12 @@ public final class StatusApi extends AllDirectives {
 
     /**
      * Adds {@code GET /v1/transfers/{messageId}/attestation} (self-relay): signatures read from {@code store}, chosen
-     * with {@code keys}' validator set and threshold, for the gateways of the served chains.
+     * with {@code keys}' validator set and threshold, for the gateways of the served chains; a delivered transfer's
+     * answer shows what its destination transaction used, read with {@code inputs}.
      */
     public StatusApi withAttestations(io.courier.finality.store.AttestationStore store, io.courier.relayer.signing.ValidatorKeys keys,
-                                      java.util.Map<Long, io.courier.chain.message.Address> gateways) {
-        this.attestations = new AttestationRoutes(queries, store, keys, gateways, json);
+                                      java.util.Map<Long, io.courier.chain.message.Address> gateways, TransactionInputs inputs) {
+        this.attestations = new AttestationRoutes(queries, store, keys, gateways, inputs, json);
         return this;
     }
 

@@ -230,6 +230,8 @@ public final class CourierNode implements AutoCloseable {
                         return true;
                     })
                     : java.util.concurrent.CompletableFuture.completedFuture(false);
+            Map<Long, io.courier.chain.message.Address> gatewayAddresses = config.chains().stream()
+                    .collect(Collectors.toMap(ChainSettings::chainId, ChainSettings::gateway));
             // delivered transfers from memory, concurrent reads of one id coalesced (docs/ARCHITECTURE.md §6)
             io.courier.relayer.api.TransferQueries reads = new io.courier.relayer.api.CachedTransferQueries(
                     new StoreTransferQueries(apiReads, stuckBoard),
@@ -244,10 +246,11 @@ public final class CourierNode implements AutoCloseable {
                             config.api().http().maxRequestBytes(), config.api().http().requestTimeout()))
                     .withQuotes(priceBoard, config.oracle().quotes(), clock)
                     .withPayments(new io.courier.relayer.api.TransferPayments(ApiSession.payments(apiSession,
-                            config.cassandra().keyspace()), config.payment(),
-                            config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId, ChainSettings::gateway))))
-                    .withAttestations(ApiSession.attestations(apiSession, config.cassandra().keyspace()), keys,
-                            config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId, ChainSettings::gateway)))
+                            config.cassandra().keyspace()), config.payment(), gatewayAddresses))
+                    .withAttestations(ApiSession.attestations(apiSession, config.cassandra().keyspace()), keys, gatewayAddresses,
+                            (chainId, tx) -> clients.containsKey(chainId) ? clients.get(chainId).transactionInput(tx)
+                                    : java.util.concurrent.CompletableFuture.failedFuture(new IllegalArgumentException(
+                                            "chain " + chainId + " is not served by this node")))
                     .withEventSettings(new TransferRoutes.EventSettings(TransferRoutes.EventSettings.DEFAULT.poll(),
                             TransferRoutes.EventSettings.DEFAULT.maxOpen(), TransferRoutes.EventSettings.DEFAULT.heartbeat(),
                             config.api().maxEventStreams(), config.api().maxEventStreamsPerClient(),

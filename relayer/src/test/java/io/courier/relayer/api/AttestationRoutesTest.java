@@ -37,15 +37,39 @@ class AttestationRoutesTest {
     /** ATTESTED in the store, but its signatures were made for another gateway: none is valid here. */
     private static final Transfer WRONG_SIGNATURES = Transfers.attested(4);
 
+    /** Nonces 20..24 delivered in one checkpoint transaction; 22 is the one asked about. */
+    private static final List<Transfer> RANGE = java.util.stream.LongStream.rangeClosed(20, 24).mapToObj(Transfers::attested).toList();
+    private static final TxHash CHECKPOINT_TX = TxHash.fromHex("0x" + "c1".repeat(32));
+    private static final Transfer BY_CHECKPOINT = delivered(RANGE.get(2), CHECKPOINT_TX);
+    private static final TxHash LONE_TX = TxHash.fromHex("0x" + "c2".repeat(32));
+    private static final Transfer BY_LONE = delivered(Transfers.attested(30), LONE_TX);
+    /** Delivered, but the chain's endpoints fail when asked for the transaction. */
+    private static final TxHash UNREADABLE_TX = TxHash.fromHex("0x" + "c3".repeat(32));
+    private static final Transfer UNREADABLE = delivered(Transfers.attested(31), UNREADABLE_TX);
+    private static final Map<TxHash, String> INPUTS = new HashMap<>();
+
     private static final Map<MessageId, List<Attestation>> STORED = new HashMap<>();
     private static ApiServer server;
 
     @BeforeAll
     static void start() {
         InMemoryTransferQueries queries = new InMemoryTransferQueries();
-        for (Transfer t : List.of(ATTESTED, FAILED, FINALIZED, WRONG_SIGNATURES)) {
+        for (Transfer t : List.of(ATTESTED, FAILED, FINALIZED, WRONG_SIGNATURES, BY_CHECKPOINT, BY_LONE, UNREADABLE)) {
             queries.put(t, List.of());
         }
+        for (Transfer t : List.of(BY_CHECKPOINT, BY_LONE, UNREADABLE)) {
+            STORED.put(t.id(), Transfers.signatures(t));
+        }
+        // what the chain holds: a checkpoint over the range signed by validators 0 and 1, a lone execute by 1 and 2
+        List<io.courier.chain.message.CrossChainMessage> range = RANGE.stream().map(Transfer::message).toList();
+        var all = Transfers.keys(3);
+        var digest = io.courier.chain.message.CheckpointDigest.of(range, Transfers.DST_GATEWAY.toHex());
+        INPUTS.put(CHECKPOINT_TX, io.courier.chain.GatewayCalldata.executeCheckpoint(range,
+                io.courier.chain.message.CheckpointRoot.ofMessages(range),
+                new io.courier.chain.GatewayCalldata.ValidatorSet(2, Transfers.validatorSet()),
+                all.signCheckpoint(digest, java.util.Set.copyOf(Transfers.validatorSet().subList(0, 2)))));
+        INPUTS.put(LONE_TX, ExecuteCall.encode(BY_LONE.message(), Transfers.signatures(BY_LONE).subList(1, 3).stream()
+                .map(a -> Numeric.hexStringToByteArray(a.signature())).toList()));
         // stored highest signer first: the answer must reorder them as the gateway checks
         List<Attestation> noisy = new ArrayList<>(Transfers.signatures(ATTESTED).stream()
                 .sorted(Comparator.comparing((Attestation a) -> a.validator().toLowerCase()).reversed()).toList());
@@ -71,7 +95,10 @@ class AttestationRoutesTest {
             }
         };
         server = new ApiServer(queries, api -> api.withAttestations(store, Transfers.keys(0),
-                Map.of(Transfers.DST, Transfers.DST_GATEWAY, Transfers.SRC, Address.fromHex("0x" + "11".repeat(20)))));
+                Map.of(Transfers.DST, Transfers.DST_GATEWAY, Transfers.SRC, Address.fromHex("0x" + "11".repeat(20))),
+                (chainId, tx) -> tx.equals(UNREADABLE_TX)
+                        ? CompletableFuture.failedFuture(new IllegalStateException("every endpoint of chain " + chainId + " timed out"))
+                        : CompletableFuture.completedFuture(java.util.Optional.ofNullable(chainId == Transfers.DST ? INPUTS.get(tx) : null))));
     }
 
     @AfterAll
@@ -151,6 +178,69 @@ class AttestationRoutesTest {
         Reply malformed = server.get("/v1/transfers/0x12/attestation");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.json().path("parameter").asText()).isEqualTo("messageId");
+    }
+
+    @Test
+    void aCheckpointDeliveryShowsItsRootTheSignedDigestAndThisMessagesPathToTheRoot() {
+        JsonNode delivery = server.get("/v1/transfers/" + BY_CHECKPOINT.id().toHex() + "/attestation").json().path("delivery");
+
+        assertThat(delivery.path("tx").asText()).isEqualTo(CHECKPOINT_TX.toHex());
+        assertThat(delivery.path("function").asText()).isEqualTo("executeCheckpoint");
+        JsonNode checkpoint = delivery.path("checkpoint");
+        assertThat(checkpoint.path("firstNonce").asLong()).isEqualTo(20);
+        assertThat(checkpoint.path("lastNonce").asLong()).isEqualTo(24);
+        assertThat(checkpoint.path("messages").asInt()).isEqualTo(5);
+        assertThat(checkpoint.path("leafIndex").asInt()).isEqualTo(2);
+        // fold the id through the path by hand: it must land on the root the validators signed
+        byte[] node = BY_CHECKPOINT.id().bytes();
+        for (JsonNode step : checkpoint.path("proof")) {
+            byte[] sibling = Numeric.hexStringToByteArray(step.path("sibling").asText());
+            node = Hash.sha3(step.path("side").asText().equals("left") ? concat(sibling, node) : concat(node, sibling));
+        }
+        assertThat(Numeric.toHexString(node)).isEqualTo(checkpoint.path("root").asText());
+        List<io.courier.chain.message.CrossChainMessage> range = RANGE.stream().map(Transfer::message).toList();
+        assertThat(checkpoint.path("digest").asText())
+                .isEqualTo(io.courier.chain.message.CheckpointDigest.of(range, Transfers.DST_GATEWAY.toHex()).toHex());
+        List<String> signers = new ArrayList<>();
+        delivery.path("signatures").forEach(sig -> signers.add(sig.path("signer").asText()));
+        assertThat(signers).containsExactlyInAnyOrderElementsOf(Transfers.validatorSet().subList(0, 2));
+    }
+
+    @Test
+    void aLoneDeliveryShowsTheSignaturesItCarriedAndWhoMadeThem() {
+        JsonNode delivery = server.get("/v1/transfers/" + BY_LONE.id().toHex() + "/attestation").json().path("delivery");
+
+        assertThat(delivery.path("function").asText()).isEqualTo("execute");
+        assertThat(delivery.has("checkpoint")).isFalse();
+        List<String> signers = new ArrayList<>();
+        delivery.path("signatures").forEach(sig -> signers.add(sig.path("signer").asText()));
+        assertThat(signers).containsExactlyElementsOf(Transfers.signatures(BY_LONE).subList(1, 3).stream()
+                .map(a -> a.validator().toLowerCase()).toList());
+    }
+
+    @Test
+    void aDeliveryThatCannotBeReadIsSaidSoAndTheRestOfTheAnswerStands() {
+        io.courier.relayer.api.ApiServer.Reply unreadable = server.get("/v1/transfers/" + UNREADABLE.id().toHex() + "/attestation");
+        assertThat(unreadable.status()).isEqualTo(200);
+        assertThat(unreadable.json().path("execute").path("data").asText()).startsWith("0x");
+        assertThat(unreadable.json().path("delivery").path("unavailable").asText()).contains("timed out").contains(UNREADABLE_TX.toHex());
+        // FAILED's execution transaction is one the chain does not know here
+        assertThat(server.get("/v1/transfers/" + FAILED.id().toHex() + "/attestation").json().path("delivery").path("unavailable").asText())
+                .contains("knows no transaction");
+        assertThat(server.get("/v1/transfers/" + ATTESTED.id().toHex() + "/attestation").json().has("delivery"))
+                .as("not submitted yet: no delivery").isFalse();
+    }
+
+    private static Transfer delivered(Transfer attested, TxHash tx) {
+        return attested.next(new TransferEvent.Submitted(tx, 9), Transfers.T0.plusSeconds(40))
+                .next(new TransferEvent.Delivered(tx, 300), Transfers.T0.plusSeconds(50));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private static String selector(String signature) {

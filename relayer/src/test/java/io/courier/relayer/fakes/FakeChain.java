@@ -167,6 +167,7 @@ public final class FakeChain implements ChainClient {
     @Override public CompletionStage<Void> verifyChainId() { return CompletableFuture.completedFuture(null); }
     @Override public CompletionStage<Optional<BlockHeader>> blockByTag(String tag) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<Optional<Long>> transactionNonce(TxHash txHash) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<Optional<String>> transactionInput(TxHash txHash) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> maxPriorityFeePerGas() { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> gasPrice() { throw new UnsupportedOperationException(); }

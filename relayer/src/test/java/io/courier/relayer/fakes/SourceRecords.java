@@ -74,6 +74,7 @@ public final class SourceRecords implements ChainClient {
     @Override public CompletionStage<Optional<BlockHeader>> blockByTag(String tag) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<List<ChainLog>> logs(LogFilter filter) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<Optional<Long>> transactionNonce(TxHash tx) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<Optional<String>> transactionInput(TxHash tx) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> maxPriorityFeePerGas() { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> gasPrice() { throw new UnsupportedOperationException(); }

@@ -150,6 +150,11 @@ public final class FakeChainClient implements ChainClient {
     }
 
     @Override
+    public CompletionStage<Optional<String>> transactionInput(TxHash txHash) {
+        return CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    @Override
     public CompletionStage<Optional<TxReceipt>> receipt(TxHash txHash) {
         receiptCalls.add(txHash);
         return onReceipt.apply(txHash);
