@@ -128,6 +128,16 @@ describe('checks over the real configuration', () => {
       'a validation wants a whole number of wei');
   });
 
+  test('who pays is a choice written into node.conf: required or sponsored, and the testnet example sponsors', () => {
+    const node = modules.get(path.join(INFRA_DIR, 'modules', 'relayer-node'));
+    assert.match(JSON.stringify(node.locals), /payment = \{(\\n|\s)*policy = var\.payment_policy/);
+    assert.equal(node.variable.payment_policy.default, 'required');
+    assert.ok(node.variable.payment_policy.validation.some((v) => /"required", "sponsored"/.test(v.condition)));
+    const testnet = modules.get(path.join(INFRA_DIR, 'examples', 'testnet'));
+    assert.equal(testnet.variable.payment_policy.default, 'sponsored');
+    assert.match(JSON.stringify(testnet.module), /payment_policy/);
+  });
+
   test('no key material is written by Terraform: no secret versions, secret ARNs only', () => {
     for (const d of ALL_DIRS) {
       const m = modules.get(d);

@@ -41,6 +41,7 @@ module "relayer" {
   chains              = var.chains
   validator_set       = var.validator_set
   validator_threshold = var.validator_threshold
+  payment_policy      = var.payment_policy
   extra_node_config   = var.extra_node_config
 
   validator_keys_secret_arn = each.value.validator_keys_secret_arn

@@ -157,6 +157,17 @@ variable "admin_token_secret_arn" {
   default     = null
 }
 
+variable "payment_policy" {
+  type        = string
+  description = "Who pays for delivery on every node (courier.payment.policy): sponsored on a testnet, whose gas is free to come by; required needs prices for every route in extra_node_config (courier.oracle), or the nodes refuse to start."
+  default     = "sponsored"
+
+  validation {
+    condition     = contains(["required", "sponsored"], var.payment_policy)
+    error_message = "payment_policy must be \"required\" or \"sponsored\"."
+  }
+}
+
 variable "extra_node_config" {
   type        = string
   description = "HOCON appended to every node's node.conf (routes, monitor, submitter tuning)."

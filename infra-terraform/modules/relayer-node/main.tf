@@ -57,6 +57,9 @@ locals {
         set       = var.validator_set
         threshold = var.validator_threshold
       }
+      payment = {
+        policy = var.payment_policy
+      }
     })}",
     var.extra_node_config,
     "",

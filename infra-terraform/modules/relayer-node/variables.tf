@@ -377,6 +377,17 @@ variable "validator_threshold" {
   }
 }
 
+variable "payment_policy" {
+  type        = string
+  description = "Who pays for delivery (courier.payment.policy). required: a message is delivered only when its GasPaid payments reach the oracle's quote, so the node needs prices (courier.oracle native-assets and assets, in extra_node_config) for every route, or it refuses to start; sponsored: delivered whatever was paid (the operator pays the destination gas). Per-route overrides go in extra_node_config (courier.payment.routes)."
+  default     = "required"
+
+  validation {
+    condition     = contains(["required", "sponsored"], var.payment_policy)
+    error_message = "payment_policy must be \"required\" or \"sponsored\"."
+  }
+}
+
 variable "extra_node_config" {
   type        = string
   description = "More HOCON appended to node.conf after the generated part (routes, monitor, submitter tuning...). Never put keys here: they come from Secrets Manager."

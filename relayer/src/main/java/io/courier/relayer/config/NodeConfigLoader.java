@@ -104,8 +104,9 @@ public final class NodeConfigLoader {
                 () -> config.getLong("submitter.max-gas-limit")));
         // the updater's key is read here, beside the keys it must differ from
         oracle = OracleConfigReader.withUpdater(oracle, config, chains, env, validator, submitter);
-        return new NodeConfig(nodeName, cassandra, api, chains, validator, submitter, monitor, oracle,
-                PaymentConfigReader.read(config, chains));
+        io.courier.payment.PaymentPolicy payment = PaymentConfigReader.read(config, chains);
+        PaymentConfigReader.requireQuotable(payment, oracle.quotes(), chains);
+        return new NodeConfig(nodeName, cassandra, api, chains, validator, submitter, monitor, oracle, payment);
     }
 
     private NodeConfig.MonitorSettings monitor(Config root) {

@@ -41,6 +41,31 @@ final class PaymentConfigReader {
         return new PaymentPolicy(defaults, byRoute);
     }
 
+    /**
+     * Refuses a route that requires payment but that the oracle could never quote (a chain of it has no native asset):
+     * every message on it would wait unpaid, never delivered and never said to be wrong. Caught at start, the
+     * operator either prices the route or sponsors it.
+     */
+    static void requireQuotable(PaymentPolicy payment, io.courier.oracle.QuotePolicy quotes, List<ChainSettings> chains) {
+        for (ChainSettings from : chains) {
+            for (ChainSettings to : chains) {
+                if (from.chainId() == to.chainId() || !payment.needsQuote(from.chainId(), to.chainId())) {
+                    continue;
+                }
+                for (ChainSettings side : List.of(from, to)) {
+                    if (quotes.nativeAsset(side.chainId()).isEmpty()) {
+                        throw new ConfigException("courier.payment", "route " + from.chainId() + " -> " + to.chainId()
+                                + " requires payment (policy \"required\"), but chain " + side.chainId() + " (" + side.name()
+                                + ") has no native asset in courier.oracle.native-assets, so no message on it could ever be quoted"
+                                + " and every one would wait unpaid. Price it (courier.oracle.assets and native-assets) or sponsor"
+                                + " the route: courier.payment.routes = [{ from = " + from.chainId() + ", to = " + to.chainId()
+                                + ", policy = \"sponsored\" }] (or courier.payment.policy = \"sponsored\" for every route)");
+                    }
+                }
+            }
+        }
+    }
+
     private static RoutePayment rule(Config c, String path, RoutePayment defaults) {
         PaymentMode mode;
         try {

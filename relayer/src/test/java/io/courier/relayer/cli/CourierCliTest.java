@@ -92,6 +92,7 @@ class CourierCliTest {
                     { name = b, chain-id = 2, rpc-url = "https://rpc.example/key", gateway = "%s" }
                   ]
                   validator { set = ["%s", "%s"], threshold = 2, key-files = ["%s"] }
+                  payment.policy = sponsored
                   %s
                   %s
                 }""".formatted(V1, V2, V1, V2, key, submitter.isEmpty() ? "" : "submitter.key-file = \"" + key + "\"", extra));

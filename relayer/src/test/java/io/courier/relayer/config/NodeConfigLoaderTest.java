@@ -17,10 +17,14 @@ class NodeConfigLoaderTest {
     private static final String V1 = "0x90f8bf6a479f320ead074411a4b0e7944ea8c9c1";
     private static final String V2 = "0xffcf8fdee72ac11ab9b5d4f5f8a9e4e1f6a2b3c4";
 
-    /** A valid config of two chains (ids 1 and 2) with {@code keyFile} as validator and submitter key (other tests build on it). */
+    /**
+     * A valid config of two chains (ids 1 and 2) with {@code keyFile} as validator and submitter key (other tests build
+     * on it). It prices nothing, so its routes are sponsored: a route that requires payment needs prices (PaymentConfigTest).
+     */
     static Config valid(Path keyFile) {
         return ConfigFactory.parseString("""
                 courier {
+                  payment.policy = sponsored
                   chains = [
                     { name = a, chain-id = 1, rpc-url = "http://127.0.0.1:1", gateway = "%s", finality.confirmations = 5 }
                     { name = b, chain-id = 2, rpc-url = "https://rpc.example/key", gateway = "%s" }
