@@ -54,6 +54,20 @@ class AttestationStoreIT {
     }
 
     @Test
+    void putAllWritesOneMessagesSignaturesTogetherAndRefusesAMix() {
+        CrossChainMessage message = Fixtures.message(3);
+        List<Attestation> three = List.of(sign(message, 55), sign(message, 66), sign(message, 77));
+        await(attestations.putAll(three));
+        await(attestations.putAll(three.subList(0, 1))); // again, and alone: the same upsert
+        assertThat(await(attestations.list(message.id()))).containsExactlyInAnyOrderElementsOf(three);
+
+        Attestation other = sign(Fixtures.message(4), 88);
+        assertThatThrownBy(() -> attestations.putAll(List.of(three.get(0), other))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("one message's signatures");
+        assertThat(await(attestations.list(Fixtures.message(4).id()))).isEmpty();
+    }
+
+    @Test
     void noSignaturesYet() {
         assertThat(await(attestations.list(Fixtures.message(999).id()))).isEmpty();
     }

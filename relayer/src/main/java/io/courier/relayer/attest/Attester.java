@@ -102,11 +102,15 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
     static final int MAX_IN_FLIGHT = 64;
     /** Transfers waiting for a round; past this the sweep brings them back (a few minutes of a busy chain's messages). */
     static final int QUEUE_CAPACITY = 10_000;
+    /** Messages whose own signatures are remembered for checkpoint requests (ids and gateways: a few MB at most). */
+    static final int OWN_SIGNATURES_REMEMBERED = 50_000;
 
     private final Wiring w;
     private final Set<MessageId> inFlight = new HashSet<>();
     /** What waits for one of the {@link #MAX_IN_FLIGHT} rounds: per route in nonce order (see {@link AttestQueue}). */
     private final AttestQueue waiting = new AttestQueue(QUEUE_CAPACITY);
+    /** What the local keys signed lately: a checkpoint request reads back only the rest (see {@link OwnSignatures}). */
+    private final OwnSignatures own = new OwnSignatures(OWN_SIGNATURES_REMEMBERED);
     private boolean startScheduled;
 
     private Attester(ActorContext<Command> ctx, Wiring wiring) {
@@ -209,15 +213,15 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
     private CompletionStage<Outcome> signAndCount(Transfer t, String gateway) {
         var digest = w.keys().digest(t.id(), t.message().dstChainId(), gateway);
         Instant now = w.clock().instant();
-        List<CompletableFuture<Void>> puts = new ArrayList<>();
+        List<Attestation> signatures = w.keys().sign(t.id(), digest, now);
         Set<String> ownSigners = new HashSet<>();
-        for (Attestation own : w.keys().sign(t.id(), digest, now)) {
-            puts.add(w.attestations().put(own).toCompletableFuture());
-            ownSigners.add(own.validator().toLowerCase(Locale.ROOT));
-        }
+        signatures.forEach(a -> ownSigners.add(a.validator().toLowerCase(Locale.ROOT)));
         ownSigners.retainAll(w.keys().validatorSet());
-        return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new))
-                .thenCompose(x -> w.attestations().list(t.id()))
+        // the local keys alone reach the threshold (a demo, or an operator holding several keys): the peers'
+        // signatures cannot change the count that matters, so they are not read back
+        boolean ownSuffice = ownSigners.size() >= w.keys().threshold();
+        return w.attestations().putAll(signatures)
+                .thenCompose(x -> ownSuffice ? CompletableFuture.completedFuture(List.<Attestation>of()) : w.attestations().list(t.id()))
                 .thenCompose(all -> {
                     // the local keys' signatures over this digest were made just now: only the peers' are recovered (an
                     // ecrecover each, in a burst the attester's largest CPU cost)
@@ -234,7 +238,8 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
     }
 
     private Behavior<Command> onSignCheckpoint(SignCheckpoint request) {
-        getContext().pipeToSelf(StageDeadline.within(signCheckpoint(request.range(), request.dstGateway()), Duration.ofSeconds(60),
+        List<CrossChainMessage> toRead = own.unknown(request.range(), request.dstGateway());
+        getContext().pipeToSelf(StageDeadline.within(signCheckpoint(request.range(), request.dstGateway(), toRead), Duration.ofSeconds(60),
                 "signing a checkpoint of " + request.range().size() + " messages"), (sigs, e) -> new CheckpointSigned(request, sigs, e));
         return this;
     }
@@ -243,9 +248,11 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
      * The local keys that attested every message of the range (their signature over each message's digest for this
      * gateway is in the store and recovers to them) sign its root. Refused outright (no signature) when the range is
      * not one route's contiguous nonces, its destination gateway is not the configured one, or its source is halted.
-     * Touches no actor state.
+     * Only {@code toRead} is read back from the store: the rest this attester signed with every local key lately
+     * ({@link OwnSignatures}). Touches no actor state.
      */
-    private CompletionStage<List<ValidatorSignature>> signCheckpoint(List<CrossChainMessage> range, String dstGateway) {
+    private CompletionStage<List<ValidatorSignature>> signCheckpoint(List<CrossChainMessage> range, String dstGateway,
+                                                                     List<CrossChainMessage> toRead) {
         CheckpointDigest digest;
         try {
             digest = CheckpointDigest.of(range, dstGateway);
@@ -258,7 +265,10 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
         }
         Set<String> signers = ConcurrentHashMap.newKeySet();
         signers.addAll(w.keys().addresses());
-        CompletableFuture<?>[] reads = range.stream().map(m -> w.attestations().list(m.id()).thenAccept(all -> {
+        if (toRead.size() < range.size()) {
+            signers.retainAll(w.keys().validatorSet()); // what a store read would count for a message signed here
+        }
+        CompletableFuture<?>[] reads = toRead.stream().map(m -> w.attestations().list(m.id()).thenAccept(all -> {
             Set<String> attested = new HashSet<>();
             w.keys().valid(w.keys().digest(m.id(), m.dstChainId(), dstGateway), all)
                     .forEach(a -> attested.add(a.validator().toLowerCase(Locale.ROOT)));
@@ -282,7 +292,12 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
         scheduleStart();
         if (done.error() != null) {
             getContext().getLog().warn("transfer {}: attestation failed, the sweep retries: {}", t.id(), done.error().toString());
-        } else if (done.outcome() instanceof Outcome.Attested attested) {
+            return this;
+        }
+        if (!(done.outcome() instanceof Outcome.Withheld)) {
+            own.signed(t.id(), w.gateways().get(t.message().dstChainId())); // every other outcome comes after the write
+        }
+        if (done.outcome() instanceof Outcome.Attested attested) {
             w.tracing().stage(t.id().toHex(), t.route(), "attest", attested.finalizedAt(), w.clock().instant(),
                     Attributes.builder().put("courier.signatures", attested.signatures()).build(), true);
             w.delivery().ready(t.message().dstChainId(), attested.attested().id());

@@ -38,6 +38,20 @@ class AttesterTest extends ActorTestSupport {
 
     private final InMemoryTransferStore transfers = new InMemoryTransferStore();
     private final InMemoryAttestationStore attestations = new InMemoryAttestationStore();
+    /** Reads of signatures the attester made, by message id (the store the attester is given counts them). */
+    private final List<MessageId> reads = new CopyOnWriteArrayList<>();
+    private final io.courier.finality.store.AttestationStore counted = new io.courier.finality.store.AttestationStore() {
+        @Override
+        public java.util.concurrent.CompletionStage<Void> put(io.courier.finality.Attestation attestation) {
+            return attestations.put(attestation);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<List<io.courier.finality.Attestation>> list(MessageId messageId) {
+            reads.add(messageId);
+            return attestations.list(messageId);
+        }
+    };
     private final HaltedChains halted = new HaltedChains();
     private final List<Handover> delivered = new CopyOnWriteArrayList<>();
     /** Two endpoints of the source chain, and one of the other source; each holds what the test tells it. */
@@ -53,7 +67,7 @@ class AttesterTest extends ActorTestSupport {
     }
 
     private ActorRef<Attester.Command> attester(int localKeys, SourceWitnesses source) {
-        Attester.Wiring wiring = new Attester.Wiring(Transfers.keys(localKeys), transfers, attestations,
+        Attester.Wiring wiring = new Attester.Wiring(Transfers.keys(localKeys), transfers, counted,
                 Map.of(Transfers.DST, Transfers.DST_GATEWAY.toHex()), (dst, id) -> delivered.add(new Handover(dst, id)),
                 metrics, new TransferTracing(OpenTelemetry.noop()),
                 new ManualClock(Transfers.T0.plusSeconds(40)), halted,
@@ -256,6 +270,42 @@ class AttesterTest extends ActorTestSupport {
         List<io.courier.chain.message.ValidatorSignature> both = signCheckpoint(attester, range, Transfers.DST_GATEWAY.toHex());
         assertThat(both).extracting(sig -> sig.signer(digest))
                 .containsExactlyElementsOf(keys.addresses().subList(0, 2).stream().sorted().toList());
+    }
+
+    @Test
+    void localKeysThatReachTheThresholdAreNotReadBackAndTheirCheckpointNeedsNoRead() {
+        ActorRef<Attester.Command> attester = attester(2); // two local keys, threshold 2
+        Transfer a = finalized(1);
+        Transfer b = finalized(2);
+        attester.tell(new Attester.Attest(a));
+        attester.tell(new Attester.Attest(b));
+        await().until(() -> status(a) == TransferStatus.ATTESTED && status(b) == TransferStatus.ATTESTED);
+        assertThat(attestations.list(a.id()).toCompletableFuture().join()).hasSize(2);
+        assertThat(reads).as("signatures read back while attesting").isEmpty();
+
+        // a range of what it signed itself: signed by both local keys, nothing read back
+        List<io.courier.chain.message.CrossChainMessage> range = List.of(a.message(), b.message());
+        var digest = io.courier.chain.message.CheckpointDigest.of(range, Transfers.DST_GATEWAY.toHex());
+        assertThat(signCheckpoint(attester, range, Transfers.DST_GATEWAY.toHex())).extracting(sig -> sig.signer(digest))
+                .containsExactlyElementsOf(Transfers.keys(2).addresses().stream().sorted().toList());
+        assertThat(reads).isEmpty();
+
+        // a third message it never signed (its one signature is another key's): read, and no checkpoint
+        Transfer c = Transfers.attested(3);
+        attestations.put(Transfers.signatures(c).get(2));
+        assertThat(signCheckpoint(attester, List.of(a.message(), b.message(), c.message()), Transfers.DST_GATEWAY.toHex())).isEmpty();
+        assertThat(reads).containsExactly(c.id());
+        // remembered for its gateway only: for another gateway the answer comes from the store, as before
+        assertThat(signCheckpoint(attester, range, "0x" + "99".repeat(20))).isEmpty();
+
+        // one it was asked to attest but withheld (its source endpoint does not hold it) is not remembered as signed
+        Transfer withheld = Transfers.finalized(4);
+        transfers.put(withheld);
+        attester.tell(new Attester.Attest(withheld));
+        await().until(() -> metrics.attestationsWithheld.labelValues("src").get() >= 1);
+        reads.clear();
+        assertThat(signCheckpoint(attester, List.of(withheld.message()), Transfers.DST_GATEWAY.toHex())).isEmpty();
+        assertThat(reads).containsExactly(withheld.id());
     }
 
     @Test
