@@ -41,7 +41,7 @@ public record NodeConfig(
      */
     public record ApiSettings(String host, int port, Optional<Secret> adminToken, int maxEventStreams,
                               int maxEventStreamsPerClient, ApiCassandraSettings cassandra, int maxAddressRows,
-                              Duration eventsUnknownWait, ApiCacheSettings cache, ApiHttpSettings http) {}
+                              Duration eventsUnknownWait, ApiCacheSettings cache, ApiHttpSettings http, int threads) {}
 
     /**
      * The API's HTTP server: origins a browser page may read it from ({@code courier.api.cors}; empty: CORS off, "*":

@@ -190,7 +190,7 @@ public final class NodeConfigLoader {
                 duration(events, "unknown-id-wait", "courier.api.events"),
                 new NodeConfig.ApiCacheSettings(nonNegative(c, "cache.max-entries", "courier.api"),
                         duration(c, "cache.ttl", "courier.api")),
-                http(c));
+                http(c), positive(c, "threads", "courier.api"));
     }
 
     private static NodeConfig.ApiHttpSettings http(Config c) {

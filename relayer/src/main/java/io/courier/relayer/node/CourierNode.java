@@ -77,13 +77,14 @@ public final class CourierNode implements AutoCloseable {
     private final Map<Long, ChainClient> clients;
     private final ScheduledExecutorService scheduler;
     private final ActorSystem<Void> system;
+    private final ActorSystem<Void> apiSystem;
     private final ServerBinding binding;
     private final OpenTelemetrySdk openTelemetry;
     private final ChainStatusBoard board;
     private final CourierMetrics metrics;
 
     private CourierNode(CqlSession session, CqlSession apiSession, CassandraStores stores, Map<Long, ChainClient> clients,
-                        ScheduledExecutorService scheduler, ActorSystem<Void> system, ServerBinding binding,
+                        ScheduledExecutorService scheduler, ActorSystem<Void> system, ActorSystem<Void> apiSystem, ServerBinding binding,
                         OpenTelemetrySdk openTelemetry, ChainStatusBoard board, CourierMetrics metrics) {
         this.session = session;
         this.apiSession = apiSession;
@@ -91,6 +92,7 @@ public final class CourierNode implements AutoCloseable {
         this.clients = clients;
         this.scheduler = scheduler;
         this.system = system;
+        this.apiSystem = apiSystem;
         this.binding = binding;
         this.openTelemetry = openTelemetry;
         this.board = board;
@@ -221,6 +223,14 @@ public final class CourierNode implements AutoCloseable {
             system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
         });
 
+        // the API serves on an actor system of its own with courier.api.threads threads: reader load cannot take the
+        // relay's dispatcher threads, and takes at most that many cores (docs/ARCHITECTURE.md §6)
+        ActorSystem<Void> apiSystem = ActorSystem.create(org.apache.pekko.actor.typed.javadsl.Behaviors.empty(), "courier-api",
+                apiSystemConfig(config.api().threads()));
+        opened.push(() -> {
+            apiSystem.terminate();
+            apiSystem.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        });
         ServerBinding binding;
         try {
             ChainAdmin admin = chainId -> chainIds.contains(chainId)
@@ -255,13 +265,22 @@ public final class CourierNode implements AutoCloseable {
                             TransferRoutes.EventSettings.DEFAULT.maxOpen(), TransferRoutes.EventSettings.DEFAULT.heartbeat(),
                             config.api().maxEventStreams(), config.api().maxEventStreamsPerClient(),
                             config.api().eventsUnknownWait()));
-            binding = api.bind(system, config.api().host(), config.api().port()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            binding = api.bind(apiSystem, config.api().host(), config.api().port()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("status API could not bind " + config.api().host() + ":" + config.api().port()
                     + ": " + e.getMessage(), e);
         }
         log.info("courier node {} up: {} chains, API on {}", config.nodeName(), clients.size(), binding.localAddress());
-        return new CourierNode(session, apiSession, stores, clients, scheduler, system, binding, otel, board, metrics);
+        return new CourierNode(session, apiSession, stores, clients, scheduler, system, apiSystem, binding, otel, board, metrics);
+    }
+
+    /** The API's actor system: its default and internal dispatchers bounded to {@code threads} threads. */
+    private static com.typesafe.config.Config apiSystemConfig(int threads) {
+        String pool = "{ fork-join-executor { parallelism-min = %d, parallelism-factor = 1.0, parallelism-max = %d } }"
+                .formatted(threads, threads);
+        return com.typesafe.config.ConfigFactory.parseString("pekko.actor.default-dispatcher = " + pool
+                        + "\npekko.actor.internal-dispatcher = " + pool)
+                .withFallback(com.typesafe.config.ConfigFactory.load());
     }
 
     /**
@@ -360,6 +379,12 @@ public final class CourierNode implements AutoCloseable {
             binding.unbind().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("unbinding the API failed: {}", e.toString());
+        }
+        apiSystem.terminate();
+        try {
+            apiSystem.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("the API's actor system did not stop in time: {}", e.toString());
         }
         system.terminate();
         try {
