@@ -71,23 +71,26 @@ final class ApiBench {
     private static final int CONNECTIONS = 32;
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(180);
 
-    private record Options(int transfers, int seconds, int deliveries, boolean javaLoad) {
+    /** @param apiThreads courier.api.threads of the node under test; 0: the node's default */
+    private record Options(int transfers, int seconds, int deliveries, boolean javaLoad, int apiThreads) {
         static Options parse(String[] args) {
             int transfers = 2_000;
             int seconds = 20;
             int deliveries = 6;
             boolean java = false;
+            int apiThreads = 0;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--transfers" -> transfers = bounded(args, ++i, 1, 100_000);
                     case "--seconds" -> seconds = bounded(args, ++i, 5, 120);
                     case "--deliveries" -> deliveries = bounded(args, ++i, 1, 20);
                     case "--java-load" -> java = true;
+                    case "--api-threads" -> apiThreads = bounded(args, ++i, 1, 64);
                     default -> throw new IllegalArgumentException("courier bench api: unknown option " + args[i]
-                            + " (--transfers N, --seconds S, --deliveries K, --java-load)");
+                            + " (--transfers N, --seconds S, --deliveries K, --api-threads T, --java-load)");
                 }
             }
-            return new Options(transfers, seconds, deliveries, java);
+            return new Options(transfers, seconds, deliveries, java, apiThreads);
         }
 
         private static int bounded(String[] args, int i, int min, int max) {
@@ -131,8 +134,15 @@ final class ApiBench {
             traffic.fundUser(UNIT.multiply(BigInteger.valueOf(1_000_000)));
             Map<String, Object> config = DemoConfig.map(network, db.contactPoint().getHostString() + ":"
                     + db.contactPoint().getPort(), "courier_bench", 0, 2, work.resolve("keys"));
-            try (CourierNode node = CourierNode.start(NodeConfigLoader.fromEnvironment().load(ConfigFactory.parseMap(config)),
-                    Clock.systemUTC())) {
+            if (options.apiThreads() > 0) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> courier = (Map<String, Object>) config.get("courier");
+                Map<String, Object> api = new java.util.LinkedHashMap<>((Map<String, Object>) courier.get("api"));
+                api.put("threads", options.apiThreads());
+                courier.put("api", api);
+            }
+            io.courier.relayer.config.NodeConfig nodeConfig = NodeConfigLoader.fromEnvironment().load(ConfigFactory.parseMap(config));
+            try (CourierNode node = CourierNode.start(nodeConfig, Clock.systemUTC())) {
                 out.println("bench api: node up at " + node.apiUrl() + "; filling " + options.transfers() + " delivered transfers");
                 List<String> ids = fill(node.transfers(), options.transfers());
                 Path idFile = work.resolve("ids.txt");
@@ -163,6 +173,7 @@ final class ApiBench {
                         loadOutlived ? "" : " (the load ended before the last delivery: the rest ran without load)");
                 Load healthz = runner.run(node.apiUrl(), null, Duration.ofSeconds(options.seconds()));
 
+                out.printf("bench api: node with courier.api.threads=%d%n", nodeConfig.api().threads());
                 out.printf("bench api: load tool %s, %d threads, %d connections, %d s per run, %d transfers; "
                                 + "non-2xx answers: by-id %d, healthz %d; healthz p50_ms=%.2f p99_ms=%.2f%n", byId.tool(), THREADS,
                         CONNECTIONS, options.seconds(), ids.size(), byId.errors(), healthz.errors(), healthz.p50Ms(), healthz.p99Ms());

@@ -36,7 +36,7 @@ public final class BenchMain {
                 default -> {
                     System.err.println("usage: courier bench gas      gas per message, Courier's paths against one Web3j execute per message");
                     System.err.println("       courier bench api      GET /v1/transfers/{id} against /healthz under wrk, and relay latency with and"
-                            + " without that load [--transfers N (2000)] [--seconds S (20)] [--deliveries K (6)] [--java-load]");
+                            + " without that load [--transfers N (2000)] [--seconds S (20)] [--deliveries K (6)] [--api-threads T (the node's courier.api.threads)] [--java-load]");
                     System.err.println("       courier bench fees     paid per gas / (base fee + minimum tip) at inclusion, Courier's fee model "
                             + "against Web3j's DefaultGasProvider");
                     System.err.println("       courier bench drain [--messages N] [--timeout SECONDS]");

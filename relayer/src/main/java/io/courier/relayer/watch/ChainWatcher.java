@@ -6,10 +6,7 @@ import io.courier.chain.ChainLog;
 import io.courier.chain.GatewayEvents;
 import io.courier.chain.LogScanner;
 import io.courier.chain.MessageSentDecoder;
-import io.courier.chain.TxReceipt;
-import io.courier.chain.message.Address;
 import io.courier.chain.message.MessageId;
-import io.courier.chain.message.TxHash;
 import io.courier.finality.CanonicalWindow;
 import io.courier.finality.ChainCursor;
 import io.courier.finality.ChainTip;
@@ -36,14 +33,8 @@ import io.courier.relayer.status.ChainStatusBoard;
 import io.courier.relayer.status.HaltedChains;
 import io.courier.relayer.telemetry.CourierMetrics;
 import io.courier.relayer.telemetry.TransferTracing;
-import io.courier.payment.Charge;
-import io.courier.payment.GasPaidDecoder;
 import io.courier.payment.GasPayment;
-import io.courier.payment.PaymentAccount;
-import io.courier.payment.PaymentMode;
 import io.courier.payment.PaymentVerdict;
-import io.courier.payment.Requirement;
-import io.courier.payment.RoutePayment;
 import io.opentelemetry.api.common.Attributes;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -217,23 +208,23 @@ public final class ChainWatcher {
     private record Reorged(UnfinalizedTransfer before, Transfer after) {}
 
     /** A transfer final by height whose source too few endpoints vouched for: it stays SENT (docs/adr/007). */
-    private record Unconfirmed(UnfinalizedTransfer row, Corroboration corroboration) {}
+    record Unconfirmed(UnfinalizedTransfer row, Corroboration corroboration) {}
 
     /** What became of a transfer the plan would finalize. */
-    private sealed interface Finalizing {}
+    sealed interface Finalizing {}
 
-    private record Written(TransitionOutcome outcome) implements Finalizing {}
+    record Written(TransitionOutcome outcome) implements Finalizing {}
 
-    private record NotVouchedFor(Unconfirmed unconfirmed) implements Finalizing {}
+    record NotVouchedFor(Unconfirmed unconfirmed) implements Finalizing {}
 
     /** Final, but paid too little: held as UNDERPAID ({@code outcome} of the SENT → UNDERPAID write). */
-    private record Held(TransitionOutcome outcome, PaymentVerdict.Underpaid verdict) implements Finalizing {}
+    record Held(TransitionOutcome outcome, PaymentVerdict.Underpaid verdict) implements Finalizing {}
 
     /** Final, on a required route, but the oracle cannot quote: it stays SENT and is judged again next cycle. */
-    private record Unpriced(UnfinalizedTransfer row, String reason) implements Finalizing {}
+    record Unpriced(UnfinalizedTransfer row, String reason) implements Finalizing {}
 
     /** An UNDERPAID transfer a top-up moved to FINALIZED. */
-    private record ToppedUp(Transfer transfer, BigInteger paid) {}
+    record ToppedUp(Transfer transfer, BigInteger paid) {}
 
     /** The transfers about to be finalized as read, and those too few endpoints vouched for. */
     private record Vouching(Map<MessageId, Transfer> found, Map<MessageId, Unconfirmed> unconfirmed) {}
@@ -271,6 +262,9 @@ public final class ChainWatcher {
     private Instant quorumWarnedAt = Instant.EPOCH; // the shortfall is logged at most once per QUORUM_LOG_INTERVAL
     private Instant unpricedWarnedAt = Instant.EPOCH; // messages waiting for a quote: logged at most once per interval too
 
+    private final SourceLogRecorder recorder;
+    private final PaymentJudgement judge;
+
     private ChainWatcher(ActorContext<Command> ctx, TimerScheduler<Command> timers, ChainSettings chain, Wiring wiring) {
         ctx.setLoggerName(ChainWatcher.class); // detected from the stack, the name can come out as ActorCell (kept at WARN)
         this.ctx = ctx;
@@ -280,6 +274,8 @@ public final class ChainWatcher {
         this.policy = chain.finality();
         this.reorgPolicy = new ReorgPolicy(policy);
         this.label = chain.name();
+        this.recorder = new SourceLogRecorder(chain, wiring);
+        this.judge = new PaymentJudgement(chain, wiring);
         wiring.board().update(ChainStatus.starting(chain.chainId(), chain.name()));
     }
 
@@ -631,7 +627,7 @@ public final class ChainWatcher {
         boolean rewound = scanned != p.lastScanned();
         CompletionStage<Integer> recorded = to < from
                 ? (rewound ? saveCursor(scanned, head, tip, after).thenApply(x -> 0) : CompletableFuture.completedFuture(0))
-                : scanAndRecord(from, to).thenCompose(observed -> saveCursor(to, head, tip, after).thenApply(x -> observed));
+                : recorder.scanAndRecord(from, to).thenCompose(observed -> saveCursor(to, head, tip, after).thenApply(x -> observed));
         long scannedTo = Math.max(to, scanned);
         return recorded.thenCompose(observed -> {
             if (halted) {
@@ -711,7 +707,7 @@ public final class ChainWatcher {
         long stillPending = lowestPending;
         CompletionStage<Void> counted = all(confirmed.stream().map(p -> w.payments().store().orElseThrow().confirm(p)).toList());
         return counted.thenCompose(x -> finalize(plan, now))
-                .thenCompose(settlement -> topUps(confirmed, now).thenApply(up -> settlement.withPayments(up, stillPending)))
+                .thenCompose(settlement -> judge.topUps(confirmed, now).thenApply(up -> settlement.withPayments(up, stillPending)))
                 // out of the pending index last: a crash before this point redoes every step above (all idempotent)
                 .thenCompose(settlement -> {
                     List<GasPayment> done = new ArrayList<>(confirmed);
@@ -725,74 +721,6 @@ public final class ChainWatcher {
         return CompletableFuture.allOf(stages.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new));
     }
 
-    /**
-     * UNDERPAID transfers among those a newly counted payment was for: moved to FINALIZED once their payments on this chain
-     * cover the charge fixed at finality.
-     */
-    private CompletionStage<List<ToppedUp>> topUps(List<GasPayment> confirmed, Instant now) {
-        List<CompletableFuture<Optional<ToppedUp>>> checks = confirmed.stream().map(GasPayment::id).distinct()
-                .map(id -> w.transfers().find(id).thenCompose(found -> {
-                    if (found.isEmpty() || found.get().status() != TransferStatus.UNDERPAID) {
-                        return CompletableFuture.completedFuture(Optional.<ToppedUp>empty());
-                    }
-                    Transfer t = found.get();
-                    return w.payments().store().orElseThrow().account(id).thenCompose(account -> {
-                        BigInteger paid = account.paidOn(t.message().srcChainId());
-                        boolean covered = account.charge().map(c -> c.coveredBy(paid)).orElse(false);
-                        if (!covered) {
-                            log.info("chain {}: transfer {} UNDERPAID: a payment counted, {} wei paid in all, {} wei still missing",
-                                    label, id, paid, account.charge().map(c -> c.missing(paid).toString()).orElse("?"));
-                            return CompletableFuture.completedFuture(Optional.<ToppedUp>empty());
-                        }
-                        return TransferTracing.inTransfer(id.toHex(), () -> w.transfers().transition(id, TransferStatus.UNDERPAID,
-                                new TransferEvent.TopUpSeen(paid), now)).thenApply(o -> o instanceof TransitionOutcome.Applied a
-                                ? Optional.of(new ToppedUp(a.updated(), paid)) : Optional.<ToppedUp>empty());
-                    });
-                }).toCompletableFuture()).toList();
-        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
-                .thenApply(x -> checks.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList());
-    }
-
-    /**
-     * How a transfer final by height and vouched for leaves SENT: without payments, FINALIZED; with them, by its route's
-     * policy against the quote — FINALIZED, UNDERPAID (its charge recorded first, for the API), or not at all while a
-     * required route has no quote.
-     */
-    private CompletionStage<Finalizing> judged(FinalityPlan.Finalize f, Optional<Transfer> found, Instant now) {
-        MessageId id = f.row().id();
-        if (!w.payments().enabled() || found.isEmpty()) {
-            return w.transfers().transition(id, TransferStatus.SENT, new TransferEvent.Finalized(f.seen()), now)
-                    .thenApply(outcome -> (Finalizing) new Written(outcome));
-        }
-        Transfer t = found.get();
-        long from = t.message().srcChainId();
-        long to = t.message().dstChainId();
-        RoutePayment rule = w.payments().policy().forRoute(from, to);
-        CompletionStage<Requirement> requirement = rule.mode() == PaymentMode.SPONSORED
-                ? CompletableFuture.completedFuture(new Requirement.Quoted(BigInteger.ZERO, 0))
-                : w.payments().quotes().requirement(from, to);
-        var store = w.payments().store().orElseThrow();
-        return store.account(id).thenCombine(requirement, (account, req) -> new Object[] {account, req}).thenCompose(pair -> {
-            PaymentAccount account = (PaymentAccount) pair[0];
-            Requirement req = (Requirement) pair[1];
-            PaymentVerdict verdict = w.payments().policy().judge(from, to, account.paidOn(from), req);
-            if (verdict instanceof PaymentVerdict.NoQuote none) {
-                return CompletableFuture.completedFuture((Finalizing) new Unpriced(f.row(), none.reason()));
-            }
-            Charge charge = req instanceof Requirement.Quoted q && rule.mode() == PaymentMode.REQUIRED
-                    ? new Charge(PaymentMode.REQUIRED, q.fee(), rule.threshold(q.fee()), q.gasLimit(), now)
-                    : Charge.sponsored(now);
-            CompletionStage<Void> charged = store.charge(id, charge);
-            if (verdict instanceof PaymentVerdict.Underpaid under) {
-                return charged.thenCompose(x -> TransferTracing.inTransfer(id.toHex(), () -> w.transfers().transition(id,
-                        TransferStatus.SENT, new TransferEvent.Underpaid(under.paid(), under.required()), now)))
-                        .thenApply(outcome -> (Finalizing) new Held(outcome, under));
-            }
-            return charged.thenCompose(x -> w.transfers().transition(id, TransferStatus.SENT, new TransferEvent.Finalized(f.seen()), now))
-                    .thenApply(outcome -> (Finalizing) new Written(outcome));
-        });
-    }
-
     private CompletionStage<Settlement> finalize(FinalityPlan plan, Instant now) {
         // one question per endpoint and distinct receipt or block, for every transfer final by height
         CompletableFuture<Vouching> vouching = unvouched(plan.toFinalize()).toCompletableFuture();
@@ -800,7 +728,7 @@ public final class ChainWatcher {
         for (FinalityPlan.Finalize f : plan.toFinalize()) {
             finalized.add(vouching.thenCompose(v -> v.unconfirmed().containsKey(f.row().id())
                     ? CompletableFuture.<Finalizing>completedFuture(new NotVouchedFor(v.unconfirmed().get(f.row().id())))
-                    : judged(f, Optional.ofNullable(v.found().get(f.row().id())), now)));
+                    : judge.judged(f, Optional.ofNullable(v.found().get(f.row().id())), now)));
         }
         List<CompletableFuture<Gone>> gone = new ArrayList<>();
         for (FinalityPlan.Orphaned o : plan.orphaned()) {
@@ -891,7 +819,7 @@ public final class ChainWatcher {
                 if (again.isEmpty()) {
                     return markReorged(t, transfer, canonical, now);
                 }
-                SourceRef moved = sourceOf(again.get());
+                SourceRef moved = SourceLogRecorder.sourceOf(again.get());
                 // a receipt is only as good as its block: a node may still answer the receipt of an orphaned block
                 // (Ganache does after a revert). Following it would "move" the transfer back into that block every
                 // cycle and it would wait forever; only a receipt in a canonical block is a re-inclusion.
@@ -1007,121 +935,6 @@ public final class ChainWatcher {
         return w.cursors().halt(chain.chainId(), reason, w.clock().instant()).thenApply(stored -> null);
     }
 
-    private CompletionStage<Integer> scanAndRecord(long from, long to) {
-        List<String> topics = w.payments().enabled()
-                ? List.of(GatewayEvents.MESSAGE_SENT_TOPIC, GatewayEvents.GAS_PAID_TOPIC) : List.of(GatewayEvents.MESSAGE_SENT_TOPIC);
-        return w.scanner().scan(chain.gateway(), topics, from, to).thenCompose(all -> {
-            List<ChainLog> logs = all.stream().filter(l -> !isGasPaid(l)).toList();
-            // payments are recorded (as pending) before the cursor moves past their block, like transfers
-            return observePayments(all.stream().filter(ChainWatcher::isGasPaid).toList())
-                    .thenCompose(x -> recordTransfers(logs));
-        });
-    }
-
-    private static boolean isGasPaid(ChainLog entry) {
-        return entry.topic0().map(GatewayEvents.GAS_PAID_TOPIC::equals).orElse(false);
-    }
-
-    private CompletionStage<Void> observePayments(List<ChainLog> logs) {
-        if (logs.isEmpty() || !w.payments().enabled()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        List<CompletableFuture<Void>> writes = new ArrayList<>();
-        for (ChainLog entry : logs) {
-            Optional<GasPayment> payment = GasPaidDecoder.decode(entry, chain.gateway(), chain.chainId());
-            if (payment.isEmpty()) {
-                w.metrics().messagesRejected.labelValues(label, "bad_gas_paid").inc();
-                log.warn("chain {}: rejected GasPaid log in block {} tx {}: not a well-formed GasPaid(bytes32,uint256)", label,
-                        entry.blockNumber(), entry.txHash());
-                continue;
-            }
-            writes.add(w.payments().store().orElseThrow().observe(payment.get()).toCompletableFuture());
-        }
-        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
-    }
-
-    private CompletionStage<Integer> recordTransfers(List<ChainLog> logs) {
-        List<Transfer> accepted = logs.stream().map(this::accept).flatMap(Optional::stream).toList();
-        return signers(accepted).thenCompose(signers -> {
-            List<CompletableFuture<Boolean>> writes = new ArrayList<>();
-            for (Transfer t : accepted) {
-                java.util.Set<Address> addresses = new java.util.LinkedHashSet<>(List.of(Address.fromHex(t.message().sender()),
-                        Address.fromHex(t.message().recipient())));
-                Optional.ofNullable(signers.get(t.source().txHash())).ifPresent(addresses::add);
-                writes.add(w.transfers().indexAddresses(t, addresses).thenCompose(x -> record(t)).toCompletableFuture());
-            }
-            return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-                    .thenApply(x -> (int) writes.stream().filter(CompletableFuture::join).count());
-        });
-    }
-
-    /**
-     * The account that signed each source transaction (a wallet looks its transfers up by it: for a token transfer
-     * the message's sender is the bridge contract). One receipt per transaction; a vanished one has no signer.
-     */
-    private CompletionStage<java.util.Map<TxHash, Address>> signers(List<Transfer> transfers) {
-        java.util.Map<TxHash, Address> signers = new java.util.concurrent.ConcurrentHashMap<>();
-        CompletableFuture<?>[] reads = transfers.stream().map(t -> t.source().txHash()).distinct()
-                .map(tx -> w.client().receipt(tx).thenAccept(r -> r.flatMap(TxReceipt::sender)
-                        .ifPresent(signer -> signers.put(tx, signer))).toCompletableFuture())
-                .toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(reads).thenApply(x -> signers);
-    }
-
-    /**
-     * Records a new transfer; a known one seen in another block (re-included after a reorg) moves there, and a
-     * REORGED one whose log is canonical again (its transaction came back later) is revived as SENT.
-     */
-    private CompletionStage<Boolean> record(Transfer observed) {
-        return w.transfers().recordObserved(observed).thenCompose(isNew -> {
-            if (isNew) {
-                return CompletableFuture.completedFuture(true);
-            }
-            return w.transfers().find(observed.id()).thenCompose(known -> {
-                if (known.isPresent() && known.get().status() == TransferStatus.REORGED
-                        && !known.get().source().equals(observed.source())) {
-                    log.warn("chain {}: transfer {} was REORGED and its log is on the canonical chain again (block {}, tx {}): "
-                            + "revived as SENT, it waits for finality again", label, observed.id(),
-                            observed.source().blockNumber(), observed.source().txHash());
-                    return w.transfers().relocate(observed.id(), observed.source(), w.clock().instant())
-                            .thenApply(o -> o instanceof TransitionOutcome.Applied);
-                }
-                if (known.isPresent() && known.get().status() == TransferStatus.SENT
-                        && !known.get().source().blockHash().equals(observed.source().blockHash())) {
-                    log.warn("chain {}: transfer {} re-included: block {} -> {}", label, observed.id(),
-                            known.get().source().blockNumber(), observed.source().blockNumber());
-                    return w.transfers().relocate(observed.id(), observed.source(), w.clock().instant()).thenApply(o -> false);
-                }
-                return CompletableFuture.completedFuture(false);
-            });
-        });
-    }
-
-    private Optional<Transfer> accept(ChainLog entry) {
-        if (entry.logIndex() < 0 || entry.logIndex() > Integer.MAX_VALUE) {
-            // no block holds 2^31 logs: a hostile or broken endpoint; this log is refused, the cycle goes on
-            w.metrics().messagesRejected.labelValues(label, "bad_log_index").inc();
-            log.warn("chain {}: rejected log in block {} tx {}: log index {} is not a real position", label,
-                    entry.blockNumber(), entry.txHash(), entry.logIndex());
-            return Optional.empty();
-        }
-        MessageSentDecoder.Decoded decoded = w.decoder().decode(entry, chain.chainId());
-        if (decoded instanceof MessageSentDecoder.Rejected rejected) {
-            w.metrics().messagesRejected.labelValues(label, rejected.reason().name().toLowerCase()).inc();
-            log.warn("chain {}: rejected log in block {} tx {}: {} {}", label, entry.blockNumber(),
-                    entry.txHash(), rejected.reason(), rejected.detail());
-            return Optional.empty();
-        }
-        var message = ((MessageSentDecoder.Accepted) decoded).message();
-        if (!w.destinations().contains(message.dstChainId())) {
-            w.metrics().messagesRejected.labelValues(label, "unknown_destination").inc();
-            log.warn("chain {}: message {} in tx {} is for chain {}, which this node does not serve",
-                    label, message.id(), entry.txHash(), message.dstChainId());
-            return Optional.empty();
-        }
-        return Optional.of(Transfer.observed(message, sourceOf(entry), chain.confirmations(), w.clock().instant()));
-    }
-
     private CompletionStage<Void> saveCursor(long to, BlockHeader head, ChainTip tip, CanonicalWindow window) {
         if (to < 0) {
             return CompletableFuture.completedFuture(null); // nothing scanned yet: keep the start block
@@ -1140,10 +953,6 @@ public final class ChainWatcher {
         return known.isPresent() ? CompletableFuture.completedFuture(known.get().hash())
                 : w.client().blockByNumber(number).thenApply(b -> b.map(x -> x.hash().toHex()).orElseThrow(() ->
                         new IllegalStateException("chain " + label + ": block " + number + " vanished while saving the cursor")));
-    }
-
-    private static SourceRef sourceOf(ChainLog entry) {
-        return new SourceRef(entry.txHash(), entry.blockNumber(), entry.blockHash(), Math.toIntExact(entry.logIndex()));
     }
 
     private static Header header(BlockHeader b) {
