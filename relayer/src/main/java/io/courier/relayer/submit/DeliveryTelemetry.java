@@ -1,8 +1,12 @@
 package io.courier.relayer.submit;
 
 import io.courier.chain.TxReceipt;
+import io.courier.chain.message.Address;
 import io.courier.chain.message.MessageId;
 import io.courier.chain.message.TxHash;
+import io.courier.fees.FeeBump;
+import io.courier.fees.FeeSettings;
+import io.courier.fees.Fees;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferEvent;
 import io.courier.finality.TransferStatus;
@@ -100,5 +104,53 @@ final class DeliveryTelemetry {
         metrics.transfersCompleted.labelValues(TransferStatus.UNDELIVERABLE.name(), t.route()).inc();
         log.error("transfer {} ({}) is UNDELIVERABLE to {}: {}. No nonce holds it; an operator may retry it once the cause is fixed",
                 t.id(), t.route(), chain, event.reason());
+    }
+
+    /** The signer's balance ({@code courier_signer_balance_wei}); crossing the floor either way is logged once. */
+    void balance(BigInteger wei, boolean wasBelow, boolean below, long chainId, Address signer, BigInteger floor) {
+        balance(wei);
+        if (below && !wasBelow) {
+            log.error("submitter {} ({}): signer {} holds {} wei, below the floor of {} wei: NO NEW transactions "
+                    + "on this chain until it is topped up (those in flight are followed to the end)", chain, chainId, signer, wei, floor);
+        } else if (!below && wasBelow) {
+            log.warn("submitter {}: signer {} holds {} wei again, above the floor: taking new work", chain, signer, wei);
+        }
+    }
+
+    /** {@code id}'s transaction {@code old} can never be mined: {@code by} at {@code nonce} replaces it. */
+    void replacedDropped(MessageId id, Inflight old, TxHash by, long nonce) {
+        count("replaced_dropped");
+        log.warn("transfer {}: its transaction {} (nonce {}) can never be mined (the nonce was used by "
+                + "another transaction); replaced by {} at nonce {}", id, old.txHash(), old.nonceText(), by, nonce);
+    }
+
+    /** {@code d} signed as {@code hash} at {@code nonce}: its batch size, and a batch's route and range logged. */
+    void signed(UnsignedDelivery d, TxHash hash, long nonce) {
+        int n = d.transfers().size();
+        if (n > 1) {
+            log.info("submitter {}: {} of {} messages of route {} (nonces {}..{}) in {} at nonce {}, gas limit {}", chain, d.path(), n,
+                    d.first().route(), d.first().message().nonce(), d.transfers().get(n - 1).message().nonce(), hash, nonce, d.gasLimit());
+        }
+        batchSize(d.path(), n);
+    }
+
+    /** A fee bump: the newest of {@code a} is replaced by {@code by} at {@code fees}. */
+    void replacing(NonceAttempts a, TxHash by, Fees fees, FeeSettings settings) {
+        log.warn("submitter {}: {} at nonce {} unmined {} blocks after it was first seen; replacing it with {} (bump {} of {}): {} -> {}",
+                chain, a.newest(), a.nonce(), settings.bumpAfterBlocks(), by, a.bumps() + 1, settings.maxBumps(), a.fees(), fees);
+    }
+
+    /** No more bumps for the newest of {@code a}: left alone, unmined, and said loudly. */
+    void leftAlone(NonceAttempts a, FeeBump.Exhausted why) {
+        log.error("submitter {}: transaction {} at nonce {} is still unmined after {} replacement(s) and is LEFT "
+                + "ALONE ({}: {}); raise this chain's fees caps or max-bumps, or wait for the market to fall", chain,
+                a.newest(), a.nonce(), a.bumps(), why.reason(), why.detail());
+    }
+
+    /** A batch of {@code batchOf} messages reverted as a whole. */
+    void batchReverted(TxReceipt receipt, int batchOf) {
+        count("batch_reverted");
+        log.warn("submitter {}: batch {} of {} messages reverted ({}); each is sent again on its own", chain, receipt.txHash(), batchOf,
+                receipt.revertReasonIfGiven().orElse("no reason given"));
     }
 }

@@ -5,7 +5,6 @@ import io.courier.chain.ChainRpcException;
 import io.courier.chain.GatewayCalldata;
 import io.courier.chain.TxReceipt;
 import io.courier.chain.message.Address;
-import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.MessageId;
 import io.courier.chain.message.TxHash;
 import io.courier.delivery.Delivery;
@@ -43,7 +42,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -133,9 +132,6 @@ public final class Submitter {
 
     // ── running ──────────────────────────────────────────────────────────────────────────────────────
 
-    /** A round of receipt polls: {@code outstanding} polls have not completed yet (empty while the head is read). */
-    private record ReceiptRound(long id, OptionalInt outstanding) {}
-
     /** The running phase: requests are prepared, signed, persisted, broadcast and followed to their receipts. */
     static final class Running extends AbstractBehavior<Command> {
 
@@ -148,8 +144,7 @@ public final class Submitter {
         private final Intake intake = new Intake();
         /** The destination transactions followed to their outcome, with the messages each carries. */
         private final PendingTransactions pending = new PendingTransactions();
-        private Optional<ReceiptRound> receiptRound = Optional.empty();
-        private long receiptRounds;
+        private final ReceiptRounds receiptRounds = new ReceiptRounds();
         /** The gateway's validator set (batching on), read with the nonce. */
         private final Optional<GatewayCalldata.ValidatorSet> validatorSet;
         private final BatchPreparation batching;
@@ -175,7 +170,7 @@ public final class Submitter {
             this.telemetry = new DeliveryTelemetry(w.chainName(), w.metrics(), w.tracing(), w.clock(), getContext().getLog());
             this.lone = new LonePreparation(w, env.gateway, env.fees, loaded.handlerGasLimit());
             getContext().getLog().info("submitter {} ({}): signer {} starts at nonce {}{}", w.chainName(), w.chainId(), signer,
-                    loaded.plan().firstFree(), loaded.plan().steps().isEmpty() ? "" : "; unmined before it: " + describe(loaded.plan()));
+                    loaded.plan().firstFree(), loaded.plan().steps().isEmpty() ? "" : "; unmined before it: " + loaded.plan().describe());
             applyNoncePlan(loaded.plan());
             env.timers.startTimerWithFixedDelay(Sweep.INSTANCE, s.sweepInterval(), s.sweepInterval());
             env.timers.startTimerWithFixedDelay(PollReceipts.INSTANCE, s.receiptPollInterval(), s.receiptPollInterval());
@@ -313,16 +308,8 @@ public final class Submitter {
 
         private Behavior<Command> onBalanceRead(BalanceRead read) {
             if (read.error() == null) {
-                telemetry.balance(read.wei());
                 boolean below = w.funds().report(w.chainId(), signer.toHex(), read.wei(), w.signerFloorWei());
-                if (below && !belowFloor) {
-                    getContext().getLog().error("submitter {} ({}): signer {} holds {} wei, below the floor of {} wei: NO NEW transactions "
-                            + "on this chain until it is topped up (those in flight are followed to the end)", w.chainName(), w.chainId(),
-                            signer, read.wei(), w.signerFloorWei());
-                } else if (!below && belowFloor) {
-                    getContext().getLog().warn("submitter {}: signer {} holds {} wei again, above the floor: taking new work",
-                            w.chainName(), signer, read.wei());
-                }
+                telemetry.balance(read.wei(), belowFloor, below, w.chainId(), signer, w.signerFloorWei());
                 belowFloor = below;
                 if (!below) {
                     drain();
@@ -417,24 +404,18 @@ public final class Submitter {
                 onNotNow(refused.id(), refused.reason());
             }
             GatewayCalldata.ValidatorSet set = validatorSet.orElseThrow();
-            // the gateway's 63/64 guard wants this much left before its last handler call: paid in the limit, not in gas used
-            long reserve = (handlerGasLimit + ExecuteGasLimit.HANDLER_RESERVE) * 64 / 63 + 1;
-            DeliveryGas gas = new DeliveryGas(set.threshold(), set.validators().size(), s.batch().handlerGasEstimate(), reserve);
+            DeliveryGas gas = BatchPreparation.gas(set, handlerGasLimit, s.batch().handlerGasEstimate());
             DeliveryPlanner.Limits limits = new DeliveryPlanner.Limits(s.batch().maxMessages(), s.maxGasLimit(),
                     w.checkpoints().signers() >= set.threshold());
-            Map<MessageId, BatchPreparation.Candidate> byId = new HashMap<>();
-            loaded.ready().forEach(r -> byId.put(r.transfer().id(), r));
-            List<Delivery> plan = DeliveryPlanner.plan(loaded.ready().stream().map(r -> r.transfer().message()).toList(), intake.alone(), limits, gas);
-            for (Delivery d : plan) {
-                List<BatchPreparation.Candidate> members = d.messages().stream().map(m -> byId.get(m.id())).toList();
-                if (d instanceof Delivery.Lone) {
-                    intake.leftRound(members.get(0).transfer().id());
-                    prepareLone(members.get(0).transfer().id(), Optional.empty(), "preparing " + d.messages().get(0).id());
+            for (BatchPreparation.Planned d : BatchPreparation.plan(loaded.ready(), intake.alone(), limits, gas)) {
+                if (d.delivery() instanceof Delivery.Lone) {
+                    intake.leftRound(d.ids().get(0));
+                    prepareLone(d.ids().get(0), Optional.empty(), "preparing " + d.ids().get(0));
                 } else {
                     intake.batchStarted();
-                    List<MessageId> ids = members.stream().map(r -> r.transfer().id()).toList();
-                    getContext().pipeToSelf(env.within(batching.prepare(d, members, set, gas), "preparing a " + d.path() + " of " + ids.size()),
-                            (p, e) -> new BatchPrepared(e != null ? new BatchPreparation.Outcome.Postponed(ids, rootMessage(e)) : p));
+                    getContext().pipeToSelf(env.within(batching.prepare(d.delivery(), d.members(), set, gas),
+                                    "preparing a " + d.delivery().path() + " of " + d.ids().size()),
+                            (p, e) -> new BatchPrepared(e != null ? new BatchPreparation.Outcome.Postponed(d.ids(), rootMessage(e)) : p));
                 }
             }
             return this;
@@ -617,25 +598,12 @@ public final class Submitter {
             ids.forEach(intake::signed);
             long nonce = nonces.take();
             ChainSigner.Signed signed = env.account.sign(nonce, p.gasLimit(), w.gateway(), p.calldata(), p.fees());
-            String raw = signed.raw();
             TxHash hash = signed.hash();
-            // legacy fees are recorded as both fields (max fee = tip = the gas price)
-            Submission record = new Submission(w.chainId(), signer, nonce, hash, ids, p.fees().maxFee(),
-                    p.fees().maxTip(), p.gasLimit().longValue(), w.clock().instant(), null, raw);
-            p.replacing().ifPresent(old -> {
-                telemetry.count("replaced_dropped");
-                getContext().getLog().warn("transfer {}: its transaction {} (nonce {}) can never be mined (the nonce was used by "
-                        + "another transaction); replaced by {} at nonce {}", ids.get(0), old.txHash(), old.nonceText(), hash, nonce);
-            });
-            if (batch) {
-                CrossChainMessage first = p.first().message();
-                getContext().getLog().info("submitter {}: {} of {} messages of route {} (nonces {}..{}) in {} at nonce {}, gas limit {}",
-                        w.chainName(), p.path(), ids.size(), p.first().route(), first.nonce(),
-                        p.transfers().get(ids.size() - 1).message().nonce(), hash, nonce, p.gasLimit());
-            }
-            telemetry.batchSize(p.path(), ids.size());
+            Submission record = signed.record(w.chainId(), signer, ids, p.fees(), p.gasLimit(), w.clock().instant());
+            p.replacing().ifPresent(old -> telemetry.replacedDropped(ids.get(0), old, hash, nonce));
+            telemetry.signed(p, hash, nonce);
             nonces.track(NonceAttempts.first(record, p.fees(), p.calldata(), p.gasLimit()));
-            persistAndBroadcast(p.transfers(), nonce, hash, raw, batch ? ids.size() : 0, w.submissions().record(record),
+            persistAndBroadcast(p.transfers(), nonce, hash, signed.raw(), batch ? ids.size() : 0, w.submissions().record(record),
                     p.replacing().isEmpty() ? TransferStatus.ATTESTED : TransferStatus.SUBMITTED,
                     p.replacing().isEmpty() ? new TransferEvent.Submitted(hash, nonce) : new TransferEvent.Replaced(hash, nonce));
             return this;
@@ -705,11 +673,11 @@ public final class Submitter {
 
         /** One round at a time: the next starts only when every poll of this one has completed (or failed). */
         private Behavior<Command> onPollReceipts() {
-            if (receiptRound.isPresent() || pending.isEmpty()) {
+            OptionalLong started = pending.isEmpty() ? OptionalLong.empty() : receiptRounds.start();
+            if (started.isEmpty()) {
                 return this;
             }
-            long round = ++receiptRounds;
-            receiptRound = Optional.of(new ReceiptRound(round, OptionalInt.empty()));
+            long round = started.getAsLong();
             List<PendingTransactions.Pending> snapshot = pending.snapshot();
             getContext().pipeToSelf(env.within(w.client().head().thenApply(h -> h.number()), "head of " + w.chainName()),
                     (h, e) -> e != null ? new HeadFailed(round, e) : new HeadRead(round, snapshot, h));
@@ -717,7 +685,7 @@ public final class Submitter {
         }
 
         private Behavior<Command> onHeadRead(HeadRead read) {
-            if (receiptRound.isEmpty() || receiptRound.get().id() != read.round()) {
+            if (!receiptRounds.isCurrent(read.round())) {
                 return this;
             }
             // one receipt per transaction, for every transfer it carries, under any of its attempts (fee bumps)
@@ -728,24 +696,19 @@ public final class Submitter {
                                 () -> sends.receiptOfAny(attempts)), "receipt of " + tx.hash()),
                         (r, e) -> new ReceiptChecked(read.round(), tx.members(), r == null ? Optional.empty() : r, read.head(), e));
             }
-            int asked = read.snapshot().size();
-            receiptRound = asked == 0 ? Optional.empty() : Optional.of(new ReceiptRound(read.round(), OptionalInt.of(asked)));
+            receiptRounds.asking(read.round(), read.snapshot().size());
             return this;
         }
 
         private Behavior<Command> onHeadFailed(HeadFailed failed) {
-            if (receiptRound.isPresent() && receiptRound.get().id() == failed.round()) {
-                receiptRound = Optional.empty();
+            if (receiptRounds.headFailed(failed.round())) {
                 getContext().getLog().warn("submitter {}: receipts failed: {}", w.chainName(), rootMessage(failed.error()));
             }
             return this;
         }
 
         private Behavior<Command> onReceiptChecked(ReceiptChecked checked) {
-            receiptRound.filter(r -> r.id() == checked.round()).ifPresent(r -> {
-                int left = r.outstanding().orElse(1);
-                receiptRound = left <= 1 ? Optional.empty() : Optional.of(new ReceiptRound(r.id(), OptionalInt.of(left - 1)));
-            });
+            receiptRounds.answered(checked.round());
             // the transfers still followed with this transaction, as their entries are now
             List<Inflight> members = checked.error() != null ? List.of() : pending.stillCarrying(checked.txs());
             if (members.isEmpty()) {
@@ -779,9 +742,7 @@ public final class Submitter {
             if (outcomes instanceof ReceiptMeaning.Outcomes.BatchReverted) {
                 // the whole batch reverted: each goes again on its own (a replacement at a new nonce; its pre-flight finds
                 // one executed meanwhile)
-                telemetry.count("batch_reverted");
-                getContext().getLog().warn("submitter {}: batch {} of {} messages reverted ({}); each is sent again on its own",
-                        w.chainName(), receipt.txHash(), batchOf, receipt.revertReasonIfGiven().orElse("no reason given"));
+                telemetry.batchReverted(receipt, batchOf);
                 for (Inflight m : confirmed) {
                     intake.markAlone(m.transfer().id());
                     onDropped(new Dropped(m));
@@ -810,11 +771,8 @@ public final class Submitter {
             }
             NonceManager.Bump bump = nonces.bumpPriced(decided.nonce(), decided.head(), Optional.ofNullable(decided.outcome()));
             if (bump instanceof NonceManager.Bump.LeftAlone left) {
-                NonceAttempts a = left.attempts();
                 publishExhausted();
-                getContext().getLog().error("submitter {}: transaction {} at nonce {} is still unmined after {} replacement(s) and is LEFT "
-                        + "ALONE ({}: {}); raise this chain's fees caps or max-bumps, or wait for the market to fall", w.chainName(),
-                        a.newest(), a.nonce(), a.bumps(), left.why().reason(), left.why().detail());
+                telemetry.leftAlone(left.attempts(), left.why());
                 return this;
             }
             if (!(bump instanceof NonceManager.Bump.Replace replace)) {
@@ -829,12 +787,9 @@ public final class Submitter {
                 nonces.bumpDropped(a.nonce());
                 return this;
             }
-            Submission replacement = new Submission(w.chainId(), signer, a.nonce(), hash, a.current().messageIds(), fees.maxFee(),
-                    fees.maxTip(), a.gasLimit().longValue(), w.clock().instant(), null, signed.raw());
+            Submission replacement = signed.record(w.chainId(), signer, a.current().messageIds(), fees, a.gasLimit(), w.clock().instant());
             nonces.track(a.replacedBy(replacement, fees));
-            getContext().getLog().warn("submitter {}: {} at nonce {} unmined {} blocks after it was first seen; replacing it with {} "
-                    + "(bump {} of {}): {} -> {}", w.chainName(), a.newest(), a.nonce(), w.fees().bumpAfterBlocks(), hash, a.bumps() + 1,
-                    w.fees().maxBumps(), a.fees(), fees);
+            telemetry.replacing(a, hash, fees, w.fees());
             // ADR 004's order: the replacement's record, the transfers' move to it, then the broadcast
             List<MessageId> ids = before.stream().map(m -> m.transfer().id()).toList();
             CompletionStage<TransactionSends.SendResult> result = sends.afterRecord(w.submissions().replace(a.current(), replacement), ids,
@@ -938,14 +893,6 @@ public final class Submitter {
             return this;
         }
 
-    }
-
-    private static String describe(NonceRecovery.Plan plan) {
-        StringBuilder out = new StringBuilder();
-        for (NonceRecovery.Step step : plan.steps()) {
-            out.append(out.length() == 0 ? "" : ", ").append(step.nonce()).append(' ').append(step.getClass().getSimpleName().toLowerCase());
-        }
-        return out.toString();
     }
 
     private static Throwable unwrap(Throwable e) {
