@@ -17,6 +17,9 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 
 /**
@@ -152,5 +155,96 @@ final class DeliveryTelemetry {
         count("batch_reverted");
         log.warn("submitter {}: batch {} of {} messages reverted ({}); each is sent again on its own", chain, receipt.txHash(), batchOf,
                 receipt.revertReasonIfGiven().orElse("no reason given"));
+    }
+
+    // ── the log lines of the submitter's steps ──
+
+    void starting(long chainId, Address signer, NonceRecovery.Plan plan) {
+        log.info("submitter {} ({}): signer {} starts at nonce {}{}", chain, chainId, signer, plan.firstFree(),
+                plan.steps().isEmpty() ? "" : "; unmined before it: " + plan.describe());
+    }
+
+    void adopting(MessageId id, NonceRecovery.Adopt adopt) {
+        log.warn("transfer {}: adopting its recorded transaction {} at nonce {} (recorded, never marked SUBMITTED)", id,
+                adopt.submission().txHash(), adopt.nonce());
+    }
+
+    /** A fill's send: {@code error} null when it was sent. */
+    void filled(long nonce, TxHash hash, Throwable error) {
+        count(error == null ? "gap_filled" : "gap_fill_failed");
+        if (error == null) {
+            log.warn("submitter {}: nonce {} had no transaction that could still be sent; filled it with a no-op {}", chain, nonce, hash);
+        } else {
+            // already known, underpriced or nonce too low: something holds the nonce after all; else the next check retries
+            log.warn("submitter {}: filling nonce {} failed, next check retries: {}", chain, nonce, Submitter.rootMessage(error));
+        }
+    }
+
+    void balanceUnread(Address signer, Throwable error) {
+        log.debug("submitter {}: balance of {} not read: {}", chain, signer, error.toString());
+    }
+
+    void batchSplit(BatchPreparation.Outcome.Split split) {
+        count("batch_split");
+        log.warn("submitter {}: a batch of {} messages cannot go as planned ({}); each goes on its own", chain, split.ids().size(),
+                split.reason());
+    }
+
+    void batchPostponed(BatchPreparation.Outcome.Postponed postponed) {
+        log.warn("submitter {}: a batch of {} messages not submitted now: {}", chain, postponed.ids().size(), postponed.reason());
+    }
+
+    void executedElsewhere(MessageId id, TxHash by) {
+        count("executed_elsewhere");
+        log.warn("transfer {}: already executed on {} by transaction {} (not one this node is tracking); recording it", id, chain, by);
+    }
+
+    /** Recording {@code what} of {@code tx}'s transfer failed (or applied nothing: {@code why}); {@code next}: what happens then. */
+    void notRecorded(Inflight tx, String what, String next, Object why) {
+        log.warn("transfer {}: could not record {}, {}: {}", tx.transfer().id(), what, next, why);
+    }
+
+    void notNow(MessageId id, String reason) {
+        log.warn("transfer {} to {}: not submitted now: {}", id, chain, reason);
+    }
+
+    void preflightReverted(MessageId id, String reason, PreflightBackoff next) {
+        log.warn("transfer {} to {}: pre-flight reverted ({}), attempt {} of {}; not prepared again before {}", id, chain, reason,
+                next.failures(), PreflightBackoff.MAX_ATTEMPTS, next.notBefore());
+    }
+
+    void rejectedByNode(Inflight tx, long nonce, String reason) {
+        count("rejected_by_node");
+        log.warn("transfer {}: {} (nonce {}) rejected by {} for good: {}; filling the nonce", tx.transfer().id(), tx.txHash(), nonce,
+                chain, reason);
+    }
+
+    void undeliverableNotRecorded(Transfer t, TransferEvent.Undeliverable event, Object why) {
+        log.warn("transfer {}: could not record it UNDELIVERABLE ({}): {}", t.id(), event.reason(), why);
+    }
+
+    /** {@code txs} (one transaction's entries) at {@code nonce} not sent, and {@code what} follows. */
+    void notSent(List<Inflight> txs, long nonce, String what) {
+        log.warn("{}: {} (nonce {}) not sent: {}", who(txs), txs.get(0).txHash(), nonce, what);
+    }
+
+    private static String who(List<Inflight> txs) {
+        return txs.size() == 1 ? "transfer " + txs.get(0).transfer().id() : "batch of " + txs.size();
+    }
+
+    /** {@code what} failed (it is retried on its timer). */
+    void failed(String what, Object why) {
+        log.warn("submitter {}: {} failed: {}", chain, what, why instanceof Throwable e ? Submitter.rootMessage(e) : why);
+    }
+
+    /** {@code courier_open_transfers}: the destination's open transfers of a sweep, by status and route. */
+    void open(long chainId, List<Transfer> open) {
+        Map<String, Map<String, Integer>> counts = new HashMap<>();
+        open.forEach(t -> counts.computeIfAbsent(t.status().name(), k -> new HashMap<>()).merge(t.route(), 1, Integer::sum));
+        metrics.openTransfers(chainId, counts);
+    }
+
+    void rebroadcasting(List<Inflight> txs) {
+        log.info("{}: no receipt for {} yet, broadcast again", who(txs), txs.get(0).txHash());
     }
 }

@@ -156,6 +156,16 @@ final class PendingTransactions {
         return taken;
     }
 
+    /**
+     * A transfer the sweep found SUBMITTED (after a restart, or a lost message): followed with its recorded transaction
+     * unless it is followed already (its nonce and bytes are read from its record if it must be sent again).
+     */
+    void recovered(Transfer t) {
+        if (!carries(t.id()) && t.destinationTx().isPresent()) {
+            put(new Inflight(t, t.destinationTx().get(), new Inflight.Sender.Recovered(), new Resend.After(t.updatedAt())));
+        }
+    }
+
     /** Stops following {@code id}; its transaction is forgotten when it carries nothing else. */
     Optional<Inflight> remove(MessageId id) {
         TxHash hash = byMessage.remove(id);

@@ -38,9 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -169,8 +167,7 @@ public final class Submitter {
             this.sends = new TransactionSends(w, signer);
             this.telemetry = new DeliveryTelemetry(w.chainName(), w.metrics(), w.tracing(), w.clock(), getContext().getLog());
             this.lone = new LonePreparation(w, env.gateway, env.fees, loaded.handlerGasLimit());
-            getContext().getLog().info("submitter {} ({}): signer {} starts at nonce {}{}", w.chainName(), w.chainId(), signer,
-                    loaded.plan().firstFree(), loaded.plan().steps().isEmpty() ? "" : "; unmined before it: " + loaded.plan().describe());
+            telemetry.starting(w.chainId(), signer, loaded.plan());
             applyNoncePlan(loaded.plan());
             env.timers.startTimerWithFixedDelay(Sweep.INSTANCE, s.sweepInterval(), s.sweepInterval());
             env.timers.startTimerWithFixedDelay(PollReceipts.INSTANCE, s.receiptPollInterval(), s.receiptPollInterval());
@@ -242,8 +239,7 @@ public final class Submitter {
                     pending.follow(follow).forEach(intake::unqueue);
                 } else if (step instanceof NonceRecovery.Adopt adopt) {
                     for (Transfer t : adopt.transfers()) {
-                        getContext().getLog().warn("transfer {}: adopting its recorded transaction {} at nonce {} (recorded, "
-                                + "never marked SUBMITTED)", t.id(), adopt.submission().txHash(), nonce);
+                        telemetry.adopting(t.id(), adopt);
                         intake.unqueue(t.id());
                     }
                     int size = adopt.submission().messageIds().size();
@@ -264,15 +260,7 @@ public final class Submitter {
 
         private Behavior<Command> onFillSent(FillSent sent) {
             nonces.filled(sent.nonce());
-            telemetry.count(sent.error() == null ? "gap_filled" : "gap_fill_failed");
-            if (sent.error() == null) {
-                getContext().getLog().warn("submitter {}: nonce {} had no transaction that could still be sent; filled it with "
-                        + "a no-op {}", w.chainName(), sent.nonce(), sent.txHash());
-            } else {
-                // already known, underpriced or nonce too low: something holds the nonce after all; else the next check retries
-                getContext().getLog().warn("submitter {}: filling nonce {} failed, next check retries: {}", w.chainName(),
-                        sent.nonce(), rootMessage(sent.error()));
-            }
+            telemetry.filled(sent.nonce(), sent.txHash(), sent.error());
             return this;
         }
 
@@ -316,16 +304,15 @@ public final class Submitter {
                 }
             } else {
                 // the gauge keeps its last value; the next sweep tries again
-                getContext().getLog().debug("submitter {}: balance of {} not read: {}", w.chainName(), signer, read.error().toString());
+                telemetry.balanceUnread(signer, read.error());
             }
             return this;
         }
 
         private Behavior<Command> onSweepLoaded(SweepLoaded loaded) {
             sweepRunning = false;
-            Map<String, Map<String, Integer>> counts = new HashMap<>();
+            telemetry.open(w.chainId(), loaded.open());
             for (Transfer t : loaded.open()) {
-                counts.computeIfAbsent(t.status().name(), k -> new HashMap<>()).merge(t.route(), 1, Integer::sum);
                 switch (t.status()) {
                     case FINALIZED -> w.attester().attest(t);
                     case ATTESTED -> {
@@ -334,16 +321,11 @@ public final class Submitter {
                         }
                     }
                     case SUBMITTED -> {
-                        if (!pending.carries(t.id()) && t.destinationTx().isPresent()) {
-                            // recovered after a restart: track its recorded transaction (raw bytes loaded if it must be resent)
-                            pending.put(new Inflight(t, t.destinationTx().get(), new Sender.Recovered(),
-                                    new Resend.After(t.updatedAt())));
-                        }
+                        pending.recovered(t);
                     }
                     default -> { }
                 }
             }
-            w.metrics().openTransfers(w.chainId(), counts);
             drain();
             return this;
         }
@@ -431,9 +413,7 @@ public final class Submitter {
 
         private Behavior<Command> onBatchSplit(BatchPreparation.Outcome.Split split) {
             intake.batchResolved(split.ids());
-            telemetry.count("batch_split");
-            getContext().getLog().warn("submitter {}: a batch of {} messages cannot go as planned ({}); each goes on its own",
-                    w.chainName(), split.ids().size(), split.reason());
+            telemetry.batchSplit(split);
             intake.requeueAlone(split.ids());
             drain();
             return this;
@@ -442,8 +422,7 @@ public final class Submitter {
         private Behavior<Command> onBatchPostponed(BatchPreparation.Outcome.Postponed failed) {
             intake.batchResolved(failed.ids());
             // nothing signed or spent; the transfers stay ATTESTED and the next sweep queues them again
-            getContext().getLog().warn("submitter {}: a batch of {} messages not submitted now: {}", w.chainName(), failed.ids().size(),
-                    failed.reason());
+            telemetry.batchPostponed(failed);
             drain();
             return this;
         }
@@ -476,26 +455,20 @@ public final class Submitter {
             MessageId id = seen.transfer().id();
             intake.notPrepared(id);
             intake.backOff(id, Optional.empty());
-            telemetry.count("executed_elsewhere");
-            getContext().getLog().warn("transfer {}: already executed on {} by transaction {} (not one this node is tracking); "
-                    + "recording it", id, w.chainName(), seen.txHash());
+            telemetry.executedElsewhere(id, seen.txHash());
             // never rebroadcast (not ours to send), followed by its receipt
             Inflight observed = new Inflight(seen.transfer(), seen.txHash(), new Sender.Observed(seen.nonce()), Resend.Fixed.NEVER);
             pending.put(observed);
-            // ATTESTED: SUBMITTED with it; SUBMITTED with a dropped transaction of ours: that one replaced by it
-            CompletionStage<TransitionOutcome> recorded = seen.replacing().isEmpty()
-                    ? w.transfers().transition(id, TransferStatus.ATTESTED, new TransferEvent.Submitted(seen.txHash(), seen.nonce()), w.clock().instant())
-                    : w.transfers().transition(id, TransferStatus.SUBMITTED, new TransferEvent.Replaced(seen.txHash(), seen.nonce()), w.clock().instant());
-            getContext().pipeToSelf(env.within(recorded, "recording the execution of " + id), (o, e) -> new ObservedRecorded(observed, o, e));
+            getContext().pipeToSelf(env.within(sends.recordObserved(seen), "recording the execution of " + id),
+                    (o, e) -> new ObservedRecorded(observed, o, e));
             return this;
         }
 
         private Behavior<Command> onObservedRecorded(ObservedRecorded recorded) {
             if (recorded.error() != null || !TransactionSends.carries(recorded.outcome(), recorded.tx().txHash())) {
-                MessageId id = recorded.tx().transfer().id();
                 pending.forget(List.of(recorded.tx()));
-                getContext().getLog().warn("transfer {}: could not record its execution by {}, the sweep tries again: {}", id,
-                        recorded.tx().txHash(), recorded.error() != null ? rootMessage(recorded.error()) : recorded.outcome());
+                telemetry.notRecorded(recorded.tx(), "its execution by " + recorded.tx().txHash(), "the sweep tries again",
+                        recorded.error() != null ? rootMessage(recorded.error()) : recorded.outcome());
             }
             return this;
         }
@@ -504,7 +477,7 @@ public final class Submitter {
             intake.notPrepared(id);
             // a revert at estimation (bad attestation, already executed elsewhere) or a transient error: the transfer
             // stays ATTESTED and the next sweep tries again; nothing was signed or spent
-            getContext().getLog().warn("transfer {} to {}: not submitted now: {}", id, w.chainName(), reason);
+            telemetry.notNow(id, reason);
             drain();
             return this;
         }
@@ -527,8 +500,7 @@ public final class Submitter {
             Optional<PreflightBackoff> next = PreflightBackoff.after(intake.backoff(t.id()), w.clock().instant());
             intake.preflightReverted(t.id(), next);
             if (next.isPresent()) {
-                getContext().getLog().warn("transfer {} to {}: pre-flight reverted ({}), attempt {} of {}; not prepared again before {}",
-                        t.id(), w.chainName(), reverted.reason(), next.get().failures(), PreflightBackoff.MAX_ATTEMPTS, next.get().notBefore());
+                telemetry.preflightReverted(t.id(), reverted.reason(), next.get());
             } else {
                 recordUndeliverable(t, TransferStatus.ATTESTED, new TransferEvent.Undeliverable(DeliveryObstacle.PREFLIGHT_KEEPS_REVERTING,
                         "pre-flight eth_call reverted " + PreflightBackoff.MAX_ATTEMPTS + " times: " + reverted.reason()));
@@ -546,9 +518,7 @@ public final class Submitter {
         private Behavior<Command> onRejectedByNode(Inflight tx, long nonce, String reason) {
             MessageId id = tx.transfer().id();
             pending.forget(List.of(tx));
-            telemetry.count("rejected_by_node");
-            getContext().getLog().warn("transfer {}: {} (nonce {}) rejected by {} for good: {}; filling the nonce", id, tx.txHash(),
-                    nonce, w.chainName(), reason);
+            telemetry.rejectedByNode(tx, nonce, reason);
             if (nonces.refused(nonce)) {
                 fill(nonce);
             }
@@ -559,9 +529,8 @@ public final class Submitter {
         }
 
         private void recordUndeliverable(Transfer t, TransferStatus from, TransferEvent.Undeliverable event) {
-            getContext().pipeToSelf(env.within(w.transfers().transition(t.id(), from, event, w.clock().instant()),
-                            "recording " + t.id() + " undeliverable"),
-                    (o, e) -> new UndeliverableRecorded(t, event, o, e));
+            getContext().pipeToSelf(env.within(w.transfers().transition(t.id(), from, event, w.clock().instant()), "recording " + t.id()
+                    + " undeliverable"), (o, e) -> new UndeliverableRecorded(t, event, o, e));
         }
 
         private Behavior<Command> onUndeliverableRecorded(UndeliverableRecorded r) {
@@ -569,8 +538,7 @@ public final class Submitter {
             if (r.error() != null || !(r.outcome() instanceof TransitionOutcome.Applied)) {
                 // moved on meanwhile, or the write failed: a replay is quiet (logged once), a failure is found by the sweep
                 if (r.error() != null || !(r.outcome() instanceof TransitionOutcome.AlreadyApplied)) {
-                    getContext().getLog().warn("transfer {}: could not record it UNDELIVERABLE ({}): {}", t.id(), r.event().reason(),
-                            r.error() != null ? rootMessage(r.error()) : r.outcome());
+                    telemetry.undeliverableNotRecorded(t, r.event(), r.error() != null ? rootMessage(r.error()) : r.outcome());
                 }
                 return this;
             }
@@ -625,7 +593,6 @@ public final class Submitter {
         private Behavior<Command> onBroadcast(Broadcast b) {
             Inflight any = b.txs().get(0);
             long nonce = any.heldNonce().orElseThrow();
-            String who = b.txs().size() == 1 ? "transfer " + any.transfer().id() : "batch of " + b.txs().size();
             if (b.result() instanceof TransactionSends.SendResult.Sent sent) {
                 telemetry.count("broadcast");
                 pending.advance(any.txHash(), new TxLifecycle.Event.Recorded(), new TxLifecycle.Event.Carried(), new TxLifecycle.Event.Sent());
@@ -640,14 +607,12 @@ public final class Submitter {
                 // nothing recorded, nothing sent: the nonce was not used, the next transaction takes it
                 pending.forget(b.txs());
                 nonces.unused(nonce, NonceManager.Unused.NOTHING_RECORDED);
-                getContext().getLog().warn("{}: recording {} (nonce {}) failed, nonce given back: {}", who, any.txHash(),
-                        nonce, rootMessage(nothing.cause()));
+                telemetry.notSent(b.txs(), nonce, "recording it failed, nonce given back: " + rootMessage(nothing.cause()));
                 drain();
             } else if (b.result() instanceof TransactionSends.SendResult.NotPersisted notPersisted) {
                 pending.forget(b.txs());
                 nonces.unused(nonce, NonceManager.Unused.RECORDED_NOT_SENT);
-                getContext().getLog().warn("{}: {} (nonce {}) not sent: {}; the nonce check adopts or fills the nonce",
-                        who, any.txHash(), nonce, notPersisted.reason());
+                telemetry.notSent(b.txs(), nonce, notPersisted.reason() + "; the nonce check adopts or fills the nonce");
                 drain();
             } else if (b.result() instanceof TransactionSends.SendResult.NotSent notSent) {
                 if (unwrap(notSent.cause()) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.ALREADY_KNOWN) {
@@ -660,8 +625,7 @@ public final class Submitter {
                 // persisted as SUBMITTED (or perhaps) but the broadcast failed (transient RPC error, nonce clash):
                 // the receipt poll sends it again
                 telemetry.count("broadcast_failed");
-                getContext().getLog().warn("{}: broadcast of {} (nonce {}) failed, will retry: {}", who, any.txHash(), nonce,
-                        unwrap(notSent.cause()).toString());
+                telemetry.notSent(b.txs(), nonce, "broadcast failed, will retry: " + unwrap(notSent.cause()));
                 pending.advance(any.txHash(), new TxLifecycle.Event.Recorded(), new TxLifecycle.Event.Carried(),
                         new TxLifecycle.Event.SendFailed());
                 b.txs().forEach(tx -> pending.putIfFollowed(tx.with(Resend.Fixed.NEXT_POLL)));
@@ -702,7 +666,7 @@ public final class Submitter {
 
         private Behavior<Command> onHeadFailed(HeadFailed failed) {
             if (receiptRounds.headFailed(failed.round())) {
-                getContext().getLog().warn("submitter {}: receipts failed: {}", w.chainName(), rootMessage(failed.error()));
+                telemetry.failed("receipts", failed.error());
             }
             return this;
         }
@@ -766,8 +730,7 @@ public final class Submitter {
 
         private Behavior<Command> onBumpDecided(BumpDecided decided) {
             if (decided.error() != null) {
-                getContext().getLog().warn("submitter {}: replacement at nonce {} not priced: {}", w.chainName(), decided.nonce(),
-                        rootMessage(decided.error()));
+                telemetry.failed("pricing the replacement at nonce " + decided.nonce(), decided.error());
             }
             NonceManager.Bump bump = nonces.bumpPriced(decided.nonce(), decided.head(), Optional.ofNullable(decided.outcome()));
             if (bump instanceof NonceManager.Bump.LeftAlone left) {
@@ -812,8 +775,7 @@ public final class Submitter {
                 pending.replacementLost(sent.entriesBefore(), sent.replacement());
             }
             // NotSent: recorded (perhaps) and carried; the receipt poll rebroadcasts it
-            getContext().getLog().warn("submitter {}: replacement {} at nonce {} not sent: {}", w.chainName(), sent.replacement(),
-                    sent.before().nonce(), sent.result());
+            telemetry.failed("sending replacement " + sent.replacement() + " at nonce " + sent.before().nonce(), sent.result());
             return this;
         }
 
@@ -835,13 +797,12 @@ public final class Submitter {
                     .flatMap(Optional::stream).findFirst();
             getContext().pipeToSelf(env.within(sends.resend(tx.txHash(), known), "rebroadcast of " + tx.txHash()),
                     (r, e) -> new Rebroadcast(sentAgain, r, e));
-            getContext().getLog().info("{}: no receipt for {} yet, broadcast again", members.size() == 1 ? "transfer " + tx.transfer().id()
-                    : "batch of " + members.size(), tx.txHash());
+            telemetry.rebroadcasting(members);
         }
 
         private Behavior<Command> onRebroadcast(Rebroadcast r) {
             if (r.error() != null) {
-                getContext().getLog().warn("submitter {}: rebroadcast {} failed: {}", w.chainName(), r.txs().get(0).txHash(), rootMessage(r.error()));
+                telemetry.failed("rebroadcast " + r.txs().get(0).txHash(), r.error());
                 return this;
             }
             for (Inflight tx : r.txs()) {
@@ -873,7 +834,7 @@ public final class Submitter {
             pending.remove(id);
             intake.finished(id);
             if (f.error() != null) {
-                getContext().getLog().warn("transfer {}: recording the outcome of {} failed, will re-check: {}", id, tx.txHash(), f.error().toString());
+                telemetry.notRecorded(tx, "the outcome of " + tx.txHash(), "will re-check", f.error());
                 // followed again from the next poll; someone else's transaction is still never sent
                 pending.put(tx.sender() instanceof Sender.Observed ? tx : tx.sentAgain(w.clock().instant()));
                 return this;
@@ -889,7 +850,7 @@ public final class Submitter {
                 case NONCE_CHECK -> nonceCheckRunning = false;
                 case LOAD_NONCE -> { } // a late reply to the loading phase
             }
-            getContext().getLog().warn("submitter {}: {} failed: {}", w.chainName(), failed.step().text, rootMessage(failed.error()));
+            telemetry.failed(failed.step().text, failed.error());
             return this;
         }
 
