@@ -7,6 +7,7 @@ import io.courier.chain.message.MessageId;
 import io.courier.chain.message.ValidatorSignature;
 import io.courier.delivery.Delivery;
 import io.courier.delivery.DeliveryGas;
+import io.courier.delivery.DeliveryPlanner;
 import io.courier.fees.FeePricer;
 import io.courier.fees.Fees;
 import io.courier.finality.Attestation;
@@ -15,8 +16,11 @@ import io.courier.finality.TransferStatus;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -54,6 +58,30 @@ final class BatchPreparation {
 
         /** Not now, for a passing reason (the market above the cap): the messages wait for the next sweep. */
         record Postponed(List<MessageId> ids, String reason) implements Outcome {}
+    }
+
+    /** A delivery of the plan with the candidates it carries, in its order. */
+    record Planned(Delivery delivery, List<Candidate> members) {
+        List<MessageId> ids() {
+            return members.stream().map(c -> c.transfer().id()).toList();
+        }
+    }
+
+    /**
+     * The gas model of a planning round: the gateway's 63/64 guard wants {@code handlerGasLimit} plus a reserve left
+     * before its last handler call, paid in the limit, not in gas used.
+     */
+    static DeliveryGas gas(GatewayCalldata.ValidatorSet set, long handlerGasLimit, long handlerGasEstimate) {
+        long reserve = (handlerGasLimit + ExecuteGasLimit.HANDLER_RESERVE) * 64 / 63 + 1;
+        return new DeliveryGas(set.threshold(), set.validators().size(), handlerGasEstimate, reserve);
+    }
+
+    /** The deliveries of a round's ready messages ({@link DeliveryPlanner}); those in {@code alone} go on their own. */
+    static List<Planned> plan(List<Candidate> ready, Set<MessageId> alone, DeliveryPlanner.Limits limits, DeliveryGas gas) {
+        Map<MessageId, Candidate> byId = new HashMap<>();
+        ready.forEach(r -> byId.put(r.transfer().id(), r));
+        return DeliveryPlanner.plan(ready.stream().map(r -> r.transfer().message()).toList(), alone, limits, gas).stream()
+                .map(d -> new Planned(d, d.messages().stream().map(m -> byId.get(m.id())).toList())).toList();
     }
 
     private final Submitter.Wiring w;

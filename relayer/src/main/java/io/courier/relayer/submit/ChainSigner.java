@@ -3,7 +3,11 @@ package io.courier.relayer.submit;
 import io.courier.chain.message.Address;
 import io.courier.chain.message.TxHash;
 import io.courier.fees.Fees;
+import io.courier.chain.message.MessageId;
+import io.courier.finality.Submission;
 import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.RawTransaction;
@@ -14,7 +18,13 @@ import org.web3j.utils.Numeric;
 final class ChainSigner {
 
     /** A signed transaction: its bytes as sent and its hash. */
-    record Signed(long nonce, String raw, TxHash hash) {}
+    record Signed(long nonce, String raw, TxHash hash) {
+
+        /** Its {@code submissions} row; legacy fees are recorded as both fields (max fee = tip = the gas price). */
+        Submission record(long chainId, Address signer, List<MessageId> ids, Fees fees, BigInteger gasLimit, Instant at) {
+            return new Submission(chainId, signer, nonce, hash, ids, fees.maxFee(), fees.maxTip(), gasLimit.longValue(), at, null, raw);
+        }
+    }
 
     private final long chainId;
     private final Credentials credentials;

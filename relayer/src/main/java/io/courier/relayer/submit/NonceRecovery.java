@@ -38,7 +38,17 @@ public final class NonceRecovery {
     public record Fill(long nonce) implements Step {}
 
     /** {@code firstFree}: the first nonce no record and no pooled transaction uses. Steps are in nonce order. */
-    public record Plan(long firstFree, List<Step> steps) {}
+    public record Plan(long firstFree, List<Step> steps) {
+
+        /** For the log: each unmined nonce and what is done with it ("7 follow, 8 fill"). */
+        String describe() {
+            StringBuilder out = new StringBuilder();
+            for (Step step : steps) {
+                out.append(out.length() == 0 ? "" : ", ").append(step.nonce()).append(' ').append(step.getClass().getSimpleName().toLowerCase());
+            }
+            return out.toString();
+        }
+    }
 
     /** Larger spans are not recovered in one go (a signer never has that many transactions pending). */
     public static final int MAX_SPAN = 10_000;

@@ -5,7 +5,6 @@ import io.courier.chain.ChainRpcException;
 import io.courier.chain.GatewayCalldata;
 import io.courier.chain.TxReceipt;
 import io.courier.chain.message.Address;
-import io.courier.chain.message.CrossChainMessage;
 import io.courier.chain.message.MessageId;
 import io.courier.chain.message.TxHash;
 import io.courier.delivery.Delivery;
@@ -39,15 +38,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -137,9 +130,6 @@ public final class Submitter {
 
     // ── running ──────────────────────────────────────────────────────────────────────────────────────
 
-    /** A round of receipt polls: {@code outstanding} polls have not completed yet (empty while the head is read). */
-    private record ReceiptRound(long id, OptionalInt outstanding) {}
-
     /** The running phase: requests are prepared, signed, persisted, broadcast and followed to their receipts. */
     static final class Running extends AbstractBehavior<Command> {
 
@@ -150,13 +140,11 @@ public final class Submitter {
         private final NonceManager nonces;
         private final long handlerGasLimit; // the gateway's, read once with the nonce
         private final Intake intake = new Intake();
-        private final Map<MessageId, Inflight> inflight = new HashMap<>();
-        private Optional<ReceiptRound> receiptRound = Optional.empty();
-        private long receiptRounds;
+        /** The destination transactions followed to their outcome, with the messages each carries. */
+        private final PendingTransactions pending = new PendingTransactions();
+        private final ReceiptRounds receiptRounds = new ReceiptRounds();
         /** The gateway's validator set (batching on), read with the nonce. */
         private final Optional<GatewayCalldata.ValidatorSet> validatorSet;
-        /** Transactions of this signer that carry several messages, by hash: how many (a reverted one is re-planned, not FAILED). */
-        private final Map<TxHash, Integer> batches = new HashMap<>();
         private final BatchPreparation batching;
         private final LonePreparation lone;
         private final TransactionSends sends;
@@ -179,8 +167,7 @@ public final class Submitter {
             this.sends = new TransactionSends(w, signer);
             this.telemetry = new DeliveryTelemetry(w.chainName(), w.metrics(), w.tracing(), w.clock(), getContext().getLog());
             this.lone = new LonePreparation(w, env.gateway, env.fees, loaded.handlerGasLimit());
-            getContext().getLog().info("submitter {} ({}): signer {} starts at nonce {}{}", w.chainName(), w.chainId(), signer,
-                    loaded.plan().firstFree(), loaded.plan().steps().isEmpty() ? "" : "; unmined before it: " + describe(loaded.plan()));
+            telemetry.starting(w.chainId(), signer, loaded.plan());
             applyNoncePlan(loaded.plan());
             env.timers.startTimerWithFixedDelay(Sweep.INSTANCE, s.sweepInterval(), s.sweepInterval());
             env.timers.startTimerWithFixedDelay(PollReceipts.INSTANCE, s.receiptPollInterval(), s.receiptPollInterval());
@@ -223,7 +210,7 @@ public final class Submitter {
         // ── nonces ───────────────────────────────────────────────────────────────────────────────────
 
         private Behavior<Command> onCheckNonces() {
-            if (nonceCheckRunning || inflight.isEmpty() && nonces.settled()) {
+            if (nonceCheckRunning || pending.isEmpty() && nonces.settled()) {
                 return this;
             }
             nonceCheckRunning = true;
@@ -244,35 +231,20 @@ public final class Submitter {
          * alone, and only nonces the nonce manager handed out (or was built past) are adopted or filled.
          */
         private void applyNoncePlan(NonceRecovery.Plan plan) {
-            Set<Long> held = new HashSet<>();
-            inflight.values().forEach(f -> f.heldNonce().ifPresent(held::add));
-            for (NonceRecovery.Step step : nonces.recover(plan, held, adopt -> adopt.transfers().stream()
-                    .anyMatch(t -> inflight.containsKey(t.id()) || intake.preparing(t.id())))) {
+            for (NonceRecovery.Step step : nonces.recover(plan, pending.heldNonces(), adopt -> adopt.transfers().stream()
+                    .anyMatch(t -> pending.carries(t.id()) || intake.preparing(t.id())))) {
                 long nonce = step.nonce();
                 if (step instanceof NonceRecovery.Follow follow) {
-                    if (follow.submission().messageIds().size() > 1) {
-                        batches.put(follow.submission().txHash(), follow.submission().messageIds().size());
-                    }
-                    for (Transfer t : follow.transfers()) {
-                        Inflight current = inflight.get(t.id());
-                        if (current == null || current.heldNonce().isEmpty()) {
-                            // broadcast again at the next poll: the crash may have come before the first broadcast
-                            intake.unqueue(t.id());
-                            inflight.put(t.id(), Inflight.signed(t, nonce, follow.submission().txHash(),
-                                    follow.submission().raw(), Resend.Fixed.NEXT_POLL));
-                        }
-                    }
+                    // broadcast again at the next poll: the crash may have come before the first broadcast
+                    pending.follow(follow).forEach(intake::unqueue);
                 } else if (step instanceof NonceRecovery.Adopt adopt) {
                     for (Transfer t : adopt.transfers()) {
-                        getContext().getLog().warn("transfer {}: adopting its recorded transaction {} at nonce {} (recorded, "
-                                + "never marked SUBMITTED)", t.id(), adopt.submission().txHash(), nonce);
+                        telemetry.adopting(t.id(), adopt);
                         intake.unqueue(t.id());
                     }
-                    if (adopt.submission().messageIds().size() > 1) {
-                        batches.put(adopt.submission().txHash(), adopt.submission().messageIds().size());
-                    }
+                    int size = adopt.submission().messageIds().size();
                     persistAndBroadcast(adopt.transfers(), nonce, adopt.submission().txHash(), adopt.submission().rawTransaction(),
-                            CompletableFuture.completedFuture(null), TransferStatus.ATTESTED,
+                            size > 1 ? size : 0, CompletableFuture.completedFuture(null), TransferStatus.ATTESTED,
                             new TransferEvent.Submitted(adopt.submission().txHash(), nonce));
                 } else {
                     fill(nonce);
@@ -288,15 +260,7 @@ public final class Submitter {
 
         private Behavior<Command> onFillSent(FillSent sent) {
             nonces.filled(sent.nonce());
-            telemetry.count(sent.error() == null ? "gap_filled" : "gap_fill_failed");
-            if (sent.error() == null) {
-                getContext().getLog().warn("submitter {}: nonce {} had no transaction that could still be sent; filled it with "
-                        + "a no-op {}", w.chainName(), sent.nonce(), sent.txHash());
-            } else {
-                // already known, underpriced or nonce too low: something holds the nonce after all; else the next check retries
-                getContext().getLog().warn("submitter {}: filling nonce {} failed, next check retries: {}", w.chainName(),
-                        sent.nonce(), rootMessage(sent.error()));
-            }
+            telemetry.filled(sent.nonce(), sent.txHash(), sent.error());
             return this;
         }
 
@@ -304,7 +268,7 @@ public final class Submitter {
 
         /** Not in flight, not being prepared, and not waiting out a pre-flight backoff. */
         private boolean admissible(MessageId id) {
-            return intake.admissible(id, inflight.containsKey(id), w.clock().instant());
+            return intake.admissible(id, pending.carries(id), w.clock().instant());
         }
 
         private Behavior<Command> onReady(Ready ready) {
@@ -332,32 +296,23 @@ public final class Submitter {
 
         private Behavior<Command> onBalanceRead(BalanceRead read) {
             if (read.error() == null) {
-                telemetry.balance(read.wei());
                 boolean below = w.funds().report(w.chainId(), signer.toHex(), read.wei(), w.signerFloorWei());
-                if (below && !belowFloor) {
-                    getContext().getLog().error("submitter {} ({}): signer {} holds {} wei, below the floor of {} wei: NO NEW transactions "
-                            + "on this chain until it is topped up (those in flight are followed to the end)", w.chainName(), w.chainId(),
-                            signer, read.wei(), w.signerFloorWei());
-                } else if (!below && belowFloor) {
-                    getContext().getLog().warn("submitter {}: signer {} holds {} wei again, above the floor: taking new work",
-                            w.chainName(), signer, read.wei());
-                }
+                telemetry.balance(read.wei(), belowFloor, below, w.chainId(), signer, w.signerFloorWei());
                 belowFloor = below;
                 if (!below) {
                     drain();
                 }
             } else {
                 // the gauge keeps its last value; the next sweep tries again
-                getContext().getLog().debug("submitter {}: balance of {} not read: {}", w.chainName(), signer, read.error().toString());
+                telemetry.balanceUnread(signer, read.error());
             }
             return this;
         }
 
         private Behavior<Command> onSweepLoaded(SweepLoaded loaded) {
             sweepRunning = false;
-            Map<String, Map<String, Integer>> counts = new HashMap<>();
+            telemetry.open(w.chainId(), loaded.open());
             for (Transfer t : loaded.open()) {
-                counts.computeIfAbsent(t.status().name(), k -> new HashMap<>()).merge(t.route(), 1, Integer::sum);
                 switch (t.status()) {
                     case FINALIZED -> w.attester().attest(t);
                     case ATTESTED -> {
@@ -366,16 +321,11 @@ public final class Submitter {
                         }
                     }
                     case SUBMITTED -> {
-                        if (!inflight.containsKey(t.id()) && t.destinationTx().isPresent()) {
-                            // recovered after a restart: track its recorded transaction (raw bytes loaded if it must be resent)
-                            inflight.put(t.id(), new Inflight(t, t.destinationTx().get(), new Sender.Recovered(),
-                                    new Resend.After(t.updatedAt())));
-                        }
+                        pending.recovered(t);
                     }
                     default -> { }
                 }
             }
-            w.metrics().openTransfers(w.chainId(), counts);
             drain();
             return this;
         }
@@ -387,8 +337,7 @@ public final class Submitter {
          * distinct transaction followed to its receipt ({@code max-in-flight} bounds their sum).
          */
         private int busy() {
-            long txs = inflight.values().stream().map(Inflight::txHash).distinct().count();
-            return intake.busy((int) txs);
+            return intake.busy(pending.transactions());
         }
 
         private void drain() {
@@ -437,24 +386,18 @@ public final class Submitter {
                 onNotNow(refused.id(), refused.reason());
             }
             GatewayCalldata.ValidatorSet set = validatorSet.orElseThrow();
-            // the gateway's 63/64 guard wants this much left before its last handler call: paid in the limit, not in gas used
-            long reserve = (handlerGasLimit + ExecuteGasLimit.HANDLER_RESERVE) * 64 / 63 + 1;
-            DeliveryGas gas = new DeliveryGas(set.threshold(), set.validators().size(), s.batch().handlerGasEstimate(), reserve);
+            DeliveryGas gas = BatchPreparation.gas(set, handlerGasLimit, s.batch().handlerGasEstimate());
             DeliveryPlanner.Limits limits = new DeliveryPlanner.Limits(s.batch().maxMessages(), s.maxGasLimit(),
                     w.checkpoints().signers() >= set.threshold());
-            Map<MessageId, BatchPreparation.Candidate> byId = new HashMap<>();
-            loaded.ready().forEach(r -> byId.put(r.transfer().id(), r));
-            List<Delivery> plan = DeliveryPlanner.plan(loaded.ready().stream().map(r -> r.transfer().message()).toList(), intake.alone(), limits, gas);
-            for (Delivery d : plan) {
-                List<BatchPreparation.Candidate> members = d.messages().stream().map(m -> byId.get(m.id())).toList();
-                if (d instanceof Delivery.Lone) {
-                    intake.leftRound(members.get(0).transfer().id());
-                    prepareLone(members.get(0).transfer().id(), Optional.empty(), "preparing " + d.messages().get(0).id());
+            for (BatchPreparation.Planned d : BatchPreparation.plan(loaded.ready(), intake.alone(), limits, gas)) {
+                if (d.delivery() instanceof Delivery.Lone) {
+                    intake.leftRound(d.ids().get(0));
+                    prepareLone(d.ids().get(0), Optional.empty(), "preparing " + d.ids().get(0));
                 } else {
                     intake.batchStarted();
-                    List<MessageId> ids = members.stream().map(r -> r.transfer().id()).toList();
-                    getContext().pipeToSelf(env.within(batching.prepare(d, members, set, gas), "preparing a " + d.path() + " of " + ids.size()),
-                            (p, e) -> new BatchPrepared(e != null ? new BatchPreparation.Outcome.Postponed(ids, rootMessage(e)) : p));
+                    getContext().pipeToSelf(env.within(batching.prepare(d.delivery(), d.members(), set, gas),
+                                    "preparing a " + d.delivery().path() + " of " + d.ids().size()),
+                            (p, e) -> new BatchPrepared(e != null ? new BatchPreparation.Outcome.Postponed(d.ids(), rootMessage(e)) : p));
                 }
             }
             return this;
@@ -470,9 +413,7 @@ public final class Submitter {
 
         private Behavior<Command> onBatchSplit(BatchPreparation.Outcome.Split split) {
             intake.batchResolved(split.ids());
-            telemetry.count("batch_split");
-            getContext().getLog().warn("submitter {}: a batch of {} messages cannot go as planned ({}); each goes on its own",
-                    w.chainName(), split.ids().size(), split.reason());
+            telemetry.batchSplit(split);
             intake.requeueAlone(split.ids());
             drain();
             return this;
@@ -481,8 +422,7 @@ public final class Submitter {
         private Behavior<Command> onBatchPostponed(BatchPreparation.Outcome.Postponed failed) {
             intake.batchResolved(failed.ids());
             // nothing signed or spent; the transfers stay ATTESTED and the next sweep queues them again
-            getContext().getLog().warn("submitter {}: a batch of {} messages not submitted now: {}", w.chainName(), failed.ids().size(),
-                    failed.reason());
+            telemetry.batchPostponed(failed);
             drain();
             return this;
         }
@@ -515,28 +455,20 @@ public final class Submitter {
             MessageId id = seen.transfer().id();
             intake.notPrepared(id);
             intake.backOff(id, Optional.empty());
-            telemetry.count("executed_elsewhere");
-            getContext().getLog().warn("transfer {}: already executed on {} by transaction {} (not one this node is tracking); "
-                    + "recording it", id, w.chainName(), seen.txHash());
+            telemetry.executedElsewhere(id, seen.txHash());
             // never rebroadcast (not ours to send), followed by its receipt
             Inflight observed = new Inflight(seen.transfer(), seen.txHash(), new Sender.Observed(seen.nonce()), Resend.Fixed.NEVER);
-            inflight.put(id, observed);
-            // ATTESTED: SUBMITTED with it; SUBMITTED with a dropped transaction of ours: that one replaced by it
-            CompletionStage<TransitionOutcome> recorded = seen.replacing().isEmpty()
-                    ? w.transfers().transition(id, TransferStatus.ATTESTED, new TransferEvent.Submitted(seen.txHash(), seen.nonce()), w.clock().instant())
-                    : w.transfers().transition(id, TransferStatus.SUBMITTED, new TransferEvent.Replaced(seen.txHash(), seen.nonce()), w.clock().instant());
-            getContext().pipeToSelf(env.within(recorded, "recording the execution of " + id), (o, e) -> new ObservedRecorded(observed, o, e));
+            pending.put(observed);
+            getContext().pipeToSelf(env.within(sends.recordObserved(seen), "recording the execution of " + id),
+                    (o, e) -> new ObservedRecorded(observed, o, e));
             return this;
         }
 
         private Behavior<Command> onObservedRecorded(ObservedRecorded recorded) {
             if (recorded.error() != null || !TransactionSends.carries(recorded.outcome(), recorded.tx().txHash())) {
-                MessageId id = recorded.tx().transfer().id();
-                if (recorded.tx().sameTx(inflight.get(id))) {
-                    inflight.remove(id);
-                }
-                getContext().getLog().warn("transfer {}: could not record its execution by {}, the sweep tries again: {}", id,
-                        recorded.tx().txHash(), recorded.error() != null ? rootMessage(recorded.error()) : recorded.outcome());
+                pending.forget(List.of(recorded.tx()));
+                telemetry.notRecorded(recorded.tx(), "its execution by " + recorded.tx().txHash(), "the sweep tries again",
+                        recorded.error() != null ? rootMessage(recorded.error()) : recorded.outcome());
             }
             return this;
         }
@@ -545,7 +477,7 @@ public final class Submitter {
             intake.notPrepared(id);
             // a revert at estimation (bad attestation, already executed elsewhere) or a transient error: the transfer
             // stays ATTESTED and the next sweep tries again; nothing was signed or spent
-            getContext().getLog().warn("transfer {} to {}: not submitted now: {}", id, w.chainName(), reason);
+            telemetry.notNow(id, reason);
             drain();
             return this;
         }
@@ -556,7 +488,7 @@ public final class Submitter {
             MessageId id = blocked.transfer().id();
             intake.notPrepared(id);
             if (blocked.from() == TransferStatus.SUBMITTED) {
-                inflight.remove(id); // the dropped transaction it replaced holds no nonce of ours any more
+                pending.remove(id); // the dropped transaction it replaced holds no nonce of ours any more
             }
             recordUndeliverable(blocked.transfer(), blocked.from(), blocked.event());
             drain();
@@ -568,8 +500,7 @@ public final class Submitter {
             Optional<PreflightBackoff> next = PreflightBackoff.after(intake.backoff(t.id()), w.clock().instant());
             intake.preflightReverted(t.id(), next);
             if (next.isPresent()) {
-                getContext().getLog().warn("transfer {} to {}: pre-flight reverted ({}), attempt {} of {}; not prepared again before {}",
-                        t.id(), w.chainName(), reverted.reason(), next.get().failures(), PreflightBackoff.MAX_ATTEMPTS, next.get().notBefore());
+                telemetry.preflightReverted(t.id(), reverted.reason(), next.get());
             } else {
                 recordUndeliverable(t, TransferStatus.ATTESTED, new TransferEvent.Undeliverable(DeliveryObstacle.PREFLIGHT_KEEPS_REVERTING,
                         "pre-flight eth_call reverted " + PreflightBackoff.MAX_ATTEMPTS + " times: " + reverted.reason()));
@@ -586,12 +517,8 @@ public final class Submitter {
          */
         private Behavior<Command> onRejectedByNode(Inflight tx, long nonce, String reason) {
             MessageId id = tx.transfer().id();
-            if (tx.sameTx(inflight.get(id))) {
-                inflight.remove(id);
-            }
-            telemetry.count("rejected_by_node");
-            getContext().getLog().warn("transfer {}: {} (nonce {}) rejected by {} for good: {}; filling the nonce", id, tx.txHash(),
-                    nonce, w.chainName(), reason);
+            pending.forget(List.of(tx));
+            telemetry.rejectedByNode(tx, nonce, reason);
             if (nonces.refused(nonce)) {
                 fill(nonce);
             }
@@ -602,9 +529,8 @@ public final class Submitter {
         }
 
         private void recordUndeliverable(Transfer t, TransferStatus from, TransferEvent.Undeliverable event) {
-            getContext().pipeToSelf(env.within(w.transfers().transition(t.id(), from, event, w.clock().instant()),
-                            "recording " + t.id() + " undeliverable"),
-                    (o, e) -> new UndeliverableRecorded(t, event, o, e));
+            getContext().pipeToSelf(env.within(w.transfers().transition(t.id(), from, event, w.clock().instant()), "recording " + t.id()
+                    + " undeliverable"), (o, e) -> new UndeliverableRecorded(t, event, o, e));
         }
 
         private Behavior<Command> onUndeliverableRecorded(UndeliverableRecorded r) {
@@ -612,8 +538,7 @@ public final class Submitter {
             if (r.error() != null || !(r.outcome() instanceof TransitionOutcome.Applied)) {
                 // moved on meanwhile, or the write failed: a replay is quiet (logged once), a failure is found by the sweep
                 if (r.error() != null || !(r.outcome() instanceof TransitionOutcome.AlreadyApplied)) {
-                    getContext().getLog().warn("transfer {}: could not record it UNDELIVERABLE ({}): {}", t.id(), r.event().reason(),
-                            r.error() != null ? rootMessage(r.error()) : r.outcome());
+                    telemetry.undeliverableNotRecorded(t, r.event(), r.error() != null ? rootMessage(r.error()) : r.outcome());
                 }
                 return this;
             }
@@ -641,26 +566,12 @@ public final class Submitter {
             ids.forEach(intake::signed);
             long nonce = nonces.take();
             ChainSigner.Signed signed = env.account.sign(nonce, p.gasLimit(), w.gateway(), p.calldata(), p.fees());
-            String raw = signed.raw();
             TxHash hash = signed.hash();
-            // legacy fees are recorded as both fields (max fee = tip = the gas price)
-            Submission record = new Submission(w.chainId(), signer, nonce, hash, ids, p.fees().maxFee(),
-                    p.fees().maxTip(), p.gasLimit().longValue(), w.clock().instant(), null, raw);
-            p.replacing().ifPresent(old -> {
-                telemetry.count("replaced_dropped");
-                getContext().getLog().warn("transfer {}: its transaction {} (nonce {}) can never be mined (the nonce was used by "
-                        + "another transaction); replaced by {} at nonce {}", ids.get(0), old.txHash(), old.nonceText(), hash, nonce);
-            });
-            if (batch) {
-                batches.put(hash, ids.size());
-                CrossChainMessage first = p.first().message();
-                getContext().getLog().info("submitter {}: {} of {} messages of route {} (nonces {}..{}) in {} at nonce {}, gas limit {}",
-                        w.chainName(), p.path(), ids.size(), p.first().route(), first.nonce(),
-                        p.transfers().get(ids.size() - 1).message().nonce(), hash, nonce, p.gasLimit());
-            }
-            telemetry.batchSize(p.path(), ids.size());
+            Submission record = signed.record(w.chainId(), signer, ids, p.fees(), p.gasLimit(), w.clock().instant());
+            p.replacing().ifPresent(old -> telemetry.replacedDropped(ids.get(0), old, hash, nonce));
+            telemetry.signed(p, hash, nonce);
             nonces.track(NonceAttempts.first(record, p.fees(), p.calldata(), p.gasLimit()));
-            persistAndBroadcast(p.transfers(), nonce, hash, raw, w.submissions().record(record),
+            persistAndBroadcast(p.transfers(), nonce, hash, signed.raw(), batch ? ids.size() : 0, w.submissions().record(record),
                     p.replacing().isEmpty() ? TransferStatus.ATTESTED : TransferStatus.SUBMITTED,
                     p.replacing().isEmpty() ? new TransferEvent.Submitted(hash, nonce) : new TransferEvent.Replaced(hash, nonce));
             return this;
@@ -670,14 +581,9 @@ public final class Submitter {
          * After {@code recorded}: persist each transfer's move to the transaction, then broadcast it once (ADR 004's
          * order; a batch's transfers move together, docs/adr/009).
          */
-        private void persistAndBroadcast(List<Transfer> ts, long nonce, TxHash hash, String raw, CompletionStage<Void> recorded,
+        private void persistAndBroadcast(List<Transfer> ts, long nonce, TxHash hash, String raw, int batchOf, CompletionStage<Void> recorded,
                                          TransferStatus from, TransferEvent event) {
-            List<Inflight> flights = new ArrayList<>();
-            for (Transfer t : ts) {
-                Inflight flight = Inflight.signed(t, nonce, hash, Optional.ofNullable(raw), new Resend.After(w.clock().instant()));
-                inflight.put(t.id(), flight);
-                flights.add(flight);
-            }
+            List<Inflight> flights = pending.signed(ts, nonce, hash, Optional.ofNullable(raw), batchOf, w.clock().instant());
             List<MessageId> ids = ts.stream().map(Transfer::id).toList();
             CompletionStage<TransactionSends.SendResult> result = sends.afterRecord(recorded, ids, from, event, hash, raw);
             getContext().pipeToSelf(env.within(result, "submitting " + hash),
@@ -687,31 +593,26 @@ public final class Submitter {
         private Behavior<Command> onBroadcast(Broadcast b) {
             Inflight any = b.txs().get(0);
             long nonce = any.heldNonce().orElseThrow();
-            String who = b.txs().size() == 1 ? "transfer " + any.transfer().id() : "batch of " + b.txs().size();
             if (b.result() instanceof TransactionSends.SendResult.Sent sent) {
                 telemetry.count("broadcast");
+                pending.advance(any.txHash(), new TxLifecycle.Event.Recorded(), new TxLifecycle.Event.Carried(), new TxLifecycle.Event.Sent());
                 for (Inflight tx : b.txs()) {
-                    MessageId id = tx.transfer().id();
-                    if (sent.notCarried().contains(id)) {
-                        if (tx.sameTx(inflight.get(id))) {
-                            inflight.remove(id); // it moved away before the batch was sent: not ours to follow
-                        }
+                    if (sent.notCarried().contains(tx.transfer().id())) {
+                        pending.forget(List.of(tx)); // it moved away before the batch was sent: not ours to follow
                         continue;
                     }
                     telemetry.submitted(tx, nonce, b.txs().size());
                 }
             } else if (b.result() instanceof TransactionSends.SendResult.NothingRecorded nothing) {
                 // nothing recorded, nothing sent: the nonce was not used, the next transaction takes it
-                forget(b.txs());
+                pending.forget(b.txs());
                 nonces.unused(nonce, NonceManager.Unused.NOTHING_RECORDED);
-                getContext().getLog().warn("{}: recording {} (nonce {}) failed, nonce given back: {}", who, any.txHash(),
-                        nonce, rootMessage(nothing.cause()));
+                telemetry.notSent(b.txs(), nonce, "recording it failed, nonce given back: " + rootMessage(nothing.cause()));
                 drain();
             } else if (b.result() instanceof TransactionSends.SendResult.NotPersisted notPersisted) {
-                forget(b.txs());
+                pending.forget(b.txs());
                 nonces.unused(nonce, NonceManager.Unused.RECORDED_NOT_SENT);
-                getContext().getLog().warn("{}: {} (nonce {}) not sent: {}; the nonce check adopts or fills the nonce",
-                        who, any.txHash(), nonce, notPersisted.reason());
+                telemetry.notSent(b.txs(), nonce, notPersisted.reason() + "; the nonce check adopts or fills the nonce");
                 drain();
             } else if (b.result() instanceof TransactionSends.SendResult.NotSent notSent) {
                 if (unwrap(notSent.cause()) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.ALREADY_KNOWN) {
@@ -724,144 +625,97 @@ public final class Submitter {
                 // persisted as SUBMITTED (or perhaps) but the broadcast failed (transient RPC error, nonce clash):
                 // the receipt poll sends it again
                 telemetry.count("broadcast_failed");
-                getContext().getLog().warn("{}: broadcast of {} (nonce {}) failed, will retry: {}", who, any.txHash(), nonce,
-                        unwrap(notSent.cause()).toString());
-                for (Inflight tx : b.txs()) {
-                    if (tx.sameTx(inflight.get(tx.transfer().id()))) {
-                        inflight.put(tx.transfer().id(), tx.with(Resend.Fixed.NEXT_POLL));
-                    }
-                }
+                telemetry.notSent(b.txs(), nonce, "broadcast failed, will retry: " + unwrap(notSent.cause()));
+                pending.advance(any.txHash(), new TxLifecycle.Event.Recorded(), new TxLifecycle.Event.Carried(),
+                        new TxLifecycle.Event.SendFailed());
+                b.txs().forEach(tx -> pending.putIfFollowed(tx.with(Resend.Fixed.NEXT_POLL)));
             }
             return this;
-        }
-
-        /** Stops following these entries (when each is still the one followed for its transfer). */
-        private void forget(List<Inflight> txs) {
-            for (Inflight tx : txs) {
-                if (tx.sameTx(inflight.get(tx.transfer().id()))) {
-                    inflight.remove(tx.transfer().id());
-                }
-            }
         }
 
         // ── receipts ─────────────────────────────────────────────────────────────────────────────────
 
         /** One round at a time: the next starts only when every poll of this one has completed (or failed). */
         private Behavior<Command> onPollReceipts() {
-            if (receiptRound.isPresent() || inflight.isEmpty()) {
+            OptionalLong started = pending.isEmpty() ? OptionalLong.empty() : receiptRounds.start();
+            if (started.isEmpty()) {
                 return this;
             }
-            long round = ++receiptRounds;
-            receiptRound = Optional.of(new ReceiptRound(round, OptionalInt.empty()));
-            List<Inflight> snapshot = List.copyOf(inflight.values());
+            long round = started.getAsLong();
+            List<PendingTransactions.Pending> snapshot = pending.snapshot();
             getContext().pipeToSelf(env.within(w.client().head().thenApply(h -> h.number()), "head of " + w.chainName()),
                     (h, e) -> e != null ? new HeadFailed(round, e) : new HeadRead(round, snapshot, h));
             return this;
         }
 
         private Behavior<Command> onHeadRead(HeadRead read) {
-            if (receiptRound.isEmpty() || receiptRound.get().id() != read.round()) {
+            if (!receiptRounds.isCurrent(read.round())) {
                 return this;
             }
-            // one receipt per transaction, for every transfer it carries
-            Map<TxHash, List<Inflight>> byTx = new java.util.LinkedHashMap<>();
-            read.snapshot().forEach(tx -> byTx.computeIfAbsent(tx.txHash(), h -> new ArrayList<>()).add(tx));
-            byTx.forEach((hash, txs) -> getContext().pipeToSelf(env.within(TransferTracing.inTransfer(txs.get(0).transfer().id().toHex(),
-                            () -> sends.receiptOfAny(attemptsOf(hash, txs.get(0)))), "receipt of " + hash),
-                    (r, e) -> new ReceiptChecked(read.round(), List.copyOf(txs), r == null ? Optional.empty() : r, read.head(), e)));
-            receiptRound = byTx.isEmpty() ? Optional.empty() : Optional.of(new ReceiptRound(read.round(), OptionalInt.of(byTx.size())));
+            // one receipt per transaction, for every transfer it carries, under any of its attempts (fee bumps)
+            for (PendingTransactions.Pending tx : read.snapshot()) {
+                List<TxHash> attempts = tx.members().get(0).heldNonce().stream().boxed().flatMap(n -> nonces.attempts(n).stream())
+                        .filter(a -> a.hashes().contains(tx.hash())).findFirst().map(NonceAttempts::newestFirst).orElse(List.of(tx.hash()));
+                getContext().pipeToSelf(env.within(TransferTracing.inTransfer(tx.members().get(0).transfer().id().toHex(),
+                                () -> sends.receiptOfAny(attempts)), "receipt of " + tx.hash()),
+                        (r, e) -> new ReceiptChecked(read.round(), tx.members(), r == null ? Optional.empty() : r, read.head(), e));
+            }
+            receiptRounds.asking(read.round(), read.snapshot().size());
             return this;
         }
 
         private Behavior<Command> onHeadFailed(HeadFailed failed) {
-            if (receiptRound.isPresent() && receiptRound.get().id() == failed.round()) {
-                receiptRound = Optional.empty();
-                getContext().getLog().warn("submitter {}: receipts failed: {}", w.chainName(), rootMessage(failed.error()));
+            if (receiptRounds.headFailed(failed.round())) {
+                telemetry.failed("receipts", failed.error());
             }
             return this;
         }
 
-        /** The hashes a transaction's receipt may come under: every attempt at its nonce (fee bumps), newest first. */
-        private List<TxHash> attemptsOf(TxHash hash, Inflight tx) {
-            OptionalLong nonce = tx.heldNonce();
-            NonceAttempts a = nonce.isPresent() ? nonces.attempts(nonce.getAsLong()).orElse(null) : null;
-            return a != null && a.hashes().contains(hash) ? a.newestFirst() : List.of(hash);
-        }
-
         private Behavior<Command> onReceiptChecked(ReceiptChecked checked) {
-            receiptRound.filter(r -> r.id() == checked.round()).ifPresent(r -> {
-                int left = r.outstanding().orElse(1);
-                receiptRound = left <= 1 ? Optional.empty() : Optional.of(new ReceiptRound(r.id(), OptionalInt.of(left - 1)));
-            });
-            if (checked.error() != null) {
-                return this;
-            }
+            receiptRounds.answered(checked.round());
             // the transfers still followed with this transaction, as their entries are now
-            List<Inflight> members = new ArrayList<>();
-            for (Inflight tx : checked.txs()) {
-                Inflight current = inflight.get(tx.transfer().id());
-                if (current == tx || tx.sameTx(current)) {
-                    members.add(current);
-                }
-            }
+            List<Inflight> members = checked.error() != null ? List.of() : pending.stillCarrying(checked.txs());
             if (members.isEmpty()) {
                 return this;
             }
             TxHash hash = members.get(0).txHash();
-            OptionalLong heldNonce = members.get(0).heldNonce();
-            if (checked.receipt().isEmpty()) {
-                // the entries as they are now: a failed broadcast since the snapshot asks for a resend at this poll
-                if (members.stream().anyMatch(m -> m.resendDue(w.clock().instant(), s.rebroadcastAfter()))) {
+            ReceiptMeaning.Reading reading = ReceiptMeaning.read(members, checked.receipt(), checked.head(), s.destinationConfirmations(),
+                    w.clock().instant(), s.rebroadcastAfter());
+            if (reading instanceof ReceiptMeaning.Reading.Unmined unmined) {
+                if (unmined.resend()) {
                     rebroadcast(members);
                 }
-                if (heldNonce.isPresent()) {
-                    nonces.unmined(heldNonce.getAsLong(), hash, checked.head(), w.fees()).ifPresent(a -> startBump(a, checked.head()));
-                }
+                unmined.nonce().ifPresent(n -> nonces.unmined(n, hash, checked.head(), w.fees()).ifPresent(a -> startBump(a, checked.head())));
                 return this;
             }
-            TxReceipt receipt = checked.receipt().get();
-            // the attempt that was mined (a bump's predecessor may win the race): its hash is what was delivered by
-            hash = receipt.txHash();
-            // final only at the destination's confirmations (a receipt above the head read is not taken)
-            TxLifecycle.Step mined = TxLifecycle.next(new TxLifecycle.State.Broadcast(1), new TxLifecycle.Event.Receipt(
-                    receipt.blockNumber(), receipt.succeeded(), checked.head(), s.destinationConfirmations()));
-            if (!(mined instanceof TxLifecycle.Step.To to && to.state() instanceof TxLifecycle.State.Final)) {
+            if (reading instanceof ReceiptMeaning.Reading.NotFinal notFinal) {
+                notFinal.reached().ifPresent(state -> pending.reached(hash, state));
                 return this;
             }
-            members.forEach(m -> inflight.put(m.transfer().id(), m.with(Resend.Fixed.NEVER)));
-            heldNonce.ifPresent(n -> {
-                NonceAttempts done = nonces.mined(n).orElse(null);
-                if (done != null && done.exhausted()) {
+            ReceiptMeaning.Reading.Final fin = (ReceiptMeaning.Reading.Final) reading;
+            TxReceipt receipt = fin.receipt();
+            List<Inflight> confirmed = pending.confirmed(members, fin.state());
+            members.get(0).heldNonce().ifPresent(n -> {
+                if (nonces.mined(n).map(NonceAttempts::exhausted).orElse(false)) {
                     publishExhausted();
                 }
             });
-            Integer carried = batches.remove(members.get(0).txHash());
-            telemetry.mined(hash, receipt, carried == null ? 0 : carried);
-            if (!receipt.succeeded() && carried != null && carried > 1) {
-                // the whole batch reverted, so none of its messages was executed: each goes again on its own
-                // (a replacement at a new nonce; its pre-flight finds one executed meanwhile), never FAILED for another's fault
-                telemetry.count("batch_reverted");
-                getContext().getLog().warn("submitter {}: batch {} of {} messages reverted ({}); each is sent again on its own",
-                        w.chainName(), hash, carried, receipt.revertReasonIfGiven().orElse("no reason given"));
-                for (Inflight m : members) {
+            int batchOf = pending.takeBatchSize(hash);
+            telemetry.mined(receipt.txHash(), receipt, batchOf);
+            ReceiptMeaning.Outcomes outcomes = ReceiptMeaning.outcomes(receipt, confirmed, batchOf, w.gateway());
+            if (outcomes instanceof ReceiptMeaning.Outcomes.BatchReverted) {
+                // the whole batch reverted: each goes again on its own (a replacement at a new nonce; its pre-flight finds
+                // one executed meanwhile)
+                telemetry.batchReverted(receipt, batchOf);
+                for (Inflight m : confirmed) {
                     intake.markAlone(m.transfer().id());
-                    onDropped(new Dropped(inflight.get(m.transfer().id())));
+                    onDropped(new Dropped(m));
                 }
                 return this;
             }
-            for (Inflight current : members) {
-                ExecutionOutcome outcome = ExecutionOutcome.of(receipt, current.transfer().message(), w.gateway());
-                TransferEvent event;
-                if (outcome instanceof ExecutionOutcome.RecipientReverted r) {
-                    event = new TransferEvent.ExecutionFailed("recipient reverted: " + r.revertData(), hash);
-                } else if (outcome instanceof ExecutionOutcome.TransactionReverted r) {
-                    event = new TransferEvent.ExecutionFailed(r.reason(), hash);
-                } else {
-                    event = new TransferEvent.Delivered(hash, receipt.blockNumber());
-                }
-                Inflight recording = inflight.get(current.transfer().id());
-                getContext().pipeToSelf(env.within(sends.recordOutcome(recording, event), "recording the outcome of " + hash),
-                        (o, e) -> new Finished(recording, o instanceof TransitionOutcome.Applied a ? Optional.of(a.updated().status()) : Optional.empty(), e));
+            for (ReceiptMeaning.Recorded r : ((ReceiptMeaning.Outcomes.Each) outcomes).recorded()) {
+                getContext().pipeToSelf(env.within(sends.recordOutcome(r.entry(), r.event()), "recording the outcome of " + receipt.txHash()),
+                        (o, e) -> new Finished(r.entry(), o instanceof TransitionOutcome.Applied a ? Optional.of(a.updated().status()) : Optional.empty(), e));
             }
             return this;
         }
@@ -876,17 +730,12 @@ public final class Submitter {
 
         private Behavior<Command> onBumpDecided(BumpDecided decided) {
             if (decided.error() != null) {
-                getContext().getLog().warn("submitter {}: replacement at nonce {} not priced: {}", w.chainName(), decided.nonce(),
-                        rootMessage(decided.error()));
+                telemetry.failed("pricing the replacement at nonce " + decided.nonce(), decided.error());
             }
             NonceManager.Bump bump = nonces.bumpPriced(decided.nonce(), decided.head(), Optional.ofNullable(decided.outcome()));
             if (bump instanceof NonceManager.Bump.LeftAlone left) {
-                NonceAttempts a = left.attempts();
-                FeeBump.Exhausted exhausted = left.why();
                 publishExhausted();
-                getContext().getLog().error("submitter {}: transaction {} at nonce {} is still unmined after {} replacement(s) and is LEFT "
-                        + "ALONE ({}: {}); raise this chain's fees caps or max-bumps, or wait for the market to fall", w.chainName(),
-                        a.newest(), a.nonce(), a.bumps(), exhausted.reason(), exhausted.detail());
+                telemetry.leftAlone(left.attempts(), left.why());
                 return this;
             }
             if (!(bump instanceof NonceManager.Bump.Replace replace)) {
@@ -894,57 +743,39 @@ public final class Submitter {
             }
             NonceAttempts a = replace.attempts();
             Fees fees = replace.fees();
-            List<Inflight> members = inflight.values().stream().filter(f -> a.hashes().contains(f.txHash())
-                    && f.heldNonce().isPresent() && f.heldNonce().getAsLong() == a.nonce()).toList();
-            if (members.isEmpty()) {
+            ChainSigner.Signed signed = env.account.sign(a.nonce(), a.gasLimit(), w.gateway(), a.calldata(), fees);
+            TxHash hash = signed.hash();
+            List<Inflight> before = pending.replace(a, hash, Optional.of(signed.raw()), w.clock().instant());
+            if (before.isEmpty()) {
                 nonces.bumpDropped(a.nonce());
                 return this;
             }
-            ChainSigner.Signed signed = env.account.sign(a.nonce(), a.gasLimit(), w.gateway(), a.calldata(), fees);
-            String raw = signed.raw();
-            TxHash hash = signed.hash();
-            Submission replacement = new Submission(w.chainId(), signer, a.nonce(), hash, a.current().messageIds(), fees.maxFee(),
-                    fees.maxTip(), a.gasLimit().longValue(), w.clock().instant(), null, raw);
+            Submission replacement = signed.record(w.chainId(), signer, a.current().messageIds(), fees, a.gasLimit(), w.clock().instant());
             nonces.track(a.replacedBy(replacement, fees));
-            Integer carried = batches.remove(a.newest());
-            if (carried != null) {
-                batches.put(hash, carried);
-            }
-            for (Inflight m : members) {
-                inflight.put(m.transfer().id(), Inflight.signed(m.transfer(), a.nonce(), hash, Optional.of(raw), new Resend.After(w.clock().instant())));
-            }
-            getContext().getLog().warn("submitter {}: {} at nonce {} unmined {} blocks after it was first seen; replacing it with {} "
-                    + "(bump {} of {}): {} -> {}", w.chainName(), a.newest(), a.nonce(), w.fees().bumpAfterBlocks(), hash, a.bumps() + 1,
-                    w.fees().maxBumps(), a.fees(), fees);
+            telemetry.replacing(a, hash, fees, w.fees());
             // ADR 004's order: the replacement's record, the transfers' move to it, then the broadcast
-            List<MessageId> ids = members.stream().map(m -> m.transfer().id()).toList();
+            List<MessageId> ids = before.stream().map(m -> m.transfer().id()).toList();
             CompletionStage<TransactionSends.SendResult> result = sends.afterRecord(w.submissions().replace(a.current(), replacement), ids,
-                    TransferStatus.SUBMITTED, new TransferEvent.Replaced(hash, a.nonce()), hash, raw);
-            NonceAttempts before = a.bumping(false);
+                    TransferStatus.SUBMITTED, new TransferEvent.Replaced(hash, a.nonce()), hash, signed.raw());
+            NonceAttempts attemptsBefore = a.bumping(false);
             getContext().pipeToSelf(env.within(result, "replacing " + a.newest()),
-                    (r, e) -> new BumpSent(before, members, hash, e != null ? new TransactionSends.SendResult.NotSent(e) : r));
+                    (r, e) -> new BumpSent(attemptsBefore, before, hash, e != null ? new TransactionSends.SendResult.NotSent(e) : r));
             return this;
         }
 
         private Behavior<Command> onBumpSent(BumpSent sent) {
-            long nonce = sent.before().nonce();
             if (sent.result() instanceof TransactionSends.SendResult.Sent) {
+                pending.advance(sent.replacement(), new TxLifecycle.Event.Recorded(), new TxLifecycle.Event.Carried(), new TxLifecycle.Event.Sent());
                 telemetry.feeBumped();
                 return this;
             }
             if ((sent.result() instanceof TransactionSends.SendResult.NothingRecorded || sent.result() instanceof TransactionSends.SendResult.NotPersisted)
                     && nonces.replacementLost(sent.before(), sent.replacement())) {
                 // the replacement never became anyone's transaction: follow the previous one again, bump again later
-                for (Inflight m : sent.entriesBefore()) {
-                    Inflight current = inflight.get(m.transfer().id());
-                    if (current != null && current.txHash().equals(sent.replacement())) {
-                        inflight.put(m.transfer().id(), m);
-                    }
-                }
+                pending.replacementLost(sent.entriesBefore(), sent.replacement());
             }
             // NotSent: recorded (perhaps) and carried; the receipt poll rebroadcasts it
-            getContext().getLog().warn("submitter {}: replacement {} at nonce {} not sent: {}", w.chainName(), sent.replacement(), nonce,
-                    sent.result());
+            telemetry.failed("sending replacement " + sent.replacement() + " at nonce " + sent.before().nonce(), sent.result());
             return this;
         }
 
@@ -960,24 +791,23 @@ public final class Submitter {
          */
         private void rebroadcast(List<Inflight> members) {
             List<Inflight> sentAgain = members.stream().map(m -> m.sentAgain(w.clock().instant())).toList();
-            sentAgain.forEach(m -> inflight.put(m.transfer().id(), m));
+            sentAgain.forEach(pending::put);
             Inflight tx = members.get(0);
             Optional<String> known = members.stream().map(m -> m.sender() instanceof Sender.Signed signed ? signed.raw() : Optional.<String>empty())
                     .flatMap(Optional::stream).findFirst();
             getContext().pipeToSelf(env.within(sends.resend(tx.txHash(), known), "rebroadcast of " + tx.txHash()),
                     (r, e) -> new Rebroadcast(sentAgain, r, e));
-            getContext().getLog().info("{}: no receipt for {} yet, broadcast again", members.size() == 1 ? "transfer " + tx.transfer().id()
-                    : "batch of " + members.size(), tx.txHash());
+            telemetry.rebroadcasting(members);
         }
 
         private Behavior<Command> onRebroadcast(Rebroadcast r) {
             if (r.error() != null) {
-                getContext().getLog().warn("submitter {}: rebroadcast {} failed: {}", w.chainName(), r.txs().get(0).txHash(), rootMessage(r.error()));
+                telemetry.failed("rebroadcast " + r.txs().get(0).txHash(), r.error());
                 return this;
             }
             for (Inflight tx : r.txs()) {
                 if (r.result() instanceof TransactionSends.Resent.RejectedForGood rejected) {
-                    if (tx.sameTx(inflight.get(tx.transfer().id()))) {
+                    if (pending.follows(tx)) {
                         onRejectedByNode(tx, rejected.nonce(), rejected.reason());
                     }
                 } else if (r.result() instanceof TransactionSends.Resent.NonceTaken) {
@@ -989,24 +819,24 @@ public final class Submitter {
 
         private Behavior<Command> onDropped(Dropped dropped) {
             MessageId id = dropped.tx().transfer().id();
-            Inflight current = inflight.get(id);
-            if (!dropped.tx().sameTx(current) || !intake.startReplacing(id)) {
+            Optional<Inflight> current = pending.entry(id);
+            if (!pending.follows(dropped.tx()) || !intake.startReplacing(id)) {
                 return this;
             }
             // the pre-flight eth_call of its preparation is the last guard: if the message was executed after all, it reverts
-            prepareLone(id, Optional.of(current), "replacing " + current.txHash());
+            prepareLone(id, current, "replacing " + current.get().txHash());
             return this;
         }
 
         private Behavior<Command> onFinished(Finished f) {
             Inflight tx = f.tx();
             MessageId id = tx.transfer().id();
-            inflight.remove(id);
+            pending.remove(id);
             intake.finished(id);
             if (f.error() != null) {
-                getContext().getLog().warn("transfer {}: recording the outcome of {} failed, will re-check: {}", id, tx.txHash(), f.error().toString());
+                telemetry.notRecorded(tx, "the outcome of " + tx.txHash(), "will re-check", f.error());
                 // followed again from the next poll; someone else's transaction is still never sent
-                inflight.put(id, tx.sender() instanceof Sender.Observed ? tx : tx.sentAgain(w.clock().instant()));
+                pending.put(tx.sender() instanceof Sender.Observed ? tx : tx.sentAgain(w.clock().instant()));
                 return this;
             }
             f.status().ifPresent(status -> telemetry.completed(tx, status));
@@ -1020,18 +850,10 @@ public final class Submitter {
                 case NONCE_CHECK -> nonceCheckRunning = false;
                 case LOAD_NONCE -> { } // a late reply to the loading phase
             }
-            getContext().getLog().warn("submitter {}: {} failed: {}", w.chainName(), failed.step().text, rootMessage(failed.error()));
+            telemetry.failed(failed.step().text, failed.error());
             return this;
         }
 
-    }
-
-    private static String describe(NonceRecovery.Plan plan) {
-        StringBuilder out = new StringBuilder();
-        for (NonceRecovery.Step step : plan.steps()) {
-            out.append(out.length() == 0 ? "" : ", ").append(step.nonce()).append(' ').append(step.getClass().getSimpleName().toLowerCase());
-        }
-        return out.toString();
     }
 
     private static Throwable unwrap(Throwable e) {

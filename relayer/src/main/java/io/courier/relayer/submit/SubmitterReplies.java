@@ -65,7 +65,7 @@ sealed interface SubmitterReplies extends Submitter.Command {
     record Broadcast(List<Inflight> txs, TransactionSends.SendResult result) implements SubmitterReplies {}
 
     /** The head a round of receipt polls counts confirmations from. */
-    record HeadRead(long round, List<Inflight> snapshot, long head) implements SubmitterReplies {}
+    record HeadRead(long round, List<PendingTransactions.Pending> snapshot, long head) implements SubmitterReplies {}
 
     /** The head of a round of receipt polls could not be read: the round ends, the next timer starts another. */
     record HeadFailed(long round, Throwable error) implements SubmitterReplies {}

@@ -192,6 +192,17 @@ final class TransactionSends {
                         : CompletableFuture.completedFuture(outcome));
     }
 
+    /**
+     * Someone else's execution of a message, recorded as the state machine asks (no ATTESTED → DELIVERED shortcut):
+     * ATTESTED: SUBMITTED with it; SUBMITTED with a dropped transaction of ours: that one replaced by it.
+     */
+    CompletionStage<TransitionOutcome> recordObserved(LonePreparation.Outcome.ExecutedElsewhere seen) {
+        MessageId id = seen.transfer().id();
+        return seen.replacing().isEmpty()
+                ? w.transfers().transition(id, TransferStatus.ATTESTED, new TransferEvent.Submitted(seen.txHash(), seen.nonce()), w.clock().instant())
+                : w.transfers().transition(id, TransferStatus.SUBMITTED, new TransferEvent.Replaced(seen.txHash(), seen.nonce()), w.clock().instant());
+    }
+
     /** The write moved the transfer to carry {@code txHash}, now or in an earlier attempt (a replay). */
     static boolean carries(TransitionOutcome outcome, TxHash txHash) {
         return outcome instanceof TransitionOutcome.Applied
