@@ -1,14 +1,24 @@
 // Courier / Oracle: the gas and price oracle — each asset's price by source, prices rejected and why, and healthy
-// sources against the configured minimum. Its metrics arrive with the oracle issue (prometheus/pending-metrics.txt).
-import { courierDashboard, labelVariable, singleStat, timeSeries } from './common';
+// sources against the configured minimum — and the GasOracle updater that pushes those prices on chain: its updates
+// by reason, how long ago it last pushed, and the gas it spends against its budget (prometheus/rules/oracle.yml).
+import { WEI_PER_TOKEN, courierDashboard, labelVariable, singleStat, timeSeries } from './common';
 
 const asset = 'asset=~"$asset"';
+// The updater's series are labelled with the chain's numeric id ("1001"), not its name like the other chain series.
+const chain = 'chain=~"$chain"';
+
+// When the updater last pushed to each chain's GasOracle: the latest minute (of the last 3 hours) in which its counter
+// moved. A counter only says how many, not when; the subquery finds the when to within about 2 minutes.
+const lastUpdate = `max by (chain) (max_over_time(timestamp(sum by (chain) (increase(courier_oracle_updates_total{${chain}}[2m])) > 0)[3h:1m]))`;
 
 export const oracleDashboard = courierDashboard({
   uid: 'courier-oracle',
   title: 'Courier / Oracle',
-  description: 'Gas and price oracle: price per asset and source, rejected prices by reason, healthy sources vs the minimum.',
-  variables: [labelVariable('asset', 'courier_oracle_sources', { title: 'Asset', multi: true })],
+  description: 'Gas and price oracle: price per asset and source, rejected prices by reason, healthy sources vs the minimum; the GasOracle updater: updates by reason, time since the last one, gas spent vs budget.',
+  variables: [
+    labelVariable('asset', 'courier_oracle_sources', { title: 'Asset', multi: true }),
+    labelVariable('chain', 'courier_oracle_updates_total', { title: 'Updater chain id', multi: true }),
+  ],
   rows: [
     {
       title: 'Sources',
@@ -52,6 +62,54 @@ export const oracleDashboard = courierDashboard({
           stack: true,
           width: 12,
           queries: [{ expr: `sum by (asset, reason) (increase(courier_oracle_rejections_total{${asset}}[1h]))`, legend: '{{asset}} {{reason}}' }],
+        }),
+      ],
+    },
+    {
+      title: 'GasOracle updater: pushes',
+      panels: [
+        timeSeries({
+          title: 'GasOracle updates per hour by chain and reason',
+          description: 'Destination values the updater wrote to each source chain\'s GasOracle in the preceding hour, by reason (courier_oracle_updates_total; mined and successful only, one per destination pushed): heartbeat when nothing moved for courier.oracle.updater.heartbeat (1 h), deviation when a gas price or token ratio moved more than courier.oracle.updater.deviation. Mostly deviation and many: prices are noisy or the threshold is tight, and gas is spent for it (CourierOracleUpdaterOverGasBudget). Nothing on a chain: the updater stalled (CourierOracleUpdaterSilent). The chain label is the chain id.',
+          unit: 'short',
+          min: 0,
+          stack: true,
+          width: 12,
+          queries: [{ expr: `sum by (chain, reason) (increase(courier_oracle_updates_total{${chain}}[1h]))`, legend: 'chain {{chain}} {{reason}}' }],
+        }),
+        timeSeries({
+          title: 'Time since the last GasOracle update',
+          description: 'Seconds since the updater last wrote to each chain\'s GasOracle (the latest minute in which courier_oracle_updates_total moved, to within about 2 minutes; no value when there was none in the last 3 hours). A sawtooth up to the heartbeat (1 h) is healthy; above the dashed line (75 min) CourierOracleUpdaterSilent fires: Gateway.quoteFee on that chain quotes from old prices, see the runbook.',
+          unit: 's',
+          min: 0,
+          width: 12,
+          queries: [{ expr: `time() - ${lastUpdate}`, legend: 'chain {{chain}}' }],
+          thresholds: { base: 'green', steps: [[3600, 'orange'], [4500, 'red']] },
+          thresholdLines: true,
+        }),
+      ],
+    },
+    {
+      title: 'GasOracle updater: gas',
+      panels: [
+        timeSeries({
+          title: 'Updater gas spent (native tokens per hour)',
+          description: `Fees the updater paid on each chain, in native tokens per hour (courier_oracle_update_gas_spent_wei_total rate x 3600 / ${WEI_PER_TOKEN}), reverted updates included. Spend with no matching updates in the panel above: updates revert or are resent (see the updater's logs).`,
+          unit: 'none',
+          min: 0,
+          width: 12,
+          queries: [{ expr: `sum by (chain) (rate(courier_oracle_update_gas_spent_wei_total{${chain}}[$__rate_interval])) * 3600 / ${WEI_PER_TOKEN}`, legend: 'chain {{chain}}' }],
+        }),
+        timeSeries({
+          title: 'Updater gas spent in 24 h vs budget',
+          description: `What the updater spent on each chain in the last 24 hours (courier:oracle_update_gas_spent_wei:increase1d) and that chain's daily budget (courier:oracle_update_gas_budget_wei:1d, 0.1 native token unless overridden in rules/oracle.yml), in native tokens (wei / ${WEI_PER_TOKEN}). Spend above the budget for 10 minutes fires CourierOracleUpdaterOverGasBudget: find out why it pushes so often before raising the budget.`,
+          unit: 'none',
+          min: 0,
+          width: 12,
+          queries: [
+            { expr: `courier:oracle_update_gas_spent_wei:increase1d{${chain}} / ${WEI_PER_TOKEN}`, legend: 'chain {{chain}} spent' },
+            { expr: `courier:oracle_update_gas_budget_wei:1d{${chain}} / ${WEI_PER_TOKEN}`, legend: 'chain {{chain}} budget' },
+          ],
         }),
       ],
     },

@@ -79,7 +79,7 @@ export const overview = courierDashboard({
       panels: [
         singleStat({
           title: 'Stuck transfers now',
-          description: 'Open transfers older than their route\'s SLA on the selected routes, as of the stuck monitor\'s last walk (courier_transfers_stuck). Listed at GET /v1/transfers?stuck=true. UNDERPAID ones wait for the sender\'s top-up.',
+          description: 'Open transfers older than their route\'s SLA on the selected routes, as of the stuck monitor\'s last walk (courier_transfers_stuck). Listed at GET /v1/transfers?stuck=true. UNDERPAID transfers are never stuck: see the Payment row.',
           unit: 'short',
           width: 4,
           queries: [{ expr: `sum(max by (route, state) (courier_transfers_stuck{${route}}))`, legend: 'stuck' }],
@@ -101,6 +101,29 @@ export const overview = courierDashboard({
           width: 10,
           valueColumn: 'stuck',
           queries: [{ expr: `max by (route, state) (courier_transfers_stuck{${route}}) > 0` }],
+        }),
+      ],
+    },
+    {
+      title: 'Payment',
+      panels: [
+        singleStat({
+          title: 'UNDERPAID now',
+          description: 'Transfers held as UNDERPAID on the selected routes, as of the stuck monitor\'s last walk (courier_transfers_underpaid): their senders paid less than the quote and must top up. They wait for their users, not for Courier.',
+          unit: 'short',
+          width: 4,
+          queries: [{ expr: `sum(max by (route) (courier_transfers_underpaid{${route}}))`, legend: 'UNDERPAID' }],
+          thresholds: { base: 'green', steps: [[1, 'blue'], [10, 'orange']] },
+        }),
+        timeSeries({
+          title: 'UNDERPAID transfers by route',
+          description: 'Transfers held as UNDERPAID per route (courier_transfers_underpaid; the highest value any node reports). One route above the dashed line (10) for an hour fires CourierUnderpaidPilingUp: a dApp that does not pay its quote, the users\' side. Three routes or more at once fire CourierUnderpaidOnManyRoutes: suspect Courier\'s pricing (the Oracle dashboard).',
+          unit: 'short',
+          min: 0,
+          width: 20,
+          queries: [{ expr: `max by (route) (courier_transfers_underpaid{${route}})`, legend: '{{route}}' }],
+          thresholds: { base: 'green', steps: [[10, 'orange']] },
+          thresholdLines: true,
         }),
       ],
     },

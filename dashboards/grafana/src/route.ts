@@ -1,8 +1,10 @@
 // Courier / Route: one route (source chain id -> destination chain id) — delivery latency against its SLA, where
-// the time goes stage by stage, and the open transfers by age and state.
+// the time goes stage by stage, the open transfers by age and state, and the transfers held UNDERPAID until their
+// senders top them up.
 import { courierDashboard, labelVariable, quantiles, singleStat, timeSeries } from './common';
 
 const route = 'route="$route"';
+const topUps = `${route}, stage="payment.wait"`;
 
 const stagePercentile = (q: number) => timeSeries({
   title: `Stage duration p${Math.round(q * 100)} by stage`,
@@ -15,7 +17,7 @@ const stagePercentile = (q: number) => timeSeries({
 export const routeDashboard = courierDashboard({
   uid: 'courier-route',
   title: 'Courier / Route',
-  description: 'One route: delivery latency against its SLA, stage durations, open transfers by age and state, stuck transfers.',
+  description: 'One route: delivery latency against its SLA, stage durations, open transfers by age and state, stuck transfers, UNDERPAID transfers and their top-ups.',
   variables: [labelVariable('route', 'courier_transfers', { title: 'Route' })],
   rows: [
     {
@@ -95,11 +97,42 @@ export const routeDashboard = courierDashboard({
         }),
         timeSeries({
           title: 'Stuck transfers by state',
-          description: 'Open transfers on the route older than its SLA, by the state they are stuck in (courier_transfers_stuck). UNDERPAID waits for the sender; FAILED for an operator\'s retry; any other state is the relayer\'s.',
+          description: 'Open transfers on the route older than its SLA, by the state they are stuck in (courier_transfers_stuck). FAILED waits for an operator\'s retry; any other state is the relayer\'s. UNDERPAID is never stuck: see the Payment row.',
           unit: 'short',
           min: 0,
           stack: true,
           queries: [{ expr: `max by (state) (courier_transfers_stuck{${route}})`, legend: '{{state}}' }],
+        }),
+      ],
+    },
+    {
+      title: 'Payment',
+      panels: [
+        timeSeries({
+          title: 'UNDERPAID transfers (waiting for a top-up)',
+          description: 'Transfers on the route held as UNDERPAID, as of the stuck monitor\'s last walk (courier_transfers_underpaid; the highest value any node reports): their senders paid less than the quote at finality and must top up with payForGas. They wait for their users, not for Courier, and are never counted as stuck. At the dashed line (10) for an hour CourierUnderpaidPilingUp fires: look at GET /v1/transfers/<id> payment.paid and tell the dApp to pay its quote.',
+          unit: 'short',
+          min: 0,
+          queries: [{ expr: `max(courier_transfers_underpaid{${route}})`, legend: 'UNDERPAID' }],
+          thresholds: { base: 'green', steps: [[10, 'orange']] },
+          thresholdLines: true,
+        }),
+        timeSeries({
+          title: 'Top-ups per hour',
+          description: 'UNDERPAID transfers on the route whose top-up covered their charge in the preceding hour, moving them on to delivery (courier_transfer_stage_duration_seconds_count of stage payment.wait, over all nodes). UNDERPAID piling up with no top-ups: the senders are not paying at all.',
+          unit: 'short',
+          min: 0,
+          queries: [{ expr: `sum(increase(courier_transfer_stage_duration_seconds_count{${topUps}}[1h]))`, legend: 'topped up' }],
+        }),
+        timeSeries({
+          title: 'Wait for a top-up p50 / p90',
+          description: 'How long topped-up transfers on the route waited as UNDERPAID, from the verdict to the final top-up (stage payment.wait of courier_transfer_stage_duration_seconds), over the preceding hour. The histogram ends at 3600 s, so longer waits read as 3600. Long waits are the senders\' delay, not Courier\'s: the rest of the delivery is in the Stages row.',
+          unit: 's',
+          min: 0,
+          queries: [0.5, 0.9].map((q) => ({
+            expr: `histogram_quantile(${q}, sum by (le) (increase(courier_transfer_stage_duration_seconds_bucket{${topUps}}[1h])))`,
+            legend: `p${Math.round(q * 100)}`,
+          })),
         }),
       ],
     },
