@@ -17,7 +17,7 @@ export const oracleDashboard = courierDashboard({
   description: 'Gas and price oracle: price per asset and source, rejected prices by reason, healthy sources vs the minimum; the GasOracle updater: updates by reason, time since the last one, gas spent vs budget.',
   variables: [
     labelVariable('asset', 'courier_oracle_sources', { title: 'Asset', multi: true }),
-    labelVariable('chain', 'courier_oracle_updates_total', { title: 'Updater chain id', multi: true }),
+    labelVariable('chain', 'courier_oracle_updates_total', { title: 'Updater chain', multi: true }),
   ],
   rows: [
     {
@@ -70,7 +70,7 @@ export const oracleDashboard = courierDashboard({
       panels: [
         timeSeries({
           title: 'GasOracle updates per hour by chain and reason',
-          description: 'Destination values the updater wrote to each source chain\'s GasOracle in the preceding hour, by reason (courier_oracle_updates_total; mined and successful only, one per destination pushed): heartbeat when nothing moved for courier.oracle.updater.heartbeat (1 h), deviation when a gas price or token ratio moved more than courier.oracle.updater.deviation. Mostly deviation and many: prices are noisy or the threshold is tight, and gas is spent for it (CourierOracleUpdaterOverGasBudget). Nothing on a chain: the updater stalled (CourierOracleUpdaterSilent). The chain label is the chain id.',
+          description: 'Destination values the updater wrote to each source chain\'s GasOracle in the preceding hour, by reason (courier_oracle_updates_total; mined and successful only, one per destination pushed): heartbeat when nothing moved for courier.oracle.updater.heartbeat (1 h), deviation when a gas price or token ratio moved more than courier.oracle.updater.deviation. Mostly deviation and many: prices are noisy or the threshold is tight, and gas is spent for it (CourierOracleUpdaterOverGasBudget). Nothing on a chain: the updater stalled (CourierOracleUpdaterSilent).',
           unit: 'short',
           min: 0,
           stack: true,

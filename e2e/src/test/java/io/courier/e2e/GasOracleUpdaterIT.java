@@ -97,11 +97,11 @@ class GasOracleUpdaterIT {
         QuotePolicy quotes = new QuotePolicy(Set.of(SRC, DST), Map.of(SRC, "SRC", DST, "DST"),
                 new QuotePolicy.RouteFees(new BigDecimal("0.1"), 71_000), Map.of(), Duration.ofMinutes(1), 1_500_000);
         CourierMetrics metrics = new CourierMetrics(new PrometheusRegistry());
-        String label = Long.toString(SRC);
+        String label = "alpha"; // the chain's name, as every {chain} label
 
         try (Web3jChainClient client = Web3jChainClient.create(ChainClientSettings.of("src", SRC, chain.rpcUrl()), scheduler)) {
             GasOracleUpdater.Wiring wiring = new GasOracleUpdater.Wiring(
-                    List.of(new GasOracleUpdater.Target(SRC, client, Address.fromHex(oracle.getContractAddress()))), UPDATER, quotes,
+                    List.of(new GasOracleUpdater.Target(SRC, "alpha", client, Address.fromHex(oracle.getContractAddress()))), UPDATER, quotes,
                     prices::get, new UpdatePolicy(new BigDecimal("0.05"), HEARTBEAT), Duration.ofSeconds(1), Duration.ofMinutes(1),
                     500_000, metrics, clock);
             ActorSystem<GasOracleUpdater.Command> updater = ActorSystem.create(GasOracleUpdater.manual(wiring), "gas-oracle-updater-it");

@@ -58,7 +58,10 @@ class PanelsAndRulesIT {
      * (everything else is created at start, CourierMetrics.declareChains). Each says where it is seen moving.
      */
     private static final Map<String, String> EVENT_ONLY = Map.of(
-            "courier_reorgs_total", "depth is the reorg's depth; ReorgIT sees it move");
+            "courier_reorgs_total", "depth is the reorg's depth; ReorgIT sees it move",
+            // born at 0 per chain, but only on a node running the updater (its own key and a GasOracle per chain)
+            "courier_oracle_updates_total", "GasOracleUpdaterIT sees it move",
+            "courier_oracle_update_gas_spent_wei_total", "GasOracleUpdaterIT sees it move");
 
     @Test
     void everyNameAPanelOrRuleQueriesIsServedAndPrometheusEvaluatesTheRules(LocalCassandra db, CassandraExtension.Keyspace keyspace,

@@ -215,7 +215,8 @@ public final class CourierNode implements AutoCloseable {
                 OracleWiring.prices(config.oracle(), clients, metrics, clock), priceBoard, keys.size());
         ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(blueprint), "courier");
         // the GasOracle updater is a role of its own (its own key), beside the guardian's relay pipeline
-        OracleWiring.updater(config.oracle(), clients, priceBoard, metrics, clock).ifPresent(updater ->
+        OracleWiring.updater(config.oracle(), clients, config.chains().stream().collect(Collectors.toMap(ChainSettings::chainId,
+                ChainSettings::name)), priceBoard, metrics, clock).ifPresent(updater ->
                 system.systemActorOf(io.courier.relayer.price.GasOracleUpdater.create(updater), "gas-oracle-updater",
                         org.apache.pekko.actor.typed.Props.empty()));
         opened.push(() -> {

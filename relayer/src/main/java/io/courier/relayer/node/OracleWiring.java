@@ -47,6 +47,7 @@ final class OracleWiring {
 
     /** The GasOracle updater's wiring, when {@code courier.oracle.updater} is enabled: one target per configured contract. */
     static java.util.Optional<io.courier.relayer.price.GasOracleUpdater.Wiring> updater(OracleSettings oracle, Map<Long, ChainClient> clients,
+            Map<Long, String> names,
             io.courier.relayer.status.OraclePrices prices, CourierMetrics metrics, Clock clock) {
         OracleSettings.UpdaterSettings u = oracle.updater();
         if (!u.enabled()) {
@@ -54,7 +55,8 @@ final class OracleWiring {
         }
         List<io.courier.relayer.price.GasOracleUpdater.Target> targets = new ArrayList<>();
         u.gasOracles().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> targets.add(
-                new io.courier.relayer.price.GasOracleUpdater.Target(e.getKey(), clients.get(e.getKey()), e.getValue())));
+                new io.courier.relayer.price.GasOracleUpdater.Target(e.getKey(), names.get(e.getKey()), clients.get(e.getKey()),
+                        e.getValue())));
         return java.util.Optional.of(new io.courier.relayer.price.GasOracleUpdater.Wiring(targets,
                 org.web3j.crypto.Credentials.create(u.key().orElseThrow().hex()), oracle.quotes(), prices, u.policy(), u.interval(),
                 u.timeout(), u.maxGasLimit(), metrics, clock));

@@ -62,9 +62,10 @@ public final class GasOracleUpdater extends AbstractBehavior<GasOracleUpdater.Co
 
     private record ReceiptRead(long chainId, TxHash tx, Optional<TxReceipt> receipt, Throwable error) implements Command {}
 
-    /** A source chain whose GasOracle this node keeps priced. */
-    public record Target(long chainId, ChainClient client, Address gasOracle) {
+    /** A source chain whose GasOracle this node keeps priced; {@code name} labels its metrics, as every chain's. */
+    public record Target(long chainId, String name, ChainClient client, Address gasOracle) {
         public Target {
+            Objects.requireNonNull(name, "name");
             Objects.requireNonNull(client, "client");
             Objects.requireNonNull(gasOracle, "gasOracle");
         }
@@ -125,7 +126,7 @@ public final class GasOracleUpdater extends AbstractBehavior<GasOracleUpdater.Co
         this.updater = Address.fromHex(wiring.key().getAddress());
         w.chains().forEach(t -> {
             targets.put(t.chainId(), t);
-            w.metrics().declareOracleUpdater(t.chainId());
+            w.metrics().declareOracleUpdater(t.name());
         });
         ctx.getLog().info("gas oracle updater {} keeps {} priced", updater,
                 w.chains().stream().map(t -> t.chainId() + " (" + t.gasOracle() + ")").toList());
@@ -256,7 +257,7 @@ public final class GasOracleUpdater extends AbstractBehavior<GasOracleUpdater.Co
         }
         TxReceipt receipt = read.receipt().get();
         busy.remove(read.chainId());
-        String chain = Long.toString(read.chainId());
+        String chain = targets.get(read.chainId()).name();
         receipt.feePaid().ifPresent(wei -> w.metrics().oracleUpdateGasSpent.labelValues(chain).inc(wei.doubleValue()));
         if (receipt.succeeded()) {
             m.sent().pushes().values().forEach(p -> w.metrics().oracleUpdates.labelValues(chain, p.reason().label()).inc());

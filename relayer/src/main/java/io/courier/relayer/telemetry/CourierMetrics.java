@@ -186,8 +186,7 @@ public final class CourierMetrics {
     }
 
     /** A chain whose GasOracle the updater keeps priced: its series at 0 from the start, so the first update is an increase. */
-    public void declareOracleUpdater(long chainId) {
-        String chain = Long.toString(chainId);
+    public void declareOracleUpdater(String chain) {
         for (io.courier.oracle.onchain.UpdateReason reason : io.courier.oracle.onchain.UpdateReason.values()) {
             oracleUpdates.labelValues(chain, reason.label());
         }
