@@ -64,6 +64,66 @@ public final class TokenTraffic {
                 events.get(0).nonce.longValueExact());
     }
 
+    /**
+     * Locks each of {@code amounts} on {@code src} for the recipient on {@code dst}, all broadcast at once with
+     * consecutive account nonces and then awaited, so a burst lands in a block or two instead of a block a lock; the
+     * locks in the order sent (their gateway nonces ascending). Bounded: at most 1,000, their receipts within 120 s.
+     */
+    public List<Sent> lockBurst(long src, long dst, List<BigInteger> amounts) throws Exception {
+        if (amounts.isEmpty() || amounts.size() > 1_000) {
+            throw new IllegalArgumentException("a burst is 1 to 1000 locks, got " + amounts.size());
+        }
+        Deployment d = network.on(src);
+        org.web3j.protocol.Web3j web3j = d.chain().web3j();
+        TokenBridge bridge = TokenBridge.load(d.bridge(), web3j, DemoNetwork.transactions(d.chain(), user), DemoNetwork.gas());
+        BigInteger nonce = web3j.ethGetTransactionCount(user.getAddress(),
+                org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send().getTransactionCount();
+        // a limit near what a lock needs (the wrapper's 6,000,000 would let five locks fill a block)
+        String first = bridge.lock(BigInteger.valueOf(dst), recipient, amounts.get(0), BigInteger.ZERO).encodeFunctionCall();
+        var estimate = web3j.ethEstimateGas(org.web3j.protocol.core.methods.request.Transaction.createFunctionCallTransaction(
+                user.getAddress(), nonce, DemoNetwork.gas().getGasPrice(), null, d.bridge(), first)).send();
+        if (estimate.hasError()) {
+            throw new IllegalStateException("a lock on chain " + src + " would revert: " + estimate.getError().getMessage());
+        }
+        BigInteger gasLimit = estimate.getAmountUsed().multiply(BigInteger.TWO);
+        List<String> hashes = new java.util.ArrayList<>();
+        for (BigInteger amount : amounts) {
+            String data = bridge.lock(BigInteger.valueOf(dst), recipient, amount, BigInteger.ZERO).encodeFunctionCall();
+            org.web3j.crypto.RawTransaction tx = org.web3j.crypto.RawTransaction.createTransaction(nonce,
+                    DemoNetwork.gas().getGasPrice(), gasLimit, d.bridge(), BigInteger.ZERO, data);
+            var sent = web3j.ethSendRawTransaction(Numeric.toHexString(
+                    org.web3j.crypto.TransactionEncoder.signMessage(tx, d.chain().chainId(), user))).send();
+            if (sent.hasError()) {
+                throw new IllegalStateException("lock " + hashes.size() + " of a burst on chain " + src + " refused: "
+                        + sent.getError().getMessage());
+            }
+            hashes.add(sent.getTransactionHash());
+            nonce = nonce.add(BigInteger.ONE);
+        }
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(120);
+        List<Sent> locks = new java.util.ArrayList<>();
+        for (int i = 0; i < hashes.size(); i++) {
+            java.util.Optional<TransactionReceipt> receipt = java.util.Optional.empty();
+            while (receipt.isEmpty()) {
+                if (java.time.Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("lock " + hashes.get(i) + " on chain " + src + " not mined within 120 s");
+                }
+                receipt = web3j.ethGetTransactionReceipt(hashes.get(i)).send().getTransactionReceipt();
+                if (receipt.isEmpty()) {
+                    Thread.sleep(100);
+                }
+            }
+            List<Gateway.MessageSentEventResponse> events = Gateway.getMessageSentEvents(receipt.get());
+            if (!receipt.get().isStatusOK() || events.size() != 1) {
+                throw new IllegalStateException("lock tx " + hashes.get(i) + " on chain " + src + ": status "
+                        + receipt.get().getStatus() + ", " + events.size() + " MessageSent events");
+            }
+            locks.add(new Sent(Numeric.toHexString(events.get(0).id), src, dst, hashes.get(i), amounts.get(i),
+                    events.get(0).nonce.longValueExact()));
+        }
+        return locks;
+    }
+
     /** Wrapped tokens of {@code origin}'s token held by the recipient on {@code chain}. */
     public BigInteger wrappedBalance(long chain, long origin) throws Exception {
         Deployment d = network.on(chain);

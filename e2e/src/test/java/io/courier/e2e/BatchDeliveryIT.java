@@ -54,10 +54,11 @@ class BatchDeliveryIT {
             var config = net.nodeConfig(ConfigFactory.parseMap(map));
 
             // node down: the whole burst is final before anything is attested
-            List<TokenTraffic.Sent> burst = new ArrayList<>();
+            List<BigInteger> amounts = new ArrayList<>();
             for (int i = 0; i < MESSAGES; i++) {
-                burst.add(net.traffic.lock(RelayNetwork.ALPHA, RelayNetwork.BETA, RelayNetwork.UNIT.multiply(BigInteger.valueOf(i + 1))));
+                amounts.add(RelayNetwork.UNIT.multiply(BigInteger.valueOf(i + 1)));
             }
+            List<TokenTraffic.Sent> burst = net.traffic.lockBurst(RelayNetwork.ALPHA, RelayNetwork.BETA, amounts);
             Map<TxHash, Integer> byTx = new HashMap<>();
             Map<TxHash, TokenTraffic.Sent> oneOfEach = new HashMap<>();
             int checkpointsVerified = 0;
