@@ -182,8 +182,23 @@ final class DrainBench {
             step(String.format("courier: all %d DELIVERED and executed once on chain, %.1f s after the first send", messages.size(), seconds));
             long[] gas = gasOf(beta, betaFrom, LocalChain.account(DemoNetwork.SUBMITTER).getAddress());
             stages(transfers(node, messages), first).forEach(line -> out.println("bench: courier: " + line));
+            out.println("bench: courier: JSON-RPC calls by chain and method (count, summed latency s): " + rpcCalls(node));
             return new Result(seconds, gas[0], (int) gas[1]);
         }
+    }
+
+    /** The node's JSON-RPC calls during the run, from its own histogram: where the chains' time went. */
+    private static String rpcCalls(CourierNode node) {
+        java.util.Map<String, double[]> byMethod = new java.util.TreeMap<>();
+        for (var point : node.metrics().rpcDuration.collect().getDataPoints()) {
+            String key = point.getLabels().get("chain") + " " + point.getLabels().get("method");
+            double[] acc = byMethod.computeIfAbsent(key, k -> new double[2]);
+            acc[0] += point.getCount();
+            acc[1] += point.getSum();
+        }
+        StringBuilder line = new StringBuilder();
+        byMethod.forEach((k, v) -> line.append(String.format("%s %.0f %.1f; ", k, v[0], v[1])));
+        return line.toString();
     }
 
     /**
