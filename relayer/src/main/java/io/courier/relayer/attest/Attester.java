@@ -58,7 +58,16 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
     public sealed interface Command {}
 
     /** A transfer is FINALIZED: sign it (again, idempotently) and count signatures. */
-    public record Attest(Transfer transfer) implements Command {}
+    /**
+     * Sign {@code transfer} once its source is confirmed. {@code vouched}: the watcher's quorum vouched for this very
+     * transfer in the cycle that hands it over, so its source is not asked again (ADR 007); otherwise (the sweep's
+     * stored rows, a top-up) it is.
+     */
+    public record Attest(Transfer transfer, boolean vouched) implements Command {
+        public Attest(Transfer transfer) {
+            this(transfer, false);
+        }
+    }
 
     /**
      * Sign the checkpoint of {@code range} (one route, contiguous nonces) for {@code dstGateway} with every local key
@@ -111,6 +120,8 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
     private final AttestQueue waiting = new AttestQueue(QUEUE_CAPACITY);
     /** What the local keys signed lately: a checkpoint request reads back only the rest (see {@link OwnSignatures}). */
     private final OwnSignatures own = new OwnSignatures(OWN_SIGNATURES_REMEMBERED);
+    /** Waiting transfers the watcher handed over just vouched for: their rounds skip the source re-read. */
+    private final Set<MessageId> vouched = new HashSet<>();
     private boolean startScheduled;
 
     private Attester(ActorContext<Command> ctx, Wiring wiring) {
@@ -150,7 +161,9 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
             getContext().getLog().error("transfer {}: no gateway configured for destination chain {}", t.id(), t.message().dstChainId());
             return this;
         }
-        waiting.offer(t);
+        if (waiting.offer(t) && attest.vouched()) {
+            vouched.add(t.id());
+        }
         scheduleStart();
         return this;
     }
@@ -176,12 +189,24 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
                 break;
             }
             if (w.halted().isHalted(t.message().srcChainId())) {
+                vouched.remove(t.id());
                 continue; // halted while it waited: the sweep brings it back after a resume
             }
-            bySource.computeIfAbsent(t.message().srcChainId(), k -> new ArrayList<>()).add(t);
+            if (vouched.remove(t.id())) {
+                sign(t); // vouched for by the watcher's quorum moments ago: no second round of the same questions
+            } else {
+                bySource.computeIfAbsent(t.message().srcChainId(), k -> new ArrayList<>()).add(t);
+            }
             starting++;
         }
         bySource.values().forEach(this::start);
+    }
+
+    /** A round without the source re-read, for a transfer handed over as vouched ({@link Attest#vouched()}). */
+    private void sign(Transfer t) {
+        inFlight.add(t.id());
+        getContext().pipeToSelf(StageDeadline.within(signAndCount(t, w.gateways().get(t.message().dstChainId())),
+                Duration.ofSeconds(60), "attesting " + t.id()), (outcome, error) -> new Done(t, outcome, error));
     }
 
     /**

@@ -65,7 +65,17 @@ public final class NodeGuardian {
                 }
             };
             ActorRef<Attester.Command> attester = ctx.spawn(Attester.create(blueprint.attester().apply(delivery)), "attester");
-            AttestRequests toAttester = transfer -> attester.tell(new Attester.Attest(transfer));
+            AttestRequests toAttester = new AttestRequests() {
+                @Override
+                public void attest(io.courier.finality.Transfer finalized) {
+                    attester.tell(new Attester.Attest(finalized));
+                }
+
+                @Override
+                public void attestVouched(io.courier.finality.Transfer finalized) {
+                    attester.tell(new Attester.Attest(finalized, true));
+                }
+            };
             int localSigners = blueprint.localValidatorKeys();
             CheckpointRequests checkpoints = new CheckpointRequests() {
                 @Override

@@ -447,7 +447,7 @@ public final class ChainWatcher {
         for (Transfer t : r.finalized()) {
             w.tracing().stage(t.id().toHex(), t.route(), "finality.wait", t.createdAt(), now, Attributes.empty(), true);
             if (!halted) {
-                w.attester().attest(t);
+                w.attester().attestVouched(t); // FINALIZED only after this cycle's quorum vouched for it (finalize)
             }
         }
         for (ToppedUp up : r.toppedUp()) {

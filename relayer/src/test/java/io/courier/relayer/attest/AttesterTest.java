@@ -225,6 +225,22 @@ class AttesterTest extends ActorTestSupport {
     }
 
     @Test
+    void aTransferHandedOverAsVouchedIsSignedWithoutAskingTheSourceAgain() {
+        ActorRef<Attester.Command> attester = attester(2);
+        // the endpoint holds neither: only the hand-over says whether the source is asked
+        Transfer vouchedFor = Transfers.finalized(8);
+        Transfer stored = Transfers.finalized(9);
+        transfers.put(vouchedFor);
+        transfers.put(stored);
+        attester.tell(new Attester.Attest(vouchedFor, true));
+        attester.tell(new Attester.Attest(stored));
+
+        await().until(() -> status(vouchedFor) == TransferStatus.ATTESTED);
+        await().until(() -> metrics.attestationsWithheld.labelValues("src").get() == 1.0);
+        assertThat(status(stored)).as("a stored row is asked about again, and the endpoint denies it").isEqualTo(TransferStatus.FINALIZED);
+    }
+
+    @Test
     void withAQuorumOfTwoOneVouchingEndpointIsNotEnoughAndTwoAre() {
         ActorRef<Attester.Command> attester = attester(2, new SourceWitnesses("src",
                 List.of(new Witness("honest", honest), new Witness("second", second)), 2,

@@ -59,6 +59,20 @@ class ChainWatcherTest {
     private final HaltedChains halted = new HaltedChains();
     private final ManualClock clock = new ManualClock(Instant.parse("2024-05-01T12:00:00Z"));
     private final List<Transfer> attested = new CopyOnWriteArrayList<>();
+    /** Those of {@link #attested} handed over as vouched for by this cycle's quorum (the attester skips its re-read). */
+    private final List<Transfer> vouched = new CopyOnWriteArrayList<>();
+    private final io.courier.relayer.handoff.AttestRequests attester = new io.courier.relayer.handoff.AttestRequests() {
+        @Override
+        public void attest(Transfer finalized) {
+            attested.add(finalized);
+        }
+
+        @Override
+        public void attestVouched(Transfer finalized) {
+            vouched.add(finalized);
+            attested.add(finalized);
+        }
+    };
 
     @BeforeEach
     void start() {
@@ -90,6 +104,7 @@ class ChainWatcherTest {
         assertThat(cursors.saves).extracting(ChainCursor::lastScannedBlock).first().isEqualTo(10L);
         pollTimes(3);
         assertThat(attested).extracting(Transfer::id).containsExactly(id);
+        assertThat(vouched).as("finalized in a cycle whose quorum vouched for it").extracting(Transfer::id).containsExactly(id);
     }
 
     @Test
@@ -345,6 +360,7 @@ class ChainWatcherTest {
         runUntil("the topped-up transfer is handed to the attester", () -> !attested.isEmpty());
         pollTimes(5);
         assertThat(attested).extracting(Transfer::id).containsExactly(id);
+        assertThat(vouched).as("vouched for cycles ago, at its finality: the attester asks again").isEmpty();
         assertThat(status(id)).isEqualTo(TransferStatus.FINALIZED);
         assertThat(payments.pending).as("nothing left pending once counted").isEmpty();
     }
@@ -430,7 +446,7 @@ class ChainWatcherTest {
         ChainWatcher.Wiring wiring = new ChainWatcher.Wiring(chain,
                 new LogScanner(chain, LogRangePlanner.startingAt(100)), new MessageSentDecoder(SRC, FakeChain.GATEWAY),
                 transfers, cursors, Set.of(DST), board, clock, new CourierMetrics(new PrometheusRegistry()),
-                new TransferTracing(OpenTelemetry.noop()), attested::add, halted,
+                new TransferTracing(OpenTelemetry.noop()), attester, halted,
                 new SourceWitnesses("src", List.of(new Witness("fake", chain)), 1, new MessageSentDecoder(SRC, FakeChain.GATEWAY)),
                 Payments.of(payments, policy, quotes));
         kit.spawn(ChainWatcher.create(settings, wiring));
@@ -448,7 +464,7 @@ class ChainWatcherTest {
         ChainWatcher.Wiring wiring = new ChainWatcher.Wiring(chain,
                 new LogScanner(chain, LogRangePlanner.startingAt(100)), new MessageSentDecoder(SRC, FakeChain.GATEWAY),
                 transfers, cursors, Set.of(DST), board, clock, new CourierMetrics(new PrometheusRegistry()),
-                new TransferTracing(OpenTelemetry.noop()), attested::add, halted,
+                new TransferTracing(OpenTelemetry.noop()), attester, halted,
                 new SourceWitnesses("src", endpoints, quorum, new MessageSentDecoder(SRC, FakeChain.GATEWAY)));
         kit.spawn(ChainWatcher.create(settings, wiring));
     }
