@@ -593,44 +593,32 @@ public final class Submitter {
         private Behavior<Command> onBroadcast(Broadcast b) {
             Inflight any = b.txs().get(0);
             long nonce = any.heldNonce().orElseThrow();
-            if (b.result() instanceof TransactionSends.SendResult.Sent sent) {
+            BroadcastVerdict verdict = BroadcastVerdict.of(b.result());
+            if (verdict instanceof BroadcastVerdict.Followed followed) {
                 telemetry.count("broadcast");
                 pending.advance(any.txHash(), new TxLifecycle.Event.Recorded(), new TxLifecycle.Event.Carried(), new TxLifecycle.Event.Sent());
                 for (Inflight tx : b.txs()) {
-                    if (sent.notCarried().contains(tx.transfer().id())) {
+                    if (followed.notCarried().contains(tx.transfer().id())) {
                         pending.forget(List.of(tx)); // it moved away before the batch was sent: not ours to follow
-                        continue;
+                    } else {
+                        telemetry.submitted(tx, nonce, b.txs().size());
                     }
-                    telemetry.submitted(tx, nonce, b.txs().size());
                 }
-            } else if (b.result() instanceof TransactionSends.SendResult.NothingRecorded nothing) {
-                // nothing recorded, nothing sent: the nonce was not used, the next transaction takes it
+            } else if (verdict instanceof BroadcastVerdict.NonceUnused unused) {
                 pending.forget(b.txs());
-                nonces.unused(nonce, NonceManager.Unused.NOTHING_RECORDED);
-                telemetry.notSent(b.txs(), nonce, "recording it failed, nonce given back: " + rootMessage(nothing.cause()));
+                nonces.unused(nonce, unused.why());
+                telemetry.notSent(b.txs(), nonce, unused.reason());
                 drain();
-            } else if (b.result() instanceof TransactionSends.SendResult.NotPersisted notPersisted) {
-                pending.forget(b.txs());
-                nonces.unused(nonce, NonceManager.Unused.RECORDED_NOT_SENT);
-                telemetry.notSent(b.txs(), nonce, notPersisted.reason() + "; the nonce check adopts or fills the nonce");
-                drain();
-            } else if (b.result() instanceof TransactionSends.SendResult.NotSent notSent) {
-                if (unwrap(notSent.cause()) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.ALREADY_KNOWN) {
-                    return this; // the node has it: fine
-                }
-                if (unwrap(notSent.cause()) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.TX_REJECTED) {
-                    b.txs().forEach(tx -> onRejectedByNode(tx, nonce, rootMessage(rpc))); // sending it again cannot help
-                    return this;
-                }
-                // persisted as SUBMITTED (or perhaps) but the broadcast failed (transient RPC error, nonce clash):
-                // the receipt poll sends it again
+            } else if (verdict instanceof BroadcastVerdict.RejectedForGood rejected) {
+                b.txs().forEach(tx -> onRejectedByNode(tx, nonce, rejected.reason())); // sending it again cannot help
+            } else if (verdict instanceof BroadcastVerdict.SendAgain again) {
                 telemetry.count("broadcast_failed");
-                telemetry.notSent(b.txs(), nonce, "broadcast failed, will retry: " + unwrap(notSent.cause()));
+                telemetry.notSent(b.txs(), nonce, again.reason());
                 pending.advance(any.txHash(), new TxLifecycle.Event.Recorded(), new TxLifecycle.Event.Carried(),
                         new TxLifecycle.Event.SendFailed());
                 b.txs().forEach(tx -> pending.putIfFollowed(tx.with(Resend.Fixed.NEXT_POLL)));
             }
-            return this;
+            return this; // AlreadyKnown: the node has it, fine
         }
 
         // ── receipts ─────────────────────────────────────────────────────────────────────────────────
@@ -741,40 +729,35 @@ public final class Submitter {
             if (!(bump instanceof NonceManager.Bump.Replace replace)) {
                 return this;
             }
-            NonceAttempts a = replace.attempts();
-            Fees fees = replace.fees();
-            ChainSigner.Signed signed = env.account.sign(a.nonce(), a.gasLimit(), w.gateway(), a.calldata(), fees);
-            TxHash hash = signed.hash();
-            List<Inflight> before = pending.replace(a, hash, Optional.of(signed.raw()), w.clock().instant());
+            FeeBumps.Replacement r = FeeBumps.sign(replace, env.account, w.chainId(), w.gateway(), w.clock().instant());
+            List<Inflight> before = pending.replace(r.before(), r.hash(), Optional.of(r.signed().raw()), w.clock().instant());
             if (before.isEmpty()) {
-                nonces.bumpDropped(a.nonce());
+                nonces.bumpDropped(r.before().nonce());
                 return this;
             }
-            Submission replacement = signed.record(w.chainId(), signer, a.current().messageIds(), fees, a.gasLimit(), w.clock().instant());
-            nonces.track(a.replacedBy(replacement, fees));
-            telemetry.replacing(a, hash, fees, w.fees());
+            nonces.track(r.after());
+            telemetry.replacing(r.before(), r.hash(), r.fees(), w.fees());
             // ADR 004's order: the replacement's record, the transfers' move to it, then the broadcast
             List<MessageId> ids = before.stream().map(m -> m.transfer().id()).toList();
-            CompletionStage<TransactionSends.SendResult> result = sends.afterRecord(w.submissions().replace(a.current(), replacement), ids,
-                    TransferStatus.SUBMITTED, new TransferEvent.Replaced(hash, a.nonce()), hash, signed.raw());
-            NonceAttempts attemptsBefore = a.bumping(false);
-            getContext().pipeToSelf(env.within(result, "replacing " + a.newest()),
-                    (r, e) -> new BumpSent(attemptsBefore, before, hash, e != null ? new TransactionSends.SendResult.NotSent(e) : r));
+            CompletionStage<TransactionSends.SendResult> result = sends.afterRecord(w.submissions().replace(r.before().current(), r.record()),
+                    ids, TransferStatus.SUBMITTED, r.event(), r.hash(), r.signed().raw());
+            getContext().pipeToSelf(env.within(result, "replacing " + r.before().newest()),
+                    (sent, e) -> new BumpSent(r.before(), before, r.hash(), e != null ? new TransactionSends.SendResult.NotSent(e) : sent));
             return this;
         }
 
         private Behavior<Command> onBumpSent(BumpSent sent) {
-            if (sent.result() instanceof TransactionSends.SendResult.Sent) {
+            FeeBumps.AfterSend after = FeeBumps.afterSend(sent.result());
+            if (after == FeeBumps.AfterSend.SENT) {
                 pending.advance(sent.replacement(), new TxLifecycle.Event.Recorded(), new TxLifecycle.Event.Carried(), new TxLifecycle.Event.Sent());
                 telemetry.feeBumped();
                 return this;
             }
-            if ((sent.result() instanceof TransactionSends.SendResult.NothingRecorded || sent.result() instanceof TransactionSends.SendResult.NotPersisted)
-                    && nonces.replacementLost(sent.before(), sent.replacement())) {
+            if (after == FeeBumps.AfterSend.LOST && nonces.replacementLost(sent.before(), sent.replacement())) {
                 // the replacement never became anyone's transaction: follow the previous one again, bump again later
                 pending.replacementLost(sent.entriesBefore(), sent.replacement());
             }
-            // NotSent: recorded (perhaps) and carried; the receipt poll rebroadcasts it
+            // NOT_SENT: recorded (perhaps) and carried; the receipt poll rebroadcasts it
             telemetry.failed("sending replacement " + sent.replacement() + " at nonce " + sent.before().nonce(), sent.result());
             return this;
         }
@@ -856,7 +839,7 @@ public final class Submitter {
 
     }
 
-    private static Throwable unwrap(Throwable e) {
+    static Throwable unwrap(Throwable e) {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
