@@ -242,10 +242,7 @@ public final class Submitter {
                         telemetry.adopting(t.id(), adopt);
                         intake.unqueue(t.id());
                     }
-                    int size = adopt.submission().messageIds().size();
-                    persistAndBroadcast(adopt.transfers(), nonce, adopt.submission().txHash(), adopt.submission().rawTransaction(),
-                            size > 1 ? size : 0, CompletableFuture.completedFuture(null), TransferStatus.ATTESTED,
-                            new TransferEvent.Submitted(adopt.submission().txHash(), nonce));
+                    persistAndBroadcast(OutgoingTransaction.adopted(adopt), CompletableFuture.completedFuture(null));
                 } else {
                     fill(nonce);
                 }
@@ -497,13 +494,12 @@ public final class Submitter {
 
         private Behavior<Command> onPreflightReverted(LonePreparation.Outcome.PreflightReverted reverted) {
             Transfer t = reverted.transfer();
-            Optional<PreflightBackoff> next = PreflightBackoff.after(intake.backoff(t.id()), w.clock().instant());
-            intake.preflightReverted(t.id(), next);
-            if (next.isPresent()) {
-                telemetry.preflightReverted(t.id(), reverted.reason(), next.get());
+            GivingUp.AfterRevert after = GivingUp.afterRevert(intake.backoff(t.id()), w.clock().instant(), reverted.reason());
+            intake.preflightReverted(t.id(), after.backoff());
+            if (after instanceof GivingUp.AfterRevert.Wait wait) {
+                telemetry.preflightReverted(t.id(), reverted.reason(), wait.next());
             } else {
-                recordUndeliverable(t, TransferStatus.ATTESTED, new TransferEvent.Undeliverable(DeliveryObstacle.PREFLIGHT_KEEPS_REVERTING,
-                        "pre-flight eth_call reverted " + PreflightBackoff.MAX_ATTEMPTS + " times: " + reverted.reason()));
+                recordUndeliverable(t, TransferStatus.ATTESTED, ((GivingUp.AfterRevert.GiveUp) after).event());
             }
             drain();
             return this;
@@ -522,8 +518,7 @@ public final class Submitter {
             if (nonces.refused(nonce)) {
                 fill(nonce);
             }
-            recordUndeliverable(tx.transfer(), TransferStatus.SUBMITTED,
-                    new TransferEvent.Undeliverable(DeliveryObstacle.REJECTED_BY_NODE, "node refused " + tx.txHash() + ": " + reason));
+            recordUndeliverable(tx.transfer(), TransferStatus.SUBMITTED, GivingUp.rejectedByNode(tx.txHash(), reason));
             drain();
             return this;
         }
@@ -534,59 +529,48 @@ public final class Submitter {
         }
 
         private Behavior<Command> onUndeliverableRecorded(UndeliverableRecorded r) {
-            Transfer t = r.transfer();
-            if (r.error() != null || !(r.outcome() instanceof TransitionOutcome.Applied)) {
-                // moved on meanwhile, or the write failed: a replay is quiet (logged once), a failure is found by the sweep
-                if (r.error() != null || !(r.outcome() instanceof TransitionOutcome.AlreadyApplied)) {
-                    telemetry.undeliverableNotRecorded(t, r.event(), r.error() != null ? rootMessage(r.error()) : r.outcome());
-                }
-                return this;
+            GivingUp.Recording recording = GivingUp.recording(r.outcome(), r.error());
+            if (recording instanceof GivingUp.Recording.Recorded) {
+                intake.finished(r.transfer().id());
+                telemetry.undeliverable(r.transfer(), r.event());
+            } else if (recording instanceof GivingUp.Recording.NotRecorded not) {
+                telemetry.undeliverableNotRecorded(r.transfer(), r.event(), not.why());
             }
-            intake.finished(t.id());
-            telemetry.undeliverable(t, r.event());
-            return this;
+            return this; // a replay is quiet (logged once); a failed write is found by the sweep
         }
 
         // ── sign, persist, broadcast ─────────────────────────────────────────────────────────────────
 
         private Behavior<Command> onPrepared(UnsignedDelivery p) {
             List<MessageId> ids = p.transfers().stream().map(Transfer::id).toList();
-            boolean batch = ids.size() > 1;
             Optional<Transfer> halted = p.transfers().stream().filter(t -> w.halted().isHalted(t.message().srcChainId())).findFirst();
             if (halted.isPresent()) {
                 // halted while it was being prepared: no transaction is signed for it
-                if (batch) {
+                if (p.batch()) {
                     return onBatchPostponed(new BatchPreparation.Outcome.Postponed(ids, LonePreparation.haltedReason(halted.get())));
                 }
                 return onNotNow(ids.get(0), LonePreparation.haltedReason(halted.get()));
             }
-            if (batch) {
+            if (p.batch()) {
                 intake.batchResolved(ids);
             }
             ids.forEach(intake::signed);
-            long nonce = nonces.take();
-            ChainSigner.Signed signed = env.account.sign(nonce, p.gasLimit(), w.gateway(), p.calldata(), p.fees());
-            TxHash hash = signed.hash();
-            Submission record = signed.record(w.chainId(), signer, ids, p.fees(), p.gasLimit(), w.clock().instant());
-            p.replacing().ifPresent(old -> telemetry.replacedDropped(ids.get(0), old, hash, nonce));
-            telemetry.signed(p, hash, nonce);
-            nonces.track(NonceAttempts.first(record, p.fees(), p.calldata(), p.gasLimit()));
-            persistAndBroadcast(p.transfers(), nonce, hash, signed.raw(), batch ? ids.size() : 0, w.submissions().record(record),
-                    p.replacing().isEmpty() ? TransferStatus.ATTESTED : TransferStatus.SUBMITTED,
-                    p.replacing().isEmpty() ? new TransferEvent.Submitted(hash, nonce) : new TransferEvent.Replaced(hash, nonce));
+            OutgoingTransaction.Signed signed = OutgoingTransaction.sign(p, nonces.take(), env.account, w.chainId(), w.gateway(),
+                    w.clock().instant());
+            OutgoingTransaction tx = signed.tx();
+            p.replacing().ifPresent(old -> telemetry.replacedDropped(ids.get(0), old, tx.hash(), tx.nonce()));
+            telemetry.signed(p, tx.hash(), tx.nonce());
+            nonces.track(signed.attempts());
+            persistAndBroadcast(tx, w.submissions().record(signed.record()));
             return this;
         }
 
-        /**
-         * After {@code recorded}: persist each transfer's move to the transaction, then broadcast it once (ADR 004's
-         * order; a batch's transfers move together, docs/adr/009).
-         */
-        private void persistAndBroadcast(List<Transfer> ts, long nonce, TxHash hash, String raw, int batchOf, CompletionStage<Void> recorded,
-                                         TransferStatus from, TransferEvent event) {
-            List<Inflight> flights = pending.signed(ts, nonce, hash, Optional.ofNullable(raw), batchOf, w.clock().instant());
-            List<MessageId> ids = ts.stream().map(Transfer::id).toList();
-            CompletionStage<TransactionSends.SendResult> result = sends.afterRecord(recorded, ids, from, event, hash, raw);
-            getContext().pipeToSelf(env.within(result, "submitting " + hash),
+        /** After {@code recorded}: persist each transfer's move to {@code tx}, then broadcast it once (ADR 004's order). */
+        private void persistAndBroadcast(OutgoingTransaction tx, CompletionStage<Void> recorded) {
+            List<Inflight> flights = pending.signed(tx.transfers(), tx.nonce(), tx.hash(), Optional.ofNullable(tx.raw()), tx.batchOf(),
+                    w.clock().instant());
+            CompletionStage<TransactionSends.SendResult> result = sends.afterRecord(recorded, tx.ids(), tx.from(), tx.event(), tx.hash(), tx.raw());
+            getContext().pipeToSelf(env.within(result, "submitting " + tx.hash()),
                     (r, e) -> new Broadcast(List.copyOf(flights), e != null ? new TransactionSends.SendResult.NotSent(e) : r));
         }
 
