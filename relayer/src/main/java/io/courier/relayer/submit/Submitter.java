@@ -543,13 +543,9 @@ public final class Submitter {
 
         private Behavior<Command> onPrepared(UnsignedDelivery p) {
             List<MessageId> ids = p.transfers().stream().map(Transfer::id).toList();
-            Optional<Transfer> halted = p.transfers().stream().filter(t -> w.halted().isHalted(t.message().srcChainId())).findFirst();
-            if (halted.isPresent()) {
-                // halted while it was being prepared: no transaction is signed for it
-                if (p.batch()) {
-                    return onBatchPostponed(new BatchPreparation.Outcome.Postponed(ids, LonePreparation.haltedReason(halted.get())));
-                }
-                return onNotNow(ids.get(0), LonePreparation.haltedReason(halted.get()));
+            Optional<String> halted = p.halted(w.halted()::isHalted);
+            if (halted.isPresent()) { // no transaction is signed for it
+                return p.batch() ? onBatchPostponed(new BatchPreparation.Outcome.Postponed(ids, halted.get())) : onNotNow(ids.get(0), halted.get());
             }
             if (p.batch()) {
                 intake.batchResolved(ids);
@@ -626,8 +622,7 @@ public final class Submitter {
             }
             // one receipt per transaction, for every transfer it carries, under any of its attempts (fee bumps)
             for (PendingTransactions.Pending tx : read.snapshot()) {
-                List<TxHash> attempts = tx.members().get(0).heldNonce().stream().boxed().flatMap(n -> nonces.attempts(n).stream())
-                        .filter(a -> a.hashes().contains(tx.hash())).findFirst().map(NonceAttempts::newestFirst).orElse(List.of(tx.hash()));
+                List<TxHash> attempts = nonces.receiptHashes(tx.members().get(0).heldNonce(), tx.hash());
                 getContext().pipeToSelf(env.within(TransferTracing.inTransfer(tx.members().get(0).transfer().id().toHex(),
                                 () -> sends.receiptOfAny(attempts)), "receipt of " + tx.hash()),
                         (r, e) -> new ReceiptChecked(read.round(), tx.members(), r == null ? Optional.empty() : r, read.head(), e));
