@@ -1,7 +1,6 @@
 package io.courier.relayer.submit;
 
 import io.courier.chain.ChainClient;
-import io.courier.chain.ChainRpcException;
 import io.courier.chain.GatewayCalldata;
 import io.courier.chain.TxReceipt;
 import io.courier.chain.message.Address;
@@ -13,8 +12,6 @@ import io.courier.delivery.DeliveryPlanner;
 import io.courier.fees.FeeBump;
 import io.courier.fees.FeeSettings;
 import io.courier.fees.Fees;
-import io.courier.finality.DeliveryObstacle;
-import io.courier.finality.Submission;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferEvent;
 import io.courier.finality.TransferStatus;
