@@ -1,5 +1,9 @@
 package io.courier.relayer.submit;
 
+import static io.courier.relayer.submit.SigningFixtures.ACCOUNT;
+import static io.courier.relayer.submit.SigningFixtures.AT;
+import static io.courier.relayer.submit.SigningFixtures.CHAIN;
+import static io.courier.relayer.submit.SigningFixtures.GATEWAY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.booleans;
@@ -9,7 +13,6 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import io.courier.chain.ChainRpcException;
 import io.courier.chain.RpcCall;
 import io.courier.chain.RpcFailure;
-import io.courier.chain.message.Address;
 import io.courier.chain.message.MessageId;
 import io.courier.chain.message.TxHash;
 import io.courier.fees.Fees;
@@ -17,12 +20,10 @@ import io.courier.finality.Submission;
 import io.courier.finality.TransferEvent;
 import io.courier.finality.store.StoreException;
 import java.math.BigInteger;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
-import org.web3j.crypto.Credentials;
 import org.web3j.crypto.SignedRawTransaction;
 import org.web3j.crypto.TransactionDecoder;
 import org.web3j.crypto.transaction.type.Transaction1559;
@@ -33,11 +34,6 @@ import org.web3j.crypto.transaction.type.Transaction1559;
  */
 class FeeBumpsTest {
 
-    private static final long CHAIN = 1002;
-    private static final Address GATEWAY = Address.fromHex("0x" + "66".repeat(20));
-    private static final ChainSigner ACCOUNT = new ChainSigner(CHAIN,
-            Credentials.create("0x" + "4f3edf983ac636a65a842ce7c78d9aa706d3b113bce9c46f30d7d21715b23b1d"));
-    private static final Instant AT = Instant.parse("2026-12-05T00:00:00Z");
     private static final String CALLDATA = "0xa1b2c3d4" + "00".repeat(31) + "07";
 
     private static Gen<BigInteger> wei() {

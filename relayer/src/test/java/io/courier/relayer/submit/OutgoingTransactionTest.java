@@ -1,12 +1,15 @@
 package io.courier.relayer.submit;
 
+import static io.courier.relayer.submit.SigningFixtures.ACCOUNT;
+import static io.courier.relayer.submit.SigningFixtures.AT;
+import static io.courier.relayer.submit.SigningFixtures.CHAIN;
+import static io.courier.relayer.submit.SigningFixtures.GATEWAY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import io.courier.chain.message.Address;
 import io.courier.chain.message.TxHash;
 import io.courier.fees.Fees;
 import io.courier.finality.Submission;
@@ -15,22 +18,14 @@ import io.courier.finality.TransferEvent;
 import io.courier.finality.TransferStatus;
 import io.courier.relayer.submitfakes.Transfers;
 import java.math.BigInteger;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
-import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.TransactionDecoder;
 
 class OutgoingTransactionTest {
-
-    private static final long CHAIN = 1002;
-    private static final Address GATEWAY = Address.fromHex("0x" + "66".repeat(20));
-    private static final ChainSigner ACCOUNT = new ChainSigner(CHAIN,
-            Credentials.create("0x" + "4f3edf983ac636a65a842ce7c78d9aa706d3b113bce9c46f30d7d21715b23b1d"));
-    private static final Instant AT = Instant.parse("2026-12-05T00:00:00Z");
 
     /** ADR 004: what is recorded is exactly what is sent, and the transfers move to that very transaction. */
     @Test
