@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -123,6 +124,15 @@ final class NonceManager {
 
     Optional<NonceAttempts> attempts(long nonce) {
         return Optional.ofNullable(attempts.get(nonce));
+    }
+
+    /**
+     * The hashes to ask a receipt of for transaction {@code hash} at {@code nonce} (empty: not ours): every attempt at the
+     * nonce, newest first, when it is one of them (any of them may be the one mined), else itself.
+     */
+    List<TxHash> receiptHashes(OptionalLong nonce, TxHash hash) {
+        return nonce.stream().boxed().flatMap(n -> attempts(n).stream()).filter(a -> a.hashes().contains(hash)).findFirst()
+                .map(NonceAttempts::newestFirst).orElse(List.of(hash));
     }
 
     void track(NonceAttempts a) {

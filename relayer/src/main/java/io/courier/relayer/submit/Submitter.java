@@ -1,7 +1,6 @@
 package io.courier.relayer.submit;
 
 import io.courier.chain.ChainClient;
-import io.courier.chain.ChainRpcException;
 import io.courier.chain.GatewayCalldata;
 import io.courier.chain.TxReceipt;
 import io.courier.chain.message.Address;
@@ -13,8 +12,6 @@ import io.courier.delivery.DeliveryPlanner;
 import io.courier.fees.FeeBump;
 import io.courier.fees.FeeSettings;
 import io.courier.fees.Fees;
-import io.courier.finality.DeliveryObstacle;
-import io.courier.finality.Submission;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferEvent;
 import io.courier.finality.TransferStatus;
@@ -242,10 +239,7 @@ public final class Submitter {
                         telemetry.adopting(t.id(), adopt);
                         intake.unqueue(t.id());
                     }
-                    int size = adopt.submission().messageIds().size();
-                    persistAndBroadcast(adopt.transfers(), nonce, adopt.submission().txHash(), adopt.submission().rawTransaction(),
-                            size > 1 ? size : 0, CompletableFuture.completedFuture(null), TransferStatus.ATTESTED,
-                            new TransferEvent.Submitted(adopt.submission().txHash(), nonce));
+                    persistAndBroadcast(OutgoingTransaction.adopted(adopt), CompletableFuture.completedFuture(null));
                 } else {
                     fill(nonce);
                 }
@@ -497,13 +491,12 @@ public final class Submitter {
 
         private Behavior<Command> onPreflightReverted(LonePreparation.Outcome.PreflightReverted reverted) {
             Transfer t = reverted.transfer();
-            Optional<PreflightBackoff> next = PreflightBackoff.after(intake.backoff(t.id()), w.clock().instant());
-            intake.preflightReverted(t.id(), next);
-            if (next.isPresent()) {
-                telemetry.preflightReverted(t.id(), reverted.reason(), next.get());
+            GivingUp.AfterRevert after = GivingUp.afterRevert(intake.backoff(t.id()), w.clock().instant(), reverted.reason());
+            intake.preflightReverted(t.id(), after.backoff());
+            if (after instanceof GivingUp.AfterRevert.Wait wait) {
+                telemetry.preflightReverted(t.id(), reverted.reason(), wait.next());
             } else {
-                recordUndeliverable(t, TransferStatus.ATTESTED, new TransferEvent.Undeliverable(DeliveryObstacle.PREFLIGHT_KEEPS_REVERTING,
-                        "pre-flight eth_call reverted " + PreflightBackoff.MAX_ATTEMPTS + " times: " + reverted.reason()));
+                recordUndeliverable(t, TransferStatus.ATTESTED, ((GivingUp.AfterRevert.GiveUp) after).event());
             }
             drain();
             return this;
@@ -522,8 +515,7 @@ public final class Submitter {
             if (nonces.refused(nonce)) {
                 fill(nonce);
             }
-            recordUndeliverable(tx.transfer(), TransferStatus.SUBMITTED,
-                    new TransferEvent.Undeliverable(DeliveryObstacle.REJECTED_BY_NODE, "node refused " + tx.txHash() + ": " + reason));
+            recordUndeliverable(tx.transfer(), TransferStatus.SUBMITTED, GivingUp.rejectedByNode(tx.txHash(), reason));
             drain();
             return this;
         }
@@ -534,103 +526,76 @@ public final class Submitter {
         }
 
         private Behavior<Command> onUndeliverableRecorded(UndeliverableRecorded r) {
-            Transfer t = r.transfer();
-            if (r.error() != null || !(r.outcome() instanceof TransitionOutcome.Applied)) {
-                // moved on meanwhile, or the write failed: a replay is quiet (logged once), a failure is found by the sweep
-                if (r.error() != null || !(r.outcome() instanceof TransitionOutcome.AlreadyApplied)) {
-                    telemetry.undeliverableNotRecorded(t, r.event(), r.error() != null ? rootMessage(r.error()) : r.outcome());
-                }
-                return this;
+            GivingUp.Recording recording = GivingUp.recording(r.outcome(), r.error());
+            if (recording instanceof GivingUp.Recording.Recorded) {
+                intake.finished(r.transfer().id());
+                telemetry.undeliverable(r.transfer(), r.event());
+            } else if (recording instanceof GivingUp.Recording.NotRecorded not) {
+                telemetry.undeliverableNotRecorded(r.transfer(), r.event(), not.why());
             }
-            intake.finished(t.id());
-            telemetry.undeliverable(t, r.event());
-            return this;
+            return this; // a replay is quiet (logged once); a failed write is found by the sweep
         }
 
         // ── sign, persist, broadcast ─────────────────────────────────────────────────────────────────
 
         private Behavior<Command> onPrepared(UnsignedDelivery p) {
             List<MessageId> ids = p.transfers().stream().map(Transfer::id).toList();
-            boolean batch = ids.size() > 1;
-            Optional<Transfer> halted = p.transfers().stream().filter(t -> w.halted().isHalted(t.message().srcChainId())).findFirst();
-            if (halted.isPresent()) {
-                // halted while it was being prepared: no transaction is signed for it
-                if (batch) {
-                    return onBatchPostponed(new BatchPreparation.Outcome.Postponed(ids, LonePreparation.haltedReason(halted.get())));
-                }
-                return onNotNow(ids.get(0), LonePreparation.haltedReason(halted.get()));
+            Optional<String> halted = p.halted(w.halted()::isHalted);
+            if (halted.isPresent()) { // no transaction is signed for it
+                return p.batch() ? onBatchPostponed(new BatchPreparation.Outcome.Postponed(ids, halted.get())) : onNotNow(ids.get(0), halted.get());
             }
-            if (batch) {
+            if (p.batch()) {
                 intake.batchResolved(ids);
             }
             ids.forEach(intake::signed);
-            long nonce = nonces.take();
-            ChainSigner.Signed signed = env.account.sign(nonce, p.gasLimit(), w.gateway(), p.calldata(), p.fees());
-            TxHash hash = signed.hash();
-            Submission record = signed.record(w.chainId(), signer, ids, p.fees(), p.gasLimit(), w.clock().instant());
-            p.replacing().ifPresent(old -> telemetry.replacedDropped(ids.get(0), old, hash, nonce));
-            telemetry.signed(p, hash, nonce);
-            nonces.track(NonceAttempts.first(record, p.fees(), p.calldata(), p.gasLimit()));
-            persistAndBroadcast(p.transfers(), nonce, hash, signed.raw(), batch ? ids.size() : 0, w.submissions().record(record),
-                    p.replacing().isEmpty() ? TransferStatus.ATTESTED : TransferStatus.SUBMITTED,
-                    p.replacing().isEmpty() ? new TransferEvent.Submitted(hash, nonce) : new TransferEvent.Replaced(hash, nonce));
+            OutgoingTransaction.Signed signed = OutgoingTransaction.sign(p, nonces.take(), env.account, w.chainId(), w.gateway(),
+                    w.clock().instant());
+            OutgoingTransaction tx = signed.tx();
+            p.replacing().ifPresent(old -> telemetry.replacedDropped(ids.get(0), old, tx.hash(), tx.nonce()));
+            telemetry.signed(p, tx.hash(), tx.nonce());
+            nonces.track(signed.attempts());
+            persistAndBroadcast(tx, w.submissions().record(signed.record()));
             return this;
         }
 
-        /**
-         * After {@code recorded}: persist each transfer's move to the transaction, then broadcast it once (ADR 004's
-         * order; a batch's transfers move together, docs/adr/009).
-         */
-        private void persistAndBroadcast(List<Transfer> ts, long nonce, TxHash hash, String raw, int batchOf, CompletionStage<Void> recorded,
-                                         TransferStatus from, TransferEvent event) {
-            List<Inflight> flights = pending.signed(ts, nonce, hash, Optional.ofNullable(raw), batchOf, w.clock().instant());
-            List<MessageId> ids = ts.stream().map(Transfer::id).toList();
-            CompletionStage<TransactionSends.SendResult> result = sends.afterRecord(recorded, ids, from, event, hash, raw);
-            getContext().pipeToSelf(env.within(result, "submitting " + hash),
+        /** After {@code recorded}: persist each transfer's move to {@code tx}, then broadcast it once (ADR 004's order). */
+        private void persistAndBroadcast(OutgoingTransaction tx, CompletionStage<Void> recorded) {
+            List<Inflight> flights = pending.signed(tx.transfers(), tx.nonce(), tx.hash(), Optional.ofNullable(tx.raw()), tx.batchOf(),
+                    w.clock().instant());
+            CompletionStage<TransactionSends.SendResult> result = sends.afterRecord(recorded, tx.ids(), tx.from(), tx.event(), tx.hash(), tx.raw());
+            getContext().pipeToSelf(env.within(result, "submitting " + tx.hash()),
                     (r, e) -> new Broadcast(List.copyOf(flights), e != null ? new TransactionSends.SendResult.NotSent(e) : r));
         }
 
         private Behavior<Command> onBroadcast(Broadcast b) {
             Inflight any = b.txs().get(0);
             long nonce = any.heldNonce().orElseThrow();
-            if (b.result() instanceof TransactionSends.SendResult.Sent sent) {
+            BroadcastVerdict verdict = BroadcastVerdict.of(b.result());
+            if (verdict instanceof BroadcastVerdict.Followed followed) {
                 telemetry.count("broadcast");
                 pending.advance(any.txHash(), new TxLifecycle.Event.Recorded(), new TxLifecycle.Event.Carried(), new TxLifecycle.Event.Sent());
                 for (Inflight tx : b.txs()) {
-                    if (sent.notCarried().contains(tx.transfer().id())) {
+                    if (followed.notCarried().contains(tx.transfer().id())) {
                         pending.forget(List.of(tx)); // it moved away before the batch was sent: not ours to follow
-                        continue;
+                    } else {
+                        telemetry.submitted(tx, nonce, b.txs().size());
                     }
-                    telemetry.submitted(tx, nonce, b.txs().size());
                 }
-            } else if (b.result() instanceof TransactionSends.SendResult.NothingRecorded nothing) {
-                // nothing recorded, nothing sent: the nonce was not used, the next transaction takes it
+            } else if (verdict instanceof BroadcastVerdict.NonceUnused unused) {
                 pending.forget(b.txs());
-                nonces.unused(nonce, NonceManager.Unused.NOTHING_RECORDED);
-                telemetry.notSent(b.txs(), nonce, "recording it failed, nonce given back: " + rootMessage(nothing.cause()));
+                nonces.unused(nonce, unused.why());
+                telemetry.notSent(b.txs(), nonce, unused.reason());
                 drain();
-            } else if (b.result() instanceof TransactionSends.SendResult.NotPersisted notPersisted) {
-                pending.forget(b.txs());
-                nonces.unused(nonce, NonceManager.Unused.RECORDED_NOT_SENT);
-                telemetry.notSent(b.txs(), nonce, notPersisted.reason() + "; the nonce check adopts or fills the nonce");
-                drain();
-            } else if (b.result() instanceof TransactionSends.SendResult.NotSent notSent) {
-                if (unwrap(notSent.cause()) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.ALREADY_KNOWN) {
-                    return this; // the node has it: fine
-                }
-                if (unwrap(notSent.cause()) instanceof ChainRpcException rpc && rpc.kind() == ChainRpcException.Kind.TX_REJECTED) {
-                    b.txs().forEach(tx -> onRejectedByNode(tx, nonce, rootMessage(rpc))); // sending it again cannot help
-                    return this;
-                }
-                // persisted as SUBMITTED (or perhaps) but the broadcast failed (transient RPC error, nonce clash):
-                // the receipt poll sends it again
+            } else if (verdict instanceof BroadcastVerdict.RejectedForGood rejected) {
+                b.txs().forEach(tx -> onRejectedByNode(tx, nonce, rejected.reason())); // sending it again cannot help
+            } else if (verdict instanceof BroadcastVerdict.SendAgain again) {
                 telemetry.count("broadcast_failed");
-                telemetry.notSent(b.txs(), nonce, "broadcast failed, will retry: " + unwrap(notSent.cause()));
+                telemetry.notSent(b.txs(), nonce, again.reason());
                 pending.advance(any.txHash(), new TxLifecycle.Event.Recorded(), new TxLifecycle.Event.Carried(),
                         new TxLifecycle.Event.SendFailed());
                 b.txs().forEach(tx -> pending.putIfFollowed(tx.with(Resend.Fixed.NEXT_POLL)));
             }
-            return this;
+            return this; // AlreadyKnown: the node has it, fine
         }
 
         // ── receipts ─────────────────────────────────────────────────────────────────────────────────
@@ -654,8 +619,7 @@ public final class Submitter {
             }
             // one receipt per transaction, for every transfer it carries, under any of its attempts (fee bumps)
             for (PendingTransactions.Pending tx : read.snapshot()) {
-                List<TxHash> attempts = tx.members().get(0).heldNonce().stream().boxed().flatMap(n -> nonces.attempts(n).stream())
-                        .filter(a -> a.hashes().contains(tx.hash())).findFirst().map(NonceAttempts::newestFirst).orElse(List.of(tx.hash()));
+                List<TxHash> attempts = nonces.receiptHashes(tx.members().get(0).heldNonce(), tx.hash());
                 getContext().pipeToSelf(env.within(TransferTracing.inTransfer(tx.members().get(0).transfer().id().toHex(),
                                 () -> sends.receiptOfAny(attempts)), "receipt of " + tx.hash()),
                         (r, e) -> new ReceiptChecked(read.round(), tx.members(), r == null ? Optional.empty() : r, read.head(), e));
@@ -741,40 +705,35 @@ public final class Submitter {
             if (!(bump instanceof NonceManager.Bump.Replace replace)) {
                 return this;
             }
-            NonceAttempts a = replace.attempts();
-            Fees fees = replace.fees();
-            ChainSigner.Signed signed = env.account.sign(a.nonce(), a.gasLimit(), w.gateway(), a.calldata(), fees);
-            TxHash hash = signed.hash();
-            List<Inflight> before = pending.replace(a, hash, Optional.of(signed.raw()), w.clock().instant());
+            FeeBumps.Replacement r = FeeBumps.sign(replace, env.account, w.chainId(), w.gateway(), w.clock().instant());
+            List<Inflight> before = pending.replace(r.before(), r.hash(), Optional.of(r.signed().raw()), w.clock().instant());
             if (before.isEmpty()) {
-                nonces.bumpDropped(a.nonce());
+                nonces.bumpDropped(r.before().nonce());
                 return this;
             }
-            Submission replacement = signed.record(w.chainId(), signer, a.current().messageIds(), fees, a.gasLimit(), w.clock().instant());
-            nonces.track(a.replacedBy(replacement, fees));
-            telemetry.replacing(a, hash, fees, w.fees());
+            nonces.track(r.after());
+            telemetry.replacing(r.before(), r.hash(), r.fees(), w.fees());
             // ADR 004's order: the replacement's record, the transfers' move to it, then the broadcast
             List<MessageId> ids = before.stream().map(m -> m.transfer().id()).toList();
-            CompletionStage<TransactionSends.SendResult> result = sends.afterRecord(w.submissions().replace(a.current(), replacement), ids,
-                    TransferStatus.SUBMITTED, new TransferEvent.Replaced(hash, a.nonce()), hash, signed.raw());
-            NonceAttempts attemptsBefore = a.bumping(false);
-            getContext().pipeToSelf(env.within(result, "replacing " + a.newest()),
-                    (r, e) -> new BumpSent(attemptsBefore, before, hash, e != null ? new TransactionSends.SendResult.NotSent(e) : r));
+            CompletionStage<TransactionSends.SendResult> result = sends.afterRecord(w.submissions().replace(r.before().current(), r.record()),
+                    ids, TransferStatus.SUBMITTED, r.event(), r.hash(), r.signed().raw());
+            getContext().pipeToSelf(env.within(result, "replacing " + r.before().newest()),
+                    (sent, e) -> new BumpSent(r.before(), before, r.hash(), e != null ? new TransactionSends.SendResult.NotSent(e) : sent));
             return this;
         }
 
         private Behavior<Command> onBumpSent(BumpSent sent) {
-            if (sent.result() instanceof TransactionSends.SendResult.Sent) {
+            FeeBumps.AfterSend after = FeeBumps.afterSend(sent.result());
+            if (after == FeeBumps.AfterSend.SENT) {
                 pending.advance(sent.replacement(), new TxLifecycle.Event.Recorded(), new TxLifecycle.Event.Carried(), new TxLifecycle.Event.Sent());
                 telemetry.feeBumped();
                 return this;
             }
-            if ((sent.result() instanceof TransactionSends.SendResult.NothingRecorded || sent.result() instanceof TransactionSends.SendResult.NotPersisted)
-                    && nonces.replacementLost(sent.before(), sent.replacement())) {
+            if (after == FeeBumps.AfterSend.LOST && nonces.replacementLost(sent.before(), sent.replacement())) {
                 // the replacement never became anyone's transaction: follow the previous one again, bump again later
                 pending.replacementLost(sent.entriesBefore(), sent.replacement());
             }
-            // NotSent: recorded (perhaps) and carried; the receipt poll rebroadcasts it
+            // NOT_SENT: recorded (perhaps) and carried; the receipt poll rebroadcasts it
             telemetry.failed("sending replacement " + sent.replacement() + " at nonce " + sent.before().nonce(), sent.result());
             return this;
         }
@@ -856,7 +815,7 @@ public final class Submitter {
 
     }
 
-    private static Throwable unwrap(Throwable e) {
+    static Throwable unwrap(Throwable e) {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 

@@ -5,6 +5,7 @@ import io.courier.finality.Transfer;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 
 /**
  * A transaction ready to sign for {@code transfers} (one, or a batch's in nonce order) by {@code path} ("lone", "batch",
@@ -27,5 +28,10 @@ record UnsignedDelivery(List<Transfer> transfers, String path, String calldata, 
 
     boolean batch() {
         return transfers.size() > 1;
+    }
+
+    /** Why it is not signed now: the source chain of one of its transfers was halted while it was being prepared. */
+    Optional<String> halted(LongPredicate isHalted) {
+        return transfers.stream().filter(t -> isHalted.test(t.message().srcChainId())).findFirst().map(LonePreparation::haltedReason);
     }
 }

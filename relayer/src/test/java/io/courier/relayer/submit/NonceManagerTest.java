@@ -108,6 +108,21 @@ class NonceManagerTest {
                 .isInstanceOf(NonceManager.Bump.NotNow.class);
     }
 
+    @Test
+    void receiptsAreAskedOfEveryAttemptAtTheNonceNewestFirstAndOfAnyOtherTransactionAlone() {
+        Fees fees = new Fees.Eip1559Fees(BigInteger.valueOf(2_000_000_000L), BigInteger.valueOf(1_000_000_000L));
+        NonceManager nonces = new NonceManager(0);
+        Submission first = submission(nonces.take(), 1);
+        Submission replacement = submission(0, 2);
+        nonces.track(NonceAttempts.first(first, fees, "0x", BigInteger.valueOf(100_000)).replacedBy(replacement, fees));
+        TxHash observed = submission(5, 3).txHash();
+
+        assertThat(nonces.receiptHashes(java.util.OptionalLong.of(0), first.txHash()))
+                .containsExactly(replacement.txHash(), first.txHash());
+        assertThat(nonces.receiptHashes(java.util.OptionalLong.of(0), observed)).as("not an attempt at 0").containsExactly(observed);
+        assertThat(nonces.receiptHashes(java.util.OptionalLong.empty(), first.txHash())).as("someone else's").containsExactly(first.txHash());
+    }
+
     private static Submission submission(long nonce, int salt) {
         TxHash hash = TxHash.fromHex("0x" + String.format("%064x", salt));
         return new Submission(1002, Address.fromHex("0x" + "44".repeat(20)), nonce, hash, List.of(MessageId.fromHex("0x" + "11".repeat(32))),
