@@ -120,8 +120,6 @@ public final class Submitter {
     private static final int STASH_CAPACITY = 10_000;
     private static final int SWEEP_DAYS = 7;
     private static final int SWEEP_LIMIT = 2_000;
-    /** Most queued messages one planning round loads (the rest wait for the next round). */
-    private static final int PLAN_LIMIT = 1_024;
 
     private Submitter() {}
 
@@ -136,7 +134,9 @@ public final class Submitter {
         private final Address signer;
         private final NonceManager nonces;
         private final long handlerGasLimit; // the gateway's, read once with the nonce
-        private final Intake intake = new Intake();
+        /** The intake and its planning rounds: what each round's inputs mean, as steps this actor carries out. */
+        private final PlanningRound rounds = new PlanningRound();
+        private final Intake intake = rounds.intake();
         /** The destination transactions followed to their outcome, with the messages each carries. */
         private final PendingTransactions pending = new PendingTransactions();
         private final ReceiptRounds receiptRounds = new ReceiptRounds();
@@ -326,14 +326,6 @@ public final class Submitter {
 
         // ── prepare: load, select signatures, estimate, price ────────────────────────────────────────
 
-        /**
-         * Transactions being prepared or in flight: a lone message being prepared, a batch being prepared, or a
-         * distinct transaction followed to its receipt ({@code max-in-flight} bounds their sum).
-         */
-        private int busy() {
-            return intake.busy(pending.transactions());
-        }
-
         private void drain() {
             if (!intake.hasQueued()) {
                 return;
@@ -352,73 +344,73 @@ public final class Submitter {
         }
 
         private void drainNow() {
-            if (belowFloor) {
-                return; // the queue waits for the balance (read on every sweep)
-            }
-            if (s.batch().enabled() && validatorSet.isPresent()) {
-                if (intake.planning() || !intake.hasQueued() || busy() >= s.maxInFlight()) {
-                    return;
-                }
-                // one planning round at a time: it loads what is queued now and plans it (docs/adr/009)
-                List<MessageId> ids = intake.startRound(PLAN_LIMIT);
-                getContext().pipeToSelf(env.within(batching.load(ids), "loading " + ids.size() + " ready messages"),
-                        (l, e) -> new Loaded(e != null ? new BatchPreparation.Loaded(List.of(),
-                                ids.stream().map(id -> new BatchPreparation.Refusal(id, rootMessage(e))).toList()) : l));
-                return;
-            }
-            while (intake.hasQueued() && busy() < s.maxInFlight()) {
-                MessageId id = intake.nextLone();
-                prepareLone(id, Optional.empty(), "preparing " + id);
+            if (!belowFloor) { // else the queue waits for the balance (read on every sweep)
+                rounds.drainNow(s.batch().enabled() && validatorSet.isPresent(), pending.transactions(), s.maxInFlight()).forEach(this::carryOut);
             }
         }
 
         private Behavior<Command> onLoaded(Loaded round) {
-            intake.roundLoaded();
-            BatchPreparation.Loaded loaded = round.loaded();
-            for (BatchPreparation.Refusal refused : loaded.refused()) {
-                intake.leftRound(refused.id());
-                onNotNow(refused.id(), refused.reason());
-            }
+            rounds.loaded(round.loaded()).forEach(this::carryOut);
             GatewayCalldata.ValidatorSet set = validatorSet.orElseThrow();
             DeliveryGas gas = BatchPreparation.gas(set, handlerGasLimit, s.batch().handlerGasEstimate());
-            DeliveryPlanner.Limits limits = new DeliveryPlanner.Limits(s.batch().maxMessages(), s.maxGasLimit(),
-                    w.checkpoints().signers() >= set.threshold());
-            for (BatchPreparation.Planned d : BatchPreparation.plan(loaded.ready(), intake.alone(), limits, gas)) {
-                if (d.delivery() instanceof Delivery.Lone) {
-                    intake.leftRound(d.ids().get(0));
-                    prepareLone(d.ids().get(0), Optional.empty(), "preparing " + d.ids().get(0));
-                } else {
-                    intake.batchStarted();
-                    getContext().pipeToSelf(env.within(batching.prepare(d.delivery(), d.members(), set, gas),
-                                    "preparing a " + d.delivery().path() + " of " + d.ids().size()),
-                            (p, e) -> new BatchPrepared(e != null ? new BatchPreparation.Outcome.Postponed(d.ids(), rootMessage(e)) : p));
-                }
-            }
+            rounds.plan(PlanningRound.limits(s.batch().maxMessages(), s.maxGasLimit(), w.checkpoints().signers(), set), gas)
+                    .forEach(step -> carryOut(step, set, gas));
             return this;
         }
 
         private Behavior<Command> onBatchPrepared(BatchPrepared prepared) {
-            if (prepared.outcome() instanceof BatchPreparation.Outcome.Ready r) {
-                return onPrepared(new UnsignedDelivery(r.transfers(), r.path(), r.calldata(), r.gasLimit(), r.fees(), Optional.empty()));
+            carryOut(rounds.batchPrepared(prepared.outcome(), w.halted()::isHalted));
+            return this;
+        }
+
+        private Behavior<Command> onLonePrepared(LonePrepared prepared) {
+            carryOut(rounds.lonePrepared(prepared.outcome(), w.halted()::isHalted, w.clock().instant()));
+            return this;
+        }
+
+        private void carryOut(PlanningRound.Step step) {
+            carryOut(step, null, null);
+        }
+
+        /** One step of the planning round ({@code set}, {@code gas}: the round's, for a batch to prepare). */
+        private void carryOut(PlanningRound.Step step, GatewayCalldata.ValidatorSet set, DeliveryGas gas) {
+            if (step instanceof PlanningRound.Step.Load load) {
+                List<MessageId> ids = load.ids();
+                getContext().pipeToSelf(env.within(batching.load(ids), "loading " + ids.size() + " ready messages"),
+                        (l, e) -> new Loaded(e != null ? new BatchPreparation.Loaded(List.of(),
+                                ids.stream().map(id -> new BatchPreparation.Refusal(id, rootMessage(e))).toList()) : l));
+            } else if (step instanceof PlanningRound.Step.PrepareLone p) {
+                prepareLone(p.id(), Optional.empty(), "preparing " + p.id());
+            } else if (step instanceof PlanningRound.Step.PrepareBatch b) {
+                BatchPreparation.Planned d = b.planned();
+                getContext().pipeToSelf(env.within(batching.prepare(d.delivery(), d.members(), set, gas),
+                                "preparing a " + d.delivery().path() + " of " + d.ids().size()),
+                        (p, e) -> new BatchPrepared(e != null ? new BatchPreparation.Outcome.Postponed(d.ids(), rootMessage(e)) : p));
+            } else if (step instanceof PlanningRound.Step.Sign sign) {
+                sign(sign.delivery());
+            } else if (step instanceof PlanningRound.Step.NotNow n) {
+                // a revert at estimation (bad attestation, already executed elsewhere) or a transient error: the transfer
+                // stays ATTESTED and the next sweep tries again; nothing was signed or spent
+                telemetry.notNow(n.id(), n.reason());
+                drain();
+            } else if (step instanceof PlanningRound.Step.Split split) {
+                telemetry.batchSplit(split.split());
+                drain();
+            } else if (step instanceof PlanningRound.Step.Postponed postponed) {
+                telemetry.batchPostponed(postponed.postponed()); // nothing signed or spent
+                drain();
+            } else if (step instanceof PlanningRound.Step.BackingOff b) {
+                telemetry.preflightReverted(b.id(), b.reason(), b.next());
+                drain();
+            } else if (step instanceof PlanningRound.Step.Undeliverable u) {
+                if (u.from() == TransferStatus.SUBMITTED) {
+                    pending.remove(u.transfer().id()); // the dropped transaction it replaced holds no nonce of ours any more
+                }
+                recordUndeliverable(u.transfer(), u.from(), u.event());
+                drain();
+            } else if (step instanceof PlanningRound.Step.FollowObserved f) {
+                followObserved(f.seen());
             }
-            return prepared.outcome() instanceof BatchPreparation.Outcome.Split split ? onBatchSplit(split)
-                    : onBatchPostponed((BatchPreparation.Outcome.Postponed) prepared.outcome());
-        }
-
-        private Behavior<Command> onBatchSplit(BatchPreparation.Outcome.Split split) {
-            intake.batchResolved(split.ids());
-            telemetry.batchSplit(split);
-            intake.requeueAlone(split.ids());
-            drain();
-            return this;
-        }
-
-        private Behavior<Command> onBatchPostponed(BatchPreparation.Outcome.Postponed failed) {
-            intake.batchResolved(failed.ids());
-            // nothing signed or spent; the transfers stay ATTESTED and the next sweep queues them again
-            telemetry.batchPostponed(failed);
-            drain();
-            return this;
         }
 
         private void prepareLone(MessageId id, Optional<Inflight> replacing, String what) {
@@ -426,36 +418,18 @@ public final class Submitter {
                     (p, e) -> new LonePrepared(e != null ? new LonePreparation.Outcome.NotNow(id, rootMessage(e)) : p));
         }
 
-        private Behavior<Command> onLonePrepared(LonePrepared prepared) {
-            LonePreparation.Outcome o = prepared.outcome();
-            if (o instanceof LonePreparation.Outcome.Ready r) {
-                return onPrepared(r.delivery());
-            }
-            if (o instanceof LonePreparation.Outcome.NotNow n) {
-                return onNotNow(n.id(), n.reason());
-            }
-            if (o instanceof LonePreparation.Outcome.Blocked b) {
-                return onBlocked(b);
-            }
-            return o instanceof LonePreparation.Outcome.PreflightReverted r ? onPreflightReverted(r)
-                    : onExecutedElsewhere((LonePreparation.Outcome.ExecutedElsewhere) o);
-        }
-
         /**
          * Recorded as the state machine asks (TransferStateMachine: no ATTESTED → DELIVERED shortcut): SUBMITTED with
          * the observed transaction, then the receipt poll records its outcome like any other.
          */
-        private Behavior<Command> onExecutedElsewhere(LonePreparation.Outcome.ExecutedElsewhere seen) {
+        private void followObserved(LonePreparation.Outcome.ExecutedElsewhere seen) {
             MessageId id = seen.transfer().id();
-            intake.notPrepared(id);
-            intake.backOff(id, Optional.empty());
             telemetry.executedElsewhere(id, seen.txHash());
             // never rebroadcast (not ours to send), followed by its receipt
             Inflight observed = new Inflight(seen.transfer(), seen.txHash(), new Sender.Observed(seen.nonce()), Resend.Fixed.NEVER);
             pending.put(observed);
             getContext().pipeToSelf(env.within(sends.recordObserved(seen), "recording the execution of " + id),
                     (o, e) -> new ObservedRecorded(observed, o, e));
-            return this;
         }
 
         private Behavior<Command> onObservedRecorded(ObservedRecorded recorded) {
@@ -467,40 +441,7 @@ public final class Submitter {
             return this;
         }
 
-        private Behavior<Command> onNotNow(MessageId id, String reason) {
-            intake.notPrepared(id);
-            // a revert at estimation (bad attestation, already executed elsewhere) or a transient error: the transfer
-            // stays ATTESTED and the next sweep tries again; nothing was signed or spent
-            telemetry.notNow(id, reason);
-            drain();
-            return this;
-        }
-
         // ── undeliverable: over a limit, rejected for good, or a pre-flight that keeps reverting ──────
-
-        private Behavior<Command> onBlocked(LonePreparation.Outcome.Blocked blocked) {
-            MessageId id = blocked.transfer().id();
-            intake.notPrepared(id);
-            if (blocked.from() == TransferStatus.SUBMITTED) {
-                pending.remove(id); // the dropped transaction it replaced holds no nonce of ours any more
-            }
-            recordUndeliverable(blocked.transfer(), blocked.from(), blocked.event());
-            drain();
-            return this;
-        }
-
-        private Behavior<Command> onPreflightReverted(LonePreparation.Outcome.PreflightReverted reverted) {
-            Transfer t = reverted.transfer();
-            GivingUp.AfterRevert after = GivingUp.afterRevert(intake.backoff(t.id()), w.clock().instant(), reverted.reason());
-            intake.preflightReverted(t.id(), after.backoff());
-            if (after instanceof GivingUp.AfterRevert.Wait wait) {
-                telemetry.preflightReverted(t.id(), reverted.reason(), wait.next());
-            } else {
-                recordUndeliverable(t, TransferStatus.ATTESTED, ((GivingUp.AfterRevert.GiveUp) after).event());
-            }
-            drain();
-            return this;
-        }
 
         /**
          * The node refused our transaction at {@code nonce} for good (SUBMITTED with it): it is never sent again, its nonce
@@ -538,16 +479,9 @@ public final class Submitter {
 
         // ── sign, persist, broadcast ─────────────────────────────────────────────────────────────────
 
-        private Behavior<Command> onPrepared(UnsignedDelivery p) {
+        /** Signs it at the next nonce, then persists and broadcasts it (ADR 004's order). */
+        private void sign(UnsignedDelivery p) {
             List<MessageId> ids = p.transfers().stream().map(Transfer::id).toList();
-            Optional<String> halted = p.halted(w.halted()::isHalted);
-            if (halted.isPresent()) { // no transaction is signed for it
-                return p.batch() ? onBatchPostponed(new BatchPreparation.Outcome.Postponed(ids, halted.get())) : onNotNow(ids.get(0), halted.get());
-            }
-            if (p.batch()) {
-                intake.batchResolved(ids);
-            }
-            ids.forEach(intake::signed);
             OutgoingTransaction.Signed signed = OutgoingTransaction.sign(p, nonces.take(), env.account, w.chainId(), w.gateway(),
                     w.clock().instant());
             OutgoingTransaction tx = signed.tx();
@@ -555,7 +489,6 @@ public final class Submitter {
             telemetry.signed(p, tx.hash(), tx.nonce());
             nonces.track(signed.attempts());
             persistAndBroadcast(tx, w.submissions().record(signed.record()));
-            return this;
         }
 
         /** After {@code recorded}: persist each transfer's move to {@code tx}, then broadcast it once (ADR 004's order). */
