@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 
 /**
  * The submitter's intake and its planning rounds (docs/adr/009): what is queued, which round is loading, the ready
@@ -33,8 +34,8 @@ final class PlanningRound {
         /** Prepare this message on its own. */
         record PrepareLone(MessageId id) implements Step {}
 
-        /** Prepare this planned multi-message delivery. */
-        record PrepareBatch(BatchPreparation.Planned planned) implements Step {}
+        /** Prepare this planned multi-message delivery for the gateway's validator {@code set}, under the round's gas model. */
+        record PrepareBatch(BatchPreparation.Planned planned, GatewayCalldata.ValidatorSet set, DeliveryGas gas) implements Step {}
 
         /** Sign, persist and broadcast it (the intake has let it go). */
         record Sign(UnsignedDelivery delivery) implements Step {}
@@ -97,7 +98,7 @@ final class PlanningRound {
     }
 
     /** The deliveries of the loaded round's ready messages: lone ones leave the round, the others are batches. */
-    List<Step> plan(DeliveryPlanner.Limits limits, DeliveryGas gas) {
+    List<Step> plan(GatewayCalldata.ValidatorSet set, DeliveryGas gas, DeliveryPlanner.Limits limits) {
         List<BatchPreparation.Candidate> ready = loadedReady;
         loadedReady = List.of();
         List<Step> steps = new ArrayList<>();
@@ -107,15 +108,39 @@ final class PlanningRound {
                 steps.add(new Step.PrepareLone(d.ids().get(0)));
             } else {
                 intake.batchStarted();
-                steps.add(new Step.PrepareBatch(d));
+                steps.add(new Step.PrepareBatch(d, set, gas));
             }
         }
         return steps;
     }
 
-    /** The planner's limits and gas model for the gateway's validator set. */
-    static DeliveryPlanner.Limits limits(int maxMessages, long maxGasLimit, int checkpointSigners, GatewayCalldata.ValidatorSet set) {
-        return new DeliveryPlanner.Limits(maxMessages, maxGasLimit, checkpointSigners >= set.threshold());
+    /** Queued, unless in flight ({@code inFlight}), being prepared, or waiting out a pre-flight backoff at {@code now}. */
+    void offer(MessageId id, boolean inFlight, Instant now) {
+        if (intake.admissible(id, inFlight, now)) {
+            intake.queue(id);
+        }
+    }
+
+    /**
+     * The sweep's open transfers: the ATTESTED are offered to the queue; returned, in order, those for the actor — FINALIZED
+     * (back to the attester) and SUBMITTED (followed to their receipts).
+     */
+    List<Transfer> swept(List<Transfer> open, Predicate<MessageId> inFlight, Instant now) {
+        List<Transfer> others = new ArrayList<>();
+        for (Transfer t : open) {
+            switch (t.status()) {
+                case ATTESTED -> offer(t.id(), inFlight.test(t.id()), now);
+                case FINALIZED, SUBMITTED -> others.add(t);
+                default -> { }
+            }
+        }
+        return others;
+    }
+
+    /** A reverted batch's messages: each goes again on its own (returned, to have its transaction replaced). */
+    List<Inflight> alone(List<Inflight> reverted) {
+        reverted.forEach(m -> intake.markAlone(m.transfer().id()));
+        return reverted;
     }
 
     /** A batch's preparation ended. */

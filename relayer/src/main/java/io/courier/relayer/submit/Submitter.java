@@ -6,8 +6,6 @@ import io.courier.chain.TxReceipt;
 import io.courier.chain.message.Address;
 import io.courier.chain.message.MessageId;
 import io.courier.chain.message.TxHash;
-import io.courier.delivery.Delivery;
-import io.courier.delivery.DeliveryGas;
 import io.courier.delivery.DeliveryPlanner;
 import io.courier.fees.FeeBump;
 import io.courier.fees.FeeSettings;
@@ -260,15 +258,8 @@ public final class Submitter {
 
         // ── intake ───────────────────────────────────────────────────────────────────────────────────
 
-        /** Not in flight, not being prepared, and not waiting out a pre-flight backoff. */
-        private boolean admissible(MessageId id) {
-            return intake.admissible(id, pending.carries(id), w.clock().instant());
-        }
-
         private Behavior<Command> onReady(Ready ready) {
-            if (admissible(ready.id())) {
-                intake.queue(ready.id());
-            }
+            rounds.offer(ready.id(), pending.carries(ready.id()), w.clock().instant());
             drain();
             return this;
         }
@@ -306,18 +297,11 @@ public final class Submitter {
         private Behavior<Command> onSweepLoaded(SweepLoaded loaded) {
             sweepRunning = false;
             telemetry.open(w.chainId(), loaded.open());
-            for (Transfer t : loaded.open()) {
-                switch (t.status()) {
-                    case FINALIZED -> w.attester().attest(t);
-                    case ATTESTED -> {
-                        if (admissible(t.id())) {
-                            intake.queue(t.id());
-                        }
-                    }
-                    case SUBMITTED -> {
-                        pending.recovered(t);
-                    }
-                    default -> { }
+            for (Transfer t : rounds.swept(loaded.open(), pending::carries, w.clock().instant())) {
+                if (t.status() == TransferStatus.FINALIZED) {
+                    w.attester().attest(t);
+                } else {
+                    pending.recovered(t); // SUBMITTED
                 }
             }
             drain();
@@ -352,9 +336,9 @@ public final class Submitter {
         private Behavior<Command> onLoaded(Loaded round) {
             rounds.loaded(round.loaded()).forEach(this::carryOut);
             GatewayCalldata.ValidatorSet set = validatorSet.orElseThrow();
-            DeliveryGas gas = BatchPreparation.gas(set, handlerGasLimit, s.batch().handlerGasEstimate());
-            rounds.plan(PlanningRound.limits(s.batch().maxMessages(), s.maxGasLimit(), w.checkpoints().signers(), set), gas)
-                    .forEach(step -> carryOut(step, set, gas));
+            rounds.plan(set, BatchPreparation.gas(set, handlerGasLimit, s.batch().handlerGasEstimate()),
+                    new DeliveryPlanner.Limits(s.batch().maxMessages(), s.maxGasLimit(), w.checkpoints().signers() >= set.threshold()))
+                    .forEach(this::carryOut);
             return this;
         }
 
@@ -368,12 +352,8 @@ public final class Submitter {
             return this;
         }
 
+        /** One step of the intake and its planning round. */
         private void carryOut(PlanningRound.Step step) {
-            carryOut(step, null, null);
-        }
-
-        /** One step of the planning round ({@code set}, {@code gas}: the round's, for a batch to prepare). */
-        private void carryOut(PlanningRound.Step step, GatewayCalldata.ValidatorSet set, DeliveryGas gas) {
             if (step instanceof PlanningRound.Step.Load load) {
                 List<MessageId> ids = load.ids();
                 getContext().pipeToSelf(env.within(batching.load(ids), "loading " + ids.size() + " ready messages"),
@@ -383,7 +363,7 @@ public final class Submitter {
                 prepareLone(p.id(), Optional.empty(), "preparing " + p.id());
             } else if (step instanceof PlanningRound.Step.PrepareBatch b) {
                 BatchPreparation.Planned d = b.planned();
-                getContext().pipeToSelf(env.within(batching.prepare(d.delivery(), d.members(), set, gas),
+                getContext().pipeToSelf(env.within(batching.prepare(d.delivery(), d.members(), b.set(), b.gas()),
                                 "preparing a " + d.delivery().path() + " of " + d.ids().size()),
                         (p, e) -> new BatchPrepared(e != null ? new BatchPreparation.Outcome.Postponed(d.ids(), rootMessage(e)) : p));
             } else if (step instanceof PlanningRound.Step.Sign sign) {
@@ -604,10 +584,7 @@ public final class Submitter {
                 // the whole batch reverted: each goes again on its own (a replacement at a new nonce; its pre-flight finds
                 // one executed meanwhile)
                 telemetry.batchReverted(receipt, batchOf);
-                for (Inflight m : confirmed) {
-                    intake.markAlone(m.transfer().id());
-                    onDropped(new Dropped(m));
-                }
+                rounds.alone(confirmed).forEach(m -> onDropped(new Dropped(m)));
                 return this;
             }
             for (ReceiptMeaning.Recorded r : ((ReceiptMeaning.Outcomes.Each) outcomes).recorded()) {

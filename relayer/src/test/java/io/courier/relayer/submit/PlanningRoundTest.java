@@ -67,7 +67,7 @@ class PlanningRoundTest {
                 }
             }
             List<Step> back = new ArrayList<>(round.loaded(new BatchPreparation.Loaded(ready, refused)));
-            for (Step step : round.plan(new DeliveryPlanner.Limits(maxMessages, 30_000_000, false), GAS)) {
+            for (Step step : round.plan(null, GAS, new DeliveryPlanner.Limits(maxMessages, 30_000_000, false))) {
                 if (step instanceof Step.PrepareLone lone) {
                     Transfer t = transfers.stream().filter(x -> x.id().equals(lone.id())).findFirst().orElseThrow();
                     back.add(round.lonePrepared(loneOutcome(t, codeOf.get(t.id()) / 3), halted, T0));
