@@ -204,6 +204,19 @@ final class DeliveryTelemetry {
         log.warn("transfer {}: could not record {}, {}: {}", tx.transfer().id(), what, next, why);
     }
 
+    /** The log line of a planning step that lets its messages go for now. */
+    void letGo(PlanningRound.Step.LetGo step) {
+        if (step instanceof PlanningRound.Step.NotNow n) {
+            notNow(n.id(), n.reason());
+        } else if (step instanceof PlanningRound.Step.Split s) {
+            batchSplit(s.split());
+        } else if (step instanceof PlanningRound.Step.Postponed p) {
+            batchPostponed(p.postponed());
+        } else if (step instanceof PlanningRound.Step.BackingOff b) {
+            preflightReverted(b.id(), b.reason(), b.next());
+        }
+    }
+
     void notNow(MessageId id, String reason) {
         log.warn("transfer {} to {}: not submitted now: {}", id, chain, reason);
     }

@@ -144,6 +144,11 @@ final class NonceManager {
         return Optional.ofNullable(attempts.remove(nonce));
     }
 
+    /** {@link #mined} for a transaction's nonce, if it holds one: true when it had been left alone (bumps exhausted). */
+    boolean minedLeftAlone(OptionalLong nonce) {
+        return nonce.isPresent() && mined(nonce.getAsLong()).map(NonceAttempts::exhausted).orElse(false);
+    }
+
     /**
      * The newest transaction at {@code nonce} ({@code newest}) was seen unmined with the head at {@code head}: its bump
      * clock starts at the first sighting. The attempts to replace now (marked as being bumped), or empty.

@@ -40,17 +40,20 @@ final class PlanningRound {
         /** Sign, persist and broadcast it (the intake has let it go). */
         record Sign(UnsignedDelivery delivery) implements Step {}
 
-        /** Not now: nothing signed; it stays ATTESTED and the sweep brings it back. */
-        record NotNow(MessageId id, String reason) implements Step {}
+        /** Let go for now, nothing signed or spent: logged, and the queue drained again. */
+        sealed interface LetGo extends Step {}
+
+        /** Not now: it stays ATTESTED and the sweep brings it back. */
+        record NotNow(MessageId id, String reason) implements LetGo {}
 
         /** A batch that cannot go together: its messages are queued again to go alone. */
-        record Split(BatchPreparation.Outcome.Split split) implements Step {}
+        record Split(BatchPreparation.Outcome.Split split) implements LetGo {}
 
         /** A batch postponed: its transfers stay ATTESTED and the next sweep queues them again. */
-        record Postponed(BatchPreparation.Outcome.Postponed postponed) implements Step {}
+        record Postponed(BatchPreparation.Outcome.Postponed postponed) implements LetGo {}
 
         /** A reverted pre-flight: the message waits out {@code next}. */
-        record BackingOff(MessageId id, String reason, PreflightBackoff next) implements Step {}
+        record BackingOff(MessageId id, String reason, PreflightBackoff next) implements LetGo {}
 
         /** Record the transfer UNDELIVERABLE from {@code from} (SUBMITTED: its dropped transaction is followed no more). */
         record Undeliverable(Transfer transfer, TransferStatus from, TransferEvent.Undeliverable event) implements Step {}

@@ -368,19 +368,10 @@ public final class Submitter {
                         (p, e) -> new BatchPrepared(e != null ? new BatchPreparation.Outcome.Postponed(d.ids(), rootMessage(e)) : p));
             } else if (step instanceof PlanningRound.Step.Sign sign) {
                 sign(sign.delivery());
-            } else if (step instanceof PlanningRound.Step.NotNow n) {
-                // a revert at estimation (bad attestation, already executed elsewhere) or a transient error: the transfer
-                // stays ATTESTED and the next sweep tries again; nothing was signed or spent
-                telemetry.notNow(n.id(), n.reason());
-                drain();
-            } else if (step instanceof PlanningRound.Step.Split split) {
-                telemetry.batchSplit(split.split());
-                drain();
-            } else if (step instanceof PlanningRound.Step.Postponed postponed) {
-                telemetry.batchPostponed(postponed.postponed()); // nothing signed or spent
-                drain();
-            } else if (step instanceof PlanningRound.Step.BackingOff b) {
-                telemetry.preflightReverted(b.id(), b.reason(), b.next());
+            } else if (step instanceof PlanningRound.Step.LetGo letGo) {
+                // a revert at estimation (bad attestation, already executed elsewhere), a transient error, a batch split
+                // or postponed: nothing was signed or spent; the queue or the next sweep brings it back
+                telemetry.letGo(letGo);
                 drain();
             } else if (step instanceof PlanningRound.Step.Undeliverable u) {
                 if (u.from() == TransferStatus.SUBMITTED) {
@@ -572,11 +563,9 @@ public final class Submitter {
             ReceiptMeaning.Reading.Final fin = (ReceiptMeaning.Reading.Final) reading;
             TxReceipt receipt = fin.receipt();
             List<Inflight> confirmed = pending.confirmed(members, fin.state());
-            members.get(0).heldNonce().ifPresent(n -> {
-                if (nonces.mined(n).map(NonceAttempts::exhausted).orElse(false)) {
-                    publishExhausted();
-                }
-            });
+            if (nonces.minedLeftAlone(members.get(0).heldNonce())) {
+                publishExhausted();
+            }
             int batchOf = pending.takeBatchSize(hash);
             telemetry.mined(receipt.txHash(), receipt, batchOf);
             ReceiptMeaning.Outcomes outcomes = ReceiptMeaning.outcomes(receipt, confirmed, batchOf, w.gateway());
