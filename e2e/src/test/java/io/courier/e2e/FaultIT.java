@@ -23,6 +23,7 @@ import io.courier.testkit.rpc.RpcProxy;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -134,6 +135,10 @@ class FaultIT {
                 }
                 TransferStore store = CassandraStores.prepare(session, keyspace.name()).transfers();
                 awaitDelivered(store, canonical, Duration.ofSeconds(240));
+                // a fault test must inject what it claims: the rates are per call, and a quick run may not have drawn
+                // every kind on every proxy yet (header-not-found hits block, log and call reads only); the node keeps
+                // polling its heads through the proxies meanwhile, so each kind comes, within a bound
+                awaitEveryPlannedFault(List.of(alphaProxy, betaProxy), Duration.ofSeconds(120));
 
                 Map<String, Integer> executions = net.executionsOnDestinations();
                 long lost = canonical.stream().filter(s -> executions.getOrDefault(s.messageId(), 0) == 0).count();
@@ -188,6 +193,14 @@ class FaultIT {
     /** The kinds {@link #faulty} sets a rate for. */
     private static final List<FaultKind> PLANNED =
             List.of(FaultKind.ERROR, FaultKind.TIMEOUT, FaultKind.DROP, FaultKind.HEADER_NOT_FOUND);
+
+    private static void awaitEveryPlannedFault(List<RpcProxy> proxies, Duration bound) throws InterruptedException {
+        Instant deadline = Instant.now().plus(bound);
+        while (Instant.now().isBefore(deadline)
+                && proxies.stream().anyMatch(p -> PLANNED.stream().anyMatch(kind -> p.injected(kind) == 0))) {
+            Thread.sleep(250);
+        }
+    }
 
     private static RpcProxy faulty(RpcProxy proxy, long seed) {
         return proxy.seed(seed).errorRate(0.03).timeoutRate(0.01, Duration.ofMillis(1500)).dropRate(0.02)
