@@ -19,7 +19,6 @@ import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.TransactionManager;
 import org.web3j.tx.gas.ContractGasProvider;
 import org.web3j.tx.gas.StaticGasProvider;
-import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Numeric;
 
 /**
@@ -118,11 +117,11 @@ public final class DemoNetwork {
         }
     }
 
-    /** Receipts polled every 100 ms (Web3j's default waits 15 s between polls). */
+    /** Receipts polled every 100 ms (Web3j's default waits 15 s between polls), patient with Ganache's transient errors. */
     public static TransactionManager transactions(LocalChain chain, Credentials credentials) {
         Web3j web3j = chain.web3j();
         return new RawTransactionManager(web3j, credentials, chain.chainId(),
-                new PollingTransactionReceiptProcessor(web3j, 100, 600));
+                new PatientReceiptProcessor(web3j, 100, 600));
     }
 
     public static ContractGasProvider gas() {
