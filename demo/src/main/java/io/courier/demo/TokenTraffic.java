@@ -67,7 +67,7 @@ public final class TokenTraffic {
     /**
      * Locks each of {@code amounts} on {@code src} for the recipient on {@code dst}, all broadcast at once with
      * consecutive account nonces and then awaited, so a burst lands in a block or two instead of a block a lock; the
-     * locks in the order sent (their gateway nonces ascending). Bounded: at most 1,000, their receipts within 120 s.
+     * locks in the order sent (their gateway nonces ascending). Bounded: at most 1,000, each receipt within 120 s.
      */
     public List<Sent> lockBurst(long src, long dst, List<BigInteger> amounts) throws Exception {
         if (amounts.isEmpty() || amounts.size() > 1_000) {
@@ -100,23 +100,15 @@ public final class TokenTraffic {
             hashes.add(sent.getTransactionHash());
             nonce = nonce.add(BigInteger.ONE);
         }
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(120);
+        // the same patient poll as every other send here (Ganache's transient receipt errors)
+        PatientReceiptProcessor receipts = new PatientReceiptProcessor(web3j, 100, 1_200);
         List<Sent> locks = new java.util.ArrayList<>();
         for (int i = 0; i < hashes.size(); i++) {
-            java.util.Optional<TransactionReceipt> receipt = java.util.Optional.empty();
-            while (receipt.isEmpty()) {
-                if (java.time.Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("lock " + hashes.get(i) + " on chain " + src + " not mined within 120 s");
-                }
-                receipt = web3j.ethGetTransactionReceipt(hashes.get(i)).send().getTransactionReceipt();
-                if (receipt.isEmpty()) {
-                    Thread.sleep(100);
-                }
-            }
-            List<Gateway.MessageSentEventResponse> events = Gateway.getMessageSentEvents(receipt.get());
-            if (!receipt.get().isStatusOK() || events.size() != 1) {
+            TransactionReceipt receipt = receipts.waitForTransactionReceipt(hashes.get(i));
+            List<Gateway.MessageSentEventResponse> events = Gateway.getMessageSentEvents(receipt);
+            if (!receipt.isStatusOK() || events.size() != 1) {
                 throw new IllegalStateException("lock tx " + hashes.get(i) + " on chain " + src + ": status "
-                        + receipt.get().getStatus() + ", " + events.size() + " MessageSent events");
+                        + receipt.getStatus() + ", " + events.size() + " MessageSent events");
             }
             locks.add(new Sent(Numeric.toHexString(events.get(0).id), src, dst, hashes.get(i), amounts.get(i),
                     events.get(0).nonce.longValueExact()));

@@ -60,7 +60,7 @@ public final class DeliveryEvidence {
         long dst = t.message().dstChainId();
         return inputs.input(dst, tx).handle((input, error) -> {
             if (error != null) {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+                Throwable cause = ProblemHandlers.unwrapped(error);
                 return DeliveryView.unavailable(tx, "reading transaction " + tx + " on chain " + dst + " failed: " + cause.getMessage());
             }
             if (input.isEmpty()) {

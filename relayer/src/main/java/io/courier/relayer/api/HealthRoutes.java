@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -96,8 +95,7 @@ public final class HealthRoutes extends ApiDirectives {
     }
 
     private String probeFailure(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                ? error.getCause() : error;
+        Throwable cause = ProblemHandlers.unwrapped(error);
         if (cause instanceof TimeoutException) {
             LOG.warn("readiness probe did not answer within {}", probeTimeout);
             return "the readiness probe did not answer within " + probeTimeout.toMillis() + " ms";

@@ -59,13 +59,18 @@ public final class ProblemHandlers extends ApiDirectives {
                 .build();
     }
 
-    /** A store's stage may fail with its exception wrapped in a {@link CompletionException}: judge the cause. */
-    private Route failed(Throwable error) {
+    /** What failed, out of the {@link CompletionException}s a stage's failure may come wrapped in. */
+    static Throwable unwrapped(Throwable error) {
         Throwable cause = error;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof StoreOverloadedException) {
+        return cause;
+    }
+
+    /** A store's stage may fail with its exception wrapped in a {@link CompletionException}: judge the cause. */
+    private Route failed(Throwable error) {
+        if (unwrapped(error) instanceof StoreOverloadedException) {
             return respondWithHeader(RawHeader.create("Retry-After", RETRY_AFTER_SECONDS), () -> completeProblem(busy()));
         }
         return internalError(error);
