@@ -8,10 +8,13 @@ import io.courier.finality.Submission;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionEncoder;
+import org.web3j.crypto.TransactionDecoder;
+import org.web3j.crypto.transaction.type.Transaction1559;
 import org.web3j.utils.Numeric;
 
 /** The submitter's account on one destination chain: its address and the transactions it signs. Pure (no I/O). */
@@ -23,6 +26,25 @@ final class ChainSigner {
         /** Its {@code submissions} row; legacy fees are recorded as both fields (max fee = tip = the gas price). */
         Submission record(long chainId, Address signer, List<MessageId> ids, Fees fees, BigInteger gasLimit, Instant at) {
             return new Submission(chainId, signer, nonce, hash, ids, fees.maxFee(), fees.maxTip(), gasLimit.longValue(), at, null, raw);
+        }
+    }
+
+    /** What a signed transaction asks of the chain, read back from its bytes: its gas limit, calldata and fees. */
+    record Unsigned(BigInteger gasLimit, String data, Fees fees) {}
+
+    /**
+     * The inverse of {@link #sign} for what a replacement needs (a transaction recorded before a restart): typed by the
+     * transaction's own type, not by the record's fee columns. Empty when the bytes are not a transaction.
+     */
+    static Optional<Unsigned> unsigned(String raw) {
+        try {
+            RawTransaction tx = TransactionDecoder.decode(raw);
+            Fees fees = tx.getTransaction() instanceof Transaction1559 t
+                    ? new Fees.Eip1559Fees(t.getMaxFeePerGas(), t.getMaxPriorityFeePerGas())
+                    : new Fees.LegacyFees(tx.getGasPrice());
+            return Optional.of(new Unsigned(tx.getGasLimit(), tx.getData().startsWith("0x") ? tx.getData() : "0x" + tx.getData(), fees));
+        } catch (RuntimeException notATransaction) {
+            return Optional.empty();
         }
     }
 

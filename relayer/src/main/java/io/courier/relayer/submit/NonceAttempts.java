@@ -7,6 +7,7 @@ import io.courier.finality.Submission;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -28,6 +29,21 @@ record NonceAttempts(long nonce, List<TxHash> hashes, Fees fees, String calldata
     static NonceAttempts first(Submission record, Fees fees, String calldata, BigInteger gasLimit) {
         return new NonceAttempts(record.nonce(), List.of(record.txHash()), fees, calldata, gasLimit, record, OptionalLong.empty(),
                 0, false, false);
+    }
+
+    /**
+     * The attempts at a nonce recorded before a restart: {@code current} (the one its transfers are SUBMITTED with) after
+     * {@code earlier}, the attempts it replaced, oldest first. The bumps already made count against max-bumps, and the
+     * bump clock starts at the first sighting, as for a new transaction. Empty when {@code current}'s bytes are not
+     * recorded or not readable (it is then followed, but never bumped).
+     */
+    static Optional<NonceAttempts> recovered(Submission current, List<Submission> earlier) {
+        return current.raw().flatMap(ChainSigner::unsigned).map(u -> {
+            List<TxHash> hashes = new ArrayList<>(earlier.stream().map(Submission::txHash).toList());
+            hashes.add(current.txHash());
+            return new NonceAttempts(current.nonce(), hashes, u.fees(), u.data(), u.gasLimit(), current, OptionalLong.empty(),
+                    earlier.size(), false, false);
+        });
     }
 
     TxHash newest() {

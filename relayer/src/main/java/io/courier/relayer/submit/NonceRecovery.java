@@ -5,6 +5,8 @@ import io.courier.finality.Submission;
 import io.courier.finality.Transfer;
 import io.courier.finality.TransferStatus;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +33,18 @@ public final class NonceRecovery {
         long nonce();
     }
 
-    public record Follow(long nonce, Submission submission, List<Transfer> transfers) implements Step {}
+    /** {@code earlier}: the attempts at the nonce that {@code submission} replaced (fee bumps), oldest first. */
+    public record Follow(long nonce, Submission submission, List<Transfer> transfers, List<Submission> earlier) implements Step {
+
+        public Follow {
+            transfers = List.copyOf(transfers);
+            earlier = List.copyOf(earlier);
+        }
+
+        public Follow(long nonce, Submission submission, List<Transfer> transfers) {
+            this(nonce, submission, transfers, List.of());
+        }
+    }
 
     public record Adopt(long nonce, Submission submission, List<Transfer> transfers) implements Step {}
 
@@ -66,26 +79,30 @@ public final class NonceRecovery {
             throw new IllegalArgumentException("nonces must be >= 0: mined " + mined + ", pending " + pending);
         }
         TreeMap<Long, List<Submission>> byNonce = new TreeMap<>();
+        Map<Long, List<Submission>> replaced = new HashMap<>();
         for (Submission s : recorded) {
-            if (s.nonce() >= mined && s.replacement().isEmpty()) {
-                byNonce.computeIfAbsent(s.nonce(), n -> new ArrayList<>()).add(s);
+            if (s.nonce() >= mined) {
+                (s.replacement().isEmpty() ? byNonce : replaced).computeIfAbsent(s.nonce(), n -> new ArrayList<>()).add(s);
             }
         }
         long firstFree = Math.max(Math.max(mined, pending), byNonce.isEmpty() ? 0 : byNonce.lastKey() + 1);
         firstFree = Math.min(firstFree, mined + MAX_SPAN);
         List<Step> steps = new ArrayList<>();
         for (long n = mined; n < firstFree; n++) {
-            steps.add(stepFor(n, byNonce.getOrDefault(n, List.of()), transfers));
+            steps.add(stepFor(n, byNonce.getOrDefault(n, List.of()), replaced.getOrDefault(n, List.of()), transfers));
         }
         return new Plan(firstFree, List.copyOf(steps));
     }
 
-    private static Step stepFor(long nonce, List<Submission> candidates, Map<MessageId, Transfer> transfers) {
+    private static Step stepFor(long nonce, List<Submission> candidates, List<Submission> replaced, Map<MessageId, Transfer> transfers) {
         for (Submission s : candidates) {
             List<Transfer> carrying = carried(s, transfers, TransferStatus.SUBMITTED).stream()
                     .filter(t -> t.destinationTx().map(s.txHash()::equals).orElse(false)).toList();
             if (!carrying.isEmpty()) {
-                return new Follow(nonce, s, carrying);
+                // the bumps made before a restart: their receipts are asked too, and they count against max-bumps
+                List<Submission> earlier = replaced.stream().filter(r -> r.messageIds().equals(s.messageIds()))
+                        .sorted(Comparator.comparing(Submission::submittedAt)).toList();
+                return new Follow(nonce, s, carrying, earlier);
             }
         }
         for (Submission s : candidates) {

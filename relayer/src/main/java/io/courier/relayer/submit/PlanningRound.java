@@ -140,12 +140,6 @@ final class PlanningRound {
         return others;
     }
 
-    /** A reverted batch's messages: each goes again on its own (returned, to have its transaction replaced). */
-    List<Inflight> alone(List<Inflight> reverted) {
-        reverted.forEach(m -> intake.markAlone(m.transfer().id()));
-        return reverted;
-    }
-
     /** A batch's preparation ended. */
     Step batchPrepared(BatchPreparation.Outcome outcome, LongPredicate halted) {
         if (outcome instanceof BatchPreparation.Outcome.Ready r) {

@@ -53,9 +53,6 @@ sealed interface SubmitterReplies extends Submitter.Command {
     /** A lone message prepared ({@link LonePreparation#prepare}). */
     record LonePrepared(LonePreparation.Outcome outcome) implements SubmitterReplies {}
 
-    /** The transaction's nonce was used by another transaction and it has no receipt: it can never be mined. */
-    record Dropped(Inflight tx) implements SubmitterReplies {}
-
     record ObservedRecorded(Inflight tx, TransitionOutcome outcome, Throwable error) implements SubmitterReplies {}
 
     record UndeliverableRecorded(Transfer transfer, TransferEvent.Undeliverable event, TransitionOutcome outcome, Throwable error)

@@ -216,6 +216,34 @@ class FeeBumpIT {
         assertThat(exhaustedGauge()).as("courier_fee_bumps_exhausted once it is mined").isZero();
     }
 
+    /**
+     * A restart in the middle of the bumps (the actor stopped and a new one started over the same stores, as after a
+     * kill -9): the transaction recorded before it is still replaced at its nonce, its receipt asked under every attempt,
+     * and the bumps made before the restart count against max-bumps (a restart does not buy more of them).
+     */
+    @Test
+    void afterARestartTheRecordedTransactionIsStillBumpedAndEarlierBumpsCount() throws Exception {
+        int maxBumps = 3;
+        ActorRef<Submitter.Command> first = startSubmitter(maxBumps);
+        Transfer t = attested(1);
+        congestUntil(() -> distinctAttempts().size() >= 2, 60);
+        kit.stop(first);
+        int beforeRestart = distinctAttempts().size();
+        assertThat(beforeRestart).as("attempts before the restart").isBetween(2, maxBumps);
+
+        startSubmitter(maxBumps);
+        congestUntil(() -> exhaustedGauge() >= 1, 80);
+        List<Attempt> atExhaustion = distinctAttempts();
+        assertThat(atExhaustion).as("the first transaction and its %d replacements, %d of them before the restart", maxBumps,
+                beforeRestart - 1).hasSize(maxBumps + 1);
+        assertThat(status(t)).isEqualTo(TransferStatus.SUBMITTED);
+
+        List<Attempt> all = mineUntilDelivered(t, BigInteger.ZERO);
+        assertThat(all).as("no attempt after exhaustion").isEqualTo(atExhaustion);
+        assertReplacementsOfOneNonce(all, maxBumps);
+        assertThat(executions(t)).as("executions of %s on chain %d", t.id(), DST).isEqualTo(1);
+    }
+
     // ── the submitter ───────────────────────────────────────────────────────────────────────────────
 
     /**
@@ -223,7 +251,7 @@ class FeeBumpIT {
      * cheapest transaction of a block paid (the zero-tip filler), so each replacement's tip is the 12.5% raise itself
      * rather than a jump to the tip cap, and max-bumps, not the cap, ends the raises.
      */
-    private void startSubmitter(int maxBumps) {
+    private ActorRef<Submitter.Command> startSubmitter(int maxBumps) {
         FeeSettings fees = new FeeSettings(10, 0, GWEI, 3, CAP_MAX_FEE, CAP_TIP, BUMP_AFTER_BLOCKS, new BigDecimal("12.5"), maxBumps,
                 FeeMode.EIP1559);
         Duration never = Duration.ofHours(1);
@@ -235,8 +263,7 @@ class FeeBumpIT {
                 Clock.systemUTC(), new HaltedChains(), StepDeadlines.STAGE_DEADLINE);
         // from here on nothing is mined unless the test mines it
         chain.stopMining();
-        ActorRef<Submitter.Command> submitter = kit.spawn(Submitter.create(wiring));
-        Objects.requireNonNull(submitter);
+        return kit.spawn(Submitter.create(wiring));
     }
 
     /** An ATTESTED message to the recipient, with every validator's signature for this gateway; the sweep finds it. */

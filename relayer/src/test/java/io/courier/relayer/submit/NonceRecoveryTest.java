@@ -212,6 +212,33 @@ class NonceRecoveryTest {
                 .next(new TransferEvent.Finalized(1), T0).next(new TransferEvent.Attested(2), T0);
     }
 
+    /** The attempts a SUBMITTED transaction replaced at its nonce (fee bumps before a restart) come with it, oldest first. */
+    @Test
+    void aFollowedTransactionBringsTheAttemptsItReplacedOldestFirst() {
+        Transfer a = attested(1);
+        Transfer b = attested(2);
+        Submission first = submission(7, a, true, T0);
+        Submission second = submission(7, a, true, T0.plusSeconds(5));
+        Submission newest = submission(7, a, true, T0.plusSeconds(9));
+        Submission other = submission(8, b, true, T0);
+        Map<MessageId, Transfer> transfers = Map.of(a.id(), submitted(a, newest), b.id(), submitted(b, other));
+
+        Plan plan = NonceRecovery.plan(7, 7, List.of(second.withReplacement(newest.txHash()), newest,
+                first.withReplacement(second.txHash()), other), transfers);
+
+        assertThat(plan.steps().get(0)).isInstanceOfSatisfying(Follow.class, f -> {
+            assertThat(f.submission()).isEqualTo(newest);
+            assertThat(f.earlier()).extracting(Submission::txHash).containsExactly(first.txHash(), second.txHash());
+        });
+        assertThat(plan.steps().get(1)).isInstanceOfSatisfying(Follow.class, f -> assertThat(f.earlier()).isEmpty());
+    }
+
+    private static Submission submission(long nonce, Transfer t, boolean withRaw, Instant at) {
+        Submission s = submission(nonce, t, withRaw);
+        return new Submission(s.dstChainId(), s.signer(), s.nonce(), s.txHash(), s.messageIds(), s.maxFeePerGas(), s.maxPriorityFeePerGas(),
+                s.gasLimit(), at, null, s.rawTransaction());
+    }
+
     private static Transfer submitted(Transfer attested, Submission s) {
         return attested.next(new TransferEvent.Submitted(s.txHash(), s.nonce()), T0);
     }
