@@ -14,13 +14,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
 
 /** The updater's wiring: every quoted chain needs a name, which labels {@code destination} on its counters. */
 class GasOracleUpdaterWiringTest {
 
-    private static final QuotePolicy QUOTES = new QuotePolicy(Set.of(1L, 2L, 3L), Map.of(1L, "ETH", 2L, "POL", 3L, "ETH"),
+    /** Eight chains: a Set.of iterates them in an order that changes between JVMs and is all but never sorted. */
+    private static final Set<Long> CHAINS = Set.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+    private static final Map<Long, String> NAMES = CHAINS.stream().collect(Collectors.toMap(id -> id, id -> "chain-" + id));
+    private static final QuotePolicy QUOTES = new QuotePolicy(CHAINS, Map.of(1L, "ETH", 2L, "POL"),
             new QuotePolicy.RouteFees(BigDecimal.ZERO, 70_000), Map.of(), Duration.ofMinutes(1), 1_000_000);
 
     private static GasOracleUpdater.Wiring wiring(Map<Long, String> names) {
@@ -31,15 +35,17 @@ class GasOracleUpdaterWiringTest {
 
     @Test
     void aQuotedChainWithoutANameIsRefusedAtStartNamingIt() {
-        assertThatThrownBy(() -> wiring(Map.of(1L, "alpha", 2L, "beta")))
+        Map<Long, String> withoutThree = new java.util.HashMap<>(NAMES);
+        withoutThree.remove(3L);
+        assertThatThrownBy(() -> wiring(withoutThree))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("quoted chain 3 has no name");
     }
 
     @Test
     void aSourcesDestinationsAreTheOtherQuotedChainsInIdOrder() {
-        GasOracleUpdater.Wiring w = wiring(Map.of(1L, "alpha", 2L, "beta", 3L, "gamma"));
-        assertThat(w.destinations(2)).containsExactly(1L, 3L);
-        assertThat(w.destinations(1)).containsExactly(2L, 3L);
+        GasOracleUpdater.Wiring w = wiring(NAMES);
+        assertThat(w.destinations(2)).containsExactly(1L, 3L, 4L, 5L, 6L, 7L, 8L);
+        assertThat(w.destinations(8)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
     }
 }
