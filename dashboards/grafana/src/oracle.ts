@@ -1,23 +1,31 @@
 // Courier / Oracle: the gas and price oracle — each asset's price by source, prices rejected and why, and healthy
 // sources against the configured minimum — and the GasOracle updater that pushes those prices on chain: its updates
-// by reason, how long ago it last pushed, and the gas it spends against its budget (prometheus/rules/oracle.yml).
-import { WEI_PER_TOKEN, courierDashboard, labelVariable, singleStat, timeSeries } from './common';
+// by reason, how long ago it last pushed each destination's values to each chain, the destinations it has not pushed
+// for longer than the heartbeat allows, and the gas it spends against its budget (prometheus/rules/oracle.yml).
+import { WEI_PER_TOKEN, courierDashboard, instantTable, labelVariable, singleStat, timeSeries } from './common';
 
 const asset = 'asset=~"$asset"';
-// The updater's series are labelled with the chain's numeric id ("1001"), not its name like the other chain series.
+// The updater's series: chain is the source chain whose GasOracle it writes, destination the chain whose values it
+// writes there (both names, like every chain label); the gas counter has chain only (one transaction, many destinations).
 const chain = 'chain=~"$chain"';
+const pair = 'chain=~"$chain", destination=~"$destination"';
 
-// When the updater last pushed to each chain's GasOracle: the latest minute (of the last 3 hours) in which its counter
-// moved. A counter only says how many, not when; the subquery finds the when to within about 2 minutes.
-const lastUpdate = `max by (chain) (max_over_time(timestamp(sum by (chain) (increase(courier_oracle_updates_total{${chain}}[2m])) > 0)[3h:1m]))`;
+// When the updater last pushed each destination's values to each chain's GasOracle: the latest minute (of the last 3
+// hours) in which its counter moved. A counter only says how many, not when; the subquery finds the when to within
+// about 2 minutes.
+const lastUpdate = `max by (chain, destination) (max_over_time(timestamp(sum by (chain, destination) (increase(courier_oracle_updates_total{${pair}}[2m])) > 0)[3h:1m]))`;
+
+// The (chain, destination) pairs CourierOracleUpdaterSilent watches that had no update in its window: its expression.
+const silentPairs = `sum by (chain, destination) (increase(courier_oracle_updates_total{${pair}}[75m])) == 0 and on (chain, destination) count by (chain, destination) (courier_oracle_updates_total{${pair}} offset 75m)`;
 
 export const oracleDashboard = courierDashboard({
   uid: 'courier-oracle',
   title: 'Courier / Oracle',
-  description: 'Gas and price oracle: price per asset and source, rejected prices by reason, healthy sources vs the minimum; the GasOracle updater: updates by reason, time since the last one, gas spent vs budget.',
+  description: 'Gas and price oracle: price per asset and source, rejected prices by reason, healthy sources vs the minimum; the GasOracle updater: updates by reason, time since the last one per chain and destination, destinations overdue, gas spent vs budget.',
   variables: [
     labelVariable('asset', 'courier_oracle_sources', { title: 'Asset', multi: true }),
     labelVariable('chain', 'courier_oracle_updates_total', { title: 'Updater chain', multi: true }),
+    labelVariable('destination', 'courier_oracle_updates_total', { title: 'Destination', multi: true }),
   ],
   rows: [
     {
@@ -70,22 +78,30 @@ export const oracleDashboard = courierDashboard({
       panels: [
         timeSeries({
           title: 'GasOracle updates per hour by chain and reason',
-          description: 'Destination values the updater wrote to each source chain\'s GasOracle in the preceding hour, by reason (courier_oracle_updates_total; mined and successful only, one per destination pushed): heartbeat when nothing moved for courier.oracle.updater.heartbeat (1 h), deviation when a gas price or token ratio moved more than courier.oracle.updater.deviation. Mostly deviation and many: prices are noisy or the threshold is tight, and gas is spent for it (CourierOracleUpdaterOverGasBudget). Nothing on a chain: the updater stalled (CourierOracleUpdaterSilent).',
+          description: 'Destination values the updater wrote to each source chain\'s GasOracle in the preceding hour, by reason, summed over the selected destinations (courier_oracle_updates_total; mined and successful only, one per destination pushed): heartbeat when nothing moved for courier.oracle.updater.heartbeat (1 h), deviation when a gas price or token ratio moved more than courier.oracle.updater.deviation. Mostly deviation and many: prices are noisy or the threshold is tight, and gas is spent for it (CourierOracleUpdaterOverGasBudget). Nothing on a chain: the updater stalled (CourierOracleUpdaterSilent, per destination).',
           unit: 'short',
           min: 0,
           stack: true,
-          width: 12,
-          queries: [{ expr: `sum by (chain, reason) (increase(courier_oracle_updates_total{${chain}}[1h]))`, legend: 'chain {{chain}} {{reason}}' }],
+          width: 8,
+          queries: [{ expr: `sum by (chain, reason) (increase(courier_oracle_updates_total{${pair}}[1h]))`, legend: 'chain {{chain}} {{reason}}' }],
         }),
         timeSeries({
-          title: 'Time since the last GasOracle update',
-          description: 'Seconds since the updater last wrote to each chain\'s GasOracle (the latest minute in which courier_oracle_updates_total moved, to within about 2 minutes; no value when there was none in the last 3 hours). A sawtooth up to the heartbeat (1 h) is healthy; above the dashed line (75 min) CourierOracleUpdaterSilent fires: Gateway.quoteFee on that chain quotes from old prices, see the runbook.',
+          title: 'Time since the last GasOracle update, by chain and destination',
+          description: 'Seconds since the updater last wrote each destination\'s values to each chain\'s GasOracle (the latest minute in which courier_oracle_updates_total{chain,destination} moved, to within about 2 minutes; no value when there was none in the last 3 hours: see the table beside). A sawtooth up to the heartbeat (1 h) is healthy; above the dashed line (75 min) CourierOracleUpdaterSilent fires for that pair: Gateway.quoteFee on that chain quotes messages to that destination from old prices, see the runbook.',
           unit: 's',
           min: 0,
-          width: 12,
-          queries: [{ expr: `time() - ${lastUpdate}`, legend: 'chain {{chain}}' }],
+          width: 10,
+          queries: [{ expr: `time() - ${lastUpdate}`, legend: 'chain {{chain}} -> {{destination}}' }],
           thresholds: { base: 'green', steps: [[3600, 'orange'], [4500, 'red']] },
           thresholdLines: true,
+        }),
+        instantTable({
+          title: 'Destinations not updated for 75 minutes',
+          description: 'The (chain, destination) pairs with no update in the last 75 minutes at the end of the time range (courier_oracle_updates_total{chain,destination} flat; the expression of CourierOracleUpdaterSilent, which fires once a pair stays here 5 minutes), including pairs never updated at all, which the graph beside cannot show. Pairs declared less than 75 minutes ago (a start, a new chain) are left out: they have not had to push yet. Empty when every destination is fresh.',
+          unit: 'short',
+          width: 6,
+          valueColumn: 'updates in 75 min',
+          queries: [{ expr: silentPairs }],
         }),
       ],
     },

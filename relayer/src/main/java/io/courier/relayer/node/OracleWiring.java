@@ -57,7 +57,7 @@ final class OracleWiring {
         u.gasOracles().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> targets.add(
                 new io.courier.relayer.price.GasOracleUpdater.Target(e.getKey(), names.get(e.getKey()), clients.get(e.getKey()),
                         e.getValue())));
-        return java.util.Optional.of(new io.courier.relayer.price.GasOracleUpdater.Wiring(targets,
+        return java.util.Optional.of(new io.courier.relayer.price.GasOracleUpdater.Wiring(targets, names,
                 org.web3j.crypto.Credentials.create(u.key().orElseThrow().hex()), oracle.quotes(), prices, u.policy(), u.interval(),
                 u.timeout(), u.maxGasLimit(), metrics, clock));
     }

@@ -72,15 +72,31 @@ public final class GasOracleUpdater extends AbstractBehavior<GasOracleUpdater.Co
     }
 
     /**
+     * @param names       every quoted chain's name by id: a destination's name labels its {@code destination} in
+     *                    {@code courier_oracle_updates_total}, as a source's {@link Target#name()} labels {@code chain}
      * @param key         the updater's own key (the GasOracle's {@code updater}); never a validator's or the submitter's
      * @param maxGasLimit an update whose estimate (plus a fifth) exceeds this is not sent
      * @param timeout     how long a round's reads and send, or its wait for a receipt, may take before it is dropped
      */
-    public record Wiring(List<Target> chains, Credentials key, QuotePolicy quotes, OraclePrices prices, UpdatePolicy policy,
-                         Duration interval, Duration timeout, long maxGasLimit, CourierMetrics metrics, Clock clock) {
+    public record Wiring(List<Target> chains, Map<Long, String> names, Credentials key, QuotePolicy quotes, OraclePrices prices,
+                         UpdatePolicy policy, Duration interval, Duration timeout, long maxGasLimit, CourierMetrics metrics, Clock clock) {
         public Wiring {
             chains = List.copyOf(chains);
+            names = Map.copyOf(names);
             Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(quotes, "quotes");
+            for (long chainId : quotes.chains()) {
+                if (!names.containsKey(chainId)) {
+                    // refused at start: its counters could not be declared, nor its pushes counted
+                    throw new IllegalArgumentException("gas oracle updater: quoted chain " + chainId + " has no name to label"
+                            + " courier_oracle_updates_total{destination} with; names known: " + names);
+                }
+            }
+        }
+
+        /** The destinations a round on {@code source} prices: every other quoted chain, in id order. */
+        List<Long> destinations(long source) {
+            return quotes.chains().stream().filter(dst -> dst != source).sorted().toList();
         }
     }
 
@@ -126,7 +142,7 @@ public final class GasOracleUpdater extends AbstractBehavior<GasOracleUpdater.Co
         this.updater = Address.fromHex(wiring.key().getAddress());
         w.chains().forEach(t -> {
             targets.put(t.chainId(), t);
-            w.metrics().declareOracleUpdater(t.name());
+            w.metrics().declareOracleUpdater(t.name(), w.destinations(t.chainId()).stream().map(w.names()::get).toList());
         });
         ctx.getLog().info("gas oracle updater {} keeps {} priced", updater,
                 w.chains().stream().map(t -> t.chainId() + " (" + t.gasOracle() + ")").toList());
@@ -172,7 +188,7 @@ public final class GasOracleUpdater extends AbstractBehavior<GasOracleUpdater.Co
     private CompletionStage<Round> round(Target t, PriceBook book, Instant now) {
         Map<Long, GasData> wanted = new LinkedHashMap<>();
         Map<Long, String> skipped = new LinkedHashMap<>();
-        w.quotes().chains().stream().filter(dst -> dst != t.chainId()).sorted().forEach(dst -> {
+        w.destinations(t.chainId()).forEach(dst -> {
             QuoteResult q = Quoter.quote(book, w.quotes(), t.chainId(), dst, 0, now);
             if (q instanceof QuoteResult.Quote quote) {
                 try {
@@ -260,7 +276,7 @@ public final class GasOracleUpdater extends AbstractBehavior<GasOracleUpdater.Co
         String chain = targets.get(read.chainId()).name();
         receipt.feePaid().ifPresent(wei -> w.metrics().oracleUpdateGasSpent.labelValues(chain).inc(wei.doubleValue()));
         if (receipt.succeeded()) {
-            m.sent().pushes().values().forEach(p -> w.metrics().oracleUpdates.labelValues(chain, p.reason().label()).inc());
+            m.sent().pushes().forEach((dst, p) -> w.metrics().oracleUpdates.labelValues(chain, w.names().get(dst), p.reason().label()).inc());
             getContext().getLog().info("chain {}: gas oracle updated in block {} by {} ({} gas)", read.chainId(), receipt.blockNumber(),
                     read.tx(), receipt.gasUsed());
         } else {

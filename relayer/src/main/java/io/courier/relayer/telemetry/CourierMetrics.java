@@ -73,9 +73,15 @@ public final class CourierMetrics {
     public final Gauge oracleSources;
     /** The asset's configured min-sources: below it there is no price. */
     public final Gauge oracleMinSources;
-    /** Destinations' values the GasOracle updater wrote on a source chain, by {@code UpdateReason} label (deviation, heartbeat). */
+    /**
+     * Destinations' values the GasOracle updater wrote on a source chain ({@code chain}), per destination chain
+     * ({@code destination}, its name too) and {@code UpdateReason} label (deviation, heartbeat).
+     */
     public final Counter oracleUpdates;
-    /** Wei the GasOracle updater spent on gas on a chain (mined update transactions, reverted ones too). */
+    /**
+     * Wei the GasOracle updater spent on gas on a chain (mined update transactions, reverted ones too). Per chain only:
+     * one update transaction carries every destination due in its round, so its fee belongs to no single one.
+     */
     public final Counter oracleUpdateGasSpent;
     /** The {@link #transfers} series each destination set at its last sweep, as (state, route). */
     private final Map<Long, Set<List<String>>> openTransferSeries = new ConcurrentHashMap<>();
@@ -177,18 +183,24 @@ public final class CourierMetrics {
                 .help("The asset's configured min-sources: with fewer healthy sources there is no price and no quote")
                 .labelNames("asset").register(registry);
         oracleUpdates = Counter.builder().name("courier_oracle_updates_total")
-                .help("Destinations' pricing inputs the GasOracle updater wrote to a source chain's GasOracle, by reason"
-                        + " (deviation: a value moved more than the threshold; heartbeat: the values grew old)")
-                .labelNames("chain", "reason").register(registry);
+                .help("Destinations' pricing inputs the GasOracle updater wrote to a source chain's GasOracle, by destination"
+                        + " chain and reason (deviation: a value moved more than the threshold; heartbeat: the values grew old)")
+                .labelNames("chain", "destination", "reason").register(registry);
         oracleUpdateGasSpent = Counter.builder().name("courier_oracle_update_gas_spent_wei_total")
                 .help("Wei the GasOracle updater spent on gas on the chain (its mined update transactions, reverted ones too)")
                 .labelNames("chain").register(registry);
     }
 
-    /** A chain whose GasOracle the updater keeps priced: its series at 0 from the start, so the first update is an increase. */
-    public void declareOracleUpdater(String chain) {
-        for (io.courier.oracle.onchain.UpdateReason reason : io.courier.oracle.onchain.UpdateReason.values()) {
-            oracleUpdates.labelValues(chain, reason.label());
+    /**
+     * A chain whose GasOracle the updater keeps priced, and the destinations it prices there: every (chain, destination,
+     * reason) series at 0 from the start, so the first update is an increase and a destination never pushed shows as a
+     * flat series (CourierOracleUpdaterSilent) rather than as no series at all.
+     */
+    public void declareOracleUpdater(String chain, java.util.Collection<String> destinations) {
+        for (String destination : destinations) {
+            for (io.courier.oracle.onchain.UpdateReason reason : io.courier.oracle.onchain.UpdateReason.values()) {
+                oracleUpdates.labelValues(chain, destination, reason.label());
+            }
         }
         oracleUpdateGasSpent.labelValues(chain);
     }

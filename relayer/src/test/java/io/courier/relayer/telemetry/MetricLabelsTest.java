@@ -66,6 +66,7 @@ class MetricLabelsTest extends ActorTestSupport {
     private static final Map<String, Integer> BOUNDS = Map.ofEntries(
             Map.entry("chain", N),
             Map.entry("chain_id", N),
+            Map.entry("destination", N), // a chain's name, as chain: the GasOracle updater's destinations
             Map.entry("route", N * (N - 1)),
             Map.entry("endpoint", N * ENDPOINTS + 1), // + "none": refused by the limiter
             Map.entry("method", 20), // the JSON-RPC methods ChainClient uses
@@ -82,6 +83,8 @@ class MetricLabelsTest extends ActorTestSupport {
         PrometheusRegistry registry = new PrometheusRegistry();
         CourierMetrics metrics = new CourierMetrics(registry);
         metrics.declareChains(CHAINS);
+        // the GasOracle updater on every chain, pricing every other one
+        CHAINS.forEach((id, name) -> metrics.declareOracleUpdater(name, CHAINS.values().stream().filter(n -> !n.equals(name)).toList()));
 
         // RPC: endpoints as the adapter labels them, from URLs with keys in their paths
         PrometheusRpcObserver rpc = new PrometheusRpcObserver(metrics);
@@ -172,6 +175,24 @@ class MetricLabelsTest extends ActorTestSupport {
         assertThat(labelValues(snapshot(metrics, "courier_transfers_open_by_age"), "age")).contains("lt_1h", "gt_7d");
         assertThat(labelValues(snapshot(metrics, "courier_messages_rejected"), "chain")).containsExactlyInAnyOrderElementsOf(CHAINS.values());
         assertThat(snapshot(metrics, "courier_chain_info").getDataPoints()).hasSize(N);
+    }
+
+    @Test
+    void theGasOracleUpdaterStartsEverySourceDestinationAndReasonAtZeroAndItsGasPerSourceOnly() {
+        CourierMetrics metrics = new CourierMetrics(new PrometheusRegistry());
+        metrics.declareOracleUpdater("src", List.of("dst", "third"));
+        MetricSnapshot updates = snapshot(metrics, "courier_oracle_updates");
+        Set<List<String>> series = new TreeSet<>(java.util.Comparator.comparing(Object::toString));
+        updates.getDataPoints().forEach(p -> {
+            assertThat(((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) p).getValue()).isZero();
+            series.add(List.of(p.getLabels().get("chain"), p.getLabels().get("destination"), p.getLabels().get("reason")));
+        });
+        // a destination never pushed is a flat series, not a missing one: what CourierOracleUpdaterSilent needs per pair
+        assertThat(series).containsExactlyInAnyOrder(List.of("src", "dst", "deviation"), List.of("src", "dst", "heartbeat"),
+                List.of("src", "third", "deviation"), List.of("src", "third", "heartbeat"));
+        MetricSnapshot gas = snapshot(metrics, "courier_oracle_update_gas_spent_wei");
+        assertThat(gas.getDataPoints()).hasSize(1);
+        assertThat(labelValues(gas, "chain")).containsExactly("src");
     }
 
     @Test
