@@ -241,6 +241,32 @@ class AttesterTest extends ActorTestSupport {
     }
 
     @Test
+    void aStoredRowWaitingForARoundIsNotAskedAboutAgainOnceTheWatcherHandsItOverAsVouched() {
+        ActorRef<Attester.Command> attester = attester(2);
+        // every round in flight hangs on its signature write, so what comes next waits in the queue
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        java.util.Set<MessageId> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        attestations.onPut = a -> {
+            started.add(a.messageId());
+            return started.size() <= Attester.MAX_IN_FLIGHT ? held : null;
+        };
+        for (long n = 1; n <= Attester.MAX_IN_FLIGHT; n++) {
+            attester.tell(new Attester.Attest(finalized(n)));
+        }
+        await().until(() -> started.size() == Attester.MAX_IN_FLIGHT);
+        // the endpoint does not hold it: asked again, it would deny it and nothing would be signed
+        Transfer t = Transfers.finalized(500);
+        transfers.put(t);
+        attester.tell(new Attester.Attest(t)); // the sweep's stored row, while the watcher is still writing FINALIZED
+        attester.tell(new Attester.Attest(t, true)); // the watcher's hand-over of the cycle that vouched for it
+        held.complete(null);
+
+        await().until(() -> status(t) == TransferStatus.ATTESTED);
+        assertThat(metrics.attestationsWithheld.labelValues("src").get()).isZero();
+        assertThat(delivered).containsOnlyOnce(new Handover(Transfers.DST, t.id()));
+    }
+
+    @Test
     void withAQuorumOfTwoOneVouchingEndpointIsNotEnoughAndTwoAre() {
         ActorRef<Attester.Command> attester = attester(2, new SourceWitnesses("src",
                 List.of(new Witness("honest", honest), new Witness("second", second)), 2,
