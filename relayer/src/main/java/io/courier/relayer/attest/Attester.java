@@ -151,8 +151,8 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
         Transfer t = attest.transfer();
         // duplicates (watcher + sweep) are dropped, and so is what the full queue refuses: the sweep brings every
         // FINALIZED transfer back
-        if (inFlight.contains(t.id())) {
-            return this;
+        if (inFlight.contains(t.id()) || own.attestedHere(t.id())) {
+            return this; // the second: a FINALIZED row read before this attester moved it on (the sweep's)
         }
         if (waiting.contains(t.id())) {
             // the sweep queued its stored row while the watcher was still writing FINALIZED for the cycle that vouched
@@ -328,7 +328,8 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
             return this;
         }
         if (!(done.outcome() instanceof Outcome.Withheld)) {
-            own.signed(t.id(), w.gateways().get(t.message().dstChainId())); // every other outcome comes after the write
+            // every other outcome comes after the write
+            own.signed(t.id(), w.gateways().get(t.message().dstChainId()), done.outcome() instanceof Outcome.Attested);
         }
         if (done.outcome() instanceof Outcome.Attested attested) {
             w.tracing().stage(t.id().toHex(), t.route(), "attest", attested.finalizedAt(), w.clock().instant(),

@@ -199,6 +199,22 @@ class AttesterTest extends ActorTestSupport {
     }
 
     @Test
+    void aStaleFinalizedRowOfATransferThisAttesterMovedOnStartsNoRound() {
+        ActorRef<Attester.Command> attester = attester(2);
+        Transfer t = finalized(1);
+        attester.tell(new Attester.Attest(t, true));
+        await().until(() -> delivered.size() == 1);
+        int puts = attestations.puts.get();
+
+        attester.tell(new Attester.Attest(t)); // the sweep's row, read as FINALIZED just before the transition
+        barrier(attester, 99);
+
+        assertThat(attestations.puts.get()).as("only the probe's two keys signed again").isEqualTo(puts + 2);
+        assertThat(transfers.transitionCalls).filteredOn(c -> c.id().equals(t.id())).hasSize(1);
+        assertThat(delivered).containsOnlyOnce(new Handover(Transfers.DST, t.id()));
+    }
+
+    @Test
     void aTransferFromAHaltedChainIsNotSigned() {
         ActorRef<Attester.Command> attester = attester(2);
         Transfer t = finalized(1);
