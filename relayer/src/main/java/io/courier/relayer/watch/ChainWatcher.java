@@ -41,6 +41,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -762,14 +763,34 @@ public final class ChainWatcher {
     private CompletionStage<Settlement> finalize(FinalityPlan plan, Instant now, Map<MessageId, CompletableFuture<Transfer>> writes) {
         // one question per endpoint and distinct receipt or block, for every transfer final by height
         CompletableFuture<Vouching> vouching = unvouched(plan.toFinalize()).toCompletableFuture();
-        List<CompletableFuture<Finalizing>> finalized = new ArrayList<>();
-        for (FinalityPlan.Finalize f : plan.toFinalize()) {
-            finalized.add(vouching.thenCompose(v -> v.unconfirmed().containsKey(f.row().id())
-                    ? CompletableFuture.<Finalizing>completedFuture(new NotVouchedFor(v.unconfirmed().get(f.row().id())))
-                    : judge.judged(f, Optional.ofNullable(v.found().get(f.row().id())), now))
-                    .whenComplete((outcome, error) -> Optional.ofNullable(writes.get(f.row().id())).ifPresent(done -> done.complete(
-                            outcome instanceof Written write && write.outcome() instanceof TransitionOutcome.Applied a ? a.updated() : null))));
-        }
+        Map<MessageId, CompletableFuture<Finalizing>> byId = new LinkedHashMap<>();
+        plan.toFinalize().forEach(f -> byId.put(f.row().id(), new CompletableFuture<>()));
+        // the writes go out in nonce order (the survey's rows come in id order): each transfer goes to the attester as
+        // its write applies, and the submitter's cheapest path, a checkpoint, needs the lowest nonces attested first
+        vouching.whenComplete((v, failed) -> {
+            if (failed != null) {
+                byId.values().forEach(f -> f.completeExceptionally(failed));
+                return;
+            }
+            plan.toFinalize().stream().sorted(Comparator.comparingLong((FinalityPlan.Finalize f) ->
+                    Optional.ofNullable(v.found().get(f.row().id())).map(t -> t.message().nonce()).orElse(Long.MAX_VALUE))
+                    .thenComparing(f -> f.row().id().toHex())).forEach(f -> {
+                MessageId id = f.row().id();
+                CompletableFuture.completedFuture(v).thenCompose(x -> v.unconfirmed().containsKey(id)
+                        ? CompletableFuture.<Finalizing>completedFuture(new NotVouchedFor(v.unconfirmed().get(id)))
+                        : judge.judged(f, Optional.ofNullable(v.found().get(id)), now))
+                        .whenComplete((outcome, error) -> {
+                            Optional.ofNullable(writes.get(id)).ifPresent(done -> done.complete(
+                                    outcome instanceof Written write && write.outcome() instanceof TransitionOutcome.Applied a ? a.updated() : null));
+                            if (error != null) {
+                                byId.get(id).completeExceptionally(error);
+                            } else {
+                                byId.get(id).complete(outcome);
+                            }
+                        });
+            });
+        });
+        List<CompletableFuture<Finalizing>> finalized = new ArrayList<>(byId.values());
         List<CompletableFuture<Gone>> gone = new ArrayList<>();
         for (FinalityPlan.Orphaned o : plan.orphaned()) {
             gone.add(reorgedOut(o.row(), o.canonical(), now).toCompletableFuture());

@@ -180,6 +180,20 @@ class ChainWatcherTest {
     }
 
     @Test
+    void aCyclesFinalizedWritesGoOutInNonceOrderWhateverOrderTheSurveyReadsThemIn() {
+        chain = new FakeChain(SRC, DST, 10);
+        List<MessageId> byNonce = new java.util.ArrayList<>();
+        for (long nonce = 0; nonce < 8; nonce++) {
+            byNonce.add(chain.send(nonce < 4 ? 5 : 4, nonce)); // one block's ids in hash order, two blocks out of order
+        }
+        watch();
+
+        runUntil("all are handed over", () -> attested.size() == byNonce.size());
+        assertThat(transfers.finalizeCalls).containsExactlyElementsOf(byNonce);
+        assertThat(attested).extracting(Transfer::id).containsExactlyElementsOf(byNonce);
+    }
+
+    @Test
     void aDeepReorgWhileFinalityWorkIsInFlightHandsNothingFromTheChainToTheAttester() {
         chain = new FakeChain(SRC, DST, 20);
         MessageId id = chain.send(19, 0);
