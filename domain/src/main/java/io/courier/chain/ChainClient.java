@@ -49,6 +49,13 @@ public interface ChainClient extends AutoCloseable {
     /** Empty while the transaction is not mined (or unknown). */
     CompletionStage<Optional<TxReceipt>> receipt(TxHash tx);
 
+    /**
+     * The account that signed each transaction of block {@code number}, by transaction hash: every signer of a block
+     * in one call ({@code eth_getBlockByNumber} with full transactions), where a receipt each would cost one call per
+     * transaction. Empty when the chain is not that high.
+     */
+    CompletionStage<Optional<Map<TxHash, Address>>> transactionSenders(long number);
+
     /** Fee history of the latest {@code blocks} blocks with the priority fees at {@code percentiles}. */
     CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles);
 

@@ -8,6 +8,7 @@ import io.courier.chain.message.TxHash;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -72,6 +73,7 @@ final class LogsOnlyClient implements ChainClient {
     @Override public CompletionStage<Long> nonce(Address account, boolean pending) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<Optional<Long>> transactionNonce(TxHash tx) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<Optional<String>> transactionInput(TxHash tx) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<Optional<Map<TxHash, Address>>> transactionSenders(long number) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> balance(Address account) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<String> call(CallRequest call) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> estimateGas(CallRequest call) { throw new UnsupportedOperationException(); }

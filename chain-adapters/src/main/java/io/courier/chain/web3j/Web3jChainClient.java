@@ -206,6 +206,16 @@ public final class Web3jChainClient implements ChainClient {
     }
 
     @Override
+    public CompletionStage<Optional<Map<TxHash, Address>>> transactionSenders(long number) {
+        if (number < 0) {
+            return invalid(RpcCall.atBlock("eth_getBlockByNumber", number), "block number must be >= 0");
+        }
+        return invoker.invoke(RpcCall.atBlock("eth_getBlockByNumber", number),
+                w -> w.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), true),
+                Web3jResponses::senders);
+    }
+
+    @Override
     public CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles) {
         if (blocks < 1) {
             return invalid(RpcCall.of("eth_feeHistory"), "blocks must be >= 1");

@@ -16,13 +16,16 @@ import io.courier.chain.TxReceipt;
 import io.courier.chain.ChainRpcException.Kind;
 import java.math.BigInteger;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthFeeHistory;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.core.methods.response.Transaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
@@ -44,6 +47,26 @@ final class Web3jResponses {
                 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(block.getGasLimit().min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact());
         return Optional.of(new BlockHeader(block.getNumber().longValueExact(), blockHash(block.getHash()), blockHash(block.getParentHash()),
                 block.getTimestamp().longValueExact(), gasLimit));
+    }
+
+    /**
+     * Each transaction's signer from a block read with full transactions; empty when there is no such block. A node
+     * that answers bare hashes (it ignored the flag) or a transaction without its sender gives a bad answer.
+     */
+    static Optional<Map<TxHash, Address>> senders(EthBlock response) {
+        EthBlock.Block block = response.getBlock();
+        if (block == null) {
+            return Optional.empty();
+        }
+        Map<TxHash, Address> senders = new LinkedHashMap<>();
+        for (EthBlock.TransactionResult<?> result : block.getTransactions()) {
+            if (!(result.get() instanceof Transaction tx)) {
+                throw new FailureSignal(RpcFailure.of(Kind.BAD_RESPONSE, "block " + block.getNumber()
+                        + " without full transactions (a transaction hash where its object was asked for)"));
+            }
+            senders.put(txHash(tx.getHash()), address(tx.getFrom()));
+        }
+        return Optional.of(Map.copyOf(senders));
     }
 
     static List<ChainLog> logs(EthLog response) {

@@ -161,6 +161,35 @@ class Web3jChainClientIT {
     }
 
     @Test
+    void readsEverySignerOfABlockInOneCall(@Chain(id = CHAIN_ID) LocalChain chain) throws Exception {
+        try (Web3jChainClient client = clientOf(chain)) {
+            // accounts 6 and 7 sign nothing elsewhere in this class (they are only recipients there)
+            TestSigner first = new TestSigner(client, LocalChain.account(6));
+            TestSigner second = new TestSigner(client, LocalChain.account(7));
+            String to = LocalChain.account(2).getAddress();
+            TxHash a;
+            TxHash b;
+            chain.stopMining(); // both in one block
+            try {
+                a = await(client.sendRawTransaction(first.transfer(to, BigInteger.ONE)));
+                b = await(client.sendRawTransaction(second.transfer(to, BigInteger.ONE)));
+                chain.mine(1);
+            } finally {
+                chain.startMining();
+            }
+            TxReceipt receipt = await(client.receipt(a)).orElseThrow();
+            assertThat(await(client.receipt(b)).orElseThrow().blockNumber()).as("one block holds both").isEqualTo(receipt.blockNumber());
+
+            assertThat(await(client.transactionSenders(receipt.blockNumber()))).hasValueSatisfying(senders -> assertThat(senders)
+                    .containsOnly(org.assertj.core.api.Assertions.entry(a, Address.fromHex(first.address())),
+                            org.assertj.core.api.Assertions.entry(b, Address.fromHex(second.address()))));
+            assertThat(await(client.transactionSenders(receipt.blockNumber() + 1_000))).isEmpty();
+            assertThat(catchThrowableOfType(ChainRpcException.class, () -> await(client.transactionSenders(-1))).kind())
+                    .isEqualTo(Kind.INVALID_REQUEST);
+        }
+    }
+
+    @Test
     void revertsOfCallsAndEstimatesCarryTheRevertData(@Chain(id = CHAIN_ID) LocalChain chain) throws Exception {
         try (Web3jChainClient client = clientOf(chain)) {
             TestSigner signer = new TestSigner(client, LocalChain.account(3));

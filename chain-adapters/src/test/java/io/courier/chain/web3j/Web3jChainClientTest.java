@@ -206,6 +206,22 @@ class Web3jChainClientTest {
     }
 
     @Test
+    void aBlocksSendersComeFromItsFullTransactionsAndBareHashesAreABadAnswer() {
+        String block = "{\"number\":\"0x10\",\"hash\":\"0x" + "11".repeat(32) + "\",\"parentHash\":\"0x" + "22".repeat(32)
+                + "\",\"timestamp\":\"0x5\",\"transactions\":[%s]}";
+        String tx = "{\"hash\":\"0x" + "0F".repeat(32) + "\",\"from\":\"0xAA00000000000000000000000000000000000001\",\"nonce\":\"0x0\"}";
+        node.then(result(String.format(block, tx))).then(result("null")).then(result(String.format(block, "\"0x" + "0f".repeat(32) + "\"")));
+
+        assertThat(await(client().transactionSenders(16))).contains(java.util.Map.of(TxHash.fromHex("0x" + "0f".repeat(32)),
+                Address.fromHex("0xaa00000000000000000000000000000000000001")));
+        assertThat(node.requests.get(0)).contains("\"method\":\"eth_getBlockByNumber\"").contains("[\"0x10\",true]");
+        assertThat(await(client().transactionSenders(1_000_000))).isEmpty();
+        ChainRpcException bare = failure(client().transactionSenders(16));
+        assertThat(bare.kind()).isEqualTo(Kind.BAD_RESPONSE);
+        assertThat(bare).hasMessageContaining("without full transactions");
+    }
+
+    @Test
     void wrongChainIdIsDetected() {
         node.then(result("\"0x3e9\"")).then(result("\"0x1\""));
         assertThat(await(client().verifyChainId())).isNull();

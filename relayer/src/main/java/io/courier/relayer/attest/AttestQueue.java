@@ -7,10 +7,8 @@ import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -32,7 +30,7 @@ final class AttestQueue {
     private final Map<String, TreeSet<Transfer>> byRoute = new HashMap<>();
     /** Routes with something queued, in the order they are served next. */
     private final Deque<String> turns = new ArrayDeque<>();
-    private final Set<MessageId> queued = new HashSet<>();
+    private final Map<MessageId, Transfer> queued = new HashMap<>();
 
     AttestQueue(int capacity) {
         if (capacity < 1) {
@@ -43,7 +41,7 @@ final class AttestQueue {
 
     /** Queues {@code t}; false when it is queued already or the queue is full. */
     boolean offer(Transfer t) {
-        if (queued.contains(t.id()) || queued.size() >= capacity) {
+        if (queued.containsKey(t.id()) || queued.size() >= capacity) {
             return false;
         }
         String route = route(t.message());
@@ -52,7 +50,7 @@ final class AttestQueue {
             turns.addLast(route);
         }
         waiting.add(t);
-        queued.add(t.id());
+        queued.put(t.id(), t);
         return true;
     }
 
@@ -74,7 +72,12 @@ final class AttestQueue {
     }
 
     boolean contains(MessageId id) {
-        return queued.contains(id);
+        return queued.containsKey(id);
+    }
+
+    /** The transfer queued under {@code id}, as it was offered. */
+    Optional<Transfer> queued(MessageId id) {
+        return Optional.ofNullable(queued.get(id));
     }
 
     int size() {

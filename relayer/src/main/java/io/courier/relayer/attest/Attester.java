@@ -151,7 +151,15 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
         Transfer t = attest.transfer();
         // duplicates (watcher + sweep) are dropped, and so is what the full queue refuses: the sweep brings every
         // FINALIZED transfer back
-        if (inFlight.contains(t.id()) || waiting.contains(t.id())) {
+        if (inFlight.contains(t.id()) || own.attestedHere(t.id())) {
+            return this; // the second: a FINALIZED row read before this attester moved it on (the sweep's)
+        }
+        if (waiting.contains(t.id())) {
+            // the sweep queued its stored row while the watcher was still writing FINALIZED for the cycle that vouched
+            // for it; that same source needs no second round of the same questions
+            if (attest.vouched() && waiting.queued(t.id()).map(q -> q.source().equals(t.source())).orElse(false)) {
+                vouched.add(t.id());
+            }
             return this;
         }
         if (w.halted().isHalted(t.message().srcChainId())) {
@@ -320,7 +328,8 @@ public final class Attester extends AbstractBehavior<Attester.Command> {
             return this;
         }
         if (!(done.outcome() instanceof Outcome.Withheld)) {
-            own.signed(t.id(), w.gateways().get(t.message().dstChainId())); // every other outcome comes after the write
+            // every other outcome comes after the write
+            own.signed(t.id(), w.gateways().get(t.message().dstChainId()), done.outcome() instanceof Outcome.Attested);
         }
         if (done.outcome() instanceof Outcome.Attested attested) {
             w.tracing().stage(t.id().toHex(), t.route(), "attest", attested.finalizedAt(), w.clock().instant(),

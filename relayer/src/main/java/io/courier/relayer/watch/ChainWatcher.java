@@ -41,6 +41,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,10 @@ import org.slf4j.LoggerFactory;
  * ticks pass. A cycle is two stages piped back to the actor: the scan (steps 1–2, and reading what waits for
  * finality), then, after the actor has planned finality ({@link FinalityPlan}) and noted the highest block it is
  * about to treat as final, the settlement (step 3). The stages get only immutable inputs; their results come
- * back as messages, and every piece of actor state ({@link Progress}) changes on the actor's thread only.
+ * back as messages, and every piece of actor state ({@link Progress}) changes on the actor's thread only. The
+ * settlement also reports each FINALIZED write as it applies ({@link FinalizedEarly}), and the actor hands that
+ * transfer to the attester at once: after a burst, the attester signs the first transfers while the settlement still
+ * writes the rest.
  *
  * <p><b>Deadlines</b> are actor timers, one per load attempt or cycle, cancelled when it ends; a missed one
  * fails it. Every stage result carries its attempt's number, so the late answer of an abandoned attempt is
@@ -112,6 +116,12 @@ public final class ChainWatcher {
     private record Scanned(long attempt, Scan scan, Throwable error) implements Command {}
 
     private record Settled(long attempt, Settlement settlement, Throwable error) implements Command {}
+
+    /**
+     * The settlement of cycle {@code attempt} has just written this transfer FINALIZED ({@code null}: the write did
+     * not apply); handed to the attester at once, not after the cycle's last write.
+     */
+    private record FinalizedEarly(long attempt, Transfer transfer) implements Command {}
 
     private record DeadlineMissed(long attempt, String what, Duration limit) implements Command {}
 
@@ -424,29 +434,57 @@ public final class ChainWatcher {
         // noted before the first FINALIZED write, so even if this cycle fails half way, a reorg replacing these
         // blocks halts the chain
         Progress acting = p.actingOn(plan.highestFinal());
-        ctx.pipeToSelf(settle(plan, survey, finalizedHeight, s.scannedTo(), w.clock().instant()),
+        // each FINALIZED write reports here as it applies: the attester starts on a cycle's first transfers while the
+        // settlement still writes the rest (hundreds of conditional writes after a burst), instead of after the last
+        Map<MessageId, CompletableFuture<Transfer>> writes = new java.util.HashMap<>();
+        for (FinalityPlan.Finalize f : plan.toFinalize()) {
+            CompletableFuture<Transfer> write = new CompletableFuture<>();
+            writes.put(f.row().id(), write);
+            ctx.pipeToSelf(write, (t, error) -> new FinalizedEarly(attempt, t));
+        }
+        ctx.pipeToSelf(settle(plan, survey, finalizedHeight, s.scannedTo(), w.clock().instant(), writes),
                 (settlement, error) -> new Settled(attempt, settlement, error));
-        return settling(acting, attempt, s, plan);
+        return settling(acting, attempt, s, plan, new java.util.HashSet<>());
     }
 
-    private Behavior<Command> settling(Progress p, long attempt, Scan s, FinalityPlan plan) {
+    /** @param handed the transfers of this settlement already handed to the attester (as their writes applied) */
+    private Behavior<Command> settling(Progress p, long attempt, Scan s, FinalityPlan plan, Set<MessageId> handed) {
         return Behaviors.receive(Command.class)
+                .onMessage(FinalizedEarly.class, m -> m.attempt() == attempt && m.transfer() != null, m -> {
+                    handOver(m.transfer(), handed);
+                    return Behaviors.same();
+                })
                 .onMessage(Settled.class, m -> m.attempt() == attempt, m -> m.error() != null
-                        ? cycleFailed(p, m.error()) : onSettled(p, s, plan, m.settlement()))
+                        ? cycleFailed(p, m.error()) : onSettled(p, s, plan, m.settlement(), handed))
                 .onMessage(DeadlineMissed.class, m -> m.attempt() == attempt,
                         m -> cycleFailed(p, new StageDeadline.Missed(m.what(), m.limit())))
                 .onAnyMessage(m -> Behaviors.same())
                 .build();
     }
 
-    private Behavior<Command> onSettled(Progress p, Scan s, FinalityPlan plan, Settlement r) {
+    /**
+     * A transfer the current cycle's settlement wrote FINALIZED, handed on as its write applied. Only here and in
+     * {@link #onSettled}, on the actor's thread and for the current cycle, is work handed on: a halted chain's
+     * transfers stay FINALIZED and the submitter's sweep brings them back after a resume.
+     */
+    private void handOver(Transfer t, Set<MessageId> handed) {
+        if (w.halted().isHalted(chain.chainId()) || !handed.add(t.id())) {
+            return; // halted: onSettled traces it and hands nothing over
+        }
+        w.tracing().stage(t.id().toHex(), t.route(), "finality.wait", t.createdAt(), w.clock().instant(), Attributes.empty(), true);
+        w.attester().attestVouched(t); // FINALIZED only after this cycle's quorum vouched for it (finalize)
+    }
+
+    private Behavior<Command> onSettled(Progress p, Scan s, FinalityPlan plan, Settlement r, Set<MessageId> handed) {
         Instant now = w.clock().instant();
-        // only here, on the actor's thread and for the current cycle, is work handed on: a halted chain's transfers
-        // stay FINALIZED and the submitter's sweep brings them back after a resume
         boolean halted = w.halted().isHalted(chain.chainId());
         for (Transfer t : r.finalized()) {
+            if (handed.contains(t.id())) {
+                continue; // handed on as its write applied
+            }
             w.tracing().stage(t.id().toHex(), t.route(), "finality.wait", t.createdAt(), now, Attributes.empty(), true);
             if (!halted) {
+                handed.add(t.id());
                 w.attester().attestVouched(t); // FINALIZED only after this cycle's quorum vouched for it (finalize)
             }
         }
@@ -687,7 +725,7 @@ public final class ChainWatcher {
      * counts. A failed count does not fail the cycle (it is progress for the API); it is reported and retried.
      */
     private CompletionStage<Settlement> settle(FinalityPlan plan, Survey survey, long finalizedHeight, long scannedTo,
-                                               Instant now) {
+                                               Instant now, Map<MessageId, CompletableFuture<Transfer>> writes) {
         // payments whose block is final: counted when the block is still canonical, dropped when it left the chain; the
         // rest stay pending. Counted before any message is judged, so a payment in the message's own block counts.
         List<GasPayment> confirmed = new ArrayList<>();
@@ -706,7 +744,7 @@ public final class ChainWatcher {
         }
         long stillPending = lowestPending;
         CompletionStage<Void> counted = all(confirmed.stream().map(p -> w.payments().store().orElseThrow().confirm(p)).toList());
-        return counted.thenCompose(x -> finalize(plan, now))
+        return counted.thenCompose(x -> finalize(plan, now, writes))
                 .thenCompose(settlement -> judge.topUps(confirmed, now).thenApply(up -> settlement.withPayments(up, stillPending)))
                 // out of the pending index last: a crash before this point redoes every step above (all idempotent)
                 .thenCompose(settlement -> {
@@ -721,15 +759,38 @@ public final class ChainWatcher {
         return CompletableFuture.allOf(stages.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new));
     }
 
-    private CompletionStage<Settlement> finalize(FinalityPlan plan, Instant now) {
+    /** @param writes completed, per transfer, with the FINALIZED transfer as its write applies ({@code null} otherwise) */
+    private CompletionStage<Settlement> finalize(FinalityPlan plan, Instant now, Map<MessageId, CompletableFuture<Transfer>> writes) {
         // one question per endpoint and distinct receipt or block, for every transfer final by height
         CompletableFuture<Vouching> vouching = unvouched(plan.toFinalize()).toCompletableFuture();
-        List<CompletableFuture<Finalizing>> finalized = new ArrayList<>();
-        for (FinalityPlan.Finalize f : plan.toFinalize()) {
-            finalized.add(vouching.thenCompose(v -> v.unconfirmed().containsKey(f.row().id())
-                    ? CompletableFuture.<Finalizing>completedFuture(new NotVouchedFor(v.unconfirmed().get(f.row().id())))
-                    : judge.judged(f, Optional.ofNullable(v.found().get(f.row().id())), now)));
-        }
+        Map<MessageId, CompletableFuture<Finalizing>> byId = new LinkedHashMap<>();
+        plan.toFinalize().forEach(f -> byId.put(f.row().id(), new CompletableFuture<>()));
+        // the writes go out in nonce order (the survey's rows come in id order): each transfer goes to the attester as
+        // its write applies, and the submitter's cheapest path, a checkpoint, needs the lowest nonces attested first
+        vouching.whenComplete((v, failed) -> {
+            if (failed != null) {
+                byId.values().forEach(f -> f.completeExceptionally(failed));
+                return;
+            }
+            plan.toFinalize().stream().sorted(Comparator.comparingLong((FinalityPlan.Finalize f) ->
+                    Optional.ofNullable(v.found().get(f.row().id())).map(t -> t.message().nonce()).orElse(Long.MAX_VALUE))
+                    .thenComparing(f -> f.row().id().toHex())).forEach(f -> {
+                MessageId id = f.row().id();
+                CompletableFuture.completedFuture(v).thenCompose(x -> v.unconfirmed().containsKey(id)
+                        ? CompletableFuture.<Finalizing>completedFuture(new NotVouchedFor(v.unconfirmed().get(id)))
+                        : judge.judged(f, Optional.ofNullable(v.found().get(id)), now))
+                        .whenComplete((outcome, error) -> {
+                            Optional.ofNullable(writes.get(id)).ifPresent(done -> done.complete(
+                                    outcome instanceof Written write && write.outcome() instanceof TransitionOutcome.Applied a ? a.updated() : null));
+                            if (error != null) {
+                                byId.get(id).completeExceptionally(error);
+                            } else {
+                                byId.get(id).complete(outcome);
+                            }
+                        });
+            });
+        });
+        List<CompletableFuture<Finalizing>> finalized = new ArrayList<>(byId.values());
         List<CompletableFuture<Gone>> gone = new ArrayList<>();
         for (FinalityPlan.Orphaned o : plan.orphaned()) {
             gone.add(reorgedOut(o.row(), o.canonical(), now).toCompletableFuture());

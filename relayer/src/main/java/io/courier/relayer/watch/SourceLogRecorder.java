@@ -3,7 +3,6 @@ package io.courier.relayer.watch;
 import io.courier.chain.ChainLog;
 import io.courier.chain.GatewayEvents;
 import io.courier.chain.MessageSentDecoder;
-import io.courier.chain.TxReceipt;
 import io.courier.chain.message.Address;
 import io.courier.chain.message.TxHash;
 import io.courier.finality.SourceRef;
@@ -14,10 +13,16 @@ import io.courier.payment.GasPaidDecoder;
 import io.courier.payment.GasPayment;
 import io.courier.relayer.config.NodeConfig.ChainSettings;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +88,7 @@ final class SourceLogRecorder {
         return signers(accepted).thenCompose(signers -> {
             List<CompletableFuture<Boolean>> writes = new ArrayList<>();
             for (Transfer t : accepted) {
-                java.util.Set<Address> addresses = new java.util.LinkedHashSet<>(List.of(Address.fromHex(t.message().sender()),
+                Set<Address> addresses = new LinkedHashSet<>(List.of(Address.fromHex(t.message().sender()),
                         Address.fromHex(t.message().recipient())));
                 Optional.ofNullable(signers.get(t.source().txHash())).ifPresent(addresses::add);
                 writes.add(w.transfers().indexAddresses(t, addresses).thenCompose(x -> record(t)).toCompletableFuture());
@@ -95,13 +100,18 @@ final class SourceLogRecorder {
 
     /**
      * The account that signed each source transaction (a wallet looks its transfers up by it: for a token transfer
-     * the message's sender is the bridge contract). One receipt per transaction; a vanished one has no signer.
+     * the message's sender is the bridge contract). One read of each distinct block's transactions, not a receipt per
+     * transaction (the watcher's quorum reads the receipts at finality anyway); a transaction the block no longer
+     * holds (vanished, reorged) has no signer.
      */
-    private CompletionStage<java.util.Map<TxHash, Address>> signers(List<Transfer> transfers) {
-        java.util.Map<TxHash, Address> signers = new java.util.concurrent.ConcurrentHashMap<>();
-        CompletableFuture<?>[] reads = transfers.stream().map(t -> t.source().txHash()).distinct()
-                .map(tx -> w.client().receipt(tx).thenAccept(r -> r.flatMap(TxReceipt::sender)
-                        .ifPresent(signer -> signers.put(tx, signer))).toCompletableFuture())
+    private CompletionStage<Map<TxHash, Address>> signers(List<Transfer> transfers) {
+        Map<TxHash, Address> signers = new ConcurrentHashMap<>();
+        Map<Long, Set<TxHash>> byBlock = new TreeMap<>();
+        transfers.forEach(t -> byBlock.computeIfAbsent(t.source().blockNumber(), b -> new HashSet<>()).add(t.source().txHash()));
+        CompletableFuture<?>[] reads = byBlock.entrySet().stream()
+                .map(block -> w.client().transactionSenders(block.getKey()).thenAccept(senders -> senders.ifPresent(all ->
+                        block.getValue().forEach(tx -> Optional.ofNullable(all.get(tx)).ifPresent(signer -> signers.put(tx, signer)))))
+                        .toCompletableFuture())
                 .toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(reads).thenApply(x -> signers);
     }

@@ -199,6 +199,22 @@ class AttesterTest extends ActorTestSupport {
     }
 
     @Test
+    void aStaleFinalizedRowOfATransferThisAttesterMovedOnStartsNoRound() {
+        ActorRef<Attester.Command> attester = attester(2);
+        Transfer t = finalized(1);
+        attester.tell(new Attester.Attest(t, true));
+        await().until(() -> delivered.size() == 1);
+        int puts = attestations.puts.get();
+
+        attester.tell(new Attester.Attest(t)); // the sweep's row, read as FINALIZED just before the transition
+        barrier(attester, 99);
+
+        assertThat(attestations.puts.get()).as("only the probe's two keys signed again").isEqualTo(puts + 2);
+        assertThat(transfers.transitionCalls).filteredOn(c -> c.id().equals(t.id())).hasSize(1);
+        assertThat(delivered).containsOnlyOnce(new Handover(Transfers.DST, t.id()));
+    }
+
+    @Test
     void aTransferFromAHaltedChainIsNotSigned() {
         ActorRef<Attester.Command> attester = attester(2);
         Transfer t = finalized(1);
@@ -238,6 +254,32 @@ class AttesterTest extends ActorTestSupport {
         await().until(() -> status(vouchedFor) == TransferStatus.ATTESTED);
         await().until(() -> metrics.attestationsWithheld.labelValues("src").get() == 1.0);
         assertThat(status(stored)).as("a stored row is asked about again, and the endpoint denies it").isEqualTo(TransferStatus.FINALIZED);
+    }
+
+    @Test
+    void aStoredRowWaitingForARoundIsNotAskedAboutAgainOnceTheWatcherHandsItOverAsVouched() {
+        ActorRef<Attester.Command> attester = attester(2);
+        // every round in flight hangs on its signature write, so what comes next waits in the queue
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        java.util.Set<MessageId> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        attestations.onPut = a -> {
+            started.add(a.messageId());
+            return started.size() <= Attester.MAX_IN_FLIGHT ? held : null;
+        };
+        for (long n = 1; n <= Attester.MAX_IN_FLIGHT; n++) {
+            attester.tell(new Attester.Attest(finalized(n)));
+        }
+        await().until(() -> started.size() == Attester.MAX_IN_FLIGHT);
+        // the endpoint does not hold it: asked again, it would deny it and nothing would be signed
+        Transfer t = Transfers.finalized(500);
+        transfers.put(t);
+        attester.tell(new Attester.Attest(t)); // the sweep's stored row, while the watcher is still writing FINALIZED
+        attester.tell(new Attester.Attest(t, true)); // the watcher's hand-over of the cycle that vouched for it
+        held.complete(null);
+
+        await().until(() -> status(t) == TransferStatus.ATTESTED);
+        assertThat(metrics.attestationsWithheld.labelValues("src").get()).isZero();
+        assertThat(delivered).containsOnlyOnce(new Handover(Transfers.DST, t.id()));
     }
 
     @Test

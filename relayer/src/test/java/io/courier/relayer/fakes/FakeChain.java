@@ -32,12 +32,18 @@ public final class FakeChain implements ChainClient {
     public static final String GATEWAY = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
     public static final String SENDER = "0x90f79bf6eb2c4f870365e785982e1f101e93b906";
     public static final String RECIPIENT = "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65";
+    /** The account that signs every transaction of this chain (not the message's sender: a bridge contract sends). */
+    public static final String SIGNER = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc";
 
     public record LogQuery(long from, long to) {}
 
     public final Interventions script = new Interventions();
     public final List<Long> blockFetches = new CopyOnWriteArrayList<>();
     public final List<LogQuery> logQueries = new CopyOnWriteArrayList<>();
+    /** Transactions asked for a receipt, in order. */
+    public final List<TxHash> receiptReads = new CopyOnWriteArrayList<>();
+    /** Blocks asked for their transactions' senders, in order. */
+    public final List<Long> senderReads = new CopyOnWriteArrayList<>();
 
     private final long chainId;
     private final long dstChainId;
@@ -110,7 +116,7 @@ public final class FakeChain implements ChainClient {
         ChainLog log = MessageSentLogs.of(m, number, b.hash(), tx, claimedLogIndex < 0 ? inBlock.size() : claimedLogIndex);
         inBlock.add(log);
         receipts.put(tx, new TxReceipt(tx, TxReceipt.Status.SUCCESS, number, b.hash(), BigInteger.valueOf(50_000), null,
-                List.of(log), null, Address.fromHex(SENDER)));
+                List.of(log), null, Address.fromHex(SIGNER)));
         return m.id();
     }
 
@@ -159,7 +165,24 @@ public final class FakeChain implements ChainClient {
 
     @Override
     public CompletionStage<Optional<TxReceipt>> receipt(TxHash txHash) {
+        receiptReads.add(txHash);
         return CompletableFuture.completedFuture(Optional.ofNullable(receipts.get(txHash)));
+    }
+
+    /** The transactions of the block's logs, each signed by {@link #SIGNER} (what their receipts say). */
+    @Override
+    public CompletionStage<Optional<Map<TxHash, Address>>> transactionSenders(long number) {
+        return script.call("transactionSenders", () -> {
+            senderReads.add(number);
+            synchronized (this) {
+                if (number > height()) {
+                    return CompletableFuture.completedFuture(Optional.empty());
+                }
+                Map<TxHash, Address> senders = new java.util.HashMap<>();
+                logsByBlock.getOrDefault(number, List.of()).forEach(l -> senders.put(l.txHash(), Address.fromHex(SIGNER)));
+                return CompletableFuture.completedFuture(Optional.of(senders));
+            }
+        });
     }
 
     @Override public long chainId() { return chainId; }

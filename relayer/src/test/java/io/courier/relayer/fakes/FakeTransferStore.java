@@ -42,6 +42,8 @@ public final class FakeTransferStore implements TransferStore {
     public final List<Confirmation> confirmations = new CopyOnWriteArrayList<>();
     public final List<MessageId> finalizeCalls = new CopyOnWriteArrayList<>();
     public final List<MessageId> relocateCalls = new CopyOnWriteArrayList<>();
+    /** The addresses of each transfer's latest {@link #indexAddresses} write. */
+    public final Map<MessageId, Set<Address>> indexed = new ConcurrentHashMap<>();
     private final Map<MessageId, Transfer> transfers = new ConcurrentHashMap<>();
 
     public Optional<Transfer> get(MessageId id) {
@@ -130,6 +132,7 @@ public final class FakeTransferStore implements TransferStore {
 
     @Override
     public CompletionStage<Void> indexAddresses(Transfer t, Set<Address> addresses) {
+        indexed.put(t.id(), Set.copyOf(addresses));
         return CompletableFuture.completedFuture(null);
     }
 

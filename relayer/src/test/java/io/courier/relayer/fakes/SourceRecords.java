@@ -75,6 +75,7 @@ public final class SourceRecords implements ChainClient {
     @Override public CompletionStage<List<ChainLog>> logs(LogFilter filter) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<Optional<Long>> transactionNonce(TxHash tx) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<Optional<String>> transactionInput(TxHash tx) { throw new UnsupportedOperationException(); }
+    @Override public CompletionStage<Optional<Map<TxHash, Address>>> transactionSenders(long number) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<FeeHistory> feeHistory(int blocks, List<Double> percentiles) { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> maxPriorityFeePerGas() { throw new UnsupportedOperationException(); }
     @Override public CompletionStage<BigInteger> gasPrice() { throw new UnsupportedOperationException(); }

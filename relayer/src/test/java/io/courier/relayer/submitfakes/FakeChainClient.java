@@ -155,6 +155,11 @@ public final class FakeChainClient implements ChainClient {
     }
 
     @Override
+    public CompletionStage<Optional<Map<TxHash, Address>>> transactionSenders(long number) {
+        throw new UnsupportedOperationException("the submitter reads no block's senders");
+    }
+
+    @Override
     public CompletionStage<Optional<TxReceipt>> receipt(TxHash txHash) {
         receiptCalls.add(txHash);
         return onReceipt.apply(txHash);

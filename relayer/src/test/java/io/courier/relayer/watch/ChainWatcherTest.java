@@ -159,6 +159,41 @@ class ChainWatcherTest {
     }
 
     @Test
+    void eachTransferIsHandedToTheAttesterAsItsFinalizedWriteAppliesNotAfterTheCyclesLastWrite() {
+        chain = new FakeChain(SRC, DST, 10);
+        MessageId a = chain.send(4, 0);
+        MessageId b = chain.send(5, 1);
+        var gate = transfers.script.holdNext("transition"); // one of the two FINALIZED writes hangs, the cycle with it
+        watch();
+
+        runUntil("one transfer is handed over", () -> !attested.isEmpty());
+        MessageId first = attested.get(0).id();
+        assertThat(transfers.finalizeCalls).as("the other's write has not run yet").containsExactly(first);
+        assertThat(vouched).extracting(Transfer::id).containsExactly(first);
+
+        gate.complete(null);
+        runUntil("the other is handed over when its write applies", () -> attested.size() == 2);
+        pollTimes(3);
+        assertThat(attested).extracting(Transfer::id).containsExactlyInAnyOrder(a, b); // each once, none again at the cycle's end
+        assertThat(vouched).extracting(Transfer::id).containsExactlyInAnyOrder(a, b);
+        assertThat(status().healthy()).isTrue();
+    }
+
+    @Test
+    void aCyclesFinalizedWritesGoOutInNonceOrderWhateverOrderTheSurveyReadsThemIn() {
+        chain = new FakeChain(SRC, DST, 10);
+        List<MessageId> byNonce = new java.util.ArrayList<>();
+        for (long nonce = 0; nonce < 8; nonce++) {
+            byNonce.add(chain.send(nonce < 4 ? 5 : 4, nonce)); // one block's ids in hash order, two blocks out of order
+        }
+        watch();
+
+        runUntil("all are handed over", () -> attested.size() == byNonce.size());
+        assertThat(transfers.finalizeCalls).containsExactlyElementsOf(byNonce);
+        assertThat(attested).extracting(Transfer::id).containsExactlyElementsOf(byNonce);
+    }
+
+    @Test
     void aDeepReorgWhileFinalityWorkIsInFlightHandsNothingFromTheChainToTheAttester() {
         chain = new FakeChain(SRC, DST, 20);
         MessageId id = chain.send(19, 0);
