@@ -76,14 +76,6 @@ final class DrainBench {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(3);
     private static final int NAIVE_SENDER = 5;
     private static final int NAIVE_RELAYER = 4;
-    /**
-     * The node's Cassandra driver speaks native protocol v4, as an operator pins it with
-     * {@code -Ddatastax-java-driver.advanced.protocol.version=V4}: under this bench's load Cassandra 5 answers some
-     * conditional writes with a CAS write timeout, and on protocol v5 the driver (4.19.3) then misreads the frame after
-     * it ({@code IndexOutOfBoundsException} in {@code SegmentToFrameDecoder}) and closes the connection, failing every
-     * request in flight on it (bench/RESULTS.md, drain, 2026-12-05 third stop). An explicit setting wins.
-     */
-    private static final String DRIVER_PROTOCOL = "datastax-java-driver.advanced.protocol.version";
 
     record Options(int messages, Duration timeout) {
         static Options parse(String[] args) {
@@ -133,8 +125,6 @@ final class DrainBench {
 
     private void measure() throws Exception {
         System.setProperty("courier.testkit.docker", System.getProperty("courier.testkit.docker", "false"));
-        System.setProperty(DRIVER_PROTOCOL, System.getProperty(DRIVER_PROTOCOL, "V4"));
-        com.typesafe.config.ConfigFactory.invalidateCaches(); // the driver's default config reads system properties
         Path work = ProjectLayout.workDir().resolve("bench-drain-" + System.currentTimeMillis());
         step("starting Cassandra (child JVM) and two Ganache chains: alpha " + ALPHA + " (1 s blocks), beta " + BETA + " (a block per transaction)");
         CompletableFuture<LocalCassandra> cassandra = CompletableFuture.supplyAsync(() ->
@@ -176,9 +166,7 @@ final class DrainBench {
             // but its wait would be the node's start-up, not its drain
             Thread.sleep(3_000);
             step("node up (" + node.apiUrl() + "), batching as reference.conf sets it, Cassandra native protocol "
-                    + com.datastax.oss.driver.api.core.config.DriverConfigLoader.programmaticBuilder().build().getInitialConfig()
-                            .getDefaultProfile().getString(com.datastax.oss.driver.api.core.config.DefaultDriverOption.PROTOCOL_VERSION, "negotiated")
-                    + "; sending " + options.messages() + " messages alpha -> beta");
+                    + node.cqlProtocol() + " (courier.cassandra.protocol-version); sending " + options.messages() + " messages alpha -> beta");
             LocalChain beta = network.on(BETA).chain();
             long betaFrom = beta.blockNumber() + 1;
             Instant first = Instant.now();

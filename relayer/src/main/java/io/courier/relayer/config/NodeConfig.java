@@ -31,7 +31,15 @@ public record NodeConfig(
             boolean createKeyspace,
             int replicationFactor,
             int maxRequestsInFlight,
-            Duration requestTimeout) {}
+            Duration requestTimeout,
+            CqlProtocol protocol) {}
+
+    /**
+     * The CQL native protocol version the node's sessions speak (docs/ARCHITECTURE.md §4, "Sessions"). V4 by default:
+     * with driver 4.19 against Cassandra 5 on V5, a CAS write timeout left the connection unreadable and every request
+     * in flight on it failed (bench/RESULTS.md, drain).
+     */
+    public enum CqlProtocol { V4, V5 }
 
     /**
      * The status API; {@code adminToken} is a secret: never logged. {@code maxEventStreams*}: caps on open

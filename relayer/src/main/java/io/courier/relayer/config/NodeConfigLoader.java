@@ -151,7 +151,17 @@ public final class NodeConfigLoader {
                 read("courier.cassandra.create-keyspace", () -> c.getBoolean("create-keyspace")),
                 positive(c, "replication-factor", "courier.cassandra"),
                 positive(c, "max-requests-in-flight", "courier.cassandra"),
-                duration(c, "request-timeout", "courier.cassandra"));
+                duration(c, "request-timeout", "courier.cassandra"),
+                protocol(read("courier.cassandra.protocol-version", () -> c.getString("protocol-version"))));
+    }
+
+    private static NodeConfig.CqlProtocol protocol(String text) {
+        try {
+            return NodeConfig.CqlProtocol.valueOf(text.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("courier.cassandra.protocol-version", "'" + text + "' is not one of "
+                    + java.util.Arrays.toString(NodeConfig.CqlProtocol.values()));
+        }
     }
 
     private ApiSettings api(Config c) {

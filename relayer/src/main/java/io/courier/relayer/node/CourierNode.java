@@ -339,6 +339,7 @@ public final class CourierNode implements AutoCloseable {
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(20))
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(20))
+                .withString(DefaultDriverOption.PROTOCOL_VERSION, c.protocol().name()) // why: NodeConfig.CqlProtocol
                 .build();
         List<InetSocketAddress> points = c.contactPoints().stream()
                 .map(p -> new InetSocketAddress(p.getHostString(), p.getPort())).toList();
@@ -347,6 +348,11 @@ public final class CourierNode implements AutoCloseable {
                 .withLocalDatacenter(c.localDatacenter())
                 .withConfigLoader(loader);
         return (tracing == null ? builder : tracing.installOn(builder)).build();
+    }
+
+    /** The CQL native protocol the node's session negotiated ({@code courier.cassandra.protocol-version}). */
+    public String cqlProtocol() {
+        return session.getContext().getProtocolVersion().name();
     }
 
     public String apiUrl() {

@@ -49,6 +49,17 @@ class NodeConfigLoaderTest {
         assertThat(config.api().port()).isEqualTo(8080);
         assertThat(config.api().cassandra()).isEqualTo(new NodeConfig.ApiCassandraSettings(32, 256, java.time.Duration.ofSeconds(5)));
         assertThat(config.api().maxAddressRows()).isEqualTo(500);
+        assertThat(config.cassandra().protocol()).as("V4 unless set").isEqualTo(NodeConfig.CqlProtocol.V4);
+    }
+
+    @Test
+    void theCqlProtocolIsV4OrV5AndAnythingElseIsRefusedByName(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), KEY);
+        Config v5 = ConfigFactory.parseString("courier.cassandra.protocol-version = v5").withFallback(valid(key));
+        assertThat(new NodeConfigLoader(Map.of()).load(v5).cassandra().protocol()).isEqualTo(NodeConfig.CqlProtocol.V5);
+        Config v3 = ConfigFactory.parseString("courier.cassandra.protocol-version = V3").withFallback(valid(key));
+        assertThatThrownBy(() -> new NodeConfigLoader(Map.of()).load(v3)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("courier.cassandra.protocol-version").hasMessageContaining("[V4, V5]");
     }
 
     @Test
