@@ -102,8 +102,12 @@ class FaultIT {
                         // reorg the source chain, shallower than its finality (1 block a second, 4 confirmations):
                         // snapshot, a lock mined in the next block or two, revert; other blocks take those heights
                         String snap = net.alpha.snapshot();
-                        sent.add(lock(net, senders.get(src), src, i));
-                        Thread.sleep(1_200);
+                        SentLock doomed = lock(net, senders.get(src), src, i);
+                        sent.add(doomed);
+                        // the relayer gets a bounded chance to record the lock first, so the reorg removes a transfer it
+                        // saw (asserted below); bounded well inside finality, so the reorg stays shallower than it
+                        // (a fixed 1.2 s sleep left that to luck: one CI run saw none of the locks it reorged out)
+                        awaitRecorded(session, keyspace.name(), doomed, Duration.ofMillis(2_500));
                         net.alpha.revert(snap);
                         senders.get(src).resetNonce(); // the account's nonce went back with the chain
                         reorgs++;
@@ -232,6 +236,26 @@ class FaultIT {
             throw new AssertionError("lock " + index + " on chain " + src + " refused: " + tx.getError().getMessage());
         }
         return new SentLock(src, tx.getTransactionHash(), null);
+    }
+
+    /**
+     * Until the relayer has recorded {@code lock} or {@code bound} has passed. A relayer still starting (no schema yet)
+     * or a failed read counts as not yet.
+     */
+    private static void awaitRecorded(CqlSession session, String keyspace, SentLock lock, Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        TransferStore store = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                store = store != null ? store : CassandraStores.prepare(session, keyspace).transfers();
+                if (!store.findBySourceTx(lock.src(), TxHash.fromHex(lock.txHash())).toCompletableFuture().get().isEmpty()) {
+                    return;
+                }
+            } catch (Exception notYet) {
+                // the schema is not there yet, or the read failed: ask again
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static void awaitDelivered(TransferStore store, List<SentLock> canonical, Duration timeout) throws Exception {
