@@ -42,7 +42,7 @@ final class ChainSigner {
             Fees fees = tx.getTransaction() instanceof Transaction1559 t
                     ? new Fees.Eip1559Fees(t.getMaxFeePerGas(), t.getMaxPriorityFeePerGas())
                     : new Fees.LegacyFees(tx.getGasPrice());
-            return Optional.of(new Unsigned(tx.getGasLimit(), tx.getData().startsWith("0x") ? tx.getData() : "0x" + tx.getData(), fees));
+            return Optional.of(new Unsigned(tx.getGasLimit(), Numeric.prependHexPrefix(tx.getData()), fees));
         } catch (RuntimeException notATransaction) {
             return Optional.empty();
         }

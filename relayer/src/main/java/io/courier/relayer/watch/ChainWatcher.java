@@ -770,12 +770,14 @@ public final class ChainWatcher {
         vouching.whenComplete((v, failed) -> {
             if (failed != null) {
                 byId.values().forEach(f -> f.completeExceptionally(failed));
+                writes.values().forEach(done -> done.complete(null)); // nothing was written: nothing to hand over
                 return;
             }
             plan.toFinalize().stream().sorted(Comparator.comparingLong((FinalityPlan.Finalize f) ->
                     Optional.ofNullable(v.found().get(f.row().id())).map(t -> t.message().nonce()).orElse(Long.MAX_VALUE))
                     .thenComparing(f -> f.row().id().toHex())).forEach(f -> {
                 MessageId id = f.row().id();
+                // through thenCompose, so that a judgement that throws fails its future instead of leaving it pending
                 CompletableFuture.completedFuture(v).thenCompose(x -> v.unconfirmed().containsKey(id)
                         ? CompletableFuture.<Finalizing>completedFuture(new NotVouchedFor(v.unconfirmed().get(id)))
                         : judge.judged(f, Optional.ofNullable(v.found().get(id)), now))

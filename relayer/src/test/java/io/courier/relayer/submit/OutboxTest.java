@@ -70,6 +70,25 @@ class OutboxTest {
                 BigInteger.valueOf(90_000), null, List.of(), ok ? null : "out of gas", null);
     }
 
+    /** One receipt round over the single transaction followed: its answer ({@code receipt}) at {@code head}, and the steps. */
+    private static List<Step> answerRound(Outbox outbox, Optional<TxReceipt> receipt, long head) {
+        long round = outbox.startReceiptRound().orElseThrow();
+        List<Outbox.ReceiptAsk> asks = outbox.headRead(round, outbox.receiptSnapshot());
+        return outbox.receipt(round, asks.get(0).tx().members(), receipt, head, null);
+    }
+
+    /** The first bump the rounds ask for, one unmined answer a block from {@code head} on, within bump-after-blocks. */
+    private static Step.PriceBump dueBump(Outbox outbox, long head) {
+        for (long h = head; h <= head + FEE_SETTINGS.bumpAfterBlocks(); h++) {
+            Optional<Step.PriceBump> due = answerRound(outbox, Optional.empty(), h).stream()
+                    .filter(s -> s instanceof Step.PriceBump).map(s -> (Step.PriceBump) s).findFirst();
+            if (due.isPresent()) {
+                return due.get();
+            }
+        }
+        return null;
+    }
+
     /** What a broadcast came to, by code: the five results the send side tells apart. */
     private static SendResult result(int code) {
         return switch (code) {
@@ -150,9 +169,7 @@ class OutboxTest {
         TxReceipt mined = receipt(send.tx().hash(), 10, true);
         assertThat(outbox.receipt(round, asks.get(0).tx().members(), Optional.of(mined), 10 + CONFIRMATIONS - 2, null))
                 .as("not final below the confirmations").isEmpty();
-        round = outbox.startReceiptRound().orElseThrow();
-        asks = outbox.headRead(round, outbox.receiptSnapshot());
-        List<Step> steps = outbox.receipt(round, asks.get(0).tx().members(), Optional.of(mined), 10 + CONFIRMATIONS - 1, null);
+        List<Step> steps = answerRound(outbox, Optional.of(mined), 10 + CONFIRMATIONS - 1);
         assertThat(steps).hasSize(3).allMatch(s -> s instanceof Step.RecordOutcome);
         for (Step s : steps) {
             Step.RecordOutcome r = (Step.RecordOutcome) s;
@@ -173,9 +190,7 @@ class OutboxTest {
         ts.forEach(t -> intake.signed(t.id()));
         Step.Send send = (Step.Send) outbox.sign(batch(ts));
         outbox.sent(send.entries(), result(0));
-        long round = outbox.startReceiptRound().orElseThrow();
-        List<Outbox.ReceiptAsk> asks = outbox.headRead(round, outbox.receiptSnapshot());
-        List<Step> steps = outbox.receipt(round, asks.get(0).tx().members(), Optional.of(receipt(send.tx().hash(), 10, false)), 20, null);
+        List<Step> steps = answerRound(outbox, Optional.of(receipt(send.tx().hash(), 10, false)), 20);
         assertThat(steps).hasSize(3).allMatch(s -> s instanceof Step.Replace);
         assertThat(steps.stream().map(s -> ((Step.Replace) s).id()).toList()).containsExactlyElementsOf(ts.stream().map(Transfer::id).toList());
         assertThat(ts).allMatch(t -> intake.alone().contains(t.id()));
@@ -250,13 +265,7 @@ class OutboxTest {
         TxHash first = send.tx().hash();
 
         long head = 100;
-        Step.PriceBump due = null;
-        for (int i = 0; i <= FEE_SETTINGS.bumpAfterBlocks() && due == null; i++, head++) {
-            long round = outbox.startReceiptRound().orElseThrow();
-            List<Outbox.ReceiptAsk> asks = outbox.headRead(round, outbox.receiptSnapshot());
-            due = outbox.receipt(round, asks.get(0).tx().members(), Optional.empty(), head, null).stream()
-                    .filter(s -> s instanceof Step.PriceBump).map(s -> (Step.PriceBump) s).findFirst().orElse(null);
-        }
+        Step.PriceBump due = dueBump(outbox, head);
         assertThat(due).as("a bump is due after bump-after-blocks").isNotNull();
         assertThat(due.attempts().nonce()).isEqualTo(send.tx().nonce());
 
